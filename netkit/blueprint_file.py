@@ -1,0 +1,79 @@
+"""Load blueprints from a Python file: ``build(env) -> Blueprint`` or module-level Blueprints."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import inspect
+import sys
+import traceback
+from pathlib import Path
+from types import ModuleType
+
+from netkit.errors import BlueprintLoadError, NetkitError
+from netkit.tree import Blueprint
+
+
+def _exec_module(path: Path) -> ModuleType:
+    digest = hashlib.sha256(str(path).encode()).hexdigest()[:12]
+    name = f"netkit_blueprint_{path.stem}_{digest}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise BlueprintLoadError(str(path), "not a Python module",
+                                 hint="pass a .py file that defines build(env)")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    sys.path.insert(0, str(path.parent))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(path.parent))
+    return module
+
+
+def _located(exc: BaseException, path: Path) -> str:
+    """file:line of the innermost frame in the blueprint file, else the file."""
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if Path(frame.filename).resolve() == path:
+            line = frame.lineno
+    return f"{path}:{line}" if line else str(path)
+
+
+def _call_build(module: ModuleType, env: str) -> object:
+    build = module.build
+    params = inspect.signature(build).parameters
+    return build(env) if params else build()
+
+
+def load_blueprints(file: str | Path, env: str) -> list[Blueprint]:
+    """The blueprints a file defines for ``env``; errors name file:line."""
+    path = Path(file).resolve()
+    if not path.is_file():
+        raise BlueprintLoadError(str(file), "blueprint file not found",
+                                 hint="pass the path of a .py file that defines build(env)")
+    try:
+        module = _exec_module(path)
+        result = _call_build(module, env) if callable(getattr(module, "build", None)) else None
+    except NetkitError:
+        raise
+    except SyntaxError as exc:
+        raise BlueprintLoadError(f"{path}:{exc.lineno}", f"syntax error: {exc.msg}",
+                                 hint="fix the Python syntax") from None
+    except Exception as exc:
+        raise BlueprintLoadError(_located(exc, path), f"{type(exc).__name__}: {exc}",
+                                 hint="fix the blueprint; --debug shows the traceback") from exc
+    if result is None:
+        found = [v for v in vars(module).values() if isinstance(v, Blueprint)]
+        blueprints = list(dict.fromkeys(found))
+    elif isinstance(result, Blueprint):
+        blueprints = [result]
+    elif isinstance(result, list | tuple) and all(isinstance(b, Blueprint) for b in result):
+        blueprints = list(result)
+    else:
+        raise BlueprintLoadError(str(path), f"build() returned {type(result).__name__}, "
+                                 "expected a Blueprint", hint="return the Blueprint you built")
+    if not blueprints:
+        raise BlueprintLoadError(str(path), "defines no blueprint",
+                                 hint="add `def build(env: str) -> Blueprint`")
+    return blueprints

@@ -1,0 +1,128 @@
+"""The ``netkit`` command line: parse, call the library, print. No logic of its own."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from netkit import __version__
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Typed network-as-code for Kubernetes: synthesize, validate and "
+                       "audit network YAML.")
+_state = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"netkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn library errors into one ``error:`` line and the right exit code."""
+    from netkit.errors import NetkitError
+
+    try:
+        yield
+    except NetkitError as exc:
+        if _state["debug"]:
+            traceback.print_exc()
+        typer.echo(f"error: {exc.line()}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if _state["debug"]:
+            traceback.print_exc()
+        typer.echo(f"error: internal error: {type(exc).__name__}: {exc} "
+                   "(hint: rerun with --debug and report it)", err=True)
+        raise typer.Exit(3) from None
+
+
+def _pairs(values: list[str], option: str) -> dict[str, str]:
+    from netkit.errors import ConfigError
+
+    out: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ConfigError(option, f"expected KEY=VALUE, got {item!r}",
+                              hint=f"e.g. {option} ingress=ingress-nginx")
+        out[key.strip()] = value.strip()
+    return out
+
+
+@app.command()
+def synth(
+    blueprints: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP045
+        help="Blueprint files (default: [tool.netkit] blueprints).")] = None,
+    out: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--out", "-o", help="Output directory (default: [tool.netkit] out).")] = None,
+    env: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--env", help="Environment passed to build(env).")] = None,
+    target: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--target", help="Override a Target field, KEY=VALUE (repeatable).")] = None,
+    check: Annotated[bool, typer.Option(
+        "--check", help="Write nothing; exit 1 if the output is stale.")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Print what would change; write nothing.")] = False,
+) -> None:
+    """Synthesize blueprints into a GitOps directory (atomic, owned files only)."""
+    with _errors():
+        from netkit import synth as lib
+        from netkit.config import load_config
+        from netkit.errors import ConfigError
+
+        cfg = load_config()
+        files = blueprints or [str(cfg.path(b)) for b in cfg.blueprints]
+        if not files:
+            raise ConfigError("synth", "no blueprint given",
+                              hint="pass a blueprint file or set [tool.netkit] blueprints")
+        out_dir = out if out is not None else (cfg.path(cfg.out) if cfg.out else None)
+        if out_dir is None:
+            raise ConfigError("synth", "no output directory",
+                              hint="pass --out DIR or set [tool.netkit] out")
+        overrides = {**cfg.target, **_pairs(target or [], "--target")}
+        bps = lib.load(files, env=env or cfg.env, overrides=overrides)
+        synthesis = lib.synthesize(bps)
+        for finding in synthesis.findings:
+            if finding.severity != "error":
+                typer.echo(finding.line_text(), err=True)
+        plan = lib.write(synthesis, out_dir, check=check, dry_run=dry_run)
+        for line in plan.lines() if (check or dry_run) else []:
+            typer.echo(line)
+        if check and plan.changed:
+            typer.echo(f"error: {out_dir}: output is stale "
+                       f"({len(plan.lines())} file(s) differ) "
+                       "(hint: run `netkit synth` and commit the result)", err=True)
+            raise typer.Exit(1)
+        state = "would change" if dry_run else "checked" if check else "wrote"
+        typer.echo(f"{state} {out_dir}: {len(synthesis.objects)} objects, "
+                   f"{len(plan.create)} created, {len(plan.update)} updated, "
+                   f"{len(plan.delete)} deleted, {len(plan.unchanged)} unchanged")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="netkit")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Project configuration from ``[tool.netkit]`` in the nearest pyproject.toml."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from netkit.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+DEFAULT_ENV = "prod"
+
+
+class NetkitConfig(BaseModel):
+    """The ``[tool.netkit]`` table; relative paths are resolved against its file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    blueprints: list[str] = Field(default_factory=list)
+    out: str | None = None
+    env: str = DEFAULT_ENV
+    target: dict[str, str] = Field(default_factory=dict)
+    root: Path = Path(".")
+
+    def path(self, value: str) -> Path:
+        """``value`` resolved against the directory of the pyproject.toml."""
+        return self.root / value
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above ``start``."""
+    for directory in [start, *start.parents]:
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(start: Path | None = None) -> NetkitConfig:
+    """``[tool.netkit]`` of the nearest pyproject.toml; defaults when there is none."""
+    start = (start or Path.cwd()).resolve()
+    pyproject = find_pyproject(start)
+    if pyproject is None:
+        return NetkitConfig(root=start)
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(str(pyproject), f"cannot read: {exc}",
+                          hint="fix the TOML syntax") from None
+    table = data.get("tool", {}).get("netkit", {})
+    try:
+        return NetkitConfig.model_validate({**table, "root": pyproject.parent})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        raise ConfigError(str(pyproject), f"[tool.netkit] {loc}: {err['msg']}",
+                          hint="keys: blueprints, out, env, target") from None

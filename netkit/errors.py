@@ -1,0 +1,54 @@
+"""Error types for user mistakes: each names where the mistake is and how to fix it."""
+
+from __future__ import annotations
+
+
+class NetkitError(Exception):
+    """A user mistake, located by construct path or file:line, with a hint."""
+
+    exit_code = 2
+
+    def __init__(self, where: str, message: str, *, field: str | None = None,
+                 hint: str | None = None) -> None:
+        self.where = where
+        self.message = message
+        self.field = field
+        self.hint = hint
+        super().__init__(self.line())
+
+    def line(self) -> str:
+        """The one-line form printed by the CLI (without the ``error:`` prefix)."""
+        location = self.where or "netkit"
+        field = f" {self.field}:" if self.field else ""
+        hint = f" (hint: {self.hint})" if self.hint else ""
+        return f"{location}:{field} {self.message}{hint}"
+
+
+class ConstructError(NetkitError):
+    """Invalid construct input: a bad id, option or combination."""
+
+
+class InvalidNameError(NetkitError):
+    """A Kubernetes name derived from construct ids is invalid or collides."""
+
+
+class CapabilityError(NetkitError):
+    """The target (ingress, gateway implementation, CNI) cannot express the intent."""
+
+
+class BlueprintLoadError(NetkitError):
+    """A blueprint file is missing, broken, or defines no blueprint."""
+
+
+class ConfigError(NetkitError):
+    """The [tool.netkit] configuration or a command-line option is invalid."""
+
+
+class OwnershipError(NetkitError):
+    """The output directory holds a file netkit does not own where it needs to write."""
+
+
+class CheckFailed(NetkitError):
+    """``--check`` found the output stale, or validation found errors."""
+
+    exit_code = 1

@@ -1,0 +1,1 @@
+"""GitOps output: directory layout, lock file, atomic writer with pruning."""

@@ -1,0 +1,66 @@
+"""Where each object goes: ``<cluster>/<namespace>/<kind>-<name>.yaml`` plus kustomizations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+from netkit.errors import InvalidNameError
+from netkit.k8s.kinds import is_cluster_scoped
+from netkit.k8s.names import dns1123_label_errors, name_errors, name_format
+from netkit.render.context import RenderedObject
+from netkit.serialize import dump
+
+CLUSTER_DIR = "_cluster"
+KUSTOMIZATION = "kustomization.yaml"
+
+
+def object_path(ro: RenderedObject) -> str:
+    """The repository path of one object, after checking its names are safe and valid."""
+    cluster = ro.target.cluster
+    kind, name, ns = ro.kind, ro.name, ro.namespace
+    if errs := name_errors(kind, name):
+        raise InvalidNameError(ro.origin, f"{kind} name {name!r} is not a valid "
+                               f"{name_format(kind)}: {errs[0]}", field="metadata.name",
+                               hint="shorten or rename the construct ids it derives from")
+    if is_cluster_scoped(kind):
+        directory = CLUSTER_DIR
+    else:
+        if ns is None:
+            raise InvalidNameError(ro.origin, f"{kind} {name!r} has no namespace",
+                                   field="metadata.namespace", hint="set a namespace")
+        if errs := dns1123_label_errors(ns):
+            raise InvalidNameError(ro.origin, f"namespace {ns!r} is invalid: {errs[0]}",
+                                   field="metadata.namespace", hint="use a DNS-1123 label")
+        directory = ns
+    return f"{cluster}/{directory}/{kind.lower()}-{name}.yaml"
+
+
+def kustomization(resources: Iterable[str]) -> str:
+    """A kustomization.yaml listing ``resources`` in sorted order."""
+    return dump({"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
+                 "resources": sorted(resources)})
+
+
+def layout(objects: Iterable[RenderedObject]) -> dict[str, bytes]:
+    """Every file of the GitOps tree (relative POSIX path → bytes); collisions are errors."""
+    files: dict[str, bytes] = {}
+    origins: dict[str, RenderedObject] = {}
+    for ro in objects:
+        path = object_path(ro)
+        if path in origins:
+            other = origins[path]
+            raise InvalidNameError(ro.origin, f"{ro.ref} collides with {other.ref} from "
+                                   f"{other.blueprint}:{other.origin} (both write {path})",
+                                   hint="rename one of the constructs; netkit never merges or "
+                                        "truncates names")
+        origins[path] = ro
+        files[path] = dump(ro.obj).encode()
+    children: dict[str, set[str]] = {}
+    for path in files:
+        p = PurePosixPath(path)
+        children.setdefault(str(p.parent), set()).add(p.name)
+        children.setdefault(str(p.parent.parent), set()).add(p.parent.name)
+    for directory, names in children.items():
+        files[f"{directory}/{KUSTOMIZATION}"] = kustomization(names).encode()
+    return dict(sorted(files.items()))

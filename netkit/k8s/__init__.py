@@ -1,0 +1,1 @@
+"""Builders for plain Kubernetes objects; the only place that knows field names."""

@@ -1,0 +1,109 @@
+"""Kubernetes name, label and annotation formats, as kube-apiserver checks them."""
+
+from __future__ import annotations
+
+import re
+
+DNS1123_LABEL_MAX = 63
+DNS1123_SUBDOMAIN_MAX = 253
+DNS1035_LABEL_MAX = 63
+LABEL_VALUE_MAX = 63
+QUALIFIED_NAME_MAX = 63
+
+_DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+_DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
+_QUALIFIED_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
+_LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
+
+# Kinds whose metadata.name is a DNS-1123 label or a DNS-1035 label; every other kind
+# accepts a DNS-1123 subdomain (pkg/apis/core/validation ValidateNamespaceName etc.).
+_LABEL_NAMED = {"Namespace"}
+_DNS1035_NAMED = {"Service"}
+
+
+def dns1123_label_errors(value: str) -> list[str]:
+    """Why ``value`` is not a DNS-1123 label (empty when it is one)."""
+    errs = []
+    if len(value) > DNS1123_LABEL_MAX:
+        errs.append(f"must be no more than {DNS1123_LABEL_MAX} characters")
+    if not _DNS1123_LABEL.fullmatch(value):
+        errs.append("a lowercase RFC 1123 label must consist of lower case alphanumeric "
+                    "characters or '-', and must start and end with an alphanumeric character")
+    return errs
+
+
+def dns1123_subdomain_errors(value: str) -> list[str]:
+    """Why ``value`` is not a DNS-1123 subdomain (empty when it is one)."""
+    errs = []
+    if len(value) > DNS1123_SUBDOMAIN_MAX:
+        errs.append(f"must be no more than {DNS1123_SUBDOMAIN_MAX} characters")
+    if not _DNS1123_SUBDOMAIN.fullmatch(value):
+        errs.append("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
+                    "characters, '-' or '.', and must start and end with an alphanumeric character")
+    return errs
+
+
+def dns1035_label_errors(value: str) -> list[str]:
+    """Why ``value`` is not a DNS-1035 label (empty when it is one)."""
+    errs = []
+    if len(value) > DNS1035_LABEL_MAX:
+        errs.append(f"must be no more than {DNS1035_LABEL_MAX} characters")
+    if not _DNS1035_LABEL.fullmatch(value):
+        errs.append("a DNS-1035 label must consist of lower case alphanumeric characters or "
+                    "'-', start with an alphabetic character, and end with an alphanumeric "
+                    "character")
+    return errs
+
+
+def name_errors(kind: str, name: str) -> list[str]:
+    """Why ``name`` is not a valid ``metadata.name`` for ``kind`` (empty when valid)."""
+    if kind in _DNS1035_NAMED:
+        return dns1035_label_errors(name)
+    if kind in _LABEL_NAMED:
+        return dns1123_label_errors(name)
+    return dns1123_subdomain_errors(name)
+
+
+def name_format(kind: str) -> str:
+    """The name format kube-apiserver applies to ``kind``."""
+    if kind in _DNS1035_NAMED:
+        return "DNS-1035 label"
+    if kind in _LABEL_NAMED:
+        return "DNS-1123 label"
+    return "DNS-1123 subdomain"
+
+
+def qualified_name_errors(key: str) -> list[str]:
+    """Why ``key`` is not a qualified name (label or annotation key)."""
+    prefix, sep, name = key.rpartition("/")
+    errs = []
+    if sep and not prefix:
+        errs.append("prefix part must be non-empty")
+    if prefix:
+        errs.extend(f"prefix part {e}" for e in dns1123_subdomain_errors(prefix))
+    if not name:
+        errs.append("name part must be non-empty")
+    elif len(name) > QUALIFIED_NAME_MAX:
+        errs.append(f"name part must be no more than {QUALIFIED_NAME_MAX} characters")
+    if name and not _QUALIFIED_NAME.fullmatch(name):
+        errs.append("name part must consist of alphanumeric characters, '-', '_' or '.', and "
+                    "must start and end with an alphanumeric character")
+    return errs
+
+
+def label_value_errors(value: str) -> list[str]:
+    """Why ``value`` is not a valid label value."""
+    errs = []
+    if len(value) > LABEL_VALUE_MAX:
+        errs.append(f"must be no more than {LABEL_VALUE_MAX} characters")
+    if not _LABEL_VALUE.fullmatch(value):
+        errs.append("a valid label must be an empty string or consist of alphanumeric "
+                    "characters, '-', '_' or '.', and must start and end with an alphanumeric "
+                    "character")
+    return errs
+
+
+def join(*parts: str) -> str:
+    """Join name parts with '-' skipping empty ones: ``join("allow", "", "web")``."""
+    return "-".join(p for p in parts if p)

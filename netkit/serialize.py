@@ -1,0 +1,93 @@
+"""Deterministic YAML: canonical key order, safe quoting, LF endings, same bytes every run."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import yaml
+
+from netkit.k8s.meta import string_map
+
+_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+# Leading keys per mapping depth: top-level objects, then metadata; the rest sorted.
+_TOP_KEYS = ("apiVersion", "kind", "metadata", "spec")
+_METADATA_KEYS = ("name", "namespace")
+
+# Plain scalars that some YAML reader (1.1, 1.2, Go's yaml.v2) would not read as a string.
+_RESERVED = frozenset({
+    "", "~", "null", "y", "n", "yes", "no", "on", "off", "true", "false",
+    ".inf", "+.inf", "-.inf", ".nan", "=", "<<",
+})
+_NUMBER_LIKE = re.compile(r"[-+]?\.?[0-9]")
+
+
+def needs_quotes(value: str) -> bool:
+    """Whether ``value`` must be quoted to be read back as a string by every YAML reader."""
+    return value.lower() in _RESERVED or bool(_NUMBER_LIKE.match(value)) or value != value.strip()
+
+
+def _ordered(mapping: dict[str, Any], leading: tuple[str, ...]) -> list[str]:
+    head = [k for k in leading if k in mapping]
+    return head + sorted(k for k in mapping if k not in leading)
+
+
+def canonical(obj: dict[str, Any]) -> dict[str, Any]:
+    """``obj`` with keys in canonical order and label/annotation values as strings."""
+    out: dict[str, Any] = {}
+    for key in _ordered(obj, _TOP_KEYS):
+        value = obj[key]
+        if key == "metadata" and isinstance(value, dict):
+            md = {k: value[k] for k in _ordered(value, _METADATA_KEYS)}
+            for field in ("labels", "annotations"):
+                if isinstance(md.get(field), dict):
+                    md[field] = string_map(md[field])
+            out[key] = _sorted(md, top=True)
+        else:
+            out[key] = _sorted(value)
+    return out
+
+
+def _sorted(value: Any, *, top: bool = False) -> Any:
+    if isinstance(value, dict):
+        keys = list(value) if top else sorted(value, key=str)
+        return {k: _sorted(value[k]) for k in keys}
+    if isinstance(value, list | tuple):
+        return [_sorted(v) for v in value]
+    return value
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc]
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _represent_str(dumper: Any, value: str) -> Any:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    style = '"' if needs_quotes(value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _represent_dict(dumper: Any, value: dict[str, Any]) -> Any:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", value.items(), flow_style=False)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(dict, _represent_dict)
+
+
+def dump(data: Any) -> str:
+    """One YAML document; Kubernetes objects are put in canonical order first."""
+    if isinstance(data, dict) and "kind" in data:
+        data = canonical(data)
+    text: str = yaml.dump(data, Dumper=_Dumper, default_flow_style=False, sort_keys=False,
+                          allow_unicode=True, width=1 << 30, indent=2, line_break="\n")
+    return text
+
+
+def dump_all(objects: Iterable[dict[str, Any]]) -> str:
+    """Several objects as one multi-document YAML stream."""
+    return "".join(f"---\n{dump(o)}" for o in objects)

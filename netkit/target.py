@@ -1,0 +1,109 @@
+"""Target: the cluster a blueprint renders for (Kubernetes version, ingress, gateway, CNI)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from netkit.errors import ConfigError
+from netkit.k8s.names import dns1123_label_errors, dns1123_subdomain_errors
+
+SUPPORTED_KUBERNETES = ("1.31", "1.32", "1.33", "1.34", "1.35", "1.36", "1.37")
+DEFAULT_KUBERNETES = "1.36"
+
+Ingress = Literal["gateway-api", "ingress-nginx"]
+GatewayImpl = Literal["envoy-gateway", "nginx-gateway-fabric", "none"]
+Cni = Literal["calico", "cilium", "antrea", "kindnet", "aws-vpc-cni", "weave", "flannel"]
+
+_PROXY_NAMESPACE_DEFAULTS = {"envoy-gateway": "envoy-gateway-system"}
+
+
+class GatewayRef(BaseModel):
+    """A reference to a Gateway that routes attach to."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = "shared"
+    namespace: str = "gateway"
+    section_name: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if errs := dns1123_subdomain_errors(v):
+            raise ValueError(errs[0])
+        return v
+
+    @field_validator("namespace")
+    @classmethod
+    def _namespace(cls, v: str) -> str:
+        if errs := dns1123_label_errors(v):
+            raise ValueError(errs[0])
+        return v
+
+
+class Target(BaseModel):
+    """The cluster a blueprint renders for; renderers read it, constructs never branch on it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kubernetes: str = DEFAULT_KUBERNETES
+    ingress: Ingress = "gateway-api"
+    gateway: GatewayImpl = "envoy-gateway"
+    cni: Cni = "calico"
+    cluster: str = "default"
+    shared_gateway: GatewayRef = Field(default_factory=GatewayRef)
+    gateway_mode: Literal["shared", "dedicated"] = "shared"
+    gateway_class: str = "netkit"
+    ingress_class: str = "nginx"
+    ingress_namespace: str = "ingress-nginx"
+    proxy_namespace: str | None = None
+
+    @field_validator("kubernetes")
+    @classmethod
+    def _kubernetes(cls, v: str) -> str:
+        if v not in SUPPORTED_KUBERNETES:
+            raise ValueError(f"unsupported version {v!r}; supported: "
+                             f"{', '.join(SUPPORTED_KUBERNETES)}")
+        return v
+
+    @field_validator("cluster", "ingress_namespace", "proxy_namespace")
+    @classmethod
+    def _label(cls, v: str | None) -> str | None:
+        if v is not None and (errs := dns1123_label_errors(v)):
+            raise ValueError(errs[0])
+        return v
+
+    @property
+    def edge_namespace(self) -> str:
+        """The namespace whose pods carry traffic from the edge to backends."""
+        if self.ingress == "ingress-nginx":
+            return self.ingress_namespace
+        if self.proxy_namespace:
+            return self.proxy_namespace
+        return _PROXY_NAMESPACE_DEFAULTS.get(self.gateway, self.shared_gateway.namespace)
+
+    def with_overrides(self, overrides: dict[str, str]) -> Target:
+        """A copy with ``key=value`` overrides applied; dotted keys reach nested fields."""
+        data: dict[str, Any] = self.model_dump()
+        for key, value in overrides.items():
+            *parents, leaf = key.split(".")
+            node = data
+            for part in parents:
+                child = node.get(part)
+                if not isinstance(child, dict):
+                    raise ConfigError("--target", f"unknown target field {key!r}",
+                                      hint=f"fields: {', '.join(sorted(data))}")
+                node = child
+            if leaf not in node:
+                raise ConfigError("--target", f"unknown target field {key!r}",
+                                  hint=f"fields: {', '.join(sorted(node))}")
+            node[leaf] = None if value == "" else value
+        try:
+            return Target.model_validate(data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = ".".join(str(p) for p in err["loc"])
+            raise ConfigError("--target", f"{loc}: {err['msg']}",
+                              hint="see `netkit synth --help` for target fields") from None

@@ -1,0 +1,1 @@
+"""Validation of Kubernetes objects: schema, apiserver rules and cross-object checks."""
