@@ -10,8 +10,6 @@ import yaml
 
 from netkit.k8s.meta import string_map
 
-_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
 # Leading keys per mapping depth: top-level objects, then metadata; the rest sorted.
 _TOP_KEYS = ("apiVersion", "kind", "metadata", "spec")
 _METADATA_KEYS = ("name", "namespace")
@@ -59,13 +57,39 @@ def _sorted(value: Any, *, top: bool = False) -> Any:
     return value
 
 
-class _Dumper(_BaseDumper):  # type: ignore[misc]
+class _PureDumper(yaml.SafeDumper):
+    """The pure-Python dumper, made to choose simple keys exactly as libyaml does."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+    def check_simple_key(self) -> bool:
+        if isinstance(self.event, yaml.ScalarEvent):
+            if self.analysis is None:
+                self.analysis = self.analyze_scalar(self.event.value)
+            multiline = self.analysis.multiline or "\r" in self.event.value  # libyaml: \r breaks
+            return len(self.analysis.scalar) <= 128 and not multiline
+        return bool(super().check_simple_key())
+
+
+class _CDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     def ignore_aliases(self, data: Any) -> bool:
         return True
 
 
+_Dumper: Any = _CDumper if yaml.__with_libyaml__ else _PureDumper
+
+
+def _literal_ok(value: str) -> bool:
+    """Multi-line text that both emitters write the same way as a ``|`` block."""
+    lines = value.split("\n")
+    return (len(lines) > 1 and value[:1] not in (" ", "\n") and not value.endswith("\n\n")
+            and value.isascii()
+            and all(line.isprintable() and line == line.rstrip() for line in lines))
+
+
 def _represent_str(dumper: Any, value: str) -> Any:
-    if "\n" in value:
+    if _literal_ok(value):
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
     style = '"' if needs_quotes(value) else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
@@ -75,16 +99,18 @@ def _represent_dict(dumper: Any, value: dict[str, Any]) -> Any:
     return dumper.represent_mapping("tag:yaml.org,2002:map", value.items(), flow_style=False)
 
 
-_Dumper.add_representer(str, _represent_str)
-_Dumper.add_representer(dict, _represent_dict)
+for _cls in (_PureDumper, _CDumper):
+    _cls.add_representer(str, _represent_str)
+    _cls.add_representer(dict, _represent_dict)
 
 
-def dump(data: Any) -> str:
+def dump(data: Any, *, dumper: Any = None) -> str:
     """One YAML document; Kubernetes objects are put in canonical order first."""
     if isinstance(data, dict) and "kind" in data:
         data = canonical(data)
-    text: str = yaml.dump(data, Dumper=_Dumper, default_flow_style=False, sort_keys=False,
-                          allow_unicode=True, width=1 << 30, indent=2, line_break="\n")
+    # ASCII-only output: libyaml and the pure emitter disagree on which non-ASCII is printable.
+    text: str = yaml.dump(data, Dumper=dumper or _Dumper, default_flow_style=False, sort_keys=False,
+                          allow_unicode=False, width=1 << 30, indent=2, line_break="\n")
     return text
 
 

@@ -26,7 +26,7 @@ class GatewayRef(BaseModel):
 
     name: str = "shared"
     namespace: str = "gateway"
-    section_name: str | None = None
+    http_listener: str = "http"
 
     @field_validator("name")
     @classmethod

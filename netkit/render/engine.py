@@ -11,7 +11,8 @@ from netkit.tree import Blueprint
 from netkit.validate.findings import Finding
 
 # Modules whose import registers renderers; imported on first render, not at start-up.
-_RENDERER_MODULES = ("netkit.render.escape",)
+_RENDERER_MODULES = ("netkit.render.escape", "netkit.render.namespaces",
+                     "netkit.render.services", "netkit.render.edge")
 
 
 @dataclass

@@ -1,0 +1,62 @@
+"""What each CNI and gateway implementation can enforce or express."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from netkit.errors import CapabilityError
+from netkit.target import Target
+
+
+@dataclass(frozen=True)
+class Cni:
+    """A CNI plugin's NetworkPolicy support."""
+
+    network_policy: bool
+    end_port: bool = True
+    fqdn_egress: bool = False
+    note: str = ""
+
+
+CNIS: dict[str, Cni] = {
+    "calico": Cni(network_policy=True),
+    "cilium": Cni(network_policy=True, fqdn_egress=True),
+    "antrea": Cni(network_policy=True),
+    "kindnet": Cni(network_policy=True),
+    "aws-vpc-cni": Cni(network_policy=True, note="needs the VPC CNI network policy agent"),
+    "weave": Cni(network_policy=True, end_port=False),
+    "flannel": Cni(network_policy=False,
+                   note="flannel only routes pod traffic; it never enforces NetworkPolicy"),
+}
+
+GATEWAY_CONTROLLERS: dict[str, str] = {
+    "envoy-gateway": "gateway.envoyproxy.io/gatewayclass-controller",
+    "nginx-gateway-fabric": "gateway.nginx.org/nginx-gateway-controller",
+}
+
+
+def require_network_policy(target: Target, where: str, what: str) -> None:
+    """Fail unless the target's CNI enforces NetworkPolicy."""
+    if not CNIS[target.cni].network_policy:
+        enforcing = ", ".join(sorted(k for k, v in CNIS.items() if v.network_policy))
+        raise CapabilityError(where, f"{what} needs NetworkPolicy enforcement, but cni="
+                              f"{target.cni!r} does not enforce it ({CNIS[target.cni].note})",
+                              hint=f"use a CNI that enforces NetworkPolicy ({enforcing}), or a "
+                                   "plain Namespace and accept that nothing is isolated")
+
+
+def require_fqdn_egress(target: Target, where: str) -> None:
+    """Fail unless the target's CNI can allow egress to DNS names."""
+    if not CNIS[target.cni].fqdn_egress:
+        able = ", ".join(sorted(k for k, v in CNIS.items() if v.fqdn_egress))
+        raise CapabilityError(where, f"egress to a DNS name is not expressible with cni="
+                              f"{target.cni!r}; Kubernetes NetworkPolicy matches only IPs",
+                              hint=f"supported by: {able}; otherwise allow the service's CIDRs")
+
+
+def require_end_port(target: Target, where: str) -> None:
+    """Fail unless the target's CNI honours NetworkPolicy endPort."""
+    if not CNIS[target.cni].end_port:
+        raise CapabilityError(where, f"cni={target.cni!r} ignores endPort, so a port range "
+                              "would silently allow only its first port",
+                              hint="list the ports one by one")

@@ -1,0 +1,114 @@
+"""Platform edge constructs: GatewayClass and a shared Gateway."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+from pydantic import field_validator, model_validator
+
+from netkit.errors import ConstructError
+from netkit.k8s.names import dns1123_subdomain_errors
+from netkit.spec import Input, host_errors, parse
+from netkit.tree import Construct
+
+NamespaceFrom = Literal["All", "Same", "Selector"]
+
+
+class Listener(Input):
+    """A Gateway listener: ``name``, ``port``, ``protocol``, optional hostname and TLS Secret."""
+
+    name: str
+    port: int
+    protocol: Literal["HTTP", "HTTPS", "TLS", "TCP", "UDP"] = "HTTP"
+    hostname: str | None = None
+    tls_secret: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if errs := dns1123_subdomain_errors(v):
+            raise ValueError(f"listener name {v!r}: {errs[0]}")
+        return v
+
+    @field_validator("port")
+    @classmethod
+    def _port(cls, v: int) -> int:
+        if not 1 <= v <= 65535:
+            raise ValueError(f"port {v} is out of range 1-65535")
+        return v
+
+    @field_validator("hostname")
+    @classmethod
+    def _host(cls, v: str | None) -> str | None:
+        if v is not None and (errs := host_errors(v)):
+            raise ValueError(f"hostname {v!r} {errs[0]}")
+        return v
+
+    @model_validator(mode="after")
+    def _tls(self) -> Listener:
+        if self.protocol == "HTTPS" and self.tls_secret is None:
+            raise ValueError(f"HTTPS listener {self.name!r} needs tls_secret")
+        if self.protocol in ("HTTP", "TCP", "UDP") and self.tls_secret is not None:
+            raise ValueError(f"{self.protocol} listener {self.name!r} cannot have tls_secret")
+        return self
+
+
+def listener(name: str, port: int, protocol: str = "HTTP", *, hostname: str | None = None,
+             tls_secret: str | None = None) -> Listener:
+    """A Listener, checked."""
+    checked = parse(Listener, f"listener({name!r})", name=name, port=port, protocol=protocol,
+                    hostname=hostname, tls_secret=tls_secret)
+    assert isinstance(checked, Listener)
+    return checked
+
+
+class GatewayClass(Construct):
+    """A GatewayClass; the controller defaults to the target's gateway implementation."""
+
+    def __init__(self, scope: Construct, id: str, *, controller_name: str | None = None,
+                 description: str | None = None) -> None:
+        super().__init__(scope, id)
+        self.controller_name = controller_name
+        self.description = description
+
+
+class Gateway(Construct):
+    """A Gateway whose listeners are shared by app namespaces' routes and ListenerSets."""
+
+    def __init__(self, scope: Construct, id: str, *, gateway_class: str | None = None,
+                 listeners: Sequence[Listener] | None = None,
+                 allowed_routes: NamespaceFrom = "All",
+                 route_namespace_labels: Mapping[str, str] | None = None,
+                 allowed_listener_sets: NamespaceFrom | Literal["None"] = "All",
+                 listener_set_namespace_labels: Mapping[str, str] | None = None) -> None:
+        super().__init__(scope, id)
+        where = self.display_path
+        if scope.namespace() is None:
+            raise ConstructError(where, "a Gateway must be created in a namespace",
+                                 hint="create it in the platform's gateway Namespace")
+        self.gateway_class = gateway_class
+        self.listeners = list(listeners) if listeners is not None else [listener("http", 80)]
+        names = [x.name for x in self.listeners]
+        if not names:
+            raise ConstructError(where, "a Gateway needs at least one listener",
+                                 field="listeners")
+        if len(set(names)) != len(names):
+            raise ConstructError(where, "listener names must be unique", field="listeners")
+        ports = [(x.port, x.protocol, x.hostname) for x in self.listeners]
+        if len(set(ports)) != len(ports):
+            raise ConstructError(where, "two listeners share port, protocol and hostname",
+                                 field="listeners", hint="give them different hostnames")
+        for field, mode, labels in (("allowed_routes", allowed_routes, route_namespace_labels),
+                                    ("allowed_listener_sets", allowed_listener_sets,
+                                     listener_set_namespace_labels)):
+            if mode == "Selector" and not labels:
+                raise ConstructError(where, f"{field}='Selector' needs namespace labels",
+                                     field=field)
+            if mode != "Selector" and labels:
+                raise ConstructError(where, f"namespace labels need {field}='Selector'",
+                                     field=field)
+        self.allowed_routes = allowed_routes
+        self.route_namespace_labels = dict(route_namespace_labels or {})
+        self.allowed_listener_sets = allowed_listener_sets
+        self.listener_set_namespace_labels = dict(listener_set_namespace_labels or {})

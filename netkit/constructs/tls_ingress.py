@@ -1,0 +1,144 @@
+"""TlsIngress: HTTPS entry point for hosts, routing paths to Services, with certificates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from netkit.constructs.flows import EdgePeer, Flow, FlowSource, PortSpec
+from netkit.constructs.namespace import Namespace
+from netkit.constructs.service import Service, ServicePort
+from netkit.constructs.workload import Workload
+from netkit.constructs.zero_trust import ZeroTrustNamespace
+from netkit.errors import ConstructError
+from netkit.k8s.names import dns1123_subdomain_errors
+from netkit.spec import PathType, host_errors
+from netkit.tree import Construct
+
+if TYPE_CHECKING:
+    from netkit.constructs.canary import CanaryRoute
+
+ACME_SOLVER_ID = "acme-http01-solver"
+ACME_SOLVER_LABEL = "acme.cert-manager.io/http01-solver"
+ACME_SOLVER_PORT = 8089
+
+
+@dataclass(frozen=True)
+class Route:
+    """``path`` (Prefix or Exact) on the ingress's hosts goes to ``service``:``port``."""
+
+    path: str
+    path_type: PathType
+    service: Service
+    port: ServicePort
+
+
+class TlsIngress(Construct, FlowSource):
+    """HTTPS for ``hosts`` with a certificate from ``issuer`` (cert-manager) or ``secret``."""
+
+    def __init__(self, scope: Construct, id: str, *, hosts: Sequence[str],
+                 issuer: str | None = None,
+                 issuer_kind: Literal["ClusterIssuer", "Issuer"] = "ClusterIssuer",
+                 secret: str | None = None, redirect_http: bool = True, hsts: bool = True,
+                 hsts_max_age: int = 31536000, hsts_include_subdomains: bool = True,
+                 acme_http01: bool = True) -> None:
+        super().__init__(scope, id)
+        where = self.display_path
+        if scope.namespace() is None:
+            raise ConstructError(where, "a TlsIngress must be created in a namespace",
+                                 hint="use the namespace construct as its scope")
+        if isinstance(hosts, str) or not hosts:
+            raise ConstructError(where, "hosts must be a non-empty list", field="hosts",
+                                 hint='e.g. hosts=["shop.example.com"]')
+        for host in hosts:
+            if errs := host_errors(host):
+                raise ConstructError(where, f"host {host!r} {errs[0]}", field="hosts")
+        if len(set(hosts)) != len(hosts):
+            raise ConstructError(where, "hosts has duplicates", field="hosts")
+        if (issuer is None) == (secret is None):
+            raise ConstructError(where, "give exactly one of issuer= or secret=",
+                                 hint="issuer names a cert-manager issuer; secret names an "
+                                      "existing TLS Secret")
+        for field, value in (("issuer", issuer), ("secret", secret)):
+            if value is not None and (errs := dns1123_subdomain_errors(value)):
+                raise ConstructError(where, f"{field} {value!r}: {errs[0]}", field=field)
+        if issuer_kind not in ("ClusterIssuer", "Issuer"):
+            raise ConstructError(where, f"unknown issuer_kind {issuer_kind!r}",
+                                 field="issuer_kind", hint="ClusterIssuer or Issuer")
+        if hsts_max_age < 0:
+            raise ConstructError(where, "hsts_max_age must not be negative",
+                                 field="hsts_max_age")
+        self.hosts = list(hosts)
+        self.issuer = issuer
+        self.issuer_kind = issuer_kind
+        self.secret_name = secret or f"{id}-tls"
+        self.redirect_http = redirect_http
+        self.hsts = hsts
+        self.hsts_max_age = hsts_max_age
+        self.hsts_include_subdomains = hsts_include_subdomains
+        self.routes: list[Route] = []
+        self.acme_solver = self._acme_solver(scope) if issuer and acme_http01 else None
+
+    @staticmethod
+    def _acme_solver(scope: Construct) -> Workload | None:
+        """cert-manager's HTTP-01 solver pods, which the edge must reach in zero trust."""
+        node: Construct | None = scope
+        while node is not None and not isinstance(node, Namespace):
+            node = node.node.scope
+        if not isinstance(node, ZeroTrustNamespace):
+            return None
+        existing = node.find_workload(ACME_SOLVER_ID)
+        if existing is not None:
+            return existing
+        return node.workload(ACME_SOLVER_ID, labels={ACME_SOLVER_LABEL: "true"},
+                             ports={"http": ACME_SOLVER_PORT})
+
+    def route(self, path: str, service: Service, port: int | None = None,
+              path_type: PathType = "Prefix") -> Route:
+        """Send requests for ``path`` on every host to ``service``."""
+        where = f"{self.display_path}: route({path!r})"
+        if not isinstance(service, Service):
+            raise ConstructError(where, "service must be a Service construct", field="service")
+        if path_type not in ("Prefix", "Exact"):
+            raise ConstructError(where, f"unknown path_type {path_type!r}", field="path_type",
+                                 hint="Prefix or Exact")
+        if not path.startswith("/") or any(c in path for c in " ?#;{}\\"):
+            raise ConstructError(where, f"path {path!r} must start with '/' and contain no "
+                                 "spaces, '?', '#', ';', braces or backslashes", field="path")
+        if path_type == "Prefix" and ("//" in path or "/../" in path or path.endswith("/..")):
+            raise ConstructError(where, f"path {path!r} has '//' or '..' segments",
+                                 field="path")
+        if any(r.path == path and r.path_type == path_type for r in self.routes):
+            raise ConstructError(where, f"path {path!r} ({path_type}) is already routed",
+                                 hint="one route per path; use CanaryRoute to split traffic")
+        route = Route(path, path_type, service, service.service_port(port, where))
+        self.routes.append(route)
+        return route
+
+    def find_route(self, path: str) -> Route | None:
+        """The route for ``path``, if any."""
+        return next((r for r in self.routes if r.path == path), None)
+
+    def canaries(self) -> list[CanaryRoute]:
+        """The CanaryRoutes declared on this ingress."""
+        from netkit.constructs.canary import CanaryRoute
+
+        return [c for c in self.node.children if isinstance(c, CanaryRoute)]
+
+    def backends(self) -> list[tuple[Service, ServicePort]]:
+        """Every (Service, port) this ingress sends traffic to, routes then canaries."""
+        pairs = [(r.service, r.port) for r in self.routes]
+        pairs += [(c.canary, c.canary_port) for c in self.canaries()]
+        return list(dict.fromkeys(pairs))
+
+    def flows(self) -> list[Flow]:
+        """Edge proxies may reach each backend's target port, and only that."""
+        flows = [Flow(EdgePeer(), svc.workload,
+                      (PortSpec(port.target.protocol, port.target.port),),
+                      f"{self.display_path}: route to {svc.ref}")
+                 for svc, port in self.backends()]
+        if self.acme_solver is not None:
+            flows.append(Flow(EdgePeer(), self.acme_solver, (PortSpec("TCP", ACME_SOLVER_PORT),),
+                              f"{self.display_path}: ACME HTTP-01 challenges"))
+        return flows

@@ -1,0 +1,79 @@
+"""Workload: the network identity (labels, named ports) of pods netkit does not own."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from netkit.errors import ConstructError
+from netkit.k8s.names import label_value_errors, qualified_name_errors
+from netkit.spec import Protocol, WorkloadPort, parse, port_name_errors
+from netkit.tree import Construct
+
+
+class Workload(Construct):
+    """Pods selected by ``labels`` that listen on named ``ports``."""
+
+    def __init__(self, scope: Construct, id: str, *, labels: Mapping[str, str],
+                 ports: Mapping[str, int | WorkloadPort] | None = None) -> None:
+        super().__init__(scope, id)
+        if scope.namespace() is None:
+            raise ConstructError(self.display_path, "a workload must be declared in a namespace",
+                                 hint="use ns.workload(...) on a Namespace or ZeroTrustNamespace")
+        if not labels:
+            raise ConstructError(self.display_path, "labels must not be empty", field="labels",
+                                 hint="an empty selector would match every pod in the namespace")
+        for key, value in labels.items():
+            if errs := qualified_name_errors(key):
+                raise ConstructError(self.display_path, f"label key {key!r} {errs[0]}",
+                                     field="labels")
+            if not isinstance(value, str) or (errs := label_value_errors(value)):
+                raise ConstructError(self.display_path, f"label {key}={value!r}: "
+                                     f"{errs[0] if isinstance(value, str) else 'not a string'}",
+                                     field="labels")
+        self.labels: dict[str, str] = dict(labels)
+        self.ports: dict[str, WorkloadPort] = {}
+        for name, spec in (ports or {}).items():
+            if errs := port_name_errors(name):
+                raise ConstructError(self.display_path, f"port name {name!r} {errs[0]}",
+                                     field="ports", hint="port names are IANA service names "
+                                     "like 'http' or 'grpc-web'")
+            port = spec if isinstance(spec, WorkloadPort) else parse(
+                WorkloadPort, f"{self.display_path}: ports.{name}", port=spec)
+            assert isinstance(port, WorkloadPort)
+            self.ports[name] = port
+
+    @property
+    def name(self) -> str:
+        """The workload's name (its id)."""
+        return self.node.id
+
+    @property
+    def ref(self) -> str:
+        """``namespace/name``."""
+        return f"{self.namespace()}/{self.name}"
+
+    def declared(self) -> str:
+        """The declared ports, for messages: ``http=8080, dns=53/UDP``."""
+        return ", ".join(f"{n}={p.port}" + ("" if p.protocol == "TCP" else f"/{p.protocol}")
+                         for n, p in self.ports.items()) or "none"
+
+    def resolve_port(self, port: int | str, where: str,
+                     protocol: Protocol | None = None) -> WorkloadPort:
+        """The declared port named ``port`` or numbered ``port``; undeclared ones are errors."""
+        if isinstance(port, str):
+            found = self.ports.get(port)
+            if found is None:
+                raise ConstructError(where, f"workload {self.ref} has no port named {port!r} "
+                                     f"(declared: {self.declared()})",
+                                     hint="use a declared name or add it to the workload's ports")
+            if protocol is not None and protocol != found.protocol:
+                raise ConstructError(where, f"port {port!r} of {self.ref} is {found.protocol}, "
+                                     f"not {protocol}", hint="drop protocol= or fix it")
+            return found
+        checked = parse(WorkloadPort, where, port=port, protocol=protocol or "TCP")
+        assert isinstance(checked, WorkloadPort)
+        if self.ports and checked not in self.ports.values():
+            raise ConstructError(where, f"workload {self.ref} does not listen on "
+                                 f"{port}/{checked.protocol} (declared: {self.declared()})",
+                                 hint="declare the port on the workload or use its name")
+        return checked

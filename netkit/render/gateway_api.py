@@ -1,0 +1,113 @@
+"""TlsIngress on Gateway API: ListenerSet (or Gateway), Certificate, HTTPRoutes, grants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netkit.constructs.canary import CanaryRoute
+from netkit.constructs.service import Service, ServicePort
+from netkit.constructs.tls_ingress import Route, TlsIngress
+from netkit.errors import InvalidNameError
+from netkit.k8s import gateway_api as gw
+from netkit.k8s.cert_manager import certificate
+from netkit.render.context import RenderContext
+from netkit.render.rate_limits import gateway_rate_limit
+from netkit.render.route_groups import canary_for, hsts_value, route_groups
+
+
+def listener_name(host: str) -> str:
+    """The HTTPS listener name for ``host``: ``https-cafe-example-com``."""
+    return "https-" + host.replace("*", "wildcard").replace(".", "-")
+
+
+class _Backends:
+    """Backend refs from one namespace, remembering Services in other namespaces."""
+
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+        self.foreign: dict[str, set[str]] = {}
+
+    def ref(self, svc: Service, port: ServicePort, weight: int | None = None) -> dict[str, Any]:
+        ns = str(svc.namespace())
+        if ns != self.namespace:
+            self.foreign.setdefault(ns, set()).add(svc.name)
+        return gw.backend_ref(svc.name, port.port, namespace=None if ns == self.namespace else ns,
+                              weight=weight)
+
+
+def _rules(ing: TlsIngress, route: Route, backends: _Backends) -> list[dict[str, Any]]:
+    filters: list[dict[str, Any]] = []
+    if ing.hsts:
+        filters.append({"type": "ResponseHeaderModifier", "responseHeaderModifier": {
+            "set": [{"name": "Strict-Transport-Security", "value": hsts_value(ing)}]}})
+    match = gw.path_match(route.path, route.path_type)
+    main: dict[str, Any] = {"matches": [match]}
+    canary: CanaryRoute | None = canary_for(ing, route)
+    refs = [backends.ref(route.service, route.port)]
+    rules: list[dict[str, Any]] = []
+    if canary is not None:
+        if canary.weight is not None:
+            refs = [backends.ref(route.service, route.port, 100 - canary.weight),
+                    backends.ref(canary.canary, canary.canary_port, canary.weight)]
+        elif canary.mirror_percent is not None:
+            mirror = backends.ref(canary.canary, canary.canary_port)
+            filters = [*filters, {"type": "RequestMirror", "requestMirror": {
+                "backendRef": mirror, "percent": canary.mirror_percent}}]
+        else:
+            header = ({"type": "Exact", "name": canary.header, "value": canary.header_value}
+                      if canary.header else
+                      {"type": "RegularExpression", "name": "Cookie",
+                       "value": f"(^|;\\s*){canary.cookie}=always(;|$)"})
+            rule: dict[str, Any] = {"matches": [{**match, "headers": [header]}]}
+            if filters:
+                rule["filters"] = filters
+            rule["backendRefs"] = [backends.ref(canary.canary, canary.canary_port)]
+            rules.append(rule)
+    if filters:
+        main["filters"] = filters
+    main["backendRefs"] = refs
+    return [*rules, main]
+
+
+def render(ing: TlsIngress, ctx: RenderContext) -> None:
+    """Emit the Gateway API objects for ``ing``."""
+    target, ns = ctx.target, str(ing.namespace())
+    names = [listener_name(h) for h in ing.hosts]
+    if len(set(names)) != len(names):
+        raise InvalidNameError(ing.display_path, "two hosts map to the same listener name",
+                               hint="hosts differing only in '.' vs '-' cannot share an ingress")
+    https = [gw.https_listener(n, h, ing.secret_name)
+             for n, h in zip(names, ing.hosts, strict=True)]
+    if target.gateway_mode == "dedicated":
+        http = {"name": "http", "port": 80, "protocol": "HTTP",
+                "allowedRoutes": gw.namespaces_from("Same")}
+        ctx.emit(ing, gw.gateway(ing.node.id, ns, gateway_class=target.gateway_class,
+                                 listeners=[http, *https]))
+        parents = [gw.parent_ref(ing.node.id, section_name=n) for n in names]
+        redirect_parent = gw.parent_ref(ing.node.id, section_name="http")
+    else:
+        shared = target.shared_gateway
+        ctx.emit(ing, gw.listener_set(ing.node.id, ns, listeners=https, parent=gw.parent_ref(
+            shared.name, namespace=shared.namespace)))
+        parents = [gw.parent_ref(ing.node.id, kind="ListenerSet")]
+        redirect_parent = gw.parent_ref(shared.name, namespace=shared.namespace,
+                                        section_name=shared.http_listener)
+    if ing.issuer is not None:
+        ctx.emit(ing, certificate(ing.node.id, ns, secret=ing.secret_name, dns_names=ing.hosts,
+                                  issuer=ing.issuer, issuer_kind=ing.issuer_kind))
+    if ing.redirect_http:
+        ctx.emit(ing, gw.http_route(f"{ing.node.id}-redirect", ns, parent_refs=[redirect_parent],
+                                    hostnames=ing.hosts, rules=[{"filters": [{
+                                        "type": "RequestRedirect", "requestRedirect": {
+                                            "scheme": "https", "statusCode": 301}}]}]))
+    backends = _Backends(ns)
+    for group in route_groups(ing):
+        rules = [r for route in group.routes for r in _rules(ing, route, backends)]
+        ctx.emit(ing, gw.http_route(group.name, ns, parent_refs=parents, hostnames=ing.hosts,
+                                    rules=rules))
+        if group.limited is not None:
+            ctx.emit(ing, gateway_rate_limit(ctx, ing, group.limited, group.name, ns))
+    for other_ns, services in sorted(backends.foreign.items()):
+        ctx.emit(ing, gw.reference_grant(f"httproutes-from-{ns}-{ing.node.id}", other_ns,
+                                         from_kind="HTTPRoute", from_namespace=ns,
+                                         to_kind="Service", to_names=sorted(services)))

@@ -1,0 +1,68 @@
+"""Renderers for Namespace and ZeroTrustNamespace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netkit.capabilities import require_fqdn_egress, require_network_policy
+from netkit.constructs.flows import blueprint_flows
+from netkit.constructs.namespace import Namespace
+from netkit.constructs.zero_trust import ZeroTrustNamespace
+from netkit.k8s import core
+from netkit.k8s import networking as np
+from netkit.k8s.cilium import fqdn_egress_policy
+from netkit.render.context import RenderContext
+from netkit.render.policy_rules import allow_policies
+from netkit.render.registry import renders
+
+POD_SECURITY_MODES = ("enforce", "audit", "warn")
+DEFAULT_DENY = "default-deny"
+DNS_EGRESS = "allow-dns-egress"
+
+
+def namespace_object(ns: Namespace) -> dict[str, Any]:
+    """The Namespace, with pod-security labels when a level is set."""
+    labels: dict[str, str] = dict(ns.labels)
+    if ns.pod_security:
+        for mode in POD_SECURITY_MODES:
+            labels[f"pod-security.kubernetes.io/{mode}"] = ns.pod_security
+    return core.namespace(ns.name, labels=labels, annotations=ns.annotations)
+
+
+@renders(Namespace)
+def render_namespace(ns: Namespace, ctx: RenderContext) -> None:
+    """Emit the Namespace."""
+    ctx.emit(ns, namespace_object(ns))
+
+
+def dns_egress(ns: ZeroTrustNamespace) -> dict[str, Any]:
+    """Egress from every pod to kube-dns (and NodeLocal DNSCache) on UDP and TCP 53."""
+    peers = [np.pod_peer(dict(ns.dns.pod_selector), namespace=ns.dns.namespace)]
+    if ns.dns.node_local_address:
+        suffix = "/128" if ":" in ns.dns.node_local_address else "/32"
+        peers.append(np.ip_peer(ns.dns.node_local_address + suffix))
+    ports = [np.policy_port(53, protocol="UDP"), np.policy_port(53, protocol="TCP")]
+    return np.network_policy(DNS_EGRESS, ns.name, pod_selector=None, policy_types=["Egress"],
+                             egress=[np.rule(peers, ports, direction="egress")])
+
+
+@renders(ZeroTrustNamespace)
+def render_zero_trust(ns: ZeroTrustNamespace, ctx: RenderContext) -> None:
+    """Emit the Namespace, default deny, DNS egress and the merged allow policies."""
+    require_network_policy(ctx.target, ns.display_path, "ZeroTrustNamespace")
+    ctx.emit(ns, namespace_object(ns))
+    ctx.emit(ns, np.network_policy(DEFAULT_DENY, ns.name, pod_selector=None,
+                                   policy_types=["Ingress", "Egress"]))
+    ctx.emit(ns, dns_egress(ns))
+    for policy in allow_policies(ns.name, blueprint_flows(ctx.blueprint), ctx.target):
+        ctx.emit(ns, policy)
+    by_workload: dict[str, list[tuple[str, int, str]]] = {}
+    for fq in ns.fqdn_egress:
+        require_fqdn_egress(ctx.target, f"{ns.display_path}: allow_egress_fqdn({fq.fqdn!r})")
+        by_workload.setdefault(fq.workload.name, []).append((fq.fqdn, fq.port, fq.protocol))
+    for name, targets in by_workload.items():
+        workload = next(w for w in ns.workloads() if w.name == name)
+        ctx.emit(ns, fqdn_egress_policy(f"allow-fqdn-egress-{name}", ns.name,
+                                        pods=workload.labels, targets=targets,
+                                        dns_namespace=ns.dns.namespace,
+                                        dns_pods=dict(ns.dns.pod_selector)))

@@ -1,0 +1,56 @@
+"""Renderers for Service and RateLimitedService."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netkit.constructs.service import RateLimitedService, Service
+from netkit.constructs.tls_ingress import TlsIngress
+from netkit.k8s import core
+from netkit.render.context import RenderContext
+from netkit.render.registry import renders
+
+_LB_ANNOTATIONS: dict[tuple[str, bool], dict[str, str]] = {
+    ("aws", True): {"service.beta.kubernetes.io/aws-load-balancer-type": "external",
+                    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal"},
+    ("aws", False): {"service.beta.kubernetes.io/aws-load-balancer-type": "external",
+                     "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing"},
+    ("gcp", True): {"networking.gke.io/load-balancer-type": "Internal"},
+    ("azure", True): {"service.beta.kubernetes.io/azure-load-balancer-internal": "true"},
+}
+
+
+def service_object(svc: Service) -> dict[str, Any]:
+    """The Service object."""
+    ports = [core.service_port(p.port, name=p.name, target_port=p.target_port,
+                               protocol=p.target.protocol, node_port=p.node_port,
+                               app_protocol=p.app_protocol) for p in svc.ports]
+    extra: dict[str, Any] = {}
+    if svc.load_balancer_source_ranges:
+        extra["loadBalancerSourceRanges"] = svc.load_balancer_source_ranges
+    if svc.external_traffic_policy:
+        extra["externalTrafficPolicy"] = svc.external_traffic_policy
+    annotations = dict(svc.annotations)
+    if svc.type == "LoadBalancer" and svc.cloud:
+        annotations.update(_LB_ANNOTATIONS.get((svc.cloud, svc.internal), {}))
+    return core.service(svc.name, str(svc.namespace()), selector=svc.workload.labels,
+                        ports=ports, type=svc.type, cluster_ip="None" if svc.headless else None,
+                        labels=svc.labels, annotations=annotations, extra_spec=extra)
+
+
+@renders(Service)
+def render_service(svc: Service, ctx: RenderContext) -> None:
+    """Emit the Service."""
+    ctx.emit(svc, service_object(svc))
+
+
+@renders(RateLimitedService)
+def render_rate_limited_service(svc: RateLimitedService, ctx: RenderContext) -> None:
+    """Emit the Service; warn when no entry point routes to it (the limit would apply nowhere)."""
+    ctx.emit(svc, service_object(svc))
+    routed = any(s is svc for c in ctx.blueprint.node.walk() if isinstance(c, TlsIngress)
+                 for s, _ in c.backends())
+    if not routed:
+        ctx.finding(svc, "NK123", "warning", f"no TlsIngress routes to {svc.ref}, so its rate "
+                    "limit is enforced nowhere", hint="route it with site.route(path, service)",
+                    obj=f"Service/{svc.ref}")

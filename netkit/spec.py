@@ -1,0 +1,199 @@
+"""Shared input types for constructs: ports, CIDR peers, rate limits and hosts."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from netkit.errors import ConstructError
+from netkit.k8s.names import dns1123_label_errors
+
+Protocol = Literal["TCP", "UDP", "SCTP"]
+PathType = Literal["Prefix", "Exact"]
+
+_IANA_SVC_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
+_HTTP_TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+\-.^_`|~]+")
+_HOST_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+
+
+class Input(BaseModel):
+    """Base of construct inputs: frozen, no unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+def parse(model: type[Input], where: str, **values: object) -> Input:
+    """Validate construct options with ``model``; the first problem becomes a ConstructError."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or None
+        message = str(err["msg"]).removeprefix("Value error, ")
+        raise ConstructError(where, message, field=field,
+                             hint=f"see help({model.__name__}) for valid values") from None
+
+
+def port_name_errors(name: str) -> list[str]:
+    """Why ``name`` is not an IANA_SVC_NAME (a valid port name)."""
+    errs = []
+    if len(name) > 15:
+        errs.append("must be no more than 15 characters")
+    if not _IANA_SVC_NAME.fullmatch(name):
+        errs.append("must contain only lowercase alphanumeric characters or '-', and start "
+                    "and end with an alphanumeric character")
+    if "--" in name:
+        errs.append("must not contain consecutive hyphens")
+    if not any(c.isalpha() for c in name):
+        errs.append("must contain at least one letter")
+    return errs
+
+
+def check_port_number(value: int) -> int:
+    """``value`` if it is a valid port (1-65535)."""
+    if isinstance(value, bool) or not 1 <= value <= 65535:
+        raise ValueError(f"port {value} is out of range 1-65535")
+    return value
+
+
+class WorkloadPort(Input):
+    """A named port a workload's pods listen on."""
+
+    port: int
+    protocol: Protocol = "TCP"
+
+    _port = field_validator("port")(classmethod(lambda cls, v: check_port_number(v)))
+
+
+def canonical_network(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """``value`` as a network; host bits set are an error naming the canonical form."""
+    try:
+        net = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a CIDR like 10.0.0.0/8") from None
+    if str(net) != value:
+        raise ValueError(f"{value!r} is not canonical; did you mean {net}?")
+    return net
+
+
+class CidrPeer(Input):
+    """Addresses in ``cidr`` except the ``except_`` blocks."""
+
+    cidr: str
+    except_: tuple[str, ...] = Field(default=(), alias="except")
+
+    @field_validator("cidr")
+    @classmethod
+    def _cidr(cls, v: str) -> str:
+        canonical_network(v)
+        return v
+
+    @model_validator(mode="after")
+    def _excepts(self) -> CidrPeer:
+        outer = canonical_network(self.cidr)
+        for block in self.except_:
+            inner = canonical_network(block)
+            if inner.version != outer.version or not inner.subnet_of(outer):  # type: ignore[arg-type]
+                raise ValueError(f"except {block} is not inside {self.cidr}")
+            if inner == outer:
+                raise ValueError(f"except {block} removes the whole of {self.cidr}")
+        return self
+
+
+def cidr(block: str, *, except_: tuple[str, ...] | list[str] = ()) -> CidrPeer:
+    """A peer for the addresses in ``block`` minus ``except_``."""
+    try:
+        return CidrPeer(cidr=block, except_=tuple(except_))
+    except ValidationError as exc:
+        msg = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise ConstructError(f"cidr({block!r})", msg, hint="use a canonical CIDR") from None
+
+
+class AnyPodIn(Input):
+    """Any pod (or the pods matching ``pods``) in the namespace ``namespace``."""
+
+    namespace: str
+    pods: dict[str, str] | None = None
+
+    @field_validator("namespace")
+    @classmethod
+    def _ns(cls, v: str) -> str:
+        if errs := dns1123_label_errors(v):
+            raise ValueError(f"namespace {v!r}: {errs[0]}")
+        return v
+
+
+def any_pod_in(namespace: str, pods: dict[str, str] | None = None) -> AnyPodIn:
+    """A peer for every pod (or the pods labelled ``pods``) of ``namespace``."""
+    try:
+        return AnyPodIn(namespace=namespace, pods=pods)
+    except ValidationError as exc:
+        msg = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise ConstructError(f"any_pod_in({namespace!r})", msg,
+                             hint="use a namespace name") from None
+
+
+class RateLimit(Input):
+    """A request rate limit: ``rps`` or ``rpm``, burst, client-IP keying, allowlist."""
+
+    rps: int | None = None
+    rpm: int | None = None
+    burst: int | None = None
+    per_client_ip: bool = True
+    allowlist: tuple[str, ...] = ()
+    status_code: int | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> RateLimit:
+        if (self.rps is None) == (self.rpm is None):
+            raise ValueError("give exactly one of rps or rpm")
+        rate = self.rps if self.rps is not None else self.rpm
+        if rate is None or rate < 1:
+            raise ValueError(f"rate must be at least 1, got {rate}")
+        if self.burst is not None and self.burst < 1:
+            raise ValueError(f"burst must be at least 1, got {self.burst}")
+        for block in self.allowlist:
+            canonical_network(block)
+        if self.status_code is not None and not 400 <= self.status_code <= 599:
+            raise ValueError(f"status_code {self.status_code} is not a 4xx or 5xx code")
+        return self
+
+    @property
+    def rate(self) -> int:
+        """Requests per unit (see ``unit``)."""
+        return self.rps if self.rps is not None else int(self.rpm or 0)
+
+    @property
+    def unit(self) -> Literal["Second", "Minute"]:
+        """The rate's unit."""
+        return "Second" if self.rps is not None else "Minute"
+
+
+def host_errors(host: str) -> list[str]:
+    """Why ``host`` is not a valid route hostname (empty when it is one)."""
+    try:
+        ipaddress.ip_address(host)
+        return ["must be a DNS name, not an IP address"]
+    except ValueError:
+        pass
+    if host != host.lower():
+        return ["must be lowercase"]
+    labels = host.split(".")
+    if "*" in host and (labels[0] != "*" or "*" in ".".join(labels[1:])):
+        return ["a wildcard is allowed only as the whole first label, as in *.example.com"]
+    if len(host) > 253:
+        return ["must be no more than 253 characters"]
+    if len(labels) < 2:
+        return ["must be a fully qualified name like shop.example.com"]
+    for label in labels[1:] if labels[0] == "*" else labels:
+        if len(label) > 63 or not _HOST_LABEL.fullmatch(label):
+            return [f"label {label!r} is not a valid DNS label"]
+    return []
+
+
+def header_name_errors(name: str) -> list[str]:
+    """Why ``name`` is not a valid HTTP header name."""
+    return [] if _HTTP_TOKEN.fullmatch(name) else ["is not a valid HTTP header name"]
