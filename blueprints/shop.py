@@ -28,7 +28,7 @@ def build(env: str = "prod") -> Blueprint:
     shop.allow(api, to=any_pod_in("payments", pods={"app": "payments-api"}), port=8443)
 
     web_svc = RateLimitedService(shop, "web", workload=web, port=80, target_port="http",
-                                 rps=50 if env == "prod" else 500, per_client_ip=False)
+                                 rps=50 if env == "prod" else 500)
     canary_svc = Service(shop, "web-canary", workload=web_canary, port=80, target_port="http")
     Service(shop, "api", workload=api, port=80, target_port="http")
     Service(shop, "db", workload=db, port=5432, target_port="pg", headless=True)

@@ -6,11 +6,14 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from netkit import __version__
+
+if TYPE_CHECKING:
+    from netkit.validate.findings import Finding
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Typed network-as-code for Kubernetes: synthesize, validate and "
@@ -68,6 +71,15 @@ def _pairs(values: list[str], option: str) -> dict[str, str]:
     return out
 
 
+def _print_findings(findings: list[Finding], verbose: bool) -> None:
+    shown = [f for f in findings if verbose or f.severity != "info"]
+    for finding in shown:
+        typer.echo(finding.line_text(), err=True)
+    hidden = len(findings) - len(shown)
+    if hidden:
+        typer.echo(f"({hidden} info finding(s) hidden; --verbose shows them)", err=True)
+
+
 @app.command()
 def synth(
     blueprints: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP045
@@ -82,6 +94,8 @@ def synth(
         "--check", help="Write nothing; exit 1 if the output is stale.")] = False,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Print what would change; write nothing.")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Also print info findings.")] = False,
 ) -> None:
     """Synthesize blueprints into a GitOps directory (atomic, owned files only)."""
     with _errors():
@@ -101,9 +115,7 @@ def synth(
         overrides = {**cfg.target, **_pairs(target or [], "--target")}
         bps = lib.load(files, env=env or cfg.env, overrides=overrides)
         synthesis = lib.synthesize(bps)
-        for finding in synthesis.findings:
-            if finding.severity != "error":
-                typer.echo(finding.line_text(), err=True)
+        _print_findings(synthesis.findings, verbose)
         plan = lib.write(synthesis, out_dir, check=check, dry_run=dry_run)
         for line in plan.lines() if (check or dry_run) else []:
             typer.echo(line)

@@ -86,15 +86,20 @@ def apply(p: Plan) -> None:
     (out / ".netkit").mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="staging-", dir=out / ".netkit"))
     try:
+        made: set[Path] = set()
         for rel in p.create + p.update:
             aside = staging / rel
-            aside.parent.mkdir(parents=True, exist_ok=True)
+            if aside.parent not in made:
+                aside.parent.mkdir(parents=True, exist_ok=True)
+                made.add(aside.parent)
             aside.write_bytes(p.files[rel])
         # Own the union first, so an interrupted write never leaves netkit files unowned.
         write_lock(out, {**p.owned, **p.new_lock})
         for rel in p.create + p.update:
             dest = out / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            if dest.parent not in made:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                made.add(dest.parent)
             os.replace(staging / rel, dest)
         for rel in p.delete:
             (out / rel).unlink()

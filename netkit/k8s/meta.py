@@ -33,9 +33,10 @@ def meta(name: str, namespace: str | None = None, *, labels: Mapping[str, object
 
 
 def stamp(obj: dict[str, Any], *, blueprint: str, construct: str) -> dict[str, Any]:
-    """Mark ``obj`` as netkit's: managed-by and blueprint labels, construct annotation."""
-    md = obj.setdefault("metadata", {})
+    """A copy of ``obj`` marked as netkit's: managed-by and blueprint labels, construct
+    annotation (``obj`` itself is left as it is)."""
+    md = dict(obj.get("metadata") or {})
     md["labels"] = {**string_map(md.get("labels")), MANAGED_BY: "netkit",
                     BLUEPRINT_LABEL: blueprint}
     md["annotations"] = {**string_map(md.get("annotations")), CONSTRUCT_ANNOTATION: construct}
-    return obj
+    return {**obj, "metadata": md}

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from netkit.k8s.meta import stamp
 from netkit.target import Target
 from netkit.tree import Blueprint, Construct
 from netkit.validate.findings import Finding, Severity
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -51,6 +53,14 @@ class RenderContext:
     blueprint: Blueprint
     objects: list[RenderedObject] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    _memo: dict[str, Any] = field(default_factory=dict)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per render: for facts about the whole blueprint."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        value: T = self._memo[key]
+        return value
 
     @property
     def target(self) -> Target:
@@ -59,8 +69,7 @@ class RenderContext:
 
     def emit(self, construct: Construct, obj: dict[str, Any]) -> dict[str, Any]:
         """Add an object made by ``construct``, stamped with netkit's ownership metadata."""
-        stamped = stamp(copy.deepcopy(obj), blueprint=self.blueprint.name,
-                        construct=construct.display_path)
+        stamped = stamp(obj, blueprint=self.blueprint.name, construct=construct.display_path)
         self.objects.append(RenderedObject(stamped, construct.display_path,
                                            self.blueprint.name, self.target))
         return stamped

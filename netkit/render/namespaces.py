@@ -54,7 +54,8 @@ def render_zero_trust(ns: ZeroTrustNamespace, ctx: RenderContext) -> None:
     ctx.emit(ns, np.network_policy(DEFAULT_DENY, ns.name, pod_selector=None,
                                    policy_types=["Ingress", "Egress"]))
     ctx.emit(ns, dns_egress(ns))
-    for policy in allow_policies(ns.name, blueprint_flows(ctx.blueprint), ctx.target):
+    flows = ctx.memo("flows", lambda: blueprint_flows(ctx.blueprint))
+    for policy in allow_policies(ns.name, flows, ctx.target):
         ctx.emit(ns, policy)
     by_workload: dict[str, list[tuple[str, int, str]]] = {}
     for fq in ns.fqdn_egress:

@@ -48,9 +48,10 @@ def render_service(svc: Service, ctx: RenderContext) -> None:
 def render_rate_limited_service(svc: RateLimitedService, ctx: RenderContext) -> None:
     """Emit the Service; warn when no entry point routes to it (the limit would apply nowhere)."""
     ctx.emit(svc, service_object(svc))
-    routed = any(s is svc for c in ctx.blueprint.node.walk() if isinstance(c, TlsIngress)
-                 for s, _ in c.backends())
-    if not routed:
+    routed = ctx.memo("routed-services", lambda: {
+        id(s) for c in ctx.blueprint.node.walk() if isinstance(c, TlsIngress)
+        for s, _ in c.backends()})
+    if id(svc) not in routed:
         ctx.finding(svc, "NK123", "warning", f"no TlsIngress routes to {svc.ref}, so its rate "
                     "limit is enforced nowhere", hint="route it with site.route(path, service)",
                     obj=f"Service/{svc.ref}")

@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from netkit.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOP = str(ROOT / "blueprints" / "shop.py")
+runner = CliRunner()
+
+GOOD = """
+from netkit import Blueprint, Manifest
+
+def build(env):
+    bp = Blueprint("demo")
+    Manifest(bp, "cm", {"apiVersion": "v1", "kind": "ConfigMap",
+                        "metadata": {"name": f"settings-{env}", "namespace": "demo"},
+                        "data": {"debug": "on"}})
+    return bp
+"""
+
+
+def test_version_and_help() -> None:
+    assert runner.invoke(app, ["--version"]).stdout.strip().startswith("netkit ")
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0 and "synth" in result.stdout
+
+
+def test_synth_writes_and_reports(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["synth", SHOP, "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "wrote" in result.stdout
+    assert (tmp_path / "default/shop/service-web.yaml").is_file()
+    assert (tmp_path / "default/_cluster/namespace-shop.yaml").is_file()
+    kustomization = (tmp_path / "default/shop/kustomization.yaml").read_text()
+    assert "- service-web.yaml" in kustomization
+
+
+def test_check_passes_when_fresh_and_fails_when_stale(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["synth", SHOP, "--out", str(tmp_path)]).exit_code == 0
+    fresh = runner.invoke(app, ["synth", SHOP, "--out", str(tmp_path), "--check"])
+    assert fresh.exit_code == 0, fresh.output
+    (tmp_path / "default/shop/service-web.yaml").write_text("tampered\n")
+    before = sorted(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+    stale = runner.invoke(app, ["synth", SHOP, "--out", str(tmp_path), "--check"])
+    assert stale.exit_code == 1
+    assert "update default/shop/service-web.yaml" in stale.stdout
+    assert "error:" in stale.stderr and "stale" in stale.stderr
+    assert sorted(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()) == before
+
+
+def test_dry_run_prints_plan_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["synth", SHOP, "--out", str(out), "--dry-run"])
+    assert result.exit_code == 0
+    assert "create default/shop/service-web.yaml" in result.stdout
+    assert not out.exists()
+
+
+def test_target_override(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["synth", SHOP, "--out", str(tmp_path), "--target",
+                                 "ingress=ingress-nginx", "--target", "cluster=eu1"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "eu1/shop/ingress-site-web.yaml").is_file()
+    assert "NK120" in result.stderr
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--target", "ingress=traefik"], "--target: ingress: Input should be"),
+    (["--target", "nope=1"], "--target: unknown target field 'nope'"),
+    (["--target", "ingress"], "--target: expected KEY=VALUE"),
+    (["--target", "shared_gateway.name=Bad_Name"], "--target: shared_gateway.name:"),
+])
+def test_bad_target_overrides(tmp_path: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["synth", SHOP, "--out", str(tmp_path / "o"), *args])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {message}"), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_env_reaches_build(tmp_path: Path, write_blueprint: Callable[..., Path]) -> None:
+    bp = write_blueprint(GOOD)
+    result = runner.invoke(app, ["synth", str(bp), "--out", str(tmp_path / "o"), "--env", "qa"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "o/default/demo/configmap-settings-qa.yaml").is_file()
+    text = (tmp_path / "o/default/demo/configmap-settings-qa.yaml").read_text()
+    assert 'debug: "on"' in text
+
+
+@pytest.mark.parametrize(("source", "where", "message"), [
+    ("def build(env):\n    return 1 +\n", ":2", "syntax error"),
+    ("def build(env):\n    raise RuntimeError('boom')\n", ":2", "RuntimeError: boom"),
+    ("x = 1\n", "", "defines no blueprint"),
+    ("def build(env):\n    return 'nope'\n", "", "build() returned str"),
+    ("from netkit import Blueprint\nfrom netkit.constructs import Namespace\n"
+     "def build(env):\n    bp = Blueprint('a')\n    Namespace(bp, 'x')\n    Namespace(bp, 'x')\n"
+     "    return bp\n", None, "a: duplicate id 'x'"),
+])
+def test_broken_blueprints_exit_2_with_one_line(tmp_path: Path,
+                                                write_blueprint: Callable[..., Path],
+                                                source: str, where: str | None,
+                                                message: str) -> None:
+    bp = write_blueprint(source)
+    out = tmp_path / "o"
+    result = runner.invoke(app, ["synth", str(bp), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    if where is not None:
+        assert lines[0].startswith(f"error: {bp}{where}:")
+    assert message in lines[0] and "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_missing_blueprint_file(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["synth", str(tmp_path / "nope.py"), "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "blueprint file not found" in result.stderr
+
+
+def test_unowned_file_in_the_way(tmp_path: Path) -> None:
+    (tmp_path / "default/shop").mkdir(parents=True)
+    (tmp_path / "default/shop/service-web.yaml").write_text("mine\n")
+    result = runner.invoke(app, ["synth", SHOP, "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "not owned by netkit" in result.stderr
+    assert (tmp_path / "default/shop/service-web.yaml").read_text() == "mine\n"
+    assert not (tmp_path / "default/shop/service-db.yaml").exists()
+
+
+def test_debug_shows_traceback(tmp_path: Path, write_blueprint: Callable[..., Path]) -> None:
+    bp = write_blueprint("def build(env):\n    raise RuntimeError('boom')\n")
+    result = runner.invoke(app, ["--debug", "synth", str(bp), "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "Traceback" in result.stderr
+
+
+def test_config_file_supplies_blueprints_out_env_and_target(
+        tmp_path: Path, write_blueprint: Callable[..., Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    write_blueprint(GOOD, "network.py")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.netkit]\nblueprints = ["network.py"]\nout = "gitops"\nenv = "staging"\n'
+        '[tool.netkit.target]\ncluster = "eu1"\n')
+    sub = tmp_path / "deep" / "er"
+    sub.mkdir(parents=True)
+    monkeypatch.chdir(sub)
+    result = runner.invoke(app, ["synth"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "gitops/eu1/demo/configmap-settings-staging.yaml").is_file()
+    assert runner.invoke(app, ["synth", "--check"]).exit_code == 0
+
+
+def test_config_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool.netkit]\nblueprint = ['x.py']\n")
+    result = runner.invoke(app, ["synth"])
+    assert result.exit_code == 2 and "[tool.netkit] blueprint: Extra inputs" in result.stderr
+    (tmp_path / "pyproject.toml").write_text("[tool.netkit\n")
+    assert "cannot read" in runner.invoke(app, ["synth"]).stderr
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    result = runner.invoke(app, ["synth"])
+    assert result.exit_code == 2 and "no blueprint given" in result.stderr
+    result = runner.invoke(app, ["synth", SHOP])
+    assert result.exit_code == 2 and "no output directory" in result.stderr
+
+
+def test_module_level_blueprints(tmp_path: Path, write_blueprint: Callable[..., Path]) -> None:
+    bp = write_blueprint("from netkit import Blueprint\nA = Blueprint('a')\nB = Blueprint('b')\n")
+    from netkit.blueprint_file import load_blueprints
+
+    assert [b.name for b in load_blueprints(bp, "prod")] == ["a", "b"]
+
+
+def test_build_without_env_parameter(write_blueprint: Callable[..., Path]) -> None:
+    bp = write_blueprint("from netkit import Blueprint\ndef build():\n    return Blueprint('x')\n")
+    from netkit.blueprint_file import load_blueprints
+
+    assert [b.name for b in load_blueprints(bp, "prod")] == ["x"]
+
+
+def test_help_imports_nothing_heavy() -> None:
+    code = ("import sys, runpy; sys.argv = ['netkit', '--help']\n"
+            "try:\n    runpy.run_module('netkit.cli', run_name='__main__')\n"
+            "except SystemExit:\n    pass\n"
+            "heavy = [m for m in ('pydantic', 'yaml', 'jinja2', 'netkit.tree', 'netkit.synth')"
+            " if m in sys.modules]\nprint('HEAVY', heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "HEAVY []" in out
