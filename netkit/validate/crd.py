@@ -1,0 +1,185 @@
+"""Custom resource schemas from CRDs: strict structural validation and CEL rules."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import fastjsonschema
+
+from netkit.loader import LoadError, read_file, yaml_files
+from netkit.validate.cel import CelRule, evaluate_rules
+
+
+@dataclass(frozen=True)
+class SchemaError:
+    """One violation: the field path as the apiserver prints it, and what is wrong."""
+
+    field: str
+    message: str
+
+
+@dataclass
+class CustomResourceSchema:
+    """The served version of one custom resource kind."""
+
+    group: str
+    version: str
+    kind: str
+    namespaced: bool
+    schema: dict[str, Any]
+    cel_rules: list[CelRule] = field(default_factory=list)
+    _validator: Any = None
+
+    def validate(self, obj: dict[str, Any]) -> list[SchemaError]:
+        """Structural errors (first one; the schema stops there) and failed CEL rules."""
+        if self._validator is None:
+            self._validator = fastjsonschema.compile(self.schema, use_default=False,
+                                                     use_formats=False)
+        try:
+            self._validator(obj)
+        except fastjsonschema.JsonSchemaValueException as exc:
+            return [SchemaError(field_path(exc.path[1:]), _message(exc))]
+        return [SchemaError(path, message) for path, message in evaluate_rules(self.cel_rules,
+                                                                               obj)]
+
+
+def field_path(parts: Iterable[object]) -> str:
+    """``["spec", "rules", 0, "x"]`` → ``spec.rules[0].x``."""
+    out = ""
+    for part in parts:
+        index = isinstance(part, int) or (isinstance(part, str) and part.isdigit())
+        out += f"[{part}]" if index else (f".{part}" if out else str(part))
+    return out
+
+
+def _message(exc: fastjsonschema.JsonSchemaValueException) -> str:
+    text = str(exc.message)
+    name = str(exc.name)
+    if text.startswith(name):
+        text = text[len(name):].strip()
+    if exc.rule == "additionalProperties" and isinstance(exc.value, dict):
+        allowed = set((exc.definition or {}).get("properties", {}))
+        unknown = sorted(k for k in exc.value if k not in allowed)
+        return f"unknown field(s) {', '.join(map(repr, unknown))}"
+    return text
+
+
+def escape_class_dollars(pattern: str) -> str:
+    """``$`` inside ``[...]`` escaped: fastjsonschema rewrites every bare ``$`` as ``\\Z``."""
+    out, in_class, escaped = [], False, False
+    for ch in pattern:
+        if escaped:
+            out.append(ch)
+            escaped = False
+            continue
+        if ch == "\\":
+            escaped = True
+        elif ch == "[" and not in_class:
+            in_class = True
+        elif ch == "]" and in_class:
+            in_class = False
+        elif ch == "$" and in_class:
+            out.append("\\")
+        out.append(ch)
+    return "".join(out)
+
+
+def strict(schema: dict[str, Any], *, root: bool = True, closed: bool = True) -> dict[str, Any]:
+    """An OpenAPI v3 structural schema as strict JSON Schema (unknown fields rejected).
+
+    ``closed=False`` inside allOf/anyOf/oneOf/not, where structural schemas only restate
+    constraints on fields the enclosing schema declares.
+    """
+    s = {k: v for k, v in schema.items() if k != "x-kubernetes-validations"}
+    if isinstance(s.get("pattern"), str):
+        s["pattern"] = escape_class_dollars(s["pattern"])
+    if s.pop("x-kubernetes-int-or-string", False):
+        s.pop("type", None)
+        s.setdefault("anyOf", [{"type": "integer"}, {"type": "string"}])
+    if s.pop("nullable", False) and "type" in s:
+        s["type"] = [s["type"], "null"]
+    preserve = s.pop("x-kubernetes-preserve-unknown-fields", False)
+    embedded = s.pop("x-kubernetes-embedded-resource", False)
+    if "properties" in s:
+        s["properties"] = {k: strict(v, root=False, closed=closed)
+                           for k, v in s["properties"].items()}
+    for key in ("additionalProperties", "items"):
+        if isinstance(s.get(key), dict):
+            s[key] = strict(s[key], root=False, closed=closed)
+    for key in ("allOf", "anyOf", "oneOf"):
+        if key in s:
+            s[key] = [strict(x, root=False, closed=False) for x in s[key]]
+    if "not" in s:
+        s["not"] = strict(s["not"], root=False, closed=False)
+    if embedded or root:
+        props = s.setdefault("properties", {})
+        for name in ("apiVersion", "kind"):
+            props.setdefault(name, {"type": "string"})
+        # ObjectMeta is checked by the apiserver rules, not by the CRD's schema.
+        props["metadata"] = {"type": "object"}
+    is_object = s.get("type") == "object" or "properties" in s
+    if closed and is_object and not preserve and "additionalProperties" not in s:
+        s["additionalProperties"] = False
+    return s
+
+
+class CrdRegistry:
+    """Custom resource schemas by (apiVersion, kind), loaded from CRD files."""
+
+    def __init__(self) -> None:
+        self._schemas: dict[tuple[str, str], CustomResourceSchema] = {}
+
+    def __len__(self) -> int:
+        return len(self._schemas)
+
+    def kinds(self) -> list[str]:
+        """``group/version Kind`` of every schema, sorted."""
+        return sorted(f"{g} {k}" for g, k in self._schemas)
+
+    def load(self, paths: Iterable[str | Path]) -> CrdRegistry:
+        """Add the CRDs in files or directories (recursive); other objects are ignored."""
+        for raw in paths:
+            for file in yaml_files(Path(raw)):
+                for loaded in read_file(file):
+                    if loaded.obj.get("kind") == "CustomResourceDefinition":
+                        self.add(loaded.obj, where=f"{loaded.file}:{loaded.line}")
+        return self
+
+    def add(self, crd: dict[str, Any], *, where: str = "<crd>") -> None:
+        """Add every served version of one CRD."""
+        spec = crd.get("spec") or {}
+        try:
+            group, kind = spec["group"], spec["names"]["kind"]
+            namespaced = spec.get("scope", "Namespaced") == "Namespaced"
+            versions = spec["versions"]
+        except (KeyError, TypeError):
+            raise LoadError(where, "not a CustomResourceDefinition v1 (spec.group, spec.names"
+                            ".kind and spec.versions are required)",
+                            hint="pass apiextensions.k8s.io/v1 CRDs") from None
+        for version in versions:
+            if not version.get("served", True):
+                continue
+            raw = ((version.get("schema") or {}).get("openAPIV3Schema")) or {
+                "type": "object", "x-kubernetes-preserve-unknown-fields": True}
+            self._schemas[(f"{group}/{version['name']}", kind)] = CustomResourceSchema(
+                group, version["name"], kind, namespaced, strict(copy.deepcopy(raw)),
+                list(_cel_rules(raw, ())))
+
+    def get(self, api_version: str, kind: str) -> CustomResourceSchema | None:
+        """The schema for ``apiVersion``/``kind``, if a CRD provided one."""
+        return self._schemas.get((api_version, kind))
+
+
+def _cel_rules(schema: dict[str, Any], path: tuple[str, ...]) -> Iterator[CelRule]:
+    for rule in schema.get("x-kubernetes-validations") or ():
+        yield CelRule(path, rule["rule"], rule.get("message"), rule.get("fieldPath"))
+    for name, sub in (schema.get("properties") or {}).items():
+        yield from _cel_rules(sub, (*path, name))
+    if isinstance(schema.get("items"), dict):
+        yield from _cel_rules(schema["items"], (*path, "[]"))
+    if isinstance(schema.get("additionalProperties"), dict):
+        yield from _cel_rules(schema["additionalProperties"], (*path, "{}"))
