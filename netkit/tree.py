@@ -66,7 +66,8 @@ class Construct:
     def __init__(self, scope: Construct | None, id: str) -> None:
         where = scope.display_path if scope is not None else id
         if not isinstance(id, str):
-            raise ConstructError(where, f"id must be a string, got {type(id).__name__}")
+            raise ConstructError(where, f"id must be a string, got {type(id).__name__}",
+                                 hint="ids name constructs, e.g. 'web'")
         if errs := dns1123_label_errors(id):
             raise ConstructError(where, f"invalid id {id!r}: {errs[0]}",
                                  hint="use lowercase letters, digits and '-', e.g. 'web-api'")

@@ -140,6 +140,26 @@ def mirror(target: Target) -> Blueprint:
     return bp
 
 
+def dedicated_gateway(target: Target) -> Blueprint:
+    bp = Blueprint("dedicated", target=target.model_copy(update={"gateway_mode": "dedicated"}))
+    ns = ZeroTrustNamespace(bp, "api")
+    w = ns.workload("api", labels={"app": "api"}, ports={"http": 8080})
+    svc = Service(ns, "api", workload=w, port=80, target_port="http")
+    TlsIngress(ns, "public", hosts=["api.example.com", "*.api.example.com"],
+               issuer="letsencrypt-prod").route("/", svc)
+    return bp
+
+
+def nginx_gateway_fabric(target: Target) -> Blueprint:
+    bp = Blueprint("ngf", target=target.model_copy(update={"gateway": "nginx-gateway-fabric"}))
+    ns = Namespace(bp, "api")
+    w = ns.workload("api", labels={"app": "api"}, ports={"http": 8080})
+    svc = RateLimitedService(ns, "api", workload=w, port=80, target_port="http", rps=20,
+                             burst=40, status_code=429)
+    TlsIngress(ns, "public", hosts=["api.example.com"], secret="api-tls").route("/", svc)
+    return bp
+
+
 def platform(target: Target) -> Blueprint:
     bp = Blueprint("edge", target=target)
     GatewayClass(bp, "netkit")
@@ -158,7 +178,8 @@ def platform(target: Target) -> Blueprint:
 SCENARIOS: dict[str, Callable[[Target], Blueprint]] = {
     "zero_trust": zero_trust, "services": services, "rate_limited": rate_limited,
     "tls_ingress": tls_ingress, "cross_namespace": cross_namespace, "canaries": canaries,
-    "mirror": mirror, "platform": platform,
+    "mirror": mirror, "platform": platform, "dedicated_gateway": dedicated_gateway,
+    "nginx_gateway_fabric": nginx_gateway_fabric,
 }
 
 TARGETS: dict[str, Target] = {
@@ -171,4 +192,5 @@ UNSUPPORTED: dict[tuple[str, str], str] = {
     ("cross_namespace", "ingress-nginx"): "an Ingress cannot route to back/api in another "
                                           "namespace",
     ("mirror", "ingress-nginx"): "ingress-nginx cannot mirror",
+    ("nginx_gateway_fabric", "ingress-nginx"): "ingress-nginx sets the rejection status",
 }

@@ -101,7 +101,7 @@ def test_key_insertion_order_does_not_matter(obj: dict[str, Any]) -> None:
 
 @pytest.mark.skipif(not yaml.__with_libyaml__, reason="libyaml not available")
 @given(st.dictionaries(st.text(max_size=10), json_values, max_size=6))
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=300, deadline=None)
 def test_libyaml_and_pure_python_dumpers_agree(obj: dict[str, Any]) -> None:
     assert dump(obj, dumper=serialize._CDumper) == dump(obj, dumper=serialize._PureDumper)
 

@@ -37,10 +37,12 @@ class CanaryRoute(Construct):
                                  hint=f"add {ingress.node.id}.route({path!r}, ...) first")
         if stable is not route.service:
             raise ConstructError(where, f"stable {stable.ref} is not the Service routed at "
-                                 f"{path!r} ({route.service.ref})", field="stable")
+                                 f"{path!r} ({route.service.ref})", field="stable",
+                                 hint=f"pass stable={route.service.name} or route the path "
+                                      "to the stable Service")
         if not isinstance(canary, Service) or canary is stable:
             raise ConstructError(where, "canary must be a Service other than stable",
-                                 field="canary")
+                                 field="canary", hint="create a Service for the canary pods")
         others = [c for c in ingress.canaries() if c is not self and c.path == path]
         if others:
             raise ConstructError(where, f"path {path!r} already has canary "
@@ -51,18 +53,22 @@ class CanaryRoute(Construct):
         chosen = [k for k, v in modes.items() if v is not None]
         if len(chosen) != 1:
             raise ConstructError(where, "give exactly one of weight, header, cookie or "
-                                 f"mirror_percent (got {', '.join(chosen) or 'none'})")
+                                 f"mirror_percent (got {', '.join(chosen) or 'none'})",
+                                 hint="use one CanaryRoute per path and mode")
         for field, value in (("weight", weight), ("mirror_percent", mirror_percent)):
             if value is not None and (isinstance(value, bool) or not 1 <= value <= 100):
                 raise ConstructError(where, f"{field} {value} is out of range 1-100",
                                      field=field, hint="a percentage of requests")
         if header is not None and (errs := header_name_errors(header)):
-            raise ConstructError(where, f"header {header!r} {errs[0]}", field="header")
+            raise ConstructError(where, f"header {header!r} {errs[0]}", field="header",
+                                 hint="letters, digits and !#$%&'*+-.^_`|~ only, e.g. x-canary")
         if header_value is not None and header is None:
-            raise ConstructError(where, "header_value needs header", field="header_value")
+            raise ConstructError(where, "header_value needs header", field="header_value",
+                                 hint="name the header with header=")
         if cookie is not None and (errs := header_name_errors(cookie)):
             raise ConstructError(where, f"cookie {cookie!r} is not a valid cookie name",
-                                 field="cookie")
+                                 field="cookie", hint="letters, digits, '-' and '_', e.g. "
+                                                      "canary")
         self.ingress = ingress
         self.path = path
         self.route = route

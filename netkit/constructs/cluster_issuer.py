@@ -30,11 +30,13 @@ class ClusterIssuer(Construct):
             raise ConstructError(where, "a ClusterIssuer is cluster-scoped",
                                  hint="create it directly in the Blueprint")
         if "@" not in email or email.startswith("@") or email.endswith("@"):
-            raise ConstructError(where, f"email {email!r} is not an address", field="email")
+            raise ConstructError(where, f"email {email!r} is not an address", field="email",
+                                 hint="the ACME account contact, e.g. ops@example.com")
         url = ACME_SERVERS.get(server, server)
         if not url.startswith("https://"):
             raise ConstructError(where, f"server {server!r} is not 'production', 'staging' "
-                                 "or an https:// ACME directory URL", field="server")
+                                 "or an https:// ACME directory URL", field="server",
+                                 hint="e.g. server='staging' while testing")
         if solver not in ("auto", "gateway", "ingress"):
             raise ConstructError(where, f"unknown solver {solver!r}", field="solver",
                                  hint="auto, gateway or ingress")

@@ -92,9 +92,10 @@ class Gateway(Construct):
         names = [x.name for x in self.listeners]
         if not names:
             raise ConstructError(where, "a Gateway needs at least one listener",
-                                 field="listeners")
+                                 field="listeners", hint="e.g. listeners=[listener('http', 80)]")
         if len(set(names)) != len(names):
-            raise ConstructError(where, "listener names must be unique", field="listeners")
+            raise ConstructError(where, "listener names must be unique", field="listeners",
+                                 hint="routes attach by listener name (sectionName)")
         ports = [(x.port, x.protocol, x.hostname) for x in self.listeners]
         if len(set(ports)) != len(ports):
             raise ConstructError(where, "two listeners share port, protocol and hostname",
@@ -104,10 +105,10 @@ class Gateway(Construct):
                                      listener_set_namespace_labels)):
             if mode == "Selector" and not labels:
                 raise ConstructError(where, f"{field}='Selector' needs namespace labels",
-                                     field=field)
+                                     field=field, hint="pass the *_namespace_labels option")
             if mode != "Selector" and labels:
                 raise ConstructError(where, f"namespace labels need {field}='Selector'",
-                                     field=field)
+                                     field=field, hint=f"set {field}='Selector'")
         self.allowed_routes = allowed_routes
         self.route_namespace_labels = dict(route_namespace_labels or {})
         self.allowed_listener_sets = allowed_listener_sets

@@ -66,7 +66,8 @@ class Service(Construct):
         self._check_exposure(node_port, node_port_range, load_balancer_source_ranges,
                              external_traffic_policy, cloud, internal)
         if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
-            raise ConstructError(where, f"port {port!r} is out of range 1-65535", field="port")
+            raise ConstructError(where, f"port {port!r} is out of range 1-65535", field="port",
+                                 hint="the port clients connect to, e.g. 80")
         target_spec: int | str = port if target_port is None else target_port
         target = workload.resolve_port(target_spec, f"{where}: target_port", protocol)
         name = port_name or (target_spec if isinstance(target_spec, str) else None)
@@ -86,11 +87,12 @@ class Service(Construct):
         exposed = kind in ("NodePort", "LoadBalancer")
         if self.headless and kind != "ClusterIP":
             raise ConstructError(where, "a headless Service must be of type ClusterIP",
-                                 field="headless")
+                                 field="headless", hint="drop type= or headless=True")
         if node_port is not None:
             if not exposed:
                 raise ConstructError(where, f"node_port needs type NodePort or LoadBalancer, "
-                                     f"not {kind}", field="node_port")
+                                     f"not {kind}", field="node_port",
+                                     hint="set type='NodePort' or drop node_port")
             low, high = node_port_range
             if not low <= node_port <= high:
                 raise ConstructError(where, f"node_port {node_port} is outside the node port "
@@ -99,7 +101,9 @@ class Service(Construct):
                                           "match the apiserver's --service-node-port-range")
         if ranges and kind != "LoadBalancer":
             raise ConstructError(where, "load_balancer_source_ranges needs type LoadBalancer",
-                                 field="load_balancer_source_ranges")
+                                 field="load_balancer_source_ranges",
+                                 hint="set type='LoadBalancer' or restrict with a "
+                                      "ZeroTrustNamespace allow() instead")
         for block in ranges:
             try:
                 canonical_network(block)
@@ -108,7 +112,8 @@ class Service(Construct):
                                      hint="use canonical CIDRs like 203.0.113.0/24") from None
         if etp is not None and not exposed:
             raise ConstructError(where, "external_traffic_policy needs type NodePort or "
-                                 "LoadBalancer", field="external_traffic_policy")
+                                 "LoadBalancer", field="external_traffic_policy",
+                                 hint="set type= or drop external_traffic_policy")
         if etp not in (None, "Cluster", "Local"):
             raise ConstructError(where, f"unknown external_traffic_policy {etp!r}",
                                  field="external_traffic_policy", hint="Cluster or Local")

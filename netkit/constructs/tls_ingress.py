@@ -53,22 +53,26 @@ class TlsIngress(Construct, FlowSource):
                                  hint='e.g. hosts=["shop.example.com"]')
         for host in hosts:
             if errs := host_errors(host):
-                raise ConstructError(where, f"host {host!r} {errs[0]}", field="hosts")
+                raise ConstructError(where, f"host {host!r}: {errs[0]}", field="hosts",
+                                     hint="use lowercase DNS names like shop.example.com or "
+                                          "*.example.com")
         if len(set(hosts)) != len(hosts):
-            raise ConstructError(where, "hosts has duplicates", field="hosts")
+            raise ConstructError(where, "hosts has duplicates", field="hosts",
+                                 hint="list each host once")
         if (issuer is None) == (secret is None):
             raise ConstructError(where, "give exactly one of issuer= or secret=",
                                  hint="issuer names a cert-manager issuer; secret names an "
                                       "existing TLS Secret")
         for field, value in (("issuer", issuer), ("secret", secret)):
             if value is not None and (errs := dns1123_subdomain_errors(value)):
-                raise ConstructError(where, f"{field} {value!r}: {errs[0]}", field=field)
+                raise ConstructError(where, f"{field} {value!r}: {errs[0]}", field=field,
+                                     hint="use the Kubernetes object's name")
         if issuer_kind not in ("ClusterIssuer", "Issuer"):
             raise ConstructError(where, f"unknown issuer_kind {issuer_kind!r}",
                                  field="issuer_kind", hint="ClusterIssuer or Issuer")
         if hsts_max_age < 0:
             raise ConstructError(where, "hsts_max_age must not be negative",
-                                 field="hsts_max_age")
+                                 field="hsts_max_age", hint="seconds, e.g. 31536000 (a year)")
         self.hosts = list(hosts)
         self.issuer = issuer
         self.issuer_kind = issuer_kind
@@ -99,16 +103,18 @@ class TlsIngress(Construct, FlowSource):
         """Send requests for ``path`` on every host to ``service``."""
         where = f"{self.display_path}: route({path!r})"
         if not isinstance(service, Service):
-            raise ConstructError(where, "service must be a Service construct", field="service")
+            raise ConstructError(where, "service must be a Service construct", field="service",
+                                 hint="pass a Service or RateLimitedService")
         if path_type not in ("Prefix", "Exact"):
             raise ConstructError(where, f"unknown path_type {path_type!r}", field="path_type",
                                  hint="Prefix or Exact")
         if not path.startswith("/") or any(c in path for c in " ?#;{}\\"):
             raise ConstructError(where, f"path {path!r} must start with '/' and contain no "
-                                 "spaces, '?', '#', ';', braces or backslashes", field="path")
+                                 "spaces, '?', '#', ';', braces or backslashes", field="path",
+                                 hint="e.g. '/tea'")
         if path_type == "Prefix" and ("//" in path or "/../" in path or path.endswith("/..")):
             raise ConstructError(where, f"path {path!r} has '//' or '..' segments",
-                                 field="path")
+                                 field="path", hint="use a normalized path")
         if any(r.path == path and r.path_type == path_type for r in self.routes):
             raise ConstructError(where, f"path {path!r} ({path_type}) is already routed",
                                  hint="one route per path; use CanaryRoute to split traffic")

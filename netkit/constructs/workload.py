@@ -24,12 +24,12 @@ class Workload(Construct):
                                  hint="an empty selector would match every pod in the namespace")
         for key, value in labels.items():
             if errs := qualified_name_errors(key):
-                raise ConstructError(self.display_path, f"label key {key!r} {errs[0]}",
-                                     field="labels")
+                raise ConstructError(self.display_path, f"label key {key!r}: {errs[0]}",
+                                     field="labels", hint="e.g. app or app.kubernetes.io/name")
             if not isinstance(value, str) or (errs := label_value_errors(value)):
                 raise ConstructError(self.display_path, f"label {key}={value!r}: "
                                      f"{errs[0] if isinstance(value, str) else 'not a string'}",
-                                     field="labels")
+                                     field="labels", hint="use the pods' real label values")
         self.labels: dict[str, str] = dict(labels)
         self.ports: dict[str, WorkloadPort] = {}
         for name, spec in (ports or {}).items():

@@ -69,7 +69,8 @@ class ZeroTrustNamespace(Namespace, FlowSource):
                 raise ConstructError(where, f"unsupported peer {end!r}",
                                      hint="use a workload, cidr(...) or any_pod_in(...)")
             if isinstance(end, Workload) and end.node.root is not self.node.root:
-                raise ConstructError(where, f"workload {end.ref} belongs to another blueprint")
+                raise ConstructError(where, f"workload {end.ref} belongs to another blueprint",
+                                     hint="refer to it with any_pod_in(namespace, pods=labels)")
         mine = [e for e in (src, to) if _namespace_of(e) == self.name]
         if not mine:
             raise ConstructError(where, f"neither end is in namespace {self.name}",
@@ -89,9 +90,11 @@ class ZeroTrustNamespace(Namespace, FlowSource):
             raise ConstructError(where, f"workload {workload.ref} is not in {self.name}",
                                  hint="call it on the workload's own namespace")
         if errs := host_errors(fqdn):
-            raise ConstructError(where, f"fqdn {fqdn!r} {errs[0]}", field="fqdn")
+            raise ConstructError(where, f"fqdn {fqdn!r}: {errs[0]}", field="fqdn",
+                                 hint="e.g. api.stripe.com or *.stripe.com")
         if not 1 <= port <= 65535:
-            raise ConstructError(where, f"port {port} is out of range 1-65535", field="port")
+            raise ConstructError(where, f"port {port} is out of range 1-65535", field="port",
+                                 hint="a TCP/UDP port number")
         self.fqdn_egress.append(FqdnEgress(workload, fqdn, port, protocol))
 
     @staticmethod
@@ -102,7 +105,8 @@ class ZeroTrustNamespace(Namespace, FlowSource):
                                  hint="TCP, UDP or SCTP")
         if port is None:
             if end_port is not None:
-                raise ConstructError(where, "end_port needs a numeric port", field="end_port")
+                raise ConstructError(where, "end_port needs a numeric port", field="end_port",
+                                     hint="give the range's first port as port=")
             return PortSpec(protocol or "TCP")
         if isinstance(port, str) and not isinstance(to, Workload):
             raise ConstructError(where, f"named port {port!r} needs a workload destination",
@@ -114,12 +118,14 @@ class ZeroTrustNamespace(Namespace, FlowSource):
                                      hint="give port as a number")
             if isinstance(port, int) and not port <= end_port <= 65535:
                 raise ConstructError(where, f"end_port {end_port} must be in {port}-65535",
-                                     field="end_port")
+                                     field="end_port", hint="end_port is the range's last "
+                                                            "port, inclusive")
         if isinstance(to, Workload) and end_port is None:
             resolved = to.resolve_port(port, where, protocol)
             return PortSpec(resolved.protocol, resolved.port)
         if isinstance(port, int) and not 1 <= port <= 65535:
-            raise ConstructError(where, f"port {port} is out of range 1-65535", field="port")
+            raise ConstructError(where, f"port {port} is out of range 1-65535", field="port",
+                                 hint="a TCP/UDP/SCTP port number")
         assert isinstance(port, int)
         return PortSpec(protocol or "TCP", port, end_port)
 

@@ -58,7 +58,8 @@ def plan(out: Path, files: dict[str, bytes]) -> Plan:
     for rel, data in files.items():
         path = _inside(out, rel)
         if rel == LOCK_PATH:
-            raise OwnershipError(str(path), "output would overwrite the lock file")
+            raise OwnershipError(str(path), "output would overwrite the lock file",
+                                 hint="rename the object that maps to this path")
         if path.is_dir():
             raise OwnershipError(str(path), "a directory is in the way",
                                  hint="move it away; netkit needs this path for a file")

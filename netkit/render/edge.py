@@ -19,6 +19,12 @@ from netkit.render.registry import renders
 @renders(TlsIngress)
 def render_tls_ingress(ing: TlsIngress, ctx: RenderContext) -> None:
     """Render through the target's ingress flavour."""
+    wildcards = [h for h in ing.hosts if h.startswith("*.")]
+    if wildcards and ing.issuer is not None:
+        ctx.finding(ing, "NK124", "warning", f"wildcard host {wildcards[0]} can only be issued "
+                    "through an ACME DNS-01 solver; HTTP-01 cannot validate wildcards",
+                    hint=f"give {ing.issuer} a DNS-01 solver, or list the hosts one by one",
+                    obj=f"Certificate/{ing.namespace()}/{ing.node.id}")
     if ctx.target.ingress == "ingress-nginx":
         ingress_nginx.render(ing, ctx)
     else:

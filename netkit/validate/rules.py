@@ -21,6 +21,7 @@ _RULES = [
     Rule("NK121", "info", "rate limit is enforced per proxy replica"),
     Rule("NK122", "info", "rate limit needs the gateway's global rate limit service"),
     Rule("NK123", "warning", "rate-limited Service has no entry point"),
+    Rule("NK124", "warning", "wildcard certificate needs a DNS-01 solver"),
 ]
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}

@@ -1,0 +1,275 @@
+"""Every bad input gives one NetkitError line naming the construct path, with a hint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from netkit import Blueprint, Target
+from netkit.constructs import (
+    CanaryRoute,
+    ClusterIssuer,
+    Gateway,
+    Namespace,
+    RateLimitedService,
+    Service,
+    TlsIngress,
+    ZeroTrustNamespace,
+    any_pod_in,
+    cidr,
+    listener,
+)
+from netkit.errors import NetkitError
+from netkit.testing import synth
+
+
+def shop(target: Target | None = None) -> dict[str, Any]:
+    bp = Blueprint("shop", target=target or Target())
+    ns = ZeroTrustNamespace(bp, "shop")
+    web = ns.workload("web", labels={"app": "web"}, ports={"http": 9376})
+    api = ns.workload("api", labels={"app": "api"}, ports={"http": 8080, "grpc": 9090})
+    web_svc = Service(ns, "web", workload=web, port=80, target_port="http")
+    api_svc = Service(ns, "api", workload=api, port=80, target_port="http")
+    site = TlsIngress(ns, "site", hosts=["cafe.example.com"], issuer="letsencrypt-prod")
+    site.route("/tea", web_svc)
+    return {"bp": bp, "ns": ns, "web": web, "api": api, "web_svc": web_svc, "api_svc": api_svc,
+            "site": site}
+
+
+def rendered(target: Target, build: Callable[[dict[str, Any]], object]) -> Callable[[], object]:
+    def run() -> object:
+        s = shop(target)
+        build(s)
+        return synth(s["bp"])
+    return run
+
+
+def built(build: Callable[[dict[str, Any]], object]) -> Callable[[], object]:
+    return lambda: build(shop())
+
+
+NGINX = Target(ingress="ingress-nginx")
+CASES: list[tuple[str, Callable[[], object], str, str]] = [
+    # (case id, action, expected location, expected message fragment)
+    ("canary-weight-0", built(lambda s: CanaryRoute(
+        s["site"], "c", path="/tea", stable=s["web_svc"], canary=s["api_svc"], weight=0)),
+     "shop/site/c", "weight 0 is out of range 1-100"),
+    ("canary-weight-101", built(lambda s: CanaryRoute(
+        s["site"], "c", path="/tea", stable=s["web_svc"], canary=s["api_svc"], weight=101)),
+     "shop/site/c", "weight 101 is out of range 1-100"),
+    ("canary-unrouted-path", built(lambda s: CanaryRoute(
+        s["site"], "c", path="/coffee", stable=s["web_svc"], canary=s["api_svc"], weight=5)),
+     "shop/site/c", "path '/coffee' is not routed by shop/site (routed: /tea)"),
+    ("canary-wrong-stable", built(lambda s: CanaryRoute(
+        s["site"], "c", path="/tea", stable=s["api_svc"], canary=s["web_svc"], weight=5)),
+     "shop/site/c", "stable shop/api is not the Service routed at '/tea'"),
+    ("canary-two-modes", built(lambda s: CanaryRoute(
+        s["site"], "c", path="/tea", stable=s["web_svc"], canary=s["api_svc"], weight=5,
+        header="x-canary")), "shop/site/c", "give exactly one of weight, header"),
+    ("canary-twice", built(lambda s: [CanaryRoute(
+        s["site"], n, path="/tea", stable=s["web_svc"], canary=s["api_svc"], weight=5)
+        for n in ("a", "b")]), "shop/site/b", "already has canary shop/site/a"),
+    ("canary-bad-header", built(lambda s: CanaryRoute(
+        s["site"], "c", path="/tea", stable=s["web_svc"], canary=s["api_svc"],
+        header="x canary")), "shop/site/c", "is not a valid HTTP header name"),
+    ("canary-scope", built(lambda s: CanaryRoute(
+        s["ns"], "c", path="/tea", stable=s["web_svc"], canary=s["api_svc"], weight=5)),
+     "shop/c", "a CanaryRoute's scope must be a TlsIngress"),
+    ("rps-0", built(lambda s: RateLimitedService(
+        s["ns"], "lim", workload=s["web"], port=80, target_port="http", rps=0)),
+     "shop/lim", "rate must be at least 1"),
+    ("rps-and-rpm", built(lambda s: RateLimitedService(
+        s["ns"], "lim", workload=s["web"], port=80, target_port="http", rps=1, rpm=60)),
+     "shop/lim", "give exactly one of rps or rpm"),
+    ("bad-status", built(lambda s: RateLimitedService(
+        s["ns"], "lim", workload=s["web"], port=80, target_port="http", rps=1,
+        status_code=200)), "shop/lim", "status_code 200 is not a 4xx or 5xx code"),
+    ("bad-allowlist", built(lambda s: RateLimitedService(
+        s["ns"], "lim", workload=s["web"], port=80, target_port="http", rps=1,
+        allowlist=["10.0.0.1/8"])), "shop/lim", "did you mean 10.0.0.0/8?"),
+    ("host-double-wildcard", built(lambda s: TlsIngress(
+        s["ns"], "x", hosts=["*.*.example.com"], issuer="i")), "shop/x",
+     "a wildcard is allowed only as the whole first label"),
+    ("host-inner-wildcard", built(lambda s: TlsIngress(
+        s["ns"], "x", hosts=["a.*.example.com"], issuer="i")), "shop/x",
+     "a wildcard is allowed only as the whole first label"),
+    ("host-partial-wildcard", built(lambda s: TlsIngress(
+        s["ns"], "x", hosts=["w*.example.com"], issuer="i")), "shop/x",
+     "a wildcard is allowed only as the whole first label"),
+    ("host-ip", built(lambda s: TlsIngress(s["ns"], "x", hosts=["10.0.0.1"], issuer="i")),
+     "shop/x", "must be a DNS name, not an IP address"),
+    ("host-upper", built(lambda s: TlsIngress(s["ns"], "x", hosts=["Shop.example.com"],
+                                              issuer="i")), "shop/x", "must be lowercase"),
+    ("host-single-label", built(lambda s: TlsIngress(s["ns"], "x", hosts=["localhost"],
+                                                     issuer="i")),
+     "shop/x", "must be a fully qualified name"),
+    ("host-bad-label", built(lambda s: TlsIngress(s["ns"], "x", hosts=["-a.example.com"],
+                                                  issuer="i")),
+     "shop/x", "label '-a' is not a valid DNS label"),
+    ("hosts-string", built(lambda s: TlsIngress(s["ns"], "x", hosts="a.example.com",  # type: ignore[arg-type]
+                                                issuer="i")),
+     "shop/x", "hosts must be a non-empty list"),
+    ("issuer-and-secret", built(lambda s: TlsIngress(
+        s["ns"], "x", hosts=["a.example.com"], issuer="i", secret="s")),
+     "shop/x", "give exactly one of issuer= or secret="),
+    ("route-twice", built(lambda s: s["site"].route("/tea", s["api_svc"])),
+     "shop/site: route('/tea')", "path '/tea' (Prefix) is already routed"),
+    ("route-relative", built(lambda s: s["site"].route("tea", s["api_svc"])),
+     "shop/site: route('tea')", "must start with '/'"),
+    ("route-bad-port", built(lambda s: s["site"].route("/x", s["api_svc"], port=81)),
+     "shop/site: route('/x')", "Service shop/api has no port 81"),
+    ("unknown-port-name", built(lambda s: s["ns"].allow(s["web"], to=s["api"], port="htp")),
+     "shop: allow(shop/web -> shop/api)", "workload shop/api has no port named 'htp' "
+     "(declared: http=8080, grpc=9090)"),
+    ("undeclared-port-number", built(lambda s: s["ns"].allow(s["web"], to=s["api"],
+                                                             port=5432)),
+     "shop: allow(shop/web -> shop/api)", "does not listen on 5432/TCP"),
+    ("port-protocol-mismatch", built(lambda s: s["ns"].allow(s["web"], to=s["api"],
+                                                             port="http", protocol="UDP")),
+     "shop: allow(shop/web -> shop/api)", "port 'http' of shop/api is TCP, not UDP"),
+    ("named-port-to-cidr", built(lambda s: s["ns"].allow(s["web"], to=cidr("10.0.0.0/8"),
+                                                         port="https")),
+     "shop: allow(shop/web -> 10.0.0.0/8)", "named port 'https' needs a workload destination"),
+    ("end-port-below-port", built(lambda s: s["ns"].allow(
+        s["web"], to=cidr("10.0.0.0/8"), port=9000, end_port=8000)),
+     "shop: allow(shop/web -> 10.0.0.0/8)", "end_port 8000 must be in 9000-65535"),
+    ("end-port-without-port", built(lambda s: s["ns"].allow(
+        s["web"], to=cidr("10.0.0.0/8"), end_port=8000)),
+     "shop: allow(shop/web -> 10.0.0.0/8)", "end_port needs a numeric port"),
+    ("port-out-of-range", built(lambda s: s["ns"].allow(s["web"], to=cidr("10.0.0.0/8"),
+                                                        port=70000)),
+     "shop: allow(shop/web -> 10.0.0.0/8)", "port 70000 is out of range"),
+    ("no-workload-end", built(lambda s: s["ns"].allow(any_pod_in("shop"),
+                                                      to=cidr("10.0.0.0/8"))),
+     "shop: allow(shop/* -> 10.0.0.0/8)", "at least one end must be a workload"),
+    ("neither-end-here", built(lambda s: s["ns"].allow(cidr("10.0.0.0/8"),
+                                                       to=any_pod_in("other"))),
+     "shop: allow(10.0.0.0/8 -> other/*)", "neither end is in namespace shop"),
+    ("cidr-not-canonical", built(lambda s: cidr("10.0.1.1/4")), "cidr('10.0.1.1/4')",
+     "is not canonical; did you mean 0.0.0.0/4?"),
+    ("cidr-except-outside", built(lambda s: cidr("10.0.0.0/16", except_=["10.1.0.0/24"])),
+     "cidr('10.0.0.0/16')", "except 10.1.0.0/24 is not inside 10.0.0.0/16"),
+    ("cidr-garbage", built(lambda s: cidr("ten/8")), "cidr('ten/8')", "is not a CIDR"),
+    ("target-port-unknown", built(lambda s: Service(
+        s["ns"], "x", workload=s["web"], port=80, target_port="https")),
+     "shop/x: target_port", "workload shop/web has no port named 'https'"),
+    ("target-port-default-undeclared", built(lambda s: Service(
+        s["ns"], "x", workload=s["web"], port=80)),
+     "shop/x: target_port", "does not listen on 80/TCP (declared: http=9376)"),
+    ("service-name-dns1035", built(lambda s: Service(
+        s["ns"], "1web", workload=s["web"], port=80, target_port="http")),
+     "shop/1web", "is not a DNS-1035 label"),
+    ("node-port-range", built(lambda s: Service(
+        s["ns"], "x", workload=s["web"], port=80, target_port="http", type="NodePort",
+        node_port=8080)), "shop/x", "node_port 8080 is outside the node port range"),
+    ("node-port-clusterip", built(lambda s: Service(
+        s["ns"], "x", workload=s["web"], port=80, target_port="http", node_port=30001)),
+     "shop/x", "node_port needs type NodePort or LoadBalancer"),
+    ("source-ranges-clusterip", built(lambda s: Service(
+        s["ns"], "x", workload=s["web"], port=80, target_port="http",
+        load_balancer_source_ranges=["10.0.0.0/8"])),
+     "shop/x", "load_balancer_source_ranges needs type LoadBalancer"),
+    ("internal-without-cloud", built(lambda s: Service(
+        s["ns"], "x", workload=s["web"], port=80, target_port="http", type="LoadBalancer",
+        internal=True)), "shop/x", "internal=True needs type LoadBalancer and cloud="),
+    ("headless-nodeport", built(lambda s: Service(
+        s["ns"], "x", workload=s["web"], port=80, target_port="http", type="NodePort",
+        headless=True)), "shop/x", "a headless Service must be of type ClusterIP"),
+    ("service-other-namespace", built(lambda s: Service(
+        Namespace(s["bp"], "other"), "x", workload=s["web"], port=80, target_port="http")),
+     "other/x", "workload shop/web is not in namespace other"),
+    ("duplicate-id", built(lambda s: Service(s["ns"], "web", workload=s["web"], port=80,
+                                             target_port="http")),
+     "shop", "duplicate id 'web': Service clashes with Service shop/web"),
+    ("empty-labels", built(lambda s: s["ns"].workload("x", labels={})),
+     "shop/workloads/x", "labels must not be empty"),
+    ("bad-label", built(lambda s: s["ns"].workload("x", labels={"app": "a b"})),
+     "shop/workloads/x", "label app='a b'"),
+    ("bad-port-name", built(lambda s: s["ns"].workload("x", labels={"a": "b"},
+                                                       ports={"HTTP": 80})),
+     "shop/workloads/x", "port name 'HTTP'"),
+    ("nested-namespace", built(lambda s: Namespace(s["ns"], "inner")),
+     "shop/inner", "namespaces cannot be nested"),
+    ("issuer-bad-email", built(lambda s: ClusterIssuer(s["bp"], "le", email="nope")),
+     "le", "email 'nope' is not an address"),
+    ("issuer-in-namespace", built(lambda s: ClusterIssuer(s["ns"], "le", email="a@b.c")),
+     "shop/le", "a ClusterIssuer is cluster-scoped"),
+    ("https-listener-without-secret", built(lambda s: listener("https", 443, "HTTPS")),
+     "listener('https')", "HTTPS listener 'https' needs tls_secret"),
+    ("gateway-duplicate-listeners", built(lambda s: Gateway(
+        s["ns"], "gw", listeners=[listener("a", 80), listener("a", 81)])),
+     "shop/gw", "listener names must be unique"),
+    ("flannel", rendered(Target(cni="flannel"), lambda s: None),
+     "shop", "ZeroTrustNamespace needs NetworkPolicy enforcement, but cni='flannel'"),
+    ("fqdn-on-calico", rendered(Target(), lambda s: s["ns"].allow_egress_fqdn(
+        s["web"], "api.stripe.com", port=443)),
+     "shop: allow_egress_fqdn('api.stripe.com')", "not expressible with cni='calico'"),
+    ("end-port-on-weave", rendered(Target(cni="weave"), lambda s: s["ns"].allow(
+        s["web"], to=cidr("10.0.0.0/8"), port=9000, end_port=9010)),
+     "shop: allow(shop/web -> 10.0.0.0/8)", "cni='weave' ignores endPort"),
+    ("envoy-burst", rendered(Target(), lambda s: s["site"].route("/lim", RateLimitedService(
+        s["ns"], "lim", workload=s["web"], port=80, target_port="http", rps=10, burst=20))),
+     "shop/site", "Envoy Gateway cannot set burst=20"),
+    ("ngf-allowlist", rendered(Target(gateway="nginx-gateway-fabric"), lambda s: s[
+        "site"].route("/lim", RateLimitedService(
+            s["ns"], "lim", workload=s["web"], port=80, target_port="http", rps=10,
+            allowlist=["10.0.0.0/8"]))),
+     "shop/site", "NGINX Gateway Fabric's RateLimitPolicy has no allowlist"),
+    ("no-rate-limit-support", rendered(Target(gateway="none"), lambda s: s["site"].route(
+        "/lim", RateLimitedService(s["ns"], "lim", workload=s["web"], port=80,
+                                   target_port="http", rps=10))),
+     "shop/site", "target gateway='none' has no rate-limit policy"),
+    ("nginx-client-ip", rendered(NGINX, lambda s: s["site"].route("/lim", RateLimitedService(
+        s["ns"], "lim", workload=s["web"], port=80, target_port="http", rps=10,
+        per_client_ip=False))), "shop/site", "ingress-nginx limits are always keyed per client"),
+    ("nginx-status", rendered(NGINX, lambda s: s["site"].route("/lim", RateLimitedService(
+        s["ns"], "lim", workload=s["web"], port=80, target_port="http", rps=10,
+        status_code=429))), "shop/site", "ingress-nginx sets the rejection status"),
+    ("nginx-burst", rendered(NGINX, lambda s: s["site"].route("/lim", RateLimitedService(
+        s["ns"], "lim", workload=s["web"], port=80, target_port="http", rps=10, burst=25))),
+     "shop/site", "25 is not a multiple of 10"),
+    ("nginx-hsts", rendered(NGINX, lambda s: TlsIngress(
+        s["ns"], "x", hosts=["x.example.com"], issuer="i", hsts_max_age=60).route(
+            "/", s["web_svc"])), "shop/x", "ingress-nginx sets HSTS controller-wide"),
+    ("nginx-mirror", rendered(NGINX, lambda s: CanaryRoute(
+        s["site"], "m", path="/tea", stable=s["web_svc"], canary=s["api_svc"],
+        mirror_percent=10)), "shop/site/m", "ingress-nginx cannot mirror"),
+    ("no-routes", rendered(Target(), lambda s: TlsIngress(
+        s["ns"], "empty", hosts=["e.example.com"], issuer="i")),
+     "shop/empty", "TlsIngress has no routes"),
+]
+
+
+@pytest.mark.parametrize(("action", "where", "message"), [c[1:] for c in CASES],
+                         ids=[c[0] for c in CASES])
+def test_bad_input(action: Callable[[], object], where: str, message: str) -> None:
+    with pytest.raises(NetkitError) as err:
+        action()
+    line = err.value.line()
+    assert "\n" not in line
+    assert line.startswith(f"{where}:"), line
+    assert message in line, line
+    assert "(hint: " in line, line
+
+
+def test_name_collision_across_blueprints() -> None:
+    a, b = Blueprint("a"), Blueprint("b")
+    for bp in (a, b):
+        Namespace(bp, "shared")
+    with pytest.raises(NetkitError, match="Namespace/shared collides with Namespace/shared "
+                                          "from a:shared"):
+        synth([a, b])
+
+
+def test_findings_on_rendering() -> None:
+    s = shop(Target(ingress="ingress-nginx"))
+    TlsIngress(s["ns"], "wild", hosts=["*.example.com"], issuer="le").route("/", s["web_svc"])
+    RateLimitedService(s["ns"], "lonely", workload=s["web"], port=80, target_port="http", rps=1)
+    s["site"].route("/lim", RateLimitedService(s["ns"], "lim", workload=s["api"], port=80,
+                                               target_port="http", rps=5))
+    result = synth(s["bp"])
+    assert sorted(set(result.rules())) == ["NK120", "NK121", "NK123", "NK124"]
+    lonely = next(f for f in result.findings if f.rule == "NK123")
+    assert lonely.origin == "shop/lonely" and lonely.severity == "warning"
