@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -102,6 +103,7 @@ def synth(
         from netkit import synth as lib
         from netkit.config import load_config
         from netkit.errors import ConfigError
+        from netkit.validate.crd import CrdRegistry
 
         cfg = load_config()
         files = blueprints or [str(cfg.path(b)) for b in cfg.blueprints]
@@ -114,7 +116,8 @@ def synth(
                               hint="pass --out DIR or set [tool.netkit] out")
         overrides = {**cfg.target, **_pairs(target or [], "--target")}
         bps = lib.load(files, env=env or cfg.env, overrides=overrides)
-        synthesis = lib.synthesize(bps)
+        crds = CrdRegistry().load([cfg.path(c) for c in cfg.crds])
+        synthesis = lib.synthesize(bps, crds=crds, ignore=cfg.ignore)
         _print_findings(synthesis.findings, verbose)
         plan = lib.write(synthesis, out_dir, check=check, dry_run=dry_run)
         for line in plan.lines() if (check or dry_run) else []:
@@ -128,6 +131,54 @@ def synth(
         typer.echo(f"{state} {out_dir}: {len(synthesis.objects)} objects, "
                    f"{len(plan.create)} created, {len(plan.update)} updated, "
                    f"{len(plan.delete)} deleted, {len(plan.unchanged)} unchanged")
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[str], typer.Argument(
+        help="YAML files, directories (recursive), - for stdin, or blueprint .py files.")],
+    output_format: Annotated[str, typer.Option(
+        "--format", help="text, json or sarif.")] = "text",
+    kubernetes: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--kubernetes", help="Version whose schema and rules apply (X.Y).")] = None,
+    crds: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--crds", help="CRD files or directories for custom resources (repeatable).")] = None,
+    fail_on: Annotated[str, typer.Option(
+        "--fail-on", help="Lowest severity that fails: error or warning.")] = "error",
+    ignore: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--ignore", help="Rule id to suppress everywhere (repeatable).")] = None,
+    env: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--env", help="Environment for blueprint inputs.")] = None,
+) -> None:
+    """Validate manifests (netkit's or anyone's): schema, apiserver rules, cross-object checks."""
+    with _errors():
+        from netkit.config import load_config
+        from netkit.errors import ConfigError
+        from netkit.report.findings import FORMATS, text
+        from netkit.sources import read
+        from netkit.validate.crd import CrdRegistry
+        from netkit.validate.engine import Validator
+        from netkit.validate.findings import SEVERITY_RANK
+
+        if output_format not in ("text", *FORMATS):
+            raise ConfigError("--format", f"unknown format {output_format!r}",
+                              hint="text, json or sarif")
+        if fail_on not in ("error", "warning"):
+            raise ConfigError("--fail-on", f"unknown severity {fail_on!r}",
+                              hint="error or warning")
+        cfg = load_config()
+        registry = CrdRegistry().load([*(crds or []), *(cfg.path(c) for c in cfg.crds)])
+        sources = read(paths, env=env or cfg.env, overrides=cfg.target)
+        validator = Validator(sources.target, kubernetes=kubernetes, crds=registry,
+                              ignore=[*cfg.ignore, *(ignore or [])])
+        findings = sources.findings + validator.validate(sources.objects)
+        if output_format == "text":
+            typer.echo(text(findings, color=sys.stdout.isatty()), nl=False)
+        else:
+            typer.echo(FORMATS[output_format](findings), nl=False)
+        threshold = SEVERITY_RANK[fail_on]
+        if any(SEVERITY_RANK[f.severity] >= threshold for f in findings):
+            raise typer.Exit(1)
 
 
 def main() -> None:

@@ -26,6 +26,8 @@ class NetkitConfig(BaseModel):
     out: str | None = None
     env: str = DEFAULT_ENV
     target: dict[str, str] = Field(default_factory=dict)
+    crds: list[str] = Field(default_factory=list)
+    ignore: list[str] = Field(default_factory=list)
     root: Path = Path(".")
 
     def path(self, value: str) -> Path:
@@ -60,4 +62,4 @@ def load_config(start: Path | None = None) -> NetkitConfig:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"])
         raise ConfigError(str(pyproject), f"[tool.netkit] {loc}: {err['msg']}",
-                          hint="keys: blueprints, out, env, target") from None
+                          hint="keys: blueprints, out, env, target, crds, ignore") from None

@@ -14,7 +14,6 @@ from netkit.k8s.names import dns1123_label_errors
 Protocol = Literal["TCP", "UDP", "SCTP"]
 PathType = Literal["Prefix", "Exact"]
 
-_IANA_SVC_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
 _HTTP_TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+\-.^_`|~]+")
 _HOST_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 
@@ -35,21 +34,6 @@ def parse(model: type[Input], where: str, **values: object) -> Input:
         message = str(err["msg"]).removeprefix("Value error, ")
         raise ConstructError(where, message, field=field,
                              hint=f"see help({model.__name__}) for valid values") from None
-
-
-def port_name_errors(name: str) -> list[str]:
-    """Why ``name`` is not an IANA_SVC_NAME (a valid port name)."""
-    errs = []
-    if len(name) > 15:
-        errs.append("must be no more than 15 characters")
-    if not _IANA_SVC_NAME.fullmatch(name):
-        errs.append("must contain only lowercase alphanumeric characters or '-', and start "
-                    "and end with an alphanumeric character")
-    if "--" in name:
-        errs.append("must not contain consecutive hyphens")
-    if not any(c.isalpha() for c in name):
-        errs.append("must contain at least one letter")
-    return errs
 
 
 def check_port_number(value: int) -> int:

@@ -12,6 +12,8 @@ from netkit.gitops import writer
 from netkit.gitops.layout import layout
 from netkit.render import RenderedObject, render
 from netkit.tree import Blueprint
+from netkit.validate.crd import CrdRegistry
+from netkit.validate.engine import Validator
 from netkit.validate.findings import Finding
 
 
@@ -29,14 +31,19 @@ class Synthesis:
         return [f for f in self.findings if f.severity == "error"]
 
 
-def synthesize(blueprints: Sequence[Blueprint]) -> Synthesis:
-    """Render blueprints and lay out their files, all in memory."""
+def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = None,
+               ignore: Sequence[str] = ()) -> Synthesis:
+    """Render and validate blueprints and lay out their files, all in memory."""
     objects: list[RenderedObject] = []
     findings: list[Finding] = []
     for bp in blueprints:
         rendering = render(bp)
         objects.extend(rendering.objects)
         findings.extend(rendering.findings)
+        # Kinds without a schema are netkit's own custom resources, tested against upstream
+        # CRDs; reporting each of them on every synth would only be noise.
+        validator = Validator(bp.target, crds=crds, ignore=ignore, report_unknown_kinds=False)
+        findings.extend(validator.validate(rendering.objects))
     return Synthesis(objects, findings, layout(objects))
 
 
@@ -55,8 +62,9 @@ def write(synthesis: Synthesis, out: Path, *, check: bool = False,
     """Plan the write; apply it unless checking or dry-running. Errors write nothing."""
     if synthesis.errors:
         first = synthesis.errors[0]
-        raise CheckFailed(first.where, f"{len(synthesis.errors)} validation error(s); "
-                          f"first: {first.message}", hint=first.hint or "nothing was written")
+        raise CheckFailed(first.where, f"{len(synthesis.errors)} validation error(s), nothing "
+                          f"written; first: {first.object}: {first.field or ''} [{first.rule}] "
+                          f"{first.message}", hint=first.hint or "fix the blueprint")
     plan = writer.plan(out, synthesis.files)
     if not (check or dry_run):
         writer.apply(plan)

@@ -68,7 +68,7 @@ def test_target_override(tmp_path: Path) -> None:
                                  "ingress=ingress-nginx", "--target", "cluster=eu1"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "eu1/shop/ingress-site-web.yaml").is_file()
-    assert "NK120" in result.stderr
+    assert "NK113" in result.stderr
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -270,6 +270,6 @@ def test_findings_on_rendering() -> None:
     s["site"].route("/lim", RateLimitedService(s["ns"], "lim", workload=s["api"], port=80,
                                                target_port="http", rps=5))
     result = synth(s["bp"])
-    assert sorted(set(result.rules())) == ["NK120", "NK121", "NK123", "NK124"]
+    assert sorted(set(result.rules())) == ["NK113", "NK121", "NK123", "NK124"]
     lonely = next(f for f in result.findings if f.rule == "NK123")
     assert lonely.origin == "shop/lonely" and lonely.severity == "warning"

@@ -39,7 +39,7 @@ def problems(obj: dict[str, Any]) -> list[str]:
         return []
     schema = crds().get(obj["apiVersion"], kind)
     assert schema is not None, f"no schema for {obj['apiVersion']} {kind}"
-    return [f"{e.field}: {e.message}" for e in schema.validate(obj)]
+    return [f"{e.path}: {e.message}" for e in schema.validate(obj)]
 
 
 def all_outputs() -> list[tuple[str, dict[str, Any]]]:

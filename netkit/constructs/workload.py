@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from netkit.errors import ConstructError
-from netkit.k8s.names import label_value_errors, qualified_name_errors
-from netkit.spec import Protocol, WorkloadPort, parse, port_name_errors
+from netkit.k8s.names import label_value_errors, port_name_errors, qualified_name_errors
+from netkit.spec import Protocol, WorkloadPort, parse
 from netkit.tree import Construct
 
 

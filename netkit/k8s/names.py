@@ -104,6 +104,44 @@ def label_value_errors(value: str) -> list[str]:
     return errs
 
 
+_PORT_NAME_CHARS = re.compile(r"[-a-z0-9]+")
+_WILDCARD_SUBDOMAIN = re.compile(r"\*\." + _DNS1123_SUBDOMAIN.pattern)
+
+
+def port_name_errors(name: str) -> list[str]:
+    """Why ``name`` is not an IANA_SVC_NAME (validation.IsValidPortName)."""
+    errs = []
+    if not 1 <= len(name) <= 15:
+        errs.append("must be no more than 15 characters")
+    if not _PORT_NAME_CHARS.fullmatch(name):
+        errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+    if not any("a" <= c <= "z" for c in name):
+        errs.append("must contain at least one letter (a-z)")
+    if "--" in name:
+        errs.append("must not contain consecutive hyphens")
+    if name.startswith("-") or name.endswith("-"):
+        errs.append("must not begin or end with a hyphen")
+    return errs
+
+
+def port_number_errors(port: object) -> list[str]:
+    """Why ``port`` is not a port number (validation.IsValidPortNum)."""
+    ok = isinstance(port, int) and not isinstance(port, bool) and 1 <= port <= 65535
+    return [] if ok else ["must be between 1 and 65535, inclusive"]
+
+
+def wildcard_subdomain_errors(value: str) -> list[str]:
+    """Why ``value`` is not ``*.`` plus a DNS-1123 subdomain."""
+    errs = []
+    if len(value) > DNS1123_SUBDOMAIN_MAX:
+        errs.append(f"must be no more than {DNS1123_SUBDOMAIN_MAX} characters")
+    if not _WILDCARD_SUBDOMAIN.fullmatch(value):
+        errs.append("a wildcard DNS-1123 subdomain must start with '*.', followed by a valid "
+                    "DNS subdomain, which must consist of lower case alphanumeric characters, "
+                    "'-' or '.' and end with an alphanumeric character")
+    return errs
+
+
 def join(*parts: str) -> str:
     """Join name parts with '-' skipping empty ones: ``join("allow", "", "web")``."""
     return "-".join(p for p in parts if p)

@@ -56,9 +56,6 @@ def render(ing: TlsIngress, ctx: RenderContext) -> None:
     """Emit the Ingress objects for ``ing``."""
     _check(ing)
     target, ns = ctx.target, str(ing.namespace())
-    ctx.finding(ing, "NK120", "warning", "ingress-nginx was retired (maintenance ended March "
-                "2026); this Ingress gets no security fixes", obj=f"Ingress/{ns}/{ing.node.id}",
-                hint="switch the target to ingress=gateway-api")
     for index, group in enumerate(route_groups(ing)):
         annotations = {f"{NGINX}/ssl-redirect": "true" if ing.redirect_http else "false"}
         if index == 0 and ing.issuer is not None:
@@ -66,11 +63,6 @@ def render(ing: TlsIngress, ctx: RenderContext) -> None:
             annotations[f"cert-manager.io/{kind}"] = ing.issuer
         if group.limited is not None:
             annotations.update(_limit_annotations(group.limited, ing.display_path))
-            ctx.finding(ing, "NK121", "info", f"the limit on {group.limited.ref} is counted per "
-                        "ingress-nginx replica; N replicas admit N times the rate",
-                        obj=f"Ingress/{ns}/{group.name}",
-                        hint="divide the rate by the replica count if it must hold "
-                             "cluster-wide")
         paths = [ingress_path(r.path, r.path_type, r.service.name, r.port.port)
                  for r in group.routes]
         ctx.emit(ing, ingress(group.name, ns, ingress_class=target.ingress_class,

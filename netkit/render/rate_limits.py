@@ -22,13 +22,6 @@ def gateway_rate_limit(ctx: RenderContext, origin: Construct, svc: RateLimitedSe
                                   f"from the rate ({limit.rate}); its token bucket holds "
                                   "exactly one period's requests",
                                   hint=f"drop burst= on {svc.display_path}")
-        if limit.per_client_ip:
-            ctx.finding(origin, "NK122", "info", f"per-client-IP limit on {svc.ref} uses Envoy "
-                        "Gateway's global rate limit, shared by all proxy replicas",
-                        hint="enable Envoy Gateway's rate limit service (Redis backend)",
-                        obj=f"BackendTrafficPolicy/{namespace}/{name}")
-        else:
-            _per_replica(ctx, origin, svc, f"BackendTrafficPolicy/{namespace}/{name}")
         return envoy_backend_traffic_policy(
             name, namespace, routes=[route], requests=limit.rate, unit=limit.unit,
             per_client_ip=limit.per_client_ip, allowlist=limit.allowlist,
@@ -37,7 +30,6 @@ def gateway_rate_limit(ctx: RenderContext, origin: Construct, svc: RateLimitedSe
         if limit.allowlist:
             raise CapabilityError(where, "NGINX Gateway Fabric's RateLimitPolicy has no "
                                   "allowlist", hint=f"drop allowlist= on {svc.display_path}")
-        _per_replica(ctx, origin, svc, f"RateLimitPolicy/{namespace}/{name}")
         suffix = "r/s" if limit.unit == "Second" else "r/m"
         return nginx_rate_limit_policy(name, namespace, routes=[route],
                                        rate=f"{limit.rate}{suffix}", burst=limit.burst,
@@ -48,9 +40,3 @@ def gateway_rate_limit(ctx: RenderContext, origin: Construct, svc: RateLimitedSe
                           hint="use gateway=envoy-gateway or nginx-gateway-fabric, or a plain "
                                "Service")
 
-
-def _per_replica(ctx: RenderContext, origin: Construct, svc: RateLimitedService,
-                 obj: str) -> None:
-    ctx.finding(origin, "NK121", "info", f"the limit on {svc.ref} is counted per proxy replica; "
-                "N replicas admit N times the rate", hint="divide the rate by the replica count "
-                "if it must hold cluster-wide", obj=obj)

@@ -12,14 +12,8 @@ import fastjsonschema
 
 from netkit.loader import LoadError, read_file, yaml_files
 from netkit.validate.cel import CelRule, evaluate_rules
-
-
-@dataclass(frozen=True)
-class SchemaError:
-    """One violation: the field path as the apiserver prints it, and what is wrong."""
-
-    field: str
-    message: str
+from netkit.validate.field import FieldError
+from netkit.validate.schema import compile_schema, schema_error
 
 
 @dataclass
@@ -34,38 +28,16 @@ class CustomResourceSchema:
     cel_rules: list[CelRule] = field(default_factory=list)
     _validator: Any = None
 
-    def validate(self, obj: dict[str, Any]) -> list[SchemaError]:
+    def validate(self, obj: dict[str, Any]) -> list[FieldError]:
         """Structural errors (first one; the schema stops there) and failed CEL rules."""
         if self._validator is None:
-            self._validator = fastjsonschema.compile(self.schema, use_default=False,
-                                                     use_formats=False)
+            self._validator = compile_schema(self.schema)
         try:
             self._validator(obj)
         except fastjsonschema.JsonSchemaValueException as exc:
-            return [SchemaError(field_path(exc.path[1:]), _message(exc))]
-        return [SchemaError(path, message) for path, message in evaluate_rules(self.cel_rules,
-                                                                               obj)]
-
-
-def field_path(parts: Iterable[object]) -> str:
-    """``["spec", "rules", 0, "x"]`` → ``spec.rules[0].x``."""
-    out = ""
-    for part in parts:
-        index = isinstance(part, int) or (isinstance(part, str) and part.isdigit())
-        out += f"[{part}]" if index else (f".{part}" if out else str(part))
-    return out
-
-
-def _message(exc: fastjsonschema.JsonSchemaValueException) -> str:
-    text = str(exc.message)
-    name = str(exc.name)
-    if text.startswith(name):
-        text = text[len(name):].strip()
-    if exc.rule == "additionalProperties" and isinstance(exc.value, dict):
-        allowed = set((exc.definition or {}).get("properties", {}))
-        unknown = sorted(k for k in exc.value if k not in allowed)
-        return f"unknown field(s) {', '.join(map(repr, unknown))}"
-    return text
+            return [schema_error(exc)]
+        return [FieldError(path, message) for path, message in evaluate_rules(self.cel_rules,
+                                                                              obj)]
 
 
 def escape_class_dollars(pattern: str) -> str:

@@ -1,0 +1,69 @@
+"""Pods and workload templates as network endpoints: labels, container ports, IP."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+WORKLOAD_KINDS = ("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job",
+                  "CronJob", "ReplicationController")
+
+
+@dataclass(frozen=True)
+class ContainerPort:
+    """A named or unnamed container port."""
+
+    name: str | None
+    port: int
+    protocol: str = "TCP"
+
+
+@dataclass
+class PodTemplate:
+    """The network identity of a pod, or of a workload's pod template."""
+
+    namespace: str
+    name: str
+    kind: str
+    labels: dict[str, str]
+    ports: list[ContainerPort] = field(default_factory=list)
+    ip: str | None = None
+
+    @property
+    def id(self) -> str:
+        """``namespace/name``."""
+        return f"{self.namespace}/{self.name}"
+
+
+def _template(obj: dict[str, Any]) -> dict[str, Any] | None:
+    kind = obj.get("kind")
+    spec = obj.get("spec") or {}
+    if kind == "Pod":
+        return obj
+    if kind == "CronJob":
+        spec = ((spec.get("jobTemplate") or {}).get("spec")) or {}
+    template = spec.get("template")
+    return template if isinstance(template, dict) else None
+
+
+def pod_template(obj: dict[str, Any], default_namespace: str = "default") -> PodTemplate | None:
+    """The endpoint an object defines, if it is a Pod or a workload with a pod template."""
+    if obj.get("kind") not in WORKLOAD_KINDS:
+        return None
+    template = _template(obj)
+    if template is None:
+        return None
+    md = obj.get("metadata") or {}
+    labels = {str(k): str(v) for k, v in ((template.get("metadata") or {}).get("labels")
+                                          or {}).items()}
+    ports = []
+    pod_spec = template.get("spec") or {}
+    for container in (pod_spec.get("containers") or []) + (pod_spec.get("initContainers")
+                                                            or []):
+        for p in container.get("ports") or []:
+            if isinstance(p, dict) and isinstance(p.get("containerPort"), int):
+                ports.append(ContainerPort(p.get("name"), p["containerPort"],
+                                           p.get("protocol") or "TCP"))
+    ip = (obj.get("status") or {}).get("podIP") if obj.get("kind") == "Pod" else None
+    return PodTemplate(str(md.get("namespace") or default_namespace), str(md.get("name")),
+                       str(obj.get("kind")), labels, ports, ip)

@@ -1,0 +1,1 @@
+"""Reports: findings and reachability as text, JSON, SARIF, Markdown, graphs and HTML."""

@@ -1,0 +1,69 @@
+"""Shared apiserver checks: label selectors, ports, CIDRs."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from netkit.k8s.names import port_name_errors, port_number_errors, qualified_name_errors
+from netkit.validate.apiserver.meta import check_labels
+from netkit.validate.field import Errors, Path
+
+PROTOCOLS = ("SCTP", "TCP", "UDP")
+CIDR_HINT = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
+
+
+def label_selector(sel: object, path: Path, errs: Errors) -> None:
+    """ValidateLabelSelector: matchLabels and matchExpressions."""
+    if not isinstance(sel, dict):
+        return
+    check_labels(sel.get("matchLabels"), path.child("matchLabels"), errs)
+    for i, expr in enumerate(sel.get("matchExpressions") or []):
+        at = path.child("matchExpressions").index(i)
+        if not isinstance(expr, dict):
+            continue
+        op, values = expr.get("operator"), expr.get("values") or []
+        if op in ("In", "NotIn"):
+            if not values:
+                errs.required(at.child("values"),
+                              "must be specified when `operator` is 'In' or 'NotIn'")
+        elif op in ("Exists", "DoesNotExist"):
+            if values:
+                errs.forbidden(at.child("values"),
+                               "may not be specified when `operator` is 'Exists' or "
+                               "'DoesNotExist'")
+        else:
+            errs.invalid(at.child("operator"), op, "not a valid selector operator")
+        errs.extend(at.child("key"), expr.get("key"), qualified_name_errors(str(expr.get("key"))))
+
+
+def port_num_or_name(value: object, path: Path, errs: Errors) -> None:
+    """ValidatePortNumOrName: an int port or an IANA_SVC_NAME."""
+    if isinstance(value, str):
+        errs.extend(path, value, port_name_errors(value))
+    else:
+        errs.extend(path, value, port_number_errors(value))
+
+
+def protocol(value: object, path: Path, errs: Errors) -> None:
+    """TCP, UDP or SCTP (an absent protocol defaults to TCP)."""
+    if value is not None and value not in PROTOCOLS:
+        errs.not_supported(path, value, PROTOCOLS)
+
+
+def parse_cidr(value: object) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """``value`` as a network, host bits masked (as ParseCIDRSloppy); None if invalid."""
+    if not isinstance(value, str) or "/" not in value:
+        return None
+    try:
+        return ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return None
+
+
+def cidr(value: object, path: Path, errs: Errors) -> Any:
+    """Check a CIDR; returns the network when valid."""
+    net = parse_cidr(value)
+    if net is None:
+        errs.invalid(path, value, CIDR_HINT)
+    return net

@@ -1,0 +1,157 @@
+"""Ingress and IngressClass (pkg/apis/networking/validation)."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Any
+
+from netkit.k8s.names import (
+    dns1035_label_errors,
+    dns1123_subdomain_errors,
+    port_name_errors,
+    port_number_errors,
+    wildcard_subdomain_errors,
+)
+from netkit.validate.field import ROOT, Errors, Path
+
+PATH_TYPES = ("Exact", "ImplementationSpecific", "Prefix")
+INVALID_SEQUENCES = ("//", "/./", "/../", "%2f", "%2F")
+INVALID_SUFFIXES = ("/..", "/.")
+_CONTROLLER = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/\S+")
+
+
+def host_errors(host: str) -> list[str]:
+    """Ingress host rules: no IPs, a wildcard only as the whole first label."""
+    try:
+        ipaddress.ip_address(host)
+        return ["must be a DNS name, not an IP address"]
+    except ValueError:
+        pass
+    if "*" in host:
+        return wildcard_subdomain_errors(host)
+    return dns1123_subdomain_errors(host)
+
+
+def check(obj: dict[str, Any], errs: Errors, version: tuple[int, int]) -> None:
+    """Check rules, paths, backends, TLS and the class name."""
+    spec = obj.get("spec")
+    path = ROOT.child("spec")
+    if not isinstance(spec, dict):
+        errs.required(path)
+        return
+    rules = spec.get("rules") or []
+    if not rules and spec.get("defaultBackend") is None:
+        errs.invalid(path, rules, "either `defaultBackend` or `rules` must be specified")
+    if spec.get("defaultBackend") is not None:
+        backend(spec["defaultBackend"], path.child("defaultBackend"), errs)
+    for i, rule in enumerate(rules):
+        at = path.child("rules").index(i)
+        if not isinstance(rule, dict):
+            continue
+        if rule.get("host"):
+            errs.extend(at.child("host"), rule["host"], host_errors(str(rule["host"])))
+        http = rule.get("http")
+        if isinstance(http, dict):
+            paths = http.get("paths") or []
+            if not paths:
+                errs.required(at.child("http").child("paths"))
+            for j, p in enumerate(paths):
+                if isinstance(p, dict):
+                    _path(p, at.child("http").child("paths").index(j), errs)
+    for i, tls in enumerate(spec.get("tls") or []):
+        if not isinstance(tls, dict):
+            continue
+        at = path.child("tls").index(i)
+        for j, host in enumerate(tls.get("hosts") or []):
+            errs.extend(at.child("hosts").index(j), host,
+                        wildcard_subdomain_errors(host) if "*" in str(host)
+                        else dns1123_subdomain_errors(str(host)))
+        if tls.get("secretName"):
+            errs.extend(at.child("secretName"), tls["secretName"],
+                        dns1123_subdomain_errors(str(tls["secretName"])))
+    if spec.get("ingressClassName") is not None:
+        errs.extend(path.child("ingressClassName"), spec["ingressClassName"],
+                    dns1123_subdomain_errors(str(spec["ingressClassName"])))
+
+
+def _path(p: dict[str, Any], path: Path, errs: Errors) -> None:
+    kind, value = p.get("pathType"), str(p.get("path") or "")
+    if kind is None:
+        errs.required(path.child("pathType"), "pathType must be specified")
+    elif kind in ("Exact", "Prefix"):
+        if not value.startswith("/"):
+            errs.invalid(path.child("path"), value, "must be an absolute path")
+        for seq in INVALID_SEQUENCES:
+            if seq in value:
+                errs.invalid(path.child("path"), value, f"must not contain '{seq}'")
+        for suffix in INVALID_SUFFIXES:
+            if value.endswith(suffix):
+                errs.invalid(path.child("path"), value, f"cannot end with '{suffix}'")
+    elif kind == "ImplementationSpecific":
+        if value and not value.startswith("/"):
+            errs.invalid(path.child("path"), value, "must be an absolute path")
+    else:
+        errs.not_supported(path.child("pathType"), kind, PATH_TYPES)
+    backend(p.get("backend"), path.child("backend"), errs)
+
+
+def backend(b: object, path: Path, errs: Errors) -> None:
+    """Exactly one of service or resource; a service port by name or number, not both."""
+    if not isinstance(b, dict):
+        errs.required(path)
+        return
+    svc, res = b.get("service"), b.get("resource")
+    if svc is not None and res is not None:
+        errs.invalid(path, "", "cannot set both resource and service backends")
+    elif isinstance(res, dict):
+        for key in ("kind", "name"):
+            if not res.get(key):
+                errs.required(path.child("resource").child(key))
+    elif isinstance(svc, dict):
+        if not svc.get("name"):
+            errs.required(path.child("service").child("name"))
+        else:
+            errs.extend(path.child("service").child("name"), svc["name"],
+                        dns1035_label_errors(str(svc["name"])))
+        port = svc.get("port") or {}
+        name, number = port.get("name"), port.get("number")
+        if name and number:
+            errs.invalid(path, "", "cannot set both port name & port number")
+        elif name:
+            errs.extend(path.child("service").child("port").child("name"), name,
+                        port_name_errors(str(name)))
+        elif number:
+            errs.extend(path.child("service").child("port").child("number"), number,
+                        port_number_errors(number))
+        else:
+            errs.required(path, "port name or number is required")
+    else:
+        errs.invalid(path, "", "resource or service backend is required")
+
+
+def check_class(obj: dict[str, Any], errs: Errors, version: tuple[int, int]) -> None:
+    """IngressClass: a domain-prefixed controller name and a well-formed parameters ref."""
+    spec = obj.get("spec") or {}
+    path = ROOT.child("spec")
+    controller = spec.get("controller")
+    if not controller:
+        errs.required(path.child("controller"))
+    elif len(str(controller)) > 250:
+        errs.too_long(path.child("controller"), 250)
+    elif not _CONTROLLER.fullmatch(str(controller)):
+        errs.invalid(path.child("controller"), controller,
+                     'must be a domain-prefixed path (such as "acme.io/foo")')
+    params = spec.get("parameters")
+    if isinstance(params, dict):
+        at = path.child("parameters")
+        for key in ("kind", "name"):
+            if not params.get(key):
+                errs.required(at.child(key))
+        scope = params.get("scope", "Cluster")
+        if scope not in ("Cluster", "Namespace"):
+            errs.not_supported(at.child("scope"), scope, ("Cluster", "Namespace"))
+        elif scope == "Namespace" and not params.get("namespace"):
+            errs.required(at.child("namespace"), "`parameters.scope` is set to 'Namespace'")
+        elif scope == "Cluster" and params.get("namespace"):
+            errs.forbidden(at.child("namespace"), "`parameters.scope` is set to 'Cluster'")

@@ -1,0 +1,115 @@
+"""validate(): schema, kube-apiserver rules and cross-object checks over a set of objects."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from netkit.errors import ConfigError
+from netkit.target import SUPPORTED_KUBERNETES, Target
+from netkit.validate import apiserver
+from netkit.validate.crd import CrdRegistry
+from netkit.validate.findings import Finding
+from netkit.validate.item import Item, as_items
+from netkit.validate.lint import lint
+from netkit.validate.lint.index import Index
+from netkit.validate.rules import RULES
+from netkit.validate.schema import CoreSchemas
+
+IGNORE_ANNOTATION = "netkit.dev/ignore"
+
+
+def parse_version(text: str) -> tuple[int, int]:
+    """``"1.36"`` (or ``"v1.36.2"``) → ``(1, 36)``."""
+    m = re.fullmatch(r"v?(\d+)\.(\d+)(?:\.\d+)?", text.strip())
+    if not m:
+        raise ConfigError("--kubernetes", f"{text!r} is not a version like 1.36",
+                          hint=f"supported: {', '.join(SUPPORTED_KUBERNETES)}")
+    return int(m.group(1)), int(m.group(2))
+
+
+@cache
+def core_schemas(version: tuple[int, int]) -> CoreSchemas:
+    """Core schemas for a version, compiled lazily and shared for the process."""
+    return CoreSchemas(version)
+
+
+def _finding(rule: str, item: Item, message: str, field: str | None = None,
+             hint: str | None = None) -> Finding:
+    return Finding(rule=rule, severity=RULES[rule].severity, message=message, object=item.ref,
+                   field=field or None, hint=hint, file=item.file, line=item.line,
+                   origin=item.origin)
+
+
+class Validator:
+    """Validates objects for one Kubernetes version, compiling each schema once."""
+
+    def __init__(self, target: Target | None = None, *, kubernetes: str | None = None,
+                 crds: CrdRegistry | None = None, ignore: Iterable[str] = (),
+                 report_unknown_kinds: bool = True) -> None:
+        self.target = target
+        text = kubernetes or (target.kubernetes if target else SUPPORTED_KUBERNETES[-1])
+        self.version = parse_version(text)
+        self.crds = crds or CrdRegistry()
+        self.ignore = {r.strip() for r in ignore}
+        self.report_unknown_kinds = report_unknown_kinds
+
+    def validate(self, objects: Iterable[Any]) -> list[Finding]:
+        """Findings for ``objects``, suppressions applied, in a stable order."""
+        items = as_items(objects)
+        findings: list[Finding] = []
+        unknown: set[tuple[str, str]] = set()
+        valid: list[Item] = []
+        for item in items:
+            if not isinstance(item.obj, dict) or not item.api_version or not item.kind:
+                findings.append(_finding("NK003", item, "object has no apiVersion or kind",
+                                         hint="each YAML document must be a Kubernetes object"))
+                continue
+            valid.append(item)
+            findings.extend(self._schema(item, unknown))
+            findings.extend(_finding("NK010", item, e.message, e.path)
+                            for e in apiserver.check(item.obj, self.version))
+        findings.extend(lint(Index(valid, self.target)).findings)
+        return sorted((f for f in findings if not self._suppressed(f, items)), key=_order)
+
+    def _schema(self, item: Item, unknown: set[tuple[str, str]]) -> list[Finding]:
+        errors = core_schemas(self.version).validate(item.obj)
+        if errors is None:
+            schema = self.crds.get(item.api_version, item.kind)
+            if schema is None:
+                key = (item.api_version, item.kind)
+                if not self.report_unknown_kinds or key in unknown:
+                    return []
+                unknown.add(key)
+                return [_finding("NK002", item, f"no schema for {item.api_version} {item.kind}; "
+                                 "only apiserver rules and cross-object checks apply",
+                                 hint="pass its CRD with --crds (or [tool.netkit] crds)")]
+            errors = schema.validate(item.obj)
+        return [_finding("NK001", item, e.message, e.path) for e in errors]
+
+    def _suppressed(self, finding: Finding, items: list[Item]) -> bool:
+        if finding.rule in self.ignore:
+            return True
+        return finding.rule in _ignored_by_object(finding.object, items)
+
+
+def _ignored_by_object(ref: str, items: list[Item]) -> set[str]:
+    for item in items:
+        if item.ref == ref and isinstance(item.obj, dict):
+            raw = str(item.annotations.get(IGNORE_ANNOTATION, ""))
+            return {r for r in re.split(r"[,\s]+", raw) if r}
+    return set()
+
+
+def _order(f: Finding) -> tuple[Any, ...]:
+    return (f.file or "", f.line or 0, f.origin or "", f.object, f.rule, f.field or "",
+            f.message)
+
+
+def validate(objects: Iterable[Any], target: Target | None = None, *,
+             kubernetes: str | None = None, crds: CrdRegistry | None = None,
+             ignore: Iterable[str] = ()) -> list[Finding]:
+    """Validate objects (dicts, loaded or rendered objects) as the Target's cluster would."""
+    return Validator(target, kubernetes=kubernetes, crds=crds, ignore=ignore).validate(objects)

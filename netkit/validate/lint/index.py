@@ -1,0 +1,63 @@
+"""Index: the input grouped for cross-object checks, and Report: where findings go."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from netkit.k8s.meta import NAMESPACE_NAME_LABEL
+from netkit.k8s.pods import PodTemplate, pod_template
+from netkit.target import Target
+from netkit.validate.findings import Finding
+from netkit.validate.item import Item
+from netkit.validate.rules import RULES
+
+
+@dataclass
+class Index:
+    """Objects by kind and by (namespace, name), workloads by namespace, namespace labels."""
+
+    items: list[Item]
+    target: Target | None = None
+    by_kind: dict[str, list[Item]] = field(default_factory=lambda: defaultdict(list))
+    services: dict[tuple[str, str], Item] = field(default_factory=dict)
+    workloads: dict[str, list[tuple[Item, PodTemplate]]] = field(
+        default_factory=lambda: defaultdict(list))
+    namespaces: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for item in self.items:
+            self.by_kind[item.kind].append(item)
+            if item.kind == "Service" and item.api_version == "v1":
+                self.services[(item.namespace, item.name)] = item
+            elif item.kind == "Namespace":
+                labels = dict((item.obj.get("metadata") or {}).get("labels") or {})
+                labels.setdefault(NAMESPACE_NAME_LABEL, item.name)
+                self.namespaces[item.name] = labels
+            else:
+                template = pod_template(item.obj)
+                if template is not None:
+                    self.workloads[template.namespace].append((item, template))
+
+    @property
+    def has_workloads(self) -> bool:
+        """Whether any pod or workload template was given."""
+        return bool(self.workloads)
+
+    def of(self, *kinds: str) -> list[Item]:
+        """Items of the given kinds, in input order."""
+        return [i for k in kinds for i in self.by_kind.get(k, [])]
+
+
+@dataclass
+class Report:
+    """Findings of the cross-object checks, with the catalogue's default severities."""
+
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, rule: str, item: Item, message: str, *, field: str | None = None,
+            hint: str | None = None) -> None:
+        """Record ``rule`` on ``item``."""
+        self.findings.append(Finding(rule=rule, severity=RULES[rule].severity, message=message,
+                                     object=item.ref, field=field, hint=hint, file=item.file,
+                                     line=item.line, origin=item.origin))

@@ -1,0 +1,117 @@
+"""NetworkPolicy checks: selection, peers, DNS under egress deny, breadth (NK105-NK117)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netkit.capabilities import CNIS
+from netkit.k8s.meta import NAMESPACE_NAME_LABEL
+from netkit.k8s.selectors import matches
+from netkit.validate.item import Item
+from netkit.validate.lint.index import Index, Report
+
+EVERYWHERE = ("0.0.0.0/0", "::/0")
+DNS_PORT_NAMES = ("dns", "domain")
+
+
+def policy_types(spec: dict[str, Any]) -> list[str]:
+    """Effective policyTypes: as given, else Ingress plus Egress when egress rules exist."""
+    if spec.get("policyTypes"):
+        return list(spec["policyTypes"])
+    return ["Ingress", "Egress"] if spec.get("egress") else ["Ingress"]
+
+
+def check(index: Index, report: Report) -> None:
+    """Run the NetworkPolicy checks."""
+    policies = index.of("NetworkPolicy")
+    target = index.target
+    enforcing = target is None or CNIS[target.cni].network_policy
+    dns_ok: dict[str, bool] = {}
+    isolating: dict[str, Item] = {}
+    for policy in policies:
+        spec = policy.spec
+        if not enforcing and target is not None:
+            report.add("NK114", policy, f"cni={target.cni!r} does not enforce NetworkPolicy; "
+                       "this policy has no effect", hint="use a CNI that enforces it")
+        if policy.namespace in index.workloads and not _selects_any(
+                index, policy.namespace, spec.get("podSelector")):
+            report.add("NK105", policy, "podSelector matches no workload in namespace "
+                       f"{policy.namespace}", field="spec.podSelector",
+                       hint="fix the selector or the pod template labels")
+        for direction, peers_key in (("ingress", "from"), ("egress", "to")):
+            for i, rule in enumerate(spec.get(direction) or []):
+                _rule(index, report, policy, direction, peers_key, i, rule or {})
+        if "Egress" in policy_types(spec):
+            isolating.setdefault(policy.namespace, policy)
+        if any(_allows_dns(rule or {}) for rule in spec.get("egress") or []):
+            dns_ok[policy.namespace] = True
+    for ns, policy in isolating.items():
+        if not dns_ok.get(ns):
+            report.add("NK107", policy, f"egress is denied in namespace {ns} and no policy "
+                       "allows DNS (UDP 53), so its pods cannot resolve names",
+                       hint="allow egress to kube-dns on UDP and TCP 53")
+
+
+def _selects_any(index: Index, ns: str, selector: Any) -> bool:
+    return any(matches(selector, t.labels) for _, t in index.workloads.get(ns, []))
+
+
+def _namespaces(index: Index, selector: Any) -> list[str] | None:
+    """Namespaces a selector matches; one selected by name is implied even if not given."""
+    names = (selector or {}).get("matchLabels") or {}
+    if set(names) == {NAMESPACE_NAME_LABEL} and not (selector or {}).get("matchExpressions"):
+        return [str(names[NAMESPACE_NAME_LABEL])]
+    known = dict(index.namespaces)
+    for ns in index.workloads:
+        known.setdefault(ns, {NAMESPACE_NAME_LABEL: ns})
+    if not index.namespaces:
+        return None
+    return [ns for ns, labels in known.items() if matches(selector, labels)]
+
+
+def _rule(index: Index, report: Report, policy: Item, direction: str, peers_key: str, i: int,
+          rule: dict[str, Any]) -> None:
+    at = f"spec.{direction}[{i}]"
+    ports = rule.get("ports") or []
+    if not ports or any(isinstance(p, dict) and p.get("port") is None for p in ports):
+        report.add("NK117", policy, f"{direction} rule allows every port"
+                   + (" of a protocol" if ports else ""), field=f"{at}.ports",
+                   hint="list the ports the flow needs")
+    for j, peer in enumerate(rule.get(peers_key) or []):
+        peer = peer or {}
+        block = peer.get("ipBlock") or {}
+        if direction == "ingress" and block.get("cidr") in EVERYWHERE:
+            report.add("NK116", policy, f"ingress from {block['cidr']} admits the whole "
+                       "internet", field=f"{at}.from[{j}].ipBlock.cidr",
+                       hint="narrow the CIDR, or put the workload behind a gateway")
+        if block:
+            continue
+        namespaces: list[str] | None = [policy.namespace]
+        if "namespaceSelector" in peer:
+            namespaces = _namespaces(index, peer["namespaceSelector"])
+            if namespaces == []:
+                report.add("NK106", policy, "namespaceSelector matches no namespace",
+                           field=f"{at}.{peers_key}[{j}].namespaceSelector",
+                           hint="check the namespace labels")
+                continue
+        given = [ns for ns in namespaces or () if ns in index.workloads]
+        if ("podSelector" in peer and given and len(given) == len(namespaces or ())
+                and not any(_selects_any(index, ns, peer["podSelector"]) for ns in given)):
+            report.add("NK106", policy, "podSelector matches no workload in "
+                       f"{', '.join(sorted(given))}", field=f"{at}.{peers_key}[{j}].podSelector",
+                       hint="check the peer's labels")
+
+
+def _allows_dns(rule: dict[str, Any]) -> bool:
+    ports = rule.get("ports") or []
+    if not ports:
+        return True
+    for p in ports:
+        if not isinstance(p, dict) or (p.get("protocol") or "TCP") != "UDP":
+            continue
+        port, end = p.get("port"), p.get("endPort")
+        if port is None or port in DNS_PORT_NAMES or port == 53:
+            return True
+        if isinstance(port, int) and isinstance(end, int) and port <= 53 <= end:
+            return True
+    return False

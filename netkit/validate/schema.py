@@ -1,0 +1,130 @@
+"""OpenAPI schemas for core kinds (from kubernetes-validate), compiled once per kind."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import fastjsonschema
+
+from netkit.validate.field import FieldError
+
+_REF = "/api/_definitions.json#/$defs/"
+
+
+def _schema_root() -> Any:
+    return resources.files("kubernetes_validate").joinpath("kubernetes-json-schema")
+
+
+@cache
+def available_versions() -> tuple[tuple[int, int], ...]:
+    """Kubernetes minor versions with strict schemas, ascending."""
+    found = set()
+    for entry in _schema_root().iterdir():
+        m = re.fullmatch(r"v(\d+)\.(\d+)\.\d+-local-strict", entry.name)
+        if m:
+            found.add((int(m.group(1)), int(m.group(2))))
+    return tuple(sorted(found))
+
+
+def schema_version(wanted: tuple[int, int]) -> tuple[int, int]:
+    """The newest schema version not newer than ``wanted`` (else the oldest there is)."""
+    versions = available_versions()
+    older = [v for v in versions if v <= wanted]
+    return older[-1] if older else versions[0]
+
+
+def field_path(parts: list[Any]) -> str:
+    """``["spec", "ports", "0", "port"]`` → ``spec.ports[0].port``."""
+    out = ""
+    for part in parts:
+        index = isinstance(part, int) or (isinstance(part, str) and part.isdigit())
+        out += f"[{part}]" if index else (f".{part}" if out else str(part))
+    return out
+
+
+def schema_error(exc: fastjsonschema.JsonSchemaValueException) -> FieldError:
+    """A FieldError from fastjsonschema's exception, unknown fields named."""
+    text, name = str(exc.message), str(exc.name)
+    if text.startswith(name):
+        text = text[len(name):].strip()
+    if exc.rule == "additionalProperties" and isinstance(exc.value, dict):
+        allowed = set((exc.definition or {}).get("properties", {}))
+        unknown = sorted(str(k) for k in exc.value if k not in allowed)
+        text = f"unknown field(s) {', '.join(map(repr, unknown))}"
+    return FieldError(field_path(list(exc.path)[1:]), text)
+
+
+def _no_remote(uri: str) -> Any:
+    raise fastjsonschema.JsonSchemaDefinitionException(f"remote $ref {uri} is not fetched")
+
+
+_HANDLERS = {scheme: _no_remote for scheme in ("http", "https", "ftp", "file")}
+
+
+def compile_schema(schema: dict[str, Any]) -> Any:
+    """A validator function; no defaults filled in, formats not enforced (as the apiserver),
+    and never a network fetch for a remote ``$ref``."""
+    return fastjsonschema.compile(schema, handlers=_HANDLERS, use_default=False,
+                                  use_formats=False)
+
+
+class CoreSchemas:
+    """Strict validators for built-in kinds of one Kubernetes version."""
+
+    def __init__(self, version: tuple[int, int]) -> None:
+        self.version = schema_version(version)
+        major, minor = self.version
+        self._dir = _schema_root().joinpath(f"v{major}.{minor}.0-local-strict")
+        self._defs: dict[str, Any] | None = None
+        self._validators: dict[tuple[str, str], Any] = {}
+
+    def _definitions(self) -> dict[str, Any]:
+        if self._defs is None:
+            text = self._dir.joinpath("_definitions.json").read_text(encoding="utf-8")
+            self._defs = json.loads(text.replace(_REF, "#/$defs/"))["$defs"]
+        return self._defs
+
+    def validator(self, api_version: str, kind: str) -> Any | None:
+        """The compiled validator for a built-in kind, or None if the version has none."""
+        key = (api_version, kind)
+        if key not in self._validators:
+            self._validators[key] = self._compile(api_version, kind)
+        return self._validators[key]
+
+    def _compile(self, api_version: str, kind: str) -> Any | None:
+        group_version = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
+        file = self._dir.joinpath(f"{kind.lower()}-{group_version}.json")
+        if not file.is_file():
+            return None
+        schema = json.loads(file.read_text(encoding="utf-8").replace(_REF, "#/$defs/"))
+        enum = (schema.get("properties", {}).get("apiVersion") or {}).get("enum")
+        if enum and api_version not in enum:
+            return None
+        defs = self._definitions()
+        needed: dict[str, Any] = {}
+        stack = re.findall(r'"#/\$defs/([^"]+)"', json.dumps(schema))
+        while stack:
+            name = stack.pop()
+            if name in needed or name not in defs:
+                continue
+            needed[name] = defs[name]
+            stack.extend(re.findall(r'"#/\$defs/([^"]+)"', json.dumps(defs[name])))
+        schema["$defs"] = needed
+        for key in ("$schema", "$id"):
+            schema.pop(key, None)
+        return compile_schema(schema)
+
+    def validate(self, obj: dict[str, Any]) -> list[FieldError] | None:
+        """Errors for a built-in kind (the first the schema finds), or None if not built in."""
+        validator = self.validator(str(obj.get("apiVersion")), str(obj.get("kind")))
+        if validator is None:
+            return None
+        try:
+            validator(obj)
+        except fastjsonschema.JsonSchemaValueException as exc:
+            return [schema_error(exc)]
+        return []
