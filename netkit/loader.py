@@ -14,6 +14,7 @@ from netkit.errors import NetkitError
 
 Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 YAML_SUFFIXES = (".yaml", ".yml")
+KUSTOMIZE_GROUP = "kustomize.config.k8s.io/"
 
 
 class LoadError(NetkitError):
@@ -56,6 +57,8 @@ def _objects(doc: object, file: str, line: int) -> Iterator[LoadedObject]:
     if not isinstance(doc, dict):
         raise LoadError(f"{file}:{line}", f"expected a mapping, got {type(doc).__name__}",
                         hint="each YAML document must be one Kubernetes object")
+    if str(doc.get("apiVersion", "")).startswith(KUSTOMIZE_GROUP):
+        return  # kustomize build configuration, not an object for the cluster
     items = doc.get("items")
     if str(doc.get("kind", "")).endswith("List") and isinstance(items, list):
         for item in items:

@@ -1,0 +1,202 @@
+"""netkit validate: inputs, formats, exit codes, suppressions, CRDs; synth refuses bad output."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from netkit.cli import app
+from netkit.validate import validate
+from tests.conftest import ROOT, SHARED
+
+runner = CliRunner()
+CRDS = str(SHARED / "crds")
+
+BAD = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector: {app: web}
+  ports:
+  - port: 0
+---
+# a comment between documents
+apiVersion: v1
+kind: Service
+metadata:
+  name: lb
+  namespace: shop
+spec:
+  type: LoadBalancer
+  selector: {app: web}
+  ports:
+  - port: 443
+"""
+
+ROUTE = """\
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r, namespace: shop}
+spec:
+  hostnames: [a.example.com]
+  rules:
+  - backendRef: []
+"""
+
+
+@pytest.fixture
+def bad_file(tmp_path: Path) -> Path:
+    path = tmp_path / "manifests" / "bad.yaml"
+    path.parent.mkdir()
+    path.write_text(BAD)
+    return path
+
+
+def test_text_output_file_line_and_exit_1(bad_file: Path) -> None:
+    result = runner.invoke(app, ["validate", str(bad_file.parent)])
+    assert result.exit_code == 1
+    assert f"{bad_file}:1 Service/shop/web" in result.stdout
+    assert "error   NK010 spec.ports[0].port: Invalid value: 0" in result.stdout
+    assert f"{bad_file}:12 Service/shop/lb" in result.stdout
+    assert result.stdout.rstrip().endswith("1 error, 1 warning, 0 info")
+
+
+def test_json_output(bad_file: Path) -> None:
+    result = runner.invoke(app, ["validate", str(bad_file), "--format", "json"])
+    assert result.exit_code == 1
+    findings = json.loads(result.stdout)["findings"]
+    assert {"rule", "severity", "object", "field", "message", "hint", "file", "line"} <= set(
+        findings[0])
+    assert [(f["rule"], f["line"], f["field"]) for f in findings] == [
+        ("NK010", 1, "spec.ports[0].port"), ("NK115", 12, "spec.loadBalancerSourceRanges")]
+
+
+def test_sarif_output(bad_file: Path) -> None:
+    result = runner.invoke(app, ["validate", str(bad_file), "--format", "sarif"])
+    log = json.loads(result.stdout)
+    assert log["version"] == "2.1.0"
+    run = log["runs"][0]
+    assert {r["id"] for r in run["tool"]["driver"]["rules"]} == {"NK010", "NK115"}
+    first = run["results"][0]
+    assert first["level"] == "error" and first["ruleId"] == "NK010"
+    assert first["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": str(bad_file)}, "region": {"startLine": 1}}
+
+
+def test_fail_on_warning_and_ignore(bad_file: Path, tmp_path: Path) -> None:
+    lb_only = tmp_path / "lb.yaml"
+    lb_only.write_text(BAD.split("---\n")[1])
+    assert runner.invoke(app, ["validate", str(lb_only)]).exit_code == 0
+    assert runner.invoke(app, ["validate", str(lb_only), "--fail-on", "warning"]).exit_code == 1
+    ignored = runner.invoke(app, ["validate", str(lb_only), "--fail-on", "warning",
+                                  "--ignore", "NK115"])
+    assert ignored.exit_code == 0 and "0 errors, 0 warnings" in ignored.stdout
+
+
+def test_ignore_annotation_suppresses_one_object() -> None:
+    lb = {"apiVersion": "v1", "kind": "Service", "metadata": {
+        "name": "lb", "namespace": "a", "annotations": {"netkit.dev/ignore": "NK115, NK101"}},
+          "spec": {"type": "LoadBalancer", "ports": [{"port": 443}]}}
+    other = {**lb, "metadata": {"name": "other", "namespace": "a"}}
+    assert [f.object for f in validate([lb, other])] == ["Service/a/other"]
+
+
+def test_project_wide_ignore_from_config(tmp_path: Path, bad_file: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.netkit]\nignore = ["NK115"]\n')
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["validate", str(bad_file), "--format", "json"])
+    assert [f["rule"] for f in json.loads(result.stdout)["findings"]] == ["NK010"]
+
+
+def test_stdin(bad_file: Path) -> None:
+    result = runner.invoke(app, ["validate", "-"], input=bad_file.read_text())
+    assert result.exit_code == 1 and "<stdin>:1 Service/shop/web" in result.stdout
+
+
+def test_unusable_input_exits_2(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("kind: Service\nmetadata: [\n")
+    result = runner.invoke(app, ["validate", str(broken)])
+    assert result.exit_code == 2 and result.stderr.startswith(f"error: {broken}:3: invalid YAML")
+    missing = runner.invoke(app, ["validate", str(tmp_path / "nope")])
+    assert missing.exit_code == 2 and "no such file or directory" in missing.stderr
+    assert runner.invoke(app, ["validate", str(broken), "--format", "xml"]).exit_code == 2
+
+
+def test_unknown_kind_warns_once_and_crds_give_schemas(tmp_path: Path) -> None:
+    path = tmp_path / "route.yaml"
+    path.write_text(ROUTE + "---\n" + ROUTE.replace("name: r,", "name: r2,").replace(
+        "a.example.com", "b.example.com"))
+    plain = runner.invoke(app, ["validate", str(path), "--format", "json"])
+    rules = [f["rule"] for f in json.loads(plain.stdout)["findings"]]
+    assert rules == ["NK002"] and plain.exit_code == 0
+    strict = runner.invoke(app, ["validate", str(path), "--crds", CRDS, "--format", "json"])
+    findings = json.loads(strict.stdout)["findings"]
+    assert strict.exit_code == 1
+    assert [(f["rule"], f["field"], f["message"]) for f in findings][0] == (
+        "NK001", "spec.rules[0]", "unknown field(s) 'backendRef'")
+
+
+def test_crds_from_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text(f'[tool.netkit]\ncrds = ["{CRDS}"]\n')
+    (tmp_path / "route.yaml").write_text(ROUTE)
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["validate", "route.yaml"]).exit_code == 1
+
+
+def test_schema_errors_for_core_kinds() -> None:
+    obj = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+           "spec": {"ports": [{"port": 80}], "colour": "blue"}}
+    found = [(f.rule, f.field, f.message) for f in validate([obj]) if f.rule == "NK001"]
+    assert found == [("NK001", "spec", "unknown field(s) 'colour'")]
+
+
+def test_not_an_object() -> None:
+    assert [f.rule for f in validate([{"metadata": {"name": "x"}}])] == ["NK003"]
+
+
+def test_kubernetes_version_flag(tmp_path: Path) -> None:
+    path = tmp_path / "svc.yaml"
+    path.write_text("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  ports: "
+                    "[{port: 80}]\n  trafficDistribution: PreferSameNode\n")
+    assert runner.invoke(app, ["validate", str(path), "--kubernetes", "1.33"]).exit_code == 1
+    assert runner.invoke(app, ["validate", str(path), "--kubernetes", "1.35"]).exit_code == 0
+    bad = runner.invoke(app, ["validate", str(path), "--kubernetes", "latest"])
+    assert bad.exit_code == 2 and "not a version like 1.36" in bad.stderr
+
+
+def test_blueprint_input_names_construct_paths() -> None:
+    result = runner.invoke(app, ["validate", str(ROOT / "blueprints" / "shop.py"), "--crds",
+                                 CRDS, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["rule"], f["origin"]) for f in findings] == [("NK122", "shop:shop/site")]
+
+
+def test_synth_refuses_to_write_invalid_output(tmp_path: Path,
+                                               write_blueprint: Callable[..., Path]) -> None:
+    bp = write_blueprint("""
+        from netkit import Blueprint, Manifest
+
+        def build(env):
+            bp = Blueprint("bad")
+            Manifest(bp, "svc", {"apiVersion": "v1", "kind": "Service",
+                                 "metadata": {"name": "web", "namespace": "a"},
+                                 "spec": {"ports": [{"port": 0}]}})
+            return bp
+    """)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["synth", str(bp), "--out", str(out)])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("error: bad:svc: Service/a/web: spec.ports[0].port: [NK010]")
+    assert lines[-1].startswith("error: bad:svc: 1 validation error(s), nothing written")
+    assert not out.exists()

@@ -1,0 +1,185 @@
+"""Cross-object checks: each rule with a failing input and a passing one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from netkit import Target
+from netkit.validate import validate
+
+
+def meta(name: str, ns: str | None = "shop", **extra: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": name, **extra}
+    if ns:
+        out["namespace"] = ns
+    return out
+
+
+def deploy(name: str, labels: dict[str, str], ports: dict[str, int] | None = None,
+           ns: str = "shop") -> dict[str, Any]:
+    container = {"name": "c", "image": "x",
+                 "ports": [{"name": n, "containerPort": p} for n, p in (ports or {}).items()]}
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta(name, ns),
+            "spec": {"selector": {"matchLabels": labels},
+                     "template": {"metadata": {"labels": labels},
+                                  "spec": {"containers": [container]}}}}
+
+
+def service(name: str, selector: dict[str, str], port: int = 80, target: Any = "http",
+            **spec: Any) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "Service", "metadata": meta(name),
+            "spec": {"selector": selector, "ports": [{"port": port, "targetPort": target}],
+                     **spec}}
+
+
+def policy(name: str, ns: str = "shop", **spec: Any) -> dict[str, Any]:
+    return {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+            "metadata": meta(name, ns), "spec": {"podSelector": {}, **spec}}
+
+
+def ingress(name: str, host: str = "a.example.com", path: str = "/", svc: str = "web",
+            port: int = 80, annotations: dict[str, str] | None = None,
+            tls: list[dict[str, Any]] | None = None, klass: str = "gw") -> dict[str, Any]:
+    spec: dict[str, Any] = {"ingressClassName": klass, "rules": [{"host": host, "http": {
+        "paths": [{"path": path, "pathType": "Prefix", "backend": {"service": {
+            "name": svc, "port": {"number": port}}}}]}}]}
+    if tls is not None:
+        spec["tls"] = tls
+    return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+            "metadata": meta(name, annotations=annotations or {}), "spec": spec}
+
+
+def route(name: str, svc: str = "web", port: int = 80, host: str = "a.example.com",
+          path: str = "/") -> dict[str, Any]:
+    return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": meta(name), "spec": {"hostnames": [host], "rules": [{
+                "matches": [{"path": {"type": "PathPrefix", "value": path}}],
+                "backendRefs": [{"name": svc, "port": port}]}]}}
+
+
+def certificate(secret: str) -> dict[str, Any]:
+    return {"apiVersion": "cert-manager.io/v1", "kind": "Certificate", "metadata": meta("c"),
+            "spec": {"secretName": secret, "dnsNames": ["a.example.com"],
+                     "issuerRef": {"name": "le", "kind": "ClusterIssuer"}}}
+
+
+WEB = deploy("web", {"app": "web"}, {"http": 8080})
+WEB_SVC = service("web", {"app": "web"})
+DNS_EGRESS = policy("dns", egress=[{"ports": [{"port": 53, "protocol": "UDP"}]}],
+                    policyTypes=["Egress"])
+DENY_ALL = policy("deny", policyTypes=["Ingress", "Egress"])
+LIMIT = {"nginx.ingress.kubernetes.io/limit-rps": "5"}
+
+# (rule, failing input, expected field, passing input)
+CASES: list[tuple[str, list[dict[str, Any]], str | None, list[dict[str, Any]]]] = [
+    ("NK101", [WEB, service("api", {"app": "api"})], "spec.selector", [WEB, WEB_SVC]),
+    ("NK102", [WEB_SVC, ingress("i", svc="nope")],
+     "spec.rules[0].http.paths[0].backend.service", [WEB_SVC, ingress("i")]),
+    ("NK102", [WEB_SVC, route("r", svc="nope")], "spec.rules[0].backendRefs[0]",
+     [WEB_SVC, route("r")]),
+    ("NK103", [WEB_SVC, ingress("i", port=8080)], "spec.rules[0].http.paths[0].backend.service",
+     [WEB_SVC, ingress("i", port=80)]),
+    ("NK103", [WEB_SVC, route("r", port=81)], "spec.rules[0].backendRefs[0]",
+     [WEB_SVC, route("r", port=80)]),
+    ("NK104", [WEB, service("web", {"app": "web"}, target="https")], "spec.ports[0].targetPort",
+     [WEB, WEB_SVC]),
+    ("NK105", [WEB, policy("p", podSelector={"matchLabels": {"app": "nope"}})],
+     "spec.podSelector", [WEB, policy("p", podSelector={"matchLabels": {"app": "web"}})]),
+    ("NK106", [WEB, policy("p", ingress=[{"from": [{"podSelector": {"matchLabels": {
+        "app": "gone"}}}], "ports": [{"port": 80}]}])], "spec.ingress[0].from[0].podSelector",
+     [WEB, policy("p", ingress=[{"from": [{"podSelector": {"matchLabels": {"app": "web"}}}],
+                                "ports": [{"port": 80}]}])]),
+    ("NK106", [{"apiVersion": "v1", "kind": "Namespace", "metadata": meta("shop", None)},
+               policy("p", ingress=[{"from": [{"namespaceSelector": {"matchLabels": {
+                   "team": "x"}}}], "ports": [{"port": 80}]}])],
+     "spec.ingress[0].from[0].namespaceSelector",
+     [{"apiVersion": "v1", "kind": "Namespace", "metadata": meta("shop", None, labels={
+         "team": "x"})}, policy("p", ingress=[{"from": [{"namespaceSelector": {"matchLabels": {
+             "team": "x"}}}], "ports": [{"port": 80}]}])]),
+    ("NK107", [DENY_ALL], None, [DENY_ALL, DNS_EGRESS]),
+    ("NK108", [ingress("a"), ingress("b")], "spec.rules[0].http.paths[0]",
+     [ingress("a"), ingress("b", path="/b")]),
+    ("NK108", [route("a"), route("b")], "spec.rules[0].matches[0]",
+     [route("a"), route("b", host="b.example.com")]),
+    ("NK109", [ingress("c", path="/x", annotations={
+        "nginx.ingress.kubernetes.io/canary": "true"})], "spec.rules[0].http.paths[0]",
+     [ingress("main", path="/x"), ingress("c", path="/x", annotations={
+         "nginx.ingress.kubernetes.io/canary": "true"})]),
+    ("NK110", [ingress("i", tls=[{"hosts": ["b.example.com"], "secretName": "s"}])],
+     "spec.tls[0].hosts[0]",
+     [ingress("i", tls=[{"hosts": ["a.example.com"], "secretName": "s"}])]),
+    ("NK111", [ingress("a", tls=[{"hosts": ["a.example.com"], "secretName": "s"}]),
+               ingress("b", host="b.example.com", tls=[{"hosts": ["b.example.com"],
+                                                        "secretName": "s"}])],
+     "spec.tls[0].secretName",
+     [ingress("a", tls=[{"hosts": ["a.example.com"], "secretName": "s"}]),
+      ingress("b", path="/b", tls=[{"hosts": ["a.example.com"], "secretName": "s"}])]),
+    ("NK112", [certificate("s"), ingress("i", annotations={
+        "cert-manager.io/cluster-issuer": "le"}, tls=[{"hosts": ["a.example.com"],
+                                                      "secretName": "s"}])],
+     "spec.tls[0].secretName",
+     [ingress("i", annotations={"cert-manager.io/cluster-issuer": "le"},
+              tls=[{"hosts": ["a.example.com"], "secretName": "s"}])]),
+    ("NK113", [ingress("i", klass="nginx")], None, [ingress("i")]),
+    ("NK115", [service("lb", {"app": "web"}, type="LoadBalancer")],
+     "spec.loadBalancerSourceRanges",
+     [service("lb", {"app": "web"}, type="LoadBalancer",
+              loadBalancerSourceRanges=["10.0.0.0/8"])]),
+    ("NK116", [policy("p", ingress=[{"from": [{"ipBlock": {"cidr": "0.0.0.0/0"}}],
+                                     "ports": [{"port": 443}]}])],
+     "spec.ingress[0].from[0].ipBlock.cidr",
+     [policy("p", ingress=[{"from": [{"ipBlock": {"cidr": "203.0.113.0/24"}}],
+                            "ports": [{"port": 443}]}])]),
+    ("NK117", [policy("p", ingress=[{"from": [{"podSelector": {}}]}])], "spec.ingress[0].ports",
+     [policy("p", ingress=[{"from": [{"podSelector": {}}], "ports": [{"port": 80}]}])]),
+    ("NK117", [policy("p", egress=[{"ports": [{"protocol": "UDP"}]}], policyTypes=["Egress"])],
+     "spec.egress[0].ports", [DNS_EGRESS]),
+    ("NK121", [ingress("i", annotations=LIMIT)], "metadata.annotations", [ingress("i")]),
+    ("NK121", [{"apiVersion": "gateway.envoyproxy.io/v1alpha1", "kind": "BackendTrafficPolicy",
+                "metadata": meta("b"), "spec": {"rateLimit": {"type": "Local"}}}],
+     "spec.rateLimit", []),
+    ("NK122", [{"apiVersion": "gateway.envoyproxy.io/v1alpha1", "kind": "BackendTrafficPolicy",
+                "metadata": meta("b"), "spec": {"rateLimit": {"type": "Global"}}}],
+     "spec.rateLimit", []),
+]
+
+
+@pytest.mark.parametrize(("rule", "bad", "field", "good"), CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_rule(rule: str, bad: list[dict[str, Any]], field: str | None,
+              good: list[dict[str, Any]]) -> None:
+    fired = [f for f in validate(bad) if f.rule == rule]
+    assert fired, f"{rule} did not fire"
+    assert fired[0].field == field
+    assert fired[0].hint
+    assert [f.line_text() for f in validate(good) if f.rule == rule] == []
+
+
+def test_cni_that_does_not_enforce() -> None:
+    objs = [DENY_ALL, DNS_EGRESS]
+    assert {f.rule for f in validate(objs, Target(cni="flannel"))} >= {"NK114"}
+    assert "NK114" not in {f.rule for f in validate(objs, Target(cni="calico"))}
+
+
+def test_reference_checks_need_the_kind_they_look_for() -> None:
+    only_policies = [policy("p", podSelector={"matchLabels": {"app": "nope"}})]
+    assert {f.rule for f in validate(only_policies)} == set()
+    only_routes = [ingress("i", svc="nope")]
+    assert "NK102" not in {f.rule for f in validate(only_routes)}
+    peer_in_other_ns = [WEB, policy("p", ingress=[{"from": [
+        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}},
+         "podSelector": {"matchLabels": {"app": "prometheus"}}}], "ports": [{"port": 80}]}])]
+    assert "NK106" not in {f.rule for f in validate(peer_in_other_ns)}
+
+
+def test_named_dns_port_and_ranges_count_as_dns() -> None:
+    named = policy("dns", egress=[{"ports": [{"port": "dns", "protocol": "UDP"}]}],
+                   policyTypes=["Egress"])
+    ranged = policy("dns", egress=[{"ports": [{"port": 1, "endPort": 100, "protocol": "UDP"}]}],
+                    policyTypes=["Egress"])
+    tcp_only = policy("dns", egress=[{"ports": [{"port": 53}]}], policyTypes=["Egress"])
+    for ok in (named, ranged):
+        assert "NK107" not in {f.rule for f in validate([DENY_ALL, ok])}
+    assert "NK107" in {f.rule for f in validate([DENY_ALL, tcp_only])}
