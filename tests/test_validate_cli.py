@@ -141,7 +141,7 @@ def test_unknown_kind_warns_once_and_crds_give_schemas(tmp_path: Path) -> None:
     strict = runner.invoke(app, ["validate", str(path), "--crds", CRDS, "--format", "json"])
     findings = json.loads(strict.stdout)["findings"]
     assert strict.exit_code == 1
-    assert [(f["rule"], f["field"], f["message"]) for f in findings][0] == (
+    assert next((f["rule"], f["field"], f["message"]) for f in findings) == (
         "NK001", "spec.rules[0]", "unknown field(s) 'backendRef'")
 
 
