@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from netkit.errors import CapabilityError
-from netkit.target import Target
+
+if TYPE_CHECKING:
+    from netkit.target import Target
 
 
 @dataclass(frozen=True)

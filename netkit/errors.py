@@ -16,6 +16,10 @@ class NetkitError(Exception):
         self.hint = hint
         super().__init__(self.line())
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Exceptions pickle their args; these carry keywords too (raised in parse workers).
+        return (_rebuild, (type(self), self.where, self.message, self.field, self.hint))
+
     def line(self) -> str:
         """The one-line form printed by the CLI (without the ``error:`` prefix)."""
         location = self.where or "netkit"
@@ -52,3 +56,8 @@ class CheckFailed(NetkitError):
     """``--check`` found the output stale, or validation found errors."""
 
     exit_code = 1
+
+
+def _rebuild(cls: type[NetkitError], where: str, message: str, field: str | None,
+             hint: str | None) -> NetkitError:
+    return cls(where, message, field=field, hint=hint)

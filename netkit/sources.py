@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from netkit import loader
-from netkit.render.context import RenderedObject
-from netkit.target import Target
 from netkit.validate.findings import Finding
+
+if TYPE_CHECKING:
+    from netkit.render.context import RenderedObject
+    from netkit.target import Target
 
 
 @dataclass
@@ -30,17 +33,24 @@ class Sources:
 def read(paths: Sequence[str], *, env: str = "prod",
          overrides: Mapping[str, str] | None = None) -> Sources:
     """Read every input; ``*.py`` files are blueprints, rendered in memory."""
-    from netkit.render import render
+    out = Sources()
+    blueprint_files = [p for p in paths if p.endswith(".py")]
+    yaml_paths = [p for p in paths if not p.endswith(".py")]
+    if blueprint_files:
+        _render(out, blueprint_files, env, overrides)
+    out.objects.extend(loader.load(yaml_paths))
+    return out
+
+
+def _render(out: Sources, files: list[str], env: str,
+            overrides: Mapping[str, str] | None) -> None:
+    from netkit.render import render  # pydantic and the renderers, only for blueprints
     from netkit.synth import load
 
-    out = Sources()
-    yaml_paths = [p for p in paths if not p.endswith(".py")]
-    for bp in load([p for p in paths if p.endswith(".py")], env=env, overrides=overrides):
+    for bp in load(files, env=env, overrides=overrides):
         rendering = render(bp)
         out.objects.extend(rendering.objects)
         out.findings.extend(rendering.findings)
         out.target = out.target or bp.target
         out.blueprints.append(bp.name)
-    out.objects.extend(loader.load(yaml_paths))
-    return out
 

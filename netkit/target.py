@@ -8,9 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from netkit.errors import ConfigError
 from netkit.k8s.names import dns1123_label_errors, dns1123_subdomain_errors
-
-SUPPORTED_KUBERNETES = ("1.31", "1.32", "1.33", "1.34", "1.35", "1.36", "1.37")
-DEFAULT_KUBERNETES = "1.36"
+from netkit.versions import DEFAULT_KUBERNETES, SUPPORTED_KUBERNETES
 
 Ingress = Literal["gateway-api", "ingress-nginx"]
 GatewayImpl = Literal["envoy-gateway", "nginx-gateway-fabric", "none"]

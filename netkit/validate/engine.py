@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netkit.errors import ConfigError
-from netkit.target import SUPPORTED_KUBERNETES, Target
 from netkit.validate import apiserver
 from netkit.validate.crd import CrdRegistry
 from netkit.validate.findings import Finding
@@ -17,6 +16,10 @@ from netkit.validate.lint import lint
 from netkit.validate.lint.index import Index
 from netkit.validate.rules import RULES
 from netkit.validate.schema import CoreSchemas
+from netkit.versions import SUPPORTED_KUBERNETES
+
+if TYPE_CHECKING:
+    from netkit.target import Target
 
 IGNORE_ANNOTATION = "netkit.dev/ignore"
 
@@ -72,7 +75,9 @@ class Validator:
             findings.extend(_finding("NK010", item, e.message, e.path)
                             for e in apiserver.check(item.obj, self.version))
         findings.extend(lint(Index(valid, self.target)).findings)
-        return sorted((f for f in findings if not self._suppressed(f, items)), key=_order)
+        ignored = _ignored_by_object(valid)
+        return sorted((f for f in findings if f.rule not in self.ignore
+                       and f.rule not in ignored.get(f.object, ())), key=_order)
 
     def _schema(self, item: Item, unknown: set[tuple[str, str]]) -> list[Finding]:
         errors = core_schemas(self.version).validate(item.obj)
@@ -89,18 +94,16 @@ class Validator:
             errors = schema.validate(item.obj)
         return [_finding("NK001", item, e.message, e.path) for e in errors]
 
-    def _suppressed(self, finding: Finding, items: list[Item]) -> bool:
-        if finding.rule in self.ignore:
-            return True
-        return finding.rule in _ignored_by_object(finding.object, items)
 
 
-def _ignored_by_object(ref: str, items: list[Item]) -> set[str]:
+def _ignored_by_object(items: list[Item]) -> dict[str, set[str]]:
+    """Object ref → rule ids its ``netkit.dev/ignore`` annotation suppresses."""
+    out: dict[str, set[str]] = {}
     for item in items:
-        if item.ref == ref and isinstance(item.obj, dict):
-            raw = str(item.annotations.get(IGNORE_ANNOTATION, ""))
-            return {r for r in re.split(r"[,\s]+", raw) if r}
-    return set()
+        raw = item.annotations.get(IGNORE_ANNOTATION)
+        if raw:
+            out[item.ref] = {r for r in re.split(r"[,\s]+", str(raw)) if r}
+    return out
 
 
 def _order(f: Finding) -> tuple[Any, ...]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netkit.k8s.kinds import is_cluster_scoped
 from netkit.loader import LoadedObject
-from netkit.render.context import RenderedObject
+
+if TYPE_CHECKING:
+    from netkit.render.context import RenderedObject
 
 
 @dataclass
@@ -70,8 +72,8 @@ def as_items(objects: Iterable[dict[str, Any] | LoadedObject | RenderedObject | 
             items.append(o)
         elif isinstance(o, LoadedObject):
             items.append(Item(o.obj, o.file, o.line))
-        elif isinstance(o, RenderedObject):
-            items.append(Item(o.obj, origin=f"{o.blueprint}:{o.origin}"))
-        else:
+        elif isinstance(o, dict):
             items.append(Item(o))
+        else:  # a RenderedObject (not imported: it would pull in pydantic and the renderers)
+            items.append(Item(o.obj, origin=f"{o.blueprint}:{o.origin}"))
     return items

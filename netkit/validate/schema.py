@@ -11,6 +11,7 @@ from typing import Any
 import fastjsonschema
 
 from netkit.validate.field import FieldError
+from netkit.validate.schema_cache import compile_cached
 
 _REF = "/api/_definitions.json#/$defs/"
 
@@ -68,8 +69,7 @@ _HANDLERS = {scheme: _no_remote for scheme in ("http", "https", "ftp", "file")}
 def compile_schema(schema: dict[str, Any]) -> Any:
     """A validator function; no defaults filled in, formats not enforced (as the apiserver),
     and never a network fetch for a remote ``$ref``."""
-    return fastjsonschema.compile(schema, handlers=_HANDLERS, use_default=False,
-                                  use_formats=False)
+    return compile_cached(schema, handlers=_HANDLERS, use_default=False, use_formats=False)
 
 
 class CoreSchemas:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.pods import PodTemplate, pod_template
-from netkit.target import Target
+from netkit.k8s.selectors import matches
 from netkit.validate.findings import Finding
 from netkit.validate.item import Item
 from netkit.validate.rules import RULES
+
+if TYPE_CHECKING:
+    from netkit.target import Target
 
 
 @dataclass
@@ -24,6 +28,7 @@ class Index:
     workloads: dict[str, list[tuple[Item, PodTemplate]]] = field(
         default_factory=lambda: defaultdict(list))
     namespaces: dict[str, dict[str, str]] = field(default_factory=dict)
+    _by_label: dict[tuple[str, str, str], list[PodTemplate]] | None = None
 
     def __post_init__(self) -> None:
         for item in self.items:
@@ -38,6 +43,21 @@ class Index:
                 template = pod_template(item.obj)
                 if template is not None:
                     self.workloads[template.namespace].append((item, template))
+
+    def selected(self, namespace: str, selector: Any) -> list[PodTemplate]:
+        """Workloads of ``namespace`` that ``selector`` (a LabelSelector) matches."""
+        if self._by_label is None:
+            self._by_label = defaultdict(list)
+            for ns, entries in self.workloads.items():
+                for _, t in entries:
+                    for pair in t.labels.items():
+                        self._by_label[(ns, pair[0], pair[1])].append(t)
+        pairs = list(((selector or {}).get("matchLabels") or {}).items())
+        if pairs:
+            candidates = self._by_label.get((namespace, pairs[0][0], pairs[0][1]), [])
+        else:
+            candidates = [t for _, t in self.workloads.get(namespace, [])]
+        return [t for t in candidates if matches(selector, t.labels)]
 
     @property
     def has_workloads(self) -> bool:

@@ -53,7 +53,7 @@ def check(index: Index, report: Report) -> None:
 
 
 def _selects_any(index: Index, ns: str, selector: Any) -> bool:
-    return any(matches(selector, t.labels) for _, t in index.workloads.get(ns, []))
+    return bool(index.selected(ns, selector))
 
 
 def _namespaces(index: Index, selector: Any) -> list[str] | None:

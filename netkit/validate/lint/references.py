@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from netkit.k8s.selectors import matches
 from netkit.validate.item import Item
 from netkit.validate.lint.index import Index, Report
 
@@ -22,8 +21,7 @@ def _services_to_workloads(index: Index, report: Report) -> None:
         selector = svc.spec.get("selector")
         if not selector or svc.namespace not in index.workloads:
             continue
-        selected = [t for _, t in index.workloads.get(svc.namespace, [])
-                    if matches({"matchLabels": selector}, t.labels)]
+        selected = index.selected(svc.namespace, {"matchLabels": selector})
         if not selected:
             report.add("NK101", svc, f"selector {selector} matches no workload in namespace "
                        f"{svc.namespace}", field="spec.selector",

@@ -1,0 +1,72 @@
+"""Parse large YAML inputs on every core: libyaml is fast, PyYAML's Python half is not."""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from netkit.loader import Unit
+
+PARALLEL_BYTES = 2 << 20  # below this, starting workers costs more than it saves
+_DOCUMENT_START = re.compile(r"^---(?=[ \t]*(?:#.*)?$)", re.MULTILINE)
+T = TypeVar("T")
+
+
+def split(unit: Unit, parts: int) -> list[Unit]:
+    """``unit`` cut at document starts into about ``parts`` pieces of similar size.
+
+    Texts with directives (``%YAML``) are left whole: a directive belongs to its document.
+    """
+    from netkit.loader import Unit
+
+    text = unit.text
+    if parts < 2 or re.search(r"^%", text, re.MULTILINE):
+        return [unit]
+    cuts = [0]
+    for k in range(1, parts):
+        m = _DOCUMENT_START.search(text, max(cuts[-1] + 1, len(text) * k // parts))
+        if m is None:
+            break
+        cuts.append(m.start())
+    cuts.append(len(text))
+    pieces = []
+    for start, end in itertools.pairwise(cuts):
+        if start < end:
+            first = unit.first_line + text.count("\n", 0, start)
+            pieces.append(Unit(text[start:end], unit.file, first))
+    return pieces
+
+
+def balance(units: Sequence[Unit], workers: int) -> list[list[Unit]]:
+    """Units split and dealt into ``workers`` batches of similar size, order kept per batch."""
+    total = sum(len(u.text) for u in units)
+    target = max(1, total // workers)
+    pieces = [p for u in units for p in split(u, -(-len(u.text) // target))]
+    batches: list[list[Unit]] = [[] for _ in range(workers)]
+    size = 0
+    for piece in pieces:
+        batches[min(workers - 1, size // target)].append(piece)
+        size += len(piece.text)
+    return [b for b in batches if b]
+
+
+def parse_units_parallel(units: Sequence[Unit], parse_batch: Callable[[list[Unit]], list[T]]
+                         ) -> list[T] | None:
+    """``parse_batch`` over batches in forked workers, results in input order; None when
+    the input is small, there is one core, or fork is unavailable."""
+    workers = min(2, os.cpu_count() or 1)
+    if workers < 2 or sum(len(u.text) for u in units) < PARALLEL_BYTES:
+        return None
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    batches = balance(units, workers)
+    context: Any = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=len(batches), mp_context=context) as pool:
+        return [item for result in pool.map(parse_batch, batches) for item in result]
+
