@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from netkit import loader
+from netkit.k8s.pods import ContainerPort, PodTemplate
 from netkit.validate.findings import Finding
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ class Sources:
     target: Target | None = None
     findings: list[Finding] = field(default_factory=list)
     blueprints: list[str] = field(default_factory=list)
+    workloads: list[PodTemplate] = field(default_factory=list)
 
     @property
     def plain(self) -> list[dict[str, object]]:
@@ -44,10 +46,15 @@ def read(paths: Sequence[str], *, env: str = "prod",
 
 def _render(out: Sources, files: list[str], env: str,
             overrides: Mapping[str, str] | None) -> None:
+    from netkit.constructs.workload import Workload
     from netkit.render import render  # pydantic and the renderers, only for blueprints
     from netkit.synth import load
 
     for bp in load(files, env=env, overrides=overrides):
+        out.workloads.extend(
+            PodTemplate(str(w.namespace()), w.name, "Workload", dict(w.labels),
+                        [ContainerPort(n, p.port, p.protocol) for n, p in w.ports.items()])
+            for w in bp.node.walk() if isinstance(w, Workload))
         rendering = render(bp)
         out.objects.extend(rendering.objects)
         out.findings.extend(rendering.findings)

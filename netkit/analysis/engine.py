@@ -1,0 +1,223 @@
+"""Reachability under NetworkPolicy v1, computed over groups of indistinguishable endpoints.
+
+Two endpoints that share namespace, labels, named ports and ipBlock cell answer every selector,
+peer and port lookup alike, so the engine works on such groups and port-range sets, and its
+memory grows with distinct label sets rather than with pods².
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from netkit.analysis.external import block_matches
+from netkit.analysis.model import Cluster, Endpoint, Peer, Policy, PortRule, Rule, build_cluster
+from netkit.analysis.ports import ALL, NONE, PortSet
+from netkit.errors import NetkitError
+from netkit.k8s.pods import PodTemplate
+from netkit.k8s.selectors import matches
+
+
+class UnknownEndpoint(NetkitError):
+    """An endpoint id that is not in the input."""
+
+
+@dataclass
+class Group:
+    """Endpoints no selector can tell apart."""
+
+    index: int
+    sample: Endpoint
+    members: list[Endpoint] = field(default_factory=list)
+    ingress_policies: list[Policy] = field(default_factory=list)
+    egress_policies: list[Policy] = field(default_factory=list)
+    ingress: dict[int, PortSet] = field(default_factory=dict)  # source group → ports
+    egress: dict[int, PortSet] = field(default_factory=dict)  # destination group → ports
+
+    @property
+    def ingress_isolated(self) -> bool:
+        """Some policy selects these pods for ingress."""
+        return bool(self.ingress_policies)
+
+    @property
+    def egress_isolated(self) -> bool:
+        """Some policy selects these pods for egress."""
+        return bool(self.egress_policies)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """What ``src`` may open to ``dst``."""
+
+    src: Endpoint
+    dst: Endpoint
+    ports: PortSet
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"from", "to", "allowed"}``."""
+        return {"from": self.src.id, "to": self.dst.id, "allowed": self.ports.to_json()}
+
+
+def _group_key(e: Endpoint) -> tuple[Any, ...]:
+    if e.external:
+        return ("external", e.id)
+    return (e.namespace, e.labels, e.named_ports, e.cell.id if e.cell else None)
+
+
+def resolve_ports(ports: list[PortRule] | None, dst: Endpoint) -> PortSet:
+    """The ports a rule allows on ``dst``: named ports resolve on the destination pods."""
+    if ports is None:
+        return ALL
+    out = NONE
+    for p in ports:
+        if p.port is None:
+            out = out | PortSet.of(p.protocol)
+        elif isinstance(p.port, int):
+            hi = p.end_port if p.end_port is not None and p.end_port >= p.port else p.port
+            out = out | PortSet.of(p.protocol, p.port, hi)
+        else:
+            for name, protocol, number in dst.named_ports:
+                if name == p.port and protocol == p.protocol:
+                    out = out | PortSet.of(protocol, number)
+    return out
+
+
+class Reachability:
+    """Who can open connections to whom, and on which ports."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.endpoints = cluster.endpoints
+        by_key: dict[tuple[Any, ...], Group] = {}
+        self._group_of: dict[str, Group] = {}
+        for e in self.endpoints:
+            group = by_key.get(_group_key(e))
+            if group is None:
+                group = by_key[_group_key(e)] = Group(len(by_key), e)
+            group.members.append(e)
+            self._group_of[e.id] = group
+        self.groups = list(by_key.values())
+        self._compute()
+
+    # -- matching ---------------------------------------------------------------------------
+
+    def selects(self, policy: Policy, g: Group) -> bool:
+        """Whether ``policy`` selects the group's pods."""
+        e = g.sample
+        return (not e.external and e.namespace == policy.namespace
+                and matches(policy.pod_selector, e.label_map()))
+
+    def peer_matches(self, peer: Peer, policy: Policy, g: Group) -> bool:
+        """Whether ``peer`` (of a rule in ``policy``) matches the group."""
+        e = g.sample
+        if peer.invalid:
+            return False
+        if peer.cidr is not None:
+            return e.cell is not None and block_matches(e.cell, peer.cidr, peer.excepts)
+        if e.external:
+            return False
+        if peer.namespace_selector is None:
+            in_scope = e.namespace == policy.namespace
+        else:
+            in_scope = matches(peer.namespace_selector,
+                               self.cluster.namespace_labels(e.namespace))
+        if not in_scope:
+            return False
+        return peer.pod_selector is None or matches(peer.pod_selector, e.label_map())
+
+    def rule_peers(self, rule: Rule, policy: Policy) -> list[Group]:
+        """Groups a rule's peers match (every group when it lists none)."""
+        if rule.peers is None:
+            return self.groups
+        return [g for g in self.groups
+                if any(self.peer_matches(p, policy, g) for p in rule.peers)]
+
+    # -- computation ------------------------------------------------------------------------
+
+    def _compute(self) -> None:
+        for policy in self.cluster.policies:
+            selected = [g for g in self.groups if self.selects(policy, g)]
+            if not selected:
+                continue
+            for direction in ("ingress", "egress"):
+                rules: list[Rule] | None = getattr(policy, direction)
+                if rules is None:
+                    continue
+                for g in selected:
+                    getattr(g, f"{direction}_policies").append(policy)
+                for rule in rules:
+                    peers = self.rule_peers(rule, policy)
+                    cache: dict[Any, PortSet] = {}
+                    for g in selected:
+                        for peer_group in peers:
+                            dst = g if direction == "ingress" else peer_group
+                            key = dst.sample.named_ports
+                            ports = cache.get(key)
+                            if ports is None:
+                                ports = cache[key] = resolve_ports(rule.ports, dst.sample)
+                            if not ports:
+                                continue
+                            table = g.ingress if direction == "ingress" else g.egress
+                            table[peer_group.index] = table.get(peer_group.index, NONE) | ports
+
+    def group_ports(self, src: Group, dst: Group) -> PortSet:
+        """Ports ``src`` may open to ``dst``: egress at src AND ingress at dst."""
+        if src.sample.external and dst.sample.external:
+            return NONE
+        egress = src.egress.get(dst.index, NONE) if src.egress_isolated else ALL
+        if not egress:
+            return NONE
+        ingress = dst.ingress.get(src.index, NONE) if dst.ingress_isolated else ALL
+        return egress & ingress
+
+    # -- queries ----------------------------------------------------------------------------
+
+    def group(self, endpoint_id: str) -> Group:
+        """The group of an endpoint id."""
+        group = self._group_of.get(endpoint_id)
+        if group is None:
+            close = [e.id for e in self.endpoints if endpoint_id.split("/")[-1] in e.id][:3]
+            raise UnknownEndpoint(endpoint_id, "no such endpoint in the input",
+                                  hint=f"did you mean {', '.join(close)}?" if close else
+                                  "endpoints are namespace/name of pods and workloads")
+        return group
+
+    def ports(self, src: str, dst: str) -> PortSet:
+        """Every port ``src`` may open to ``dst`` (loopback is always allowed)."""
+        if src == dst:
+            return ALL
+        return self.group_ports(self.group(src), self.group(dst))
+
+    def allowed(self, src: str, dst: str, port: int, protocol: str = "TCP") -> bool:
+        """Whether ``src`` may connect to ``dst`` on ``port``/``protocol``."""
+        return self.ports(src, dst).contains(port, protocol)
+
+    def _candidates(self, src: Group) -> Iterable[Group]:
+        if src.egress_isolated:
+            return [self.groups[i] for i in sorted(src.egress)]
+        return self.groups
+
+    def flows(self) -> Iterator[Flow]:
+        """One flow per ordered pair of distinct endpoints that allows anything, sorted."""
+        pairs: list[tuple[Group, Group, PortSet]] = []
+        for src in self.groups:
+            for dst in self._candidates(src):
+                ports = self.group_ports(src, dst)
+                if ports:
+                    pairs.append((src, dst, ports))
+        out = [Flow(a, b, ports) for src, dst, ports in pairs for a in src.members
+               for b in dst.members if a.id != b.id]
+        out.sort(key=lambda f: (f.src.id, f.dst.id))
+        return iter(out)
+
+    def to_json(self) -> dict[str, Any]:
+        """The audit contract: ``{"endpoints": [...], "flows": [...]}``."""
+        return {"endpoints": [e.to_json() for e in self.endpoints],
+                "flows": [f.to_json() for f in self.flows()]}
+
+
+def reachability(objects: Iterable[Any], workloads: Iterable[PodTemplate] = ()
+                 ) -> Reachability:
+    """Reachability of the pods and workloads in ``objects`` (plus declared ``workloads``)."""
+    return Reachability(build_cluster(objects, workloads))
