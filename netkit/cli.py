@@ -7,7 +7,7 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TextIO
 
 import typer
 
@@ -178,6 +178,165 @@ def validate(
             typer.echo(FORMATS[output_format](findings), nl=False)
         threshold = SEVERITY_RANK[fail_on]
         if any(SEVERITY_RANK[f.severity] >= threshold for f in findings):
+            raise typer.Exit(1)
+
+
+def _inputs(paths: list[str] | None, env: str | None) -> tuple[Any, Any, list[str]]:
+    """(config, sources, paths): PATHs default to [tool.netkit] blueprints, else out."""
+    from netkit.config import load_config
+    from netkit.errors import ConfigError
+    from netkit.sources import read
+
+    cfg = load_config()
+    chosen = paths or [str(cfg.path(b)) for b in cfg.blueprints] or (
+        [str(cfg.path(cfg.out))] if cfg.out else [])
+    if not chosen:
+        raise ConfigError("netkit", "no input given",
+                          hint="pass manifests or blueprints, or set [tool.netkit] blueprints")
+    return cfg, read(chosen, env=env or cfg.env, overrides=cfg.target), chosen
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    """stdout, or ``path`` written whole or not at all."""
+    if path is None:
+        yield sys.stdout
+        return
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        yield fh
+    tmp.replace(path)
+    typer.echo(f"wrote {path}", err=True)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    with _output(output) as out:
+        out.write(text)
+
+
+@app.command()
+def audit(
+    paths: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP045
+        help="Manifests (files, directories, -) or blueprint .py files.")] = None,
+    output_format: Annotated[str, typer.Option(
+        "--format", help="table, json, csv, markdown, dot, mermaid or html.")] = "table",
+    output: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--output", "-o", help="Write to this file instead of stdout.")] = None,
+    env: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--env", help="Environment for blueprint inputs.")] = None,
+) -> None:
+    """Show who can reach whom, on which ports, under the NetworkPolicies given."""
+    with _errors():
+        from netkit.analysis import reachability
+        from netkit.errors import ConfigError
+        from netkit.report.reachability import FORMATS
+
+        if output_format not in (*FORMATS, "html"):
+            raise ConfigError("--format", f"unknown format {output_format!r}",
+                              hint=", ".join([*FORMATS, "html"]))
+        cfg, sources, chosen = _inputs(paths, env)
+        r = reachability(sources.objects, sources.workloads)
+        if output_format == "json":
+            from netkit.report.reachability import write_json
+
+            with _output(output) as out:
+                write_json(r, out)
+        elif output_format == "html":
+            from netkit.report.html import render
+            from netkit.validate.crd import CrdRegistry
+            from netkit.validate.engine import Validator
+
+            crds = CrdRegistry().load([cfg.path(c) for c in cfg.crds])
+            findings = sources.findings + Validator(sources.target, crds=crds,
+                                                    ignore=cfg.ignore).validate(sources.objects)
+            _emit(render(r, findings, ", ".join(chosen)), output)
+        else:
+            _emit(FORMATS[output_format](r), output)
+
+
+@app.command()
+def why(
+    src: Annotated[str, typer.Argument(help="Source endpoint: namespace/name.")],
+    dst: Annotated[str, typer.Argument(help="Destination endpoint: namespace/name.")],
+    paths: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP045
+        help="Manifests or blueprints (default: [tool.netkit] blueprints).")] = None,
+    port: Annotated[int, typer.Option("--port", help="Destination port.")] = ...,  # type: ignore[assignment]
+    protocol: Annotated[str, typer.Option("--protocol", help="TCP, UDP or SCTP.")] = "TCP",
+    output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    env: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--env", help="Environment for blueprint inputs.")] = None,
+) -> None:
+    """Explain whether SRC may connect to DST on a port, and the smallest fix if not."""
+    with _errors():
+        import json
+
+        from netkit.analysis import reachability
+        from netkit.analysis.explain import explain
+        from netkit.errors import ConfigError
+        from netkit.report.explain import text
+
+        if protocol not in ("TCP", "UDP", "SCTP"):
+            raise ConfigError("--protocol", f"unknown protocol {protocol!r}",
+                              hint="TCP, UDP or SCTP")
+        if not 1 <= port <= 65535:
+            raise ConfigError("--port", f"port {port} is out of range 1-65535",
+                              hint="a destination port number")
+        _, sources, _ = _inputs(paths, env)
+        r = reachability(sources.objects, sources.workloads)
+        declared = {w.id for w in sources.workloads} or None
+        x = explain(r, src, dst, port, protocol, workloads=declared)
+        if output_format == "json":
+            typer.echo(json.dumps(x.to_json(), indent=2))
+        else:
+            typer.echo(text(x), nl=False)
+
+
+@app.command()
+def diff(
+    paths: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP045
+        help="BASE HEAD (two inputs), or with --base the inputs to compare.")] = None,
+    base: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--base", help="Git revision to compare the working tree against.")] = None,
+    output_format: Annotated[str, typer.Option(
+        "--format", help="text, json or markdown.")] = "text",
+    fail_on_added: Annotated[bool, typer.Option(
+        "--fail-on-added", help="Exit 1 when the change opens any flow.")] = False,
+    env: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--env", help="Environment for blueprint inputs.")] = None,
+) -> None:
+    """Show the flows a change opens and closes."""
+    with _errors():
+        import tempfile
+
+        from netkit.analysis import reachability
+        from netkit.analysis.diff import diff as flow_diff
+        from netkit.analysis.git import export, repo_root
+        from netkit.errors import ConfigError
+        from netkit.report import diff as report
+        from netkit.sources import read
+
+        renderers = {"text": report.text, "json": report.to_json,
+                     "markdown": report.markdown}
+        if output_format not in renderers:
+            raise ConfigError("--format", f"unknown format {output_format!r}",
+                              hint="text, json or markdown")
+        if base is None:
+            if not paths or len(paths) != 2:
+                raise ConfigError("diff", "give BASE and HEAD, or --base REF",
+                                  hint="netkit diff old/ new/  or  netkit diff --base main")
+            cfg, before, after = None, read([paths[0]]), read([paths[1]])
+        else:
+            cfg, after, chosen = _inputs(paths, env)
+            root = repo_root(Path.cwd())
+            with tempfile.TemporaryDirectory() as tmp:
+                export(base, root, Path(tmp))
+                moved = [str(Path(tmp) / Path(p).resolve().relative_to(root)) for p in chosen]
+                before = read([p for p in moved if Path(p).exists()],
+                              env=env or cfg.env, overrides=cfg.target)
+        changes = flow_diff(reachability(before.objects, before.workloads),
+                            reachability(after.objects, after.workloads))
+        typer.echo(renderers[output_format](changes), nl=False)
+        if fail_on_added and changes.added:
             raise typer.Exit(1)
 
 

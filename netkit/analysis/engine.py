@@ -7,6 +7,7 @@ memory grows with distinct label sets rather than with pods².
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ from netkit.analysis.model import Cluster, Endpoint, Peer, Policy, PortRule, Rul
 from netkit.analysis.ports import ALL, NONE, PortSet
 from netkit.errors import NetkitError
 from netkit.k8s.pods import PodTemplate
-from netkit.k8s.selectors import matches
+from netkit.k8s.selectors import matches, selector_key
 
 
 class UnknownEndpoint(NetkitError):
@@ -30,6 +31,7 @@ class Group:
     index: int
     sample: Endpoint
     members: list[Endpoint] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
     ingress_policies: list[Policy] = field(default_factory=list)
     egress_policies: list[Policy] = field(default_factory=list)
     ingress: dict[int, PortSet] = field(default_factory=dict)  # source group → ports
@@ -94,10 +96,21 @@ class Reachability:
         for e in self.endpoints:
             group = by_key.get(_group_key(e))
             if group is None:
-                group = by_key[_group_key(e)] = Group(len(by_key), e)
+                group = by_key[_group_key(e)] = Group(len(by_key), e, labels=e.label_map())
             group.members.append(e)
             self._group_of[e.id] = group
         self.groups = list(by_key.values())
+        self._in_namespace: dict[str, list[Group]] = defaultdict(list)
+        for g in self.groups:
+            if not g.sample.external:
+                self._in_namespace[g.sample.namespace].append(g)
+        self._with_cell = [g for g in self.groups if g.sample.cell is not None]
+        self._by_label: dict[tuple[str, str, str], list[Group]] = defaultdict(list)
+        for ns, groups in self._in_namespace.items():
+            for g in groups:
+                for key, value in g.labels.items():
+                    self._by_label[(ns, key, value)].append(g)
+        self._namespaces_matching: dict[str, list[str]] = {}
         self._compute()
 
     # -- matching ---------------------------------------------------------------------------
@@ -106,7 +119,7 @@ class Reachability:
         """Whether ``policy`` selects the group's pods."""
         e = g.sample
         return (not e.external and e.namespace == policy.namespace
-                and matches(policy.pod_selector, e.label_map()))
+                and matches(policy.pod_selector, g.labels))
 
     def peer_matches(self, peer: Peer, policy: Policy, g: Group) -> bool:
         """Whether ``peer`` (of a rule in ``policy``) matches the group."""
@@ -124,20 +137,46 @@ class Reachability:
                                self.cluster.namespace_labels(e.namespace))
         if not in_scope:
             return False
-        return peer.pod_selector is None or matches(peer.pod_selector, e.label_map())
+        return peer.pod_selector is None or matches(peer.pod_selector, g.labels)
+
+    def _candidates_for(self, peer: Peer, policy: Policy) -> list[Group]:
+        """Groups that ``peer`` could match, narrowed by namespace or ipBlock cell."""
+        if peer.invalid:
+            return []
+        if peer.cidr is not None:
+            return self._with_cell
+        if peer.namespace_selector is None:
+            names = [policy.namespace]
+        else:
+            key = selector_key(peer.namespace_selector)
+            cached = self._namespaces_matching.get(key)
+            if cached is None:
+                cached = self._namespaces_matching[key] = [
+                    ns for ns in self._in_namespace
+                    if matches(peer.namespace_selector, self.cluster.namespace_labels(ns))]
+            names = cached
+        first = next(iter(((peer.pod_selector or {}).get("matchLabels") or {}).items()), None)
+        if first is not None:
+            return [g for ns in names for g in self._by_label.get((ns, *first), [])]
+        return [g for ns in names for g in self._in_namespace.get(ns, [])]
 
     def rule_peers(self, rule: Rule, policy: Policy) -> list[Group]:
-        """Groups a rule's peers match (every group when it lists none)."""
+        """Groups a rule's peers match (every group when it lists none), in group order."""
         if rule.peers is None:
             return self.groups
-        return [g for g in self.groups
-                if any(self.peer_matches(p, policy, g) for p in rule.peers)]
+        found: dict[int, Group] = {}
+        for peer in rule.peers:
+            for g in self._candidates_for(peer, policy):
+                if g.index not in found and self.peer_matches(peer, policy, g):
+                    found[g.index] = g
+        return [found[i] for i in sorted(found)]
 
     # -- computation ------------------------------------------------------------------------
 
     def _compute(self) -> None:
         for policy in self.cluster.policies:
-            selected = [g for g in self.groups if self.selects(policy, g)]
+            selected = [g for g in self._in_namespace.get(policy.namespace, [])
+                        if self.selects(policy, g)]
             if not selected:
                 continue
             for direction in ("ingress", "egress"):
@@ -199,17 +238,20 @@ class Reachability:
         return self.groups
 
     def flows(self) -> Iterator[Flow]:
-        """One flow per ordered pair of distinct endpoints that allows anything, sorted."""
-        pairs: list[tuple[Group, Group, PortSet]] = []
-        for src in self.groups:
-            for dst in self._candidates(src):
-                ports = self.group_ports(src, dst)
-                if ports:
-                    pairs.append((src, dst, ports))
-        out = [Flow(a, b, ports) for src, dst, ports in pairs for a in src.members
-               for b in dst.members if a.id != b.id]
-        out.sort(key=lambda f: (f.src.id, f.dst.id))
-        return iter(out)
+        """One flow per ordered pair of distinct endpoints that allows anything, sorted by
+        source then destination, produced one source at a time."""
+        reachable: dict[int, list[tuple[Group, PortSet]]] = {}
+        for a in sorted(self.endpoints, key=lambda e: e.id):
+            src = self._group_of[a.id]
+            targets = reachable.get(src.index)
+            if targets is None:
+                targets = reachable[src.index] = [
+                    (dst, ports) for dst in self._candidates(src)
+                    if (ports := self.group_ports(src, dst))]
+            row = [Flow(a, b, ports) for dst, ports in targets for b in dst.members
+                   if b.id != a.id]
+            row.sort(key=lambda f: f.dst.id)
+            yield from row
 
     def to_json(self) -> dict[str, Any]:
         """The audit contract: ``{"endpoints": [...], "flows": [...]}``."""

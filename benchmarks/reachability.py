@@ -1,0 +1,95 @@
+"""Reachability at scale: `netkit audit` on synthetic clusters, side by side with
+network-config-analyzer 2.1.0 on the same 1,000-pod input.
+
+network-config-analyzer is not a netkit dependency; install it apart and pass its `nca`:
+    python -m venv /tmp/nca && /tmp/nca/bin/pip install network-config-analyzer==2.1.0
+    python benchmarks/reachability.py --nca /tmp/nca/bin/nca
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cluster import generate, write  # noqa: E402
+
+from netkit.analysis import reachability  # noqa: E402
+from netkit.loader import load  # noqa: E402
+
+SHAPES = {  # name: (namespaces, apps, replicas)
+    "1k pods, 440 policies": (20, 10, 5),
+    "10k pods, 4,400 policies": (200, 10, 5),
+    "10k pods, 440 policies (50 replicas)": (20, 10, 50),
+}
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
+    """Seconds and peak memory (MiB) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{cmd[0]} failed: {proc.stderr.read().decode() if proc.stderr else ''}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def engine(path: Path) -> tuple[int, int, float]:
+    """(endpoint groups, engine peak MiB, engine seconds) on already-loaded objects."""
+    objs = load([str(path)])
+    start = time.perf_counter()
+    r = reachability(objs)
+    elapsed = time.perf_counter() - start
+    tracemalloc.start()  # a second build, traced: tracing slows it down several times
+    reachability(objs)
+    peak = tracemalloc.get_traced_memory()[1] // (1 << 20)
+    tracemalloc.stop()
+    return len(r.groups), peak, elapsed
+
+
+def main() -> None:
+    """Print one line per cluster shape and the comparison."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--nca", default=shutil.which("nca"),
+                        help="path of network-config-analyzer's nca command")
+    args = parser.parse_args()
+    netkit = [sys.executable, "-m", "netkit.cli", "audit", "--format", "json"]
+    with tempfile.TemporaryDirectory() as tmp:
+        results = {}
+        for name, shape in SHAPES.items():
+            out = Path(tmp) / name.split(",")[0].replace(" ", "")
+            cluster = generate(*shape)
+            write(out, cluster)
+            runs = [run([*netkit, str(out)], out) for _ in range(args.runs)]
+            seconds = statistics.median(r[0] for r in runs)
+            groups, peak, engine_s = engine(out)
+            results[name] = seconds
+            print(f"{name}: netkit audit {seconds:.2f} s median of {args.runs} (whole "
+                  f"process, JSON of every flow), peak RSS {max(r[1] for r in runs)} MiB; "
+                  f"engine {engine_s:.2f} s, {groups} endpoint groups, "
+                  f"engine peak {peak} MiB")
+        if not args.nca:
+            print("network-config-analyzer: not installed (see --help)")
+            return
+        small = Path(tmp) / "1kpods"
+        nca_s, nca_mb = run([args.nca, "--connectivity", str(small / "policies.yaml"),
+                             "--pod_list", str(small / "pods.yaml"), "--ns_list",
+                             str(small / "namespaces.yaml"), "--output_format", "json",
+                             "--file_out", str(small / "nca.json")], small)
+        ours = results["1k pods, 440 policies"]
+        print(f"network-config-analyzer 2.1.0, same 1k-pod input: {nca_s:.2f} s, peak RSS "
+              f"{nca_mb} MiB; netkit is {nca_s / ours:.0f}x faster")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""why: the verdict on one flow, the policies on each side, and the smallest fix."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from netkit.analysis.engine import Group, Reachability, resolve_ports
+from netkit.analysis.model import Endpoint, Policy
+from netkit.k8s import networking as np
+from netkit.serialize import dump_all
+
+
+@dataclass
+class Side:
+    """One side of a flow: egress at the source or ingress at the destination."""
+
+    allowed: bool
+    isolated: bool
+    policies: list[str] = field(default_factory=list)
+    allowed_by: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"allowed": self.allowed, "isolated": self.isolated, "policies": self.policies,
+                "allowed_by": self.allowed_by, "note": self.note}
+
+
+@dataclass
+class Explanation:
+    """Why ``src`` may or may not open ``port``/``protocol`` on ``dst``."""
+
+    src: Endpoint
+    dst: Endpoint
+    port: int
+    protocol: str
+    allowed: bool
+    egress: Side
+    ingress: Side
+    fix: list[dict[str, Any]] = field(default_factory=list)
+    blueprint_fix: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"allowed", "egress", "ingress", ...}`` naming policies as namespace/name."""
+        return {"from": self.src.id, "to": self.dst.id, "port": self.port,
+                "protocol": self.protocol, "allowed": self.allowed,
+                "egress": self.egress.to_json(), "ingress": self.ingress.to_json(),
+                "fix": self.fix, "blueprint_fix": self.blueprint_fix}
+
+    def fix_yaml(self) -> str:
+        """The fix as YAML documents."""
+        return dump_all(self.fix)
+
+
+def _side(r: Reachability, selected: Group, other: Group, dst: Group, port: int,
+          protocol: str, direction: str) -> Side:
+    if selected.sample.external:
+        return Side(True, False, note="outside the cluster: no NetworkPolicy applies there")
+    policies: list[Policy] = getattr(selected, f"{direction}_policies")
+    if not policies:
+        return Side(True, False, note=f"no policy selects {selected.sample.id} for "
+                                      f"{direction}, so it is open")
+    side = Side(False, True, [p.ref for p in policies])
+    for policy in policies:
+        for i, rule in enumerate(getattr(policy, direction) or []):
+            peers = rule.peers is None or any(r.peer_matches(p, policy, other)
+                                               for p in rule.peers)
+            if peers and resolve_ports(rule.ports, dst.sample).contains(port, protocol):
+                side.allowed_by.append({"policy": policy.ref, "rule": f"{direction}[{i}]"})
+    side.allowed = bool(side.allowed_by)
+    if not side.allowed:
+        side.note = f"no {direction} rule of these policies admits {protocol}/{port}"
+    return side
+
+
+def _peer(e: Endpoint, seen_from: str) -> dict[str, Any]:
+    if e.external and e.cell is not None:
+        return np.ip_peer(str(e.cell.network), [str(h) for h in e.cell.holes])
+    pods = e.label_map() or None
+    return np.pod_peer(pods if e.name != "*" else None,
+                       namespace=None if e.namespace == seen_from else e.namespace)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _fix(x: Explanation) -> list[dict[str, Any]]:
+    port = [np.policy_port(x.port, protocol=x.protocol)]
+    out = []
+    if not x.egress.allowed:
+        src, dst = x.src, x.dst
+        out.append(np.network_policy(
+            f"allow-egress-{_slug(src.name)}-to-{_slug(dst.name)}", src.namespace,
+            pod_selector=src.label_map() or None, policy_types=["Egress"],
+            egress=[np.rule([_peer(dst, src.namespace)], port, direction="egress")]))
+    if not x.ingress.allowed:
+        src, dst = x.src, x.dst
+        out.append(np.network_policy(
+            f"allow-ingress-{_slug(dst.name)}-from-{_slug(src.name)}", dst.namespace,
+            pod_selector=dst.label_map() or None, policy_types=["Ingress"],
+            ingress=[np.rule([_peer(src, dst.namespace)], port, direction="ingress")]))
+    return out
+
+
+def _identifier(text: str) -> str:
+    return re.sub(r"\W", "_", text)
+
+
+def _construct_expr(e: Endpoint) -> str:
+    if e.external and e.cell is not None:
+        return f'cidr("{e.cell.network}")'
+    if e.name == "*":
+        return f'any_pod_in("{e.namespace}")'
+    return _identifier(e.name)
+
+
+def explain(r: Reachability, src: str, dst: str, port: int, protocol: str = "TCP",
+            *, workloads: set[str] | None = None) -> Explanation:
+    """Explain the verdict on ``src`` → ``dst`` ``port``/``protocol``.
+
+    ``workloads`` are the endpoint ids declared in blueprints; when given and the flow is
+    denied, the fix also comes as the ``allow(...)`` line to add to the blueprint.
+    """
+    a, b = r.group(src), r.group(dst)
+    ea = next(e for e in a.members if e.id == src)
+    eb = next(e for e in b.members if e.id == dst)
+    if src == dst:
+        side = Side(True, False, note="a pod may always reach itself")
+        return Explanation(ea, eb, port, protocol, True, side, side)
+    egress = _side(r, a, b, b, port, protocol, "egress")
+    ingress = _side(r, b, a, b, port, protocol, "ingress")
+    x = Explanation(ea, eb, port, protocol, egress.allowed and ingress.allowed, egress, ingress)
+    if not x.allowed:
+        x.fix = _fix(x)
+        if workloads and (src in workloads or dst in workloads):
+            owner = ea.namespace if src in workloads else eb.namespace
+            proto = "" if protocol == "TCP" else f', protocol="{protocol}"'
+            x.blueprint_fix = (f"{_identifier(owner)}.allow({_construct_expr(ea)}, "
+                               f"to={_construct_expr(eb)}, port={port}{proto})")
+    return x

@@ -1,0 +1,39 @@
+"""Flow diffs as text or as a Markdown pull-request comment."""
+
+from __future__ import annotations
+
+import json
+
+from netkit.analysis.diff import Change, FlowDiff
+
+
+def _ports(c: Change) -> str:
+    return ", ".join(str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in c.ports)
+
+
+def text(d: FlowDiff) -> str:
+    """``+ a -> b TCP 80`` / ``- a -> b UDP 53`` lines and a count."""
+    lines = [f"+ {c.src} -> {c.dst} {c.protocol} {_ports(c)}" for c in d.added]
+    lines += [f"- {c.src} -> {c.dst} {c.protocol} {_ports(c)}" for c in d.removed]
+    lines.append(f"{len(d.added)} flow(s) opened, {len(d.removed)} closed")
+    return "\n".join(lines) + "\n"
+
+
+def markdown(d: FlowDiff) -> str:
+    """A pull-request comment."""
+    if not d.added and not d.removed:
+        return "### netkit: no change in reachability\n"
+    lines = [f"### netkit: {len(d.added)} flow(s) opened, {len(d.removed)} closed", ""]
+    for title, changes, mark in (("Opened", d.added, "🟢"), ("Closed", d.removed, "🔴")):
+        if changes:
+            lines += [f"**{title}**", "", "| | from | to | protocol | ports |",
+                      "| --- | --- | --- | --- | --- |"]
+            lines += [f"| {mark} | `{c.src}` | `{c.dst}` | {c.protocol} | {_ports(c)} |"
+                      for c in changes]
+            lines.append("")
+    return "\n".join(lines)
+
+
+def to_json(d: FlowDiff) -> str:
+    """``{"added": [...], "removed": [...]}``."""
+    return json.dumps(d.to_json(), indent=2) + "\n"

@@ -1,0 +1,29 @@
+"""The `why` verdict as text."""
+
+from __future__ import annotations
+
+from netkit.analysis.explain import Explanation, Side
+
+
+def _side(name: str, where: str, side: Side) -> list[str]:
+    verdict = "allows" if side.allowed else "DENIES"
+    lines = [f"  {name} at {where}: {verdict}"]
+    if side.isolated:
+        lines.append(f"    isolated by: {', '.join(side.policies)}")
+    lines += [f"    allowed by: {a['policy']} {a['rule']}" for a in side.allowed_by]
+    if side.note:
+        lines.append(f"    {side.note}")
+    return lines
+
+
+def text(x: Explanation) -> str:
+    """Verdict, each side's policies and rules, and the fix for a denied flow."""
+    verdict = "ALLOWED" if x.allowed else "DENIED"
+    lines = [f"{x.src.id} -> {x.dst.id} {x.protocol}/{x.port}: {verdict}"]
+    lines += _side("egress", x.src.id, x.egress)
+    lines += _side("ingress", x.dst.id, x.ingress)
+    if x.fix:
+        lines += ["", "smallest fix (NetworkPolicy):", x.fix_yaml().rstrip()]
+    if x.blueprint_fix:
+        lines += ["", "or in the blueprint:", f"  {x.blueprint_fix}"]
+    return "\n".join(lines) + "\n"
