@@ -9,7 +9,6 @@ network-config-analyzer is not a netkit dependency; install it apart and pass it
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -20,10 +19,10 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cluster import generate, write  # noqa: E402
+from cluster import generate, write
 
-from netkit.analysis import reachability  # noqa: E402
-from netkit.loader import load  # noqa: E402
+from netkit.analysis import reachability
+from netkit.loader import load
 
 SHAPES = {  # name: (namespaces, apps, replicas)
     "1k pods, 440 policies": (20, 10, 5),
@@ -33,14 +32,23 @@ SHAPES = {  # name: (namespaces, apps, replicas)
 
 
 def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
-    """Seconds and peak memory (MiB) of one process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{cmd[0]} failed: {proc.stderr.read().decode() if proc.stderr else ''}")
-    return elapsed, usage.ru_maxrss // 1024
+    """Seconds and peak memory (MiB, -1 without GNU time) of one process.
+
+    GNU time measures the command alone; a forked child's own high-water mark would include
+    this script's memory from before the exec.
+    """
+    gnu_time = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists()
+                                         else None)
+    with tempfile.NamedTemporaryFile("r") as report:
+        prefix = [gnu_time, "-f", "%M", "-o", report.name] if gnu_time else []
+        start = time.perf_counter()
+        proc = subprocess.run([*prefix, *cmd], cwd=cwd, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+        elapsed = time.perf_counter() - start
+        if proc.returncode != 0:
+            sys.exit(f"{cmd[0]} failed: {proc.stderr}")
+        text = report.read().strip().splitlines()
+    return elapsed, int(text[-1]) // 1024 if gnu_time and text else -1
 
 
 def engine(path: Path) -> tuple[int, int, float]:
