@@ -16,8 +16,9 @@ from netkit.validate.findings import Finding
 
 def _graph(r: Reachability, flows: list[Any]) -> dict[str, Any]:
     endpoints = r.endpoints
-    size = max(480, 40 * len(endpoints) + 260)
-    center, radius = size / 2, size / 2 - 130
+    margin = 30 + 7 * max((len(e.id) for e in endpoints), default=10)  # room for labels
+    size = max(480, 40 * len(endpoints) + 2 * margin)
+    center, radius = size / 2, size / 2 - margin
     nodes, pos = [], {}
     for i, e in enumerate(endpoints):
         angle = 2 * math.pi * i / max(1, len(endpoints)) - math.pi / 2
