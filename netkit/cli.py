@@ -97,6 +97,8 @@ def synth(
         "--dry-run", help="Print what would change; write nothing.")] = False,
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="Also print info findings.")] = False,
+    argocd: Annotated[bool, typer.Option(
+        "--argocd", help="Also write Argo CD objects ([tool.netkit.argocd]).")] = False,
 ) -> None:
     """Synthesize blueprints into a GitOps directory (atomic, owned files only)."""
     with _errors():
@@ -117,7 +119,10 @@ def synth(
         overrides = {**cfg.target, **_pairs(target or [], "--target")}
         bps = lib.load(files, env=env or cfg.env, overrides=overrides)
         crds = CrdRegistry().load([cfg.path(c) for c in cfg.crds])
-        synthesis = lib.synthesize(bps, crds=crds, ignore=cfg.ignore)
+        if argocd and cfg.argocd is None:
+            raise ConfigError("--argocd", "no [tool.netkit.argocd] table",
+                              hint='add [tool.netkit.argocd] with repo_url = "https://..."')
+        synthesis = lib.synthesize(bps, crds=crds, ignore=cfg.ignore, argocd=cfg.argocd)
         _print_findings(synthesis.findings, verbose)
         plan = lib.write(synthesis, out_dir, check=check, dry_run=dry_run)
         for line in plan.lines() if (check or dry_run) else []:

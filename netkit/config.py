@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from netkit.errors import ConfigError
+from netkit.gitops.argocd import ArgoCdConfig
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -28,6 +29,7 @@ class NetkitConfig(BaseModel):
     target: dict[str, str] = Field(default_factory=dict)
     crds: list[str] = Field(default_factory=list)
     ignore: list[str] = Field(default_factory=list)
+    argocd: ArgoCdConfig | None = None
     root: Path = Path(".")
 
     def path(self, value: str) -> Path:
@@ -62,4 +64,4 @@ def load_config(start: Path | None = None) -> NetkitConfig:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"])
         raise ConfigError(str(pyproject), f"[tool.netkit] {loc}: {err['msg']}",
-                          hint="keys: blueprints, out, env, target, crds, ignore") from None
+                          hint="keys: blueprints, out, env, target, crds, ignore, argocd") from None

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from netkit import loader
-from netkit.k8s.pods import ContainerPort, PodTemplate
+from netkit.k8s.pods import PodTemplate
 from netkit.validate.findings import Finding
 
 if TYPE_CHECKING:
@@ -46,15 +46,12 @@ def read(paths: Sequence[str], *, env: str = "prod",
 
 def _render(out: Sources, files: list[str], env: str,
             overrides: Mapping[str, str] | None) -> None:
-    from netkit.constructs.workload import Workload
+    from netkit.constructs.workload import declared
     from netkit.render import render  # pydantic and the renderers, only for blueprints
     from netkit.synth import load
 
     for bp in load(files, env=env, overrides=overrides):
-        out.workloads.extend(
-            PodTemplate(str(w.namespace()), w.name, "Workload", dict(w.labels),
-                        [ContainerPort(n, p.port, p.protocol) for n, p in w.ports.items()])
-            for w in bp.node.walk() if isinstance(w, Workload))
+        out.workloads.extend(declared(bp))
         rendering = render(bp)
         out.objects.extend(rendering.objects)
         out.findings.extend(rendering.findings)

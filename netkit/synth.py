@@ -6,10 +6,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from netkit.analysis.engine import reachability
 from netkit.blueprint_file import load_blueprints
+from netkit.constructs.workload import declared
 from netkit.errors import CheckFailed
 from netkit.gitops import writer
+from netkit.gitops.argocd import ArgoCdConfig, annotate, applications
 from netkit.gitops.layout import layout
+from netkit.gitops.network_md import documents
+from netkit.k8s.meta import stamp
 from netkit.render import RenderedObject, render
 from netkit.tree import Blueprint
 from netkit.validate.crd import CrdRegistry
@@ -32,8 +37,10 @@ class Synthesis:
 
 
 def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = None,
-               ignore: Sequence[str] = ()) -> Synthesis:
-    """Render and validate blueprints and lay out their files, all in memory."""
+               ignore: Sequence[str] = (), argocd: ArgoCdConfig | None = None,
+               docs: bool = True) -> Synthesis:
+    """Render and validate blueprints and lay out their files (with Argo CD objects and a
+    NETWORK.md per namespace), all in memory."""
     objects: list[RenderedObject] = []
     findings: list[Finding] = []
     for bp in blueprints:
@@ -44,7 +51,39 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
         # CRDs; reporting each of them on every synth would only be noise.
         validator = Validator(bp.target, crds=crds, ignore=ignore, report_unknown_kinds=False)
         findings.extend(validator.validate(rendering.objects))
-    return Synthesis(objects, findings, layout(objects))
+    if argocd is not None:
+        objects = [annotate(o) for o in objects]
+        objects += _argo_objects(argocd, objects)
+    files = layout(objects)
+    if docs:
+        reach = reachability(objects, [w for bp in blueprints for w in declared(bp)])
+        files.update(documents(objects, reach, namespace_directories(files)))
+    return Synthesis(objects, findings, dict(sorted(files.items())))
+
+
+def namespace_directories(files: dict[str, bytes]) -> dict[tuple[str, str], str]:
+    """(cluster, namespace) → ``cluster/namespace`` for every namespace directory."""
+    out = {}
+    for path in files:
+        parts = path.split("/")
+        if len(parts) == 3 and not parts[1].startswith("_"):
+            out[(parts[0], parts[1])] = f"{parts[0]}/{parts[1]}"
+    return out
+
+
+def _argo_objects(cfg: ArgoCdConfig, objects: list[RenderedObject]) -> list[RenderedObject]:
+    targets = {o.target.cluster: o.target for o in objects}
+    directories: dict[str, set[str]] = {}
+    for path in layout(objects):
+        parts = path.split("/")
+        if len(parts) == 3:
+            directories.setdefault(parts[0], set()).add(parts[1])
+    out = []
+    for cluster, target in sorted(targets.items()):
+        for obj in applications(cfg, target, sorted(directories.get(cluster, ()))):
+            out.append(RenderedObject(stamp(obj, blueprint="netkit", construct="argocd"),
+                                      "argocd", "netkit", target))
+    return out
 
 
 def load(paths: Sequence[str | Path], *, env: str,

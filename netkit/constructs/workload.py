@@ -6,8 +6,16 @@ from collections.abc import Mapping
 
 from netkit.errors import ConstructError
 from netkit.k8s.names import label_value_errors, port_name_errors, qualified_name_errors
+from netkit.k8s.pods import ContainerPort, PodTemplate
 from netkit.spec import Protocol, WorkloadPort, parse
 from netkit.tree import Construct
+
+
+def declared(root: Construct) -> list[PodTemplate]:
+    """Every Workload under ``root`` as a pod template, for reachability analysis."""
+    return [PodTemplate(str(w.namespace()), w.name, "Workload", dict(w.labels),
+                        [ContainerPort(n, p.port, p.protocol) for n, p in w.ports.items()])
+            for w in root.node.walk() if isinstance(w, Workload)]
 
 
 class Workload(Construct):

@@ -12,6 +12,9 @@ from netkit.render.context import RenderedObject
 from netkit.serialize import dump
 
 CLUSTER_DIR = "_cluster"
+ARGOCD_DIR = "_argocd"
+ARGO_GROUP = "argoproj.io/"
+ARGO_KINDS = ("Application", "ApplicationSet", "AppProject")
 KUSTOMIZATION = "kustomization.yaml"
 
 
@@ -25,6 +28,8 @@ def object_path(ro: RenderedObject) -> str:
                                hint="shorten or rename the construct ids it derives from")
     if is_cluster_scoped(kind):
         directory = CLUSTER_DIR
+    elif kind in ARGO_KINDS and str(ro.obj.get("apiVersion", "")).startswith(ARGO_GROUP):
+        directory = ARGOCD_DIR
     else:
         if ns is None:
             raise InvalidNameError(ro.origin, f"{kind} {name!r} has no namespace",

@@ -1,0 +1,92 @@
+"""NETWORK.md per namespace directory: entry points, allowed flows and policies, for auditors
+who read the repository rather than run tools."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from jinja2 import Environment, PackageLoader
+
+from netkit.analysis.engine import Reachability
+from netkit.render.context import RenderedObject
+
+DOC_NAME = "NETWORK.md"
+
+
+def _selector(sel: dict[str, Any] | None) -> str:
+    labels = (sel or {}).get("matchLabels") or {}
+    exprs = (sel or {}).get("matchExpressions") or []
+    parts = [f"{k}={v}" for k, v in sorted(labels.items())]
+    parts += [f"{e.get('key')} {e.get('operator')} {','.join(e.get('values') or [])}".strip()
+              for e in exprs]
+    return ", ".join(f"`{p}`" for p in parts) or "all pods"
+
+
+def _entries(objects: list[dict[str, Any]]) -> list[dict[str, str]]:
+    out = []
+    for obj in objects:
+        kind, name = obj["kind"], obj["metadata"]["name"]
+        spec = obj.get("spec") or {}
+        if kind == "HTTPRoute":
+            for rule in spec.get("rules") or []:
+                refs = rule.get("backendRefs") or []
+                if not refs:
+                    continue
+                backend = ", ".join(f"{r['name']}:{r.get('port')}" + (
+                    f" ({r['weight']}%)" if "weight" in r else "") for r in refs)
+                for match in rule.get("matches") or [{}]:
+                    path = (match.get("path") or {}).get("value", "/")
+                    cond = ", ".join(f"{h['name']}" for h in match.get("headers") or [])
+                    for host in spec.get("hostnames") or ["*"]:
+                        out.append({"host": host, "path": path,
+                                    "match": f"header {cond}" if cond else "path",
+                                    "backend": backend, "via": f"HTTPRoute `{name}`"})
+        elif kind == "Ingress":
+            canary = (obj["metadata"].get("annotations") or {}).get(
+                "nginx.ingress.kubernetes.io/canary") == "true"
+            for rule in spec.get("rules") or []:
+                for p in (rule.get("http") or {}).get("paths") or []:
+                    svc = p["backend"]["service"]
+                    out.append({"host": rule.get("host", "*"), "path": p["path"],
+                                "match": "canary" if canary else p["pathType"],
+                                "backend": f"{svc['name']}:{svc['port'].get('number')}",
+                                "via": f"Ingress `{name}`"})
+    return sorted(out, key=lambda e: (e["host"], e["path"], e["via"]))
+
+
+def _policies(objects: list[dict[str, Any]]) -> list[dict[str, str]]:
+    out = []
+    for obj in objects:
+        if obj["kind"] != "NetworkPolicy":
+            continue
+        spec = obj.get("spec") or {}
+        types = spec.get("policyTypes") or ["Ingress"]
+        rules = [f"{len(spec.get(d) or [])} {d}" for d in ("ingress", "egress")
+                 if d.capitalize() in types]
+        out.append({"name": obj["metadata"]["name"], "selects": _selector(spec.get("podSelector")),
+                    "types": ", ".join(types), "rules": ", ".join(rules)})
+    return sorted(out, key=lambda p: p["name"])
+
+
+def documents(objects: Iterable[RenderedObject], reach: Reachability,
+              directories: dict[tuple[str, str], str]) -> dict[str, bytes]:
+    """``<cluster>/<namespace>/NETWORK.md`` for each namespace directory."""
+    env = Environment(loader=PackageLoader("netkit.report", "templates"), trim_blocks=True,
+                      lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
+    template = env.get_template("network.md.j2")
+    by_ns: dict[tuple[str, str], list[RenderedObject]] = {}
+    for ro in objects:
+        if ro.namespace and (ro.target.cluster, ro.namespace) in directories:
+            by_ns.setdefault((ro.target.cluster, ro.namespace), []).append(ro)
+    flows = list(reach.flows())
+    out = {}
+    for (cluster, ns), ros in sorted(by_ns.items()):
+        rows = [{"src": f.src.id, "dst": f.dst.id, "ports": f.ports.describe()} for f in flows
+                if ns in (f.src.namespace, f.dst.namespace)]
+        text = template.render(namespace=ns, cluster=cluster,
+                               blueprints=", ".join(sorted({f"`{r.blueprint}`" for r in ros})),
+                               entries=_entries([r.obj for r in ros]), flows=rows,
+                               policies=_policies([r.obj for r in ros]))
+        out[f"{directories[(cluster, ns)]}/{DOC_NAME}"] = text.encode()
+    return out
