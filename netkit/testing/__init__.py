@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from netkit.analysis.engine import Reachability, reachability
+from netkit.analysis.explain import explain
+from netkit.constructs.workload import declared
+from netkit.k8s.pods import PodTemplate
 from netkit.render.context import RenderedObject
+from netkit.report.explain import text
 from netkit.tree import Blueprint
+from netkit.validate.engine import validate
 from netkit.validate.findings import Finding
 
-__all__ = ["SynthResult", "synth"]
+__all__ = ["SynthResult", "assert_isolated", "assert_reachable", "assert_valid", "synth"]
 
 
 @dataclass
 class SynthResult:
-    """A blueprint synthesized in memory: objects in render order, findings, files."""
+    """A blueprint synthesized in memory: objects in render order, findings, files, and the
+    declared workloads (the endpoints of reachability assertions)."""
 
     rendered: list[RenderedObject]
     findings: list[Finding]
     files: dict[str, bytes]
+    workloads: list[PodTemplate] = field(default_factory=list)
 
     @property
     def objects(self) -> list[dict[str, Any]]:
@@ -59,4 +67,54 @@ def synth(blueprint: Blueprint | str | Path | Sequence[Blueprint], *, env: str =
             for bp in blueprints:
                 bp.target = bp.target.with_overrides(dict(target))
     result = lib.synthesize(blueprints)
-    return SynthResult(result.objects, result.findings, result.files)
+    workloads = [w for bp in blueprints for w in declared(bp)]
+    return SynthResult(result.objects, result.findings, result.files, workloads)
+
+
+Objects = SynthResult | Sequence[Any]
+
+
+def _reachability(objs: Objects) -> Reachability:
+    if isinstance(objs, SynthResult):
+        return reachability(objs.rendered, objs.workloads)
+    return reachability(objs)
+
+
+def _why(objs: Objects, r: Reachability, src: str, dst: str, port: int, protocol: str) -> str:
+    declared_ids = {w.id for w in objs.workloads} if isinstance(objs, SynthResult) else None
+    return text(explain(r, src, dst, port, protocol, workloads=declared_ids))
+
+
+def assert_reachable(objs: Objects, src: str, dst: str, port: int,
+                     protocol: str = "TCP") -> None:
+    """Fail unless ``src`` may connect to ``dst`` on ``port``, explaining why not."""
+    r = _reachability(objs)
+    if not r.allowed(src, dst, port, protocol):
+        raise AssertionError(f"{src} cannot reach {dst} on {protocol}/{port}\n"
+                             + _why(objs, r, src, dst, port, protocol))
+
+
+def assert_isolated(objs: Objects, src: str, dst: str, port: int | None = None,
+                    protocol: str = "TCP") -> None:
+    """Fail if ``src`` may connect to ``dst`` on ``port`` (on any port when None)."""
+    r = _reachability(objs)
+    ports = r.ports(src, dst)
+    if port is None and ports:
+        raise AssertionError(f"{src} can reach {dst} on {ports.describe()}")
+    if port is not None and ports.contains(port, protocol):
+        raise AssertionError(f"{src} can reach {dst} on {protocol}/{port}\n"
+                             + _why(objs, r, src, dst, port, protocol))
+
+
+def assert_valid(objs: Objects, *, kubernetes: str | None = None) -> None:
+    """Fail if validation finds any error; the message lists them."""
+    if isinstance(objs, SynthResult):
+        target = objs.rendered[0].target if objs.rendered else None
+        errors = [f for f in objs.findings if f.severity == "error"]
+        errors += [f for f in validate(objs.rendered, target, kubernetes=kubernetes)
+                   if f.severity == "error" and f not in errors]
+    else:
+        errors = [f for f in validate(objs, kubernetes=kubernetes) if f.severity == "error"]
+    if errors:
+        raise AssertionError(f"{len(errors)} validation error(s):\n"
+                             + "\n".join(f.line_text() for f in errors))
