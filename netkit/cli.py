@@ -345,6 +345,25 @@ def diff(
             raise typer.Exit(1)
 
 
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="New (or empty) directory to create.")],
+    name: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--name", help="Application and namespace name (default: the directory's name).")
+    ] = None,
+    host: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--host", help="Public host name (default: NAME.example.com).")] = None,
+) -> None:
+    """Scaffold an application repository: blueprint, tests, pre-commit hook and CI."""
+    with _errors():
+        from netkit.scaffold.init import scaffold
+
+        written = scaffold(directory, name=name or directory.resolve().name, host=host)
+        for path in written:
+            typer.echo(f"created {path}")
+        typer.echo(f"next: cd {directory} && pip install -e '.[test]' && pytest")
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="netkit")

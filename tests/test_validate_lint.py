@@ -183,3 +183,15 @@ def test_named_dns_port_and_ranges_count_as_dns() -> None:
     for ok in (named, ranged):
         assert "NK107" not in {f.rule for f in validate([DENY_ALL, ok])}
     assert "NK107" in {f.rule for f in validate([DENY_ALL, tcp_only])}
+
+
+def test_routes_on_different_listeners_do_not_collide() -> None:
+    https = route("site")
+    https["spec"]["parentRefs"] = [{"kind": "ListenerSet", "name": "site"}]
+    redirect = route("redirect")
+    redirect["spec"]["parentRefs"] = [{"name": "shared", "namespace": "gateway",
+                                       "sectionName": "http"}]
+    assert "NK108" not in {f.rule for f in validate([https, redirect])}
+    twin = route("twin")
+    twin["spec"]["parentRefs"] = [{"kind": "ListenerSet", "name": "site"}]
+    assert "NK108" in {f.rule for f in validate([https, twin])}

@@ -37,6 +37,14 @@ def _route_paths(item: Item) -> Iterator[tuple[str, str, str, str]]:
                        str(path.get("type", "PathPrefix")))
 
 
+def _parents(item: Item) -> str:
+    """The listeners a route attaches to: routes on different ones never collide."""
+    refs = [(r.get("kind", "Gateway"), r.get("namespace") or item.namespace, r.get("name"),
+             r.get("sectionName", "")) for r in item.spec.get("parentRefs") or []
+            if isinstance(r, dict)]
+    return repr(sorted(refs))
+
+
 def check(index: Index, report: Report) -> None:
     """Run the entry-point checks."""
     ingresses = index.of("Ingress")
@@ -70,7 +78,7 @@ def _duplicates(index: Index, report: Report, ingresses: list[Item]) -> None:
                                              "for a split")
     for item in index.of("HTTPRoute"):
         for field, host, path, kind in _route_paths(item):
-            key = ("HTTPRoute", "", host, path, kind)
+            key = ("HTTPRoute", _parents(item), host, path, kind)
             first = seen.setdefault(key, item)
             if first is not item:
                 report.add("NK108", item, f"{host}{path} ({kind}) is also routed by {first.ref}",

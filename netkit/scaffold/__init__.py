@@ -1,0 +1,1 @@
+"""netkit init: scaffold an application repository that keeps its network in Python."""
