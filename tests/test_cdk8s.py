@@ -144,3 +144,10 @@ def test_cdk8s_example_app_tests_pass() -> None:
                           cwd=ROOT / "examples" / "cdk8s-app", capture_output=True, text=True,
                           env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_importing_cdk8s_first_warns() -> None:
+    proc = python("import warnings; warnings.simplefilter('always')\n"
+                  "import cdk8s\nimport netkit.cdk8s\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "import netkit.cdk8s first" in proc.stderr

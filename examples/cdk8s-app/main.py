@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import netkit.cdk8s as bridge  # first: it points jsii at Node.js before cdk8s starts it
 
+# isort: split
 import cdk8s
 import cdk8s_plus_33 as kplus
+
 from netkit import Blueprint, Target
 from netkit.constructs import Service, TlsIngress, ZeroTrustNamespace
 

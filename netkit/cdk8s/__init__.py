@@ -4,8 +4,15 @@ Importing this module starts nothing; the first cdk8s call starts Node.js throug
 Nothing else in netkit imports it.
 """
 
+import sys
+import warnings
+
 from netkit.cdk8s.node import prepare
 
+if "jsii" in sys.modules:
+    warnings.warn("cdk8s was imported before netkit.cdk8s, so jsii already chose its Node.js "
+                  "and may print version banners; import netkit.cdk8s first",
+                  stacklevel=2)
 prepare()
 
 from netkit.cdk8s.chart import NetkitChart  # noqa: E402

@@ -9,11 +9,11 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from main import build  # noqa: E402
+from main import build
 
-from netkit.analysis import reachability  # noqa: E402
-from netkit.loader import load  # noqa: E402
-from netkit.validate import validate  # noqa: E402
+from netkit.analysis import reachability
+from netkit.loader import load
+from netkit.validate import validate
 
 
 def test_synth_writes_both_charts(tmp_path: Path) -> None:
