@@ -9,13 +9,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from netkit.errors import ConstructError
+from netkit.k8s import names
 from netkit.k8s.names import dns1123_label_errors
 
 Protocol = Literal["TCP", "UDP", "SCTP"]
 PathType = Literal["Prefix", "Exact"]
 
 _HTTP_TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+\-.^_`|~]+")
-_HOST_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 
 
 class Input(BaseModel):
@@ -157,24 +157,11 @@ class RateLimit(Input):
 
 
 def host_errors(host: str) -> list[str]:
-    """Why ``host`` is not a valid route hostname (empty when it is one)."""
-    try:
-        ipaddress.ip_address(host)
-        return ["must be a DNS name, not an IP address"]
-    except ValueError:
-        pass
-    if host != host.lower():
-        return ["must be lowercase"]
-    labels = host.split(".")
-    if "*" in host and (labels[0] != "*" or "*" in ".".join(labels[1:])):
-        return ["a wildcard is allowed only as the whole first label, as in *.example.com"]
-    if len(host) > 253:
-        return ["must be no more than 253 characters"]
-    if len(labels) < 2:
+    """Why ``host`` is not a valid route hostname: the apiserver's rules, and fully qualified."""
+    if errs := names.host_errors(host):
+        return errs
+    if "." not in host:
         return ["must be a fully qualified name like shop.example.com"]
-    for label in labels[1:] if labels[0] == "*" else labels:
-        if len(label) > 63 or not _HOST_LABEL.fullmatch(label):
-            return [f"label {label!r} is not a valid DNS label"]
     return []
 
 

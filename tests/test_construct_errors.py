@@ -91,23 +91,23 @@ CASES: list[tuple[str, Callable[[], object], str, str]] = [
         allowlist=["10.0.0.1/8"])), "shop/lim", "did you mean 10.0.0.0/8?"),
     ("host-double-wildcard", built(lambda s: TlsIngress(
         s["ns"], "x", hosts=["*.*.example.com"], issuer="i")), "shop/x",
-     "a wildcard is allowed only as the whole first label"),
+     "a wildcard DNS-1123 subdomain must start with '*.'"),
     ("host-inner-wildcard", built(lambda s: TlsIngress(
         s["ns"], "x", hosts=["a.*.example.com"], issuer="i")), "shop/x",
-     "a wildcard is allowed only as the whole first label"),
+     "a wildcard DNS-1123 subdomain must start with '*.'"),
     ("host-partial-wildcard", built(lambda s: TlsIngress(
         s["ns"], "x", hosts=["w*.example.com"], issuer="i")), "shop/x",
-     "a wildcard is allowed only as the whole first label"),
+     "a wildcard DNS-1123 subdomain must start with '*.'"),
     ("host-ip", built(lambda s: TlsIngress(s["ns"], "x", hosts=["10.0.0.1"], issuer="i")),
      "shop/x", "must be a DNS name, not an IP address"),
     ("host-upper", built(lambda s: TlsIngress(s["ns"], "x", hosts=["Shop.example.com"],
-                                              issuer="i")), "shop/x", "must be lowercase"),
+                                              issuer="i")), "shop/x", "a lowercase RFC 1123 subdomain"),
     ("host-single-label", built(lambda s: TlsIngress(s["ns"], "x", hosts=["localhost"],
                                                      issuer="i")),
      "shop/x", "must be a fully qualified name"),
     ("host-bad-label", built(lambda s: TlsIngress(s["ns"], "x", hosts=["-a.example.com"],
                                                   issuer="i")),
-     "shop/x", "label '-a' is not a valid DNS label"),
+     "shop/x", "a lowercase RFC 1123 subdomain"),
     ("hosts-string", built(lambda s: TlsIngress(s["ns"], "x", hosts="a.example.com",  # type: ignore[arg-type]
                                                 issuer="i")),
      "shop/x", "hosts must be a non-empty list"),

@@ -88,20 +88,20 @@ def _slug(text: str) -> str:
 
 
 def _fix(x: Explanation) -> list[dict[str, Any]]:
+    """A policy for each denying side: at the source for egress, at the destination for
+    ingress, admitting exactly this port from/to the other end."""
     port = [np.policy_port(x.port, protocol=x.protocol)]
     out = []
-    if not x.egress.allowed:
-        src, dst = x.src, x.dst
+    for direction, side, here, there, link in (("egress", x.egress, x.src, x.dst, "to"),
+                                               ("ingress", x.ingress, x.dst, x.src, "from")):
+        if side.allowed:
+            continue
+        rule = np.rule([_peer(there, here.namespace)], port, direction=direction)
         out.append(np.network_policy(
-            f"allow-egress-{_slug(src.name)}-to-{_slug(dst.name)}", src.namespace,
-            pod_selector=src.label_map() or None, policy_types=["Egress"],
-            egress=[np.rule([_peer(dst, src.namespace)], port, direction="egress")]))
-    if not x.ingress.allowed:
-        src, dst = x.src, x.dst
-        out.append(np.network_policy(
-            f"allow-ingress-{_slug(dst.name)}-from-{_slug(src.name)}", dst.namespace,
-            pod_selector=dst.label_map() or None, policy_types=["Ingress"],
-            ingress=[np.rule([_peer(src, dst.namespace)], port, direction="ingress")]))
+            f"allow-{direction}-{_slug(here.name)}-{link}-{_slug(there.name)}", here.namespace,
+            pod_selector=here.label_map() or None, policy_types=[direction.capitalize()],
+            ingress=[rule] if direction == "ingress" else None,
+            egress=[rule] if direction == "egress" else None))
     return out
 
 

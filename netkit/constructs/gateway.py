@@ -9,7 +9,7 @@ from pydantic import field_validator, model_validator
 
 from netkit.errors import ConstructError
 from netkit.k8s.names import dns1123_subdomain_errors
-from netkit.spec import Input, host_errors, parse
+from netkit.spec import Input, check_port_number, host_errors, parse
 from netkit.tree import Construct
 
 NamespaceFrom = Literal["All", "Same", "Selector"]
@@ -31,12 +31,7 @@ class Listener(Input):
             raise ValueError(f"listener name {v!r}: {errs[0]}")
         return v
 
-    @field_validator("port")
-    @classmethod
-    def _port(cls, v: int) -> int:
-        if not 1 <= v <= 65535:
-            raise ValueError(f"port {v} is out of range 1-65535")
-        return v
+    _port = field_validator("port")(classmethod(lambda cls, v: check_port_number(v)))
 
     @field_validator("hostname")
     @classmethod

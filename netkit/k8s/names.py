@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 DNS1123_LABEL_MAX = 63
@@ -22,38 +23,37 @@ _LABEL_NAMED = {"Namespace"}
 _DNS1035_NAMED = {"Service"}
 
 
+def _format_errors(value: str, limit: int, pattern: re.Pattern[str], rule: str) -> list[str]:
+    errs = []
+    if len(value) > limit:
+        errs.append(f"must be no more than {limit} characters")
+    if not pattern.fullmatch(value):
+        errs.append(rule)
+    return errs
+
+
 def dns1123_label_errors(value: str) -> list[str]:
     """Why ``value`` is not a DNS-1123 label (empty when it is one)."""
-    errs = []
-    if len(value) > DNS1123_LABEL_MAX:
-        errs.append(f"must be no more than {DNS1123_LABEL_MAX} characters")
-    if not _DNS1123_LABEL.fullmatch(value):
-        errs.append("a lowercase RFC 1123 label must consist of lower case alphanumeric "
-                    "characters or '-', and must start and end with an alphanumeric character")
-    return errs
+    return _format_errors(value, DNS1123_LABEL_MAX, _DNS1123_LABEL,
+                          "a lowercase RFC 1123 label must consist of lower case alphanumeric "
+                          "characters or '-', and must start and end with an alphanumeric "
+                          "character")
 
 
 def dns1123_subdomain_errors(value: str) -> list[str]:
     """Why ``value`` is not a DNS-1123 subdomain (empty when it is one)."""
-    errs = []
-    if len(value) > DNS1123_SUBDOMAIN_MAX:
-        errs.append(f"must be no more than {DNS1123_SUBDOMAIN_MAX} characters")
-    if not _DNS1123_SUBDOMAIN.fullmatch(value):
-        errs.append("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
-                    "characters, '-' or '.', and must start and end with an alphanumeric character")
-    return errs
+    return _format_errors(value, DNS1123_SUBDOMAIN_MAX, _DNS1123_SUBDOMAIN,
+                          "a lowercase RFC 1123 subdomain must consist of lower case "
+                          "alphanumeric characters, '-' or '.', and must start and end with an "
+                          "alphanumeric character")
 
 
 def dns1035_label_errors(value: str) -> list[str]:
     """Why ``value`` is not a DNS-1035 label (empty when it is one)."""
-    errs = []
-    if len(value) > DNS1035_LABEL_MAX:
-        errs.append(f"must be no more than {DNS1035_LABEL_MAX} characters")
-    if not _DNS1035_LABEL.fullmatch(value):
-        errs.append("a DNS-1035 label must consist of lower case alphanumeric characters or "
-                    "'-', start with an alphabetic character, and end with an alphanumeric "
-                    "character")
-    return errs
+    return _format_errors(value, DNS1035_LABEL_MAX, _DNS1035_LABEL,
+                          "a DNS-1035 label must consist of lower case alphanumeric characters "
+                          "or '-', start with an alphabetic character, and end with an "
+                          "alphanumeric character")
 
 
 def name_errors(kind: str, name: str) -> list[str]:
@@ -132,14 +132,23 @@ def port_number_errors(port: object) -> list[str]:
 
 def wildcard_subdomain_errors(value: str) -> list[str]:
     """Why ``value`` is not ``*.`` plus a DNS-1123 subdomain."""
-    errs = []
-    if len(value) > DNS1123_SUBDOMAIN_MAX:
-        errs.append(f"must be no more than {DNS1123_SUBDOMAIN_MAX} characters")
-    if not _WILDCARD_SUBDOMAIN.fullmatch(value):
-        errs.append("a wildcard DNS-1123 subdomain must start with '*.', followed by a valid "
-                    "DNS subdomain, which must consist of lower case alphanumeric characters, "
-                    "'-' or '.' and end with an alphanumeric character")
-    return errs
+    return _format_errors(value, DNS1123_SUBDOMAIN_MAX, _WILDCARD_SUBDOMAIN,
+                          "a wildcard DNS-1123 subdomain must start with '*.', followed by a "
+                          "valid DNS subdomain, which must consist of lower case alphanumeric "
+                          "characters, '-' or '.' and end with an alphanumeric character")
+
+
+def host_errors(host: str) -> list[str]:
+    """Why ``host`` is not a route host: no IP addresses, a wildcard only as the whole first
+    label (the apiserver's Ingress host rules, which Gateway API hostnames share)."""
+    try:
+        ipaddress.ip_address(host)
+        return ["must be a DNS name, not an IP address"]
+    except ValueError:
+        pass
+    if "*" in host:
+        return wildcard_subdomain_errors(host)
+    return dns1123_subdomain_errors(host)
 
 
 def join(*parts: str) -> str:

@@ -7,10 +7,20 @@ from typing import Any
 
 from netkit.k8s.names import port_name_errors, port_number_errors, qualified_name_errors
 from netkit.validate.apiserver.meta import check_labels
-from netkit.validate.field import Errors, Path
+from netkit.validate.field import ROOT, Errors, Path
 
 PROTOCOLS = ("SCTP", "TCP", "UDP")
+SPEC = ROOT.child("spec")
 CIDR_HINT = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
+
+
+def spec(obj: dict[str, Any], errs: Errors) -> dict[str, Any] | None:
+    """The object's spec; a missing one is a Required error."""
+    value = obj.get("spec")
+    if not isinstance(value, dict):
+        errs.required(SPEC)
+        return None
+    return value
 
 
 def label_selector(sel: object, path: Path, errs: Errors) -> None:

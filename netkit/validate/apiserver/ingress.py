@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from typing import Any
 
 from netkit.k8s.names import (
     dns1035_label_errors,
     dns1123_subdomain_errors,
+    host_errors,
     port_name_errors,
     port_number_errors,
     wildcard_subdomain_errors,
 )
+from netkit.validate.apiserver import common
 from netkit.validate.field import ROOT, Errors, Path
 
 PATH_TYPES = ("Exact", "ImplementationSpecific", "Prefix")
@@ -21,25 +22,12 @@ INVALID_SUFFIXES = ("/..", "/.")
 _CONTROLLER = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/\S+")
 
 
-def host_errors(host: str) -> list[str]:
-    """Ingress host rules: no IPs, a wildcard only as the whole first label."""
-    try:
-        ipaddress.ip_address(host)
-        return ["must be a DNS name, not an IP address"]
-    except ValueError:
-        pass
-    if "*" in host:
-        return wildcard_subdomain_errors(host)
-    return dns1123_subdomain_errors(host)
-
-
 def check(obj: dict[str, Any], errs: Errors, version: tuple[int, int]) -> None:
     """Check rules, paths, backends, TLS and the class name."""
-    spec = obj.get("spec")
-    path = ROOT.child("spec")
-    if not isinstance(spec, dict):
-        errs.required(path)
+    spec = common.spec(obj, errs)
+    if spec is None:
         return
+    path = common.SPEC
     rules = spec.get("rules") or []
     if not rules and spec.get("defaultBackend") is None:
         errs.invalid(path, rules, "either `defaultBackend` or `rules` must be specified")

@@ -6,18 +6,17 @@ from typing import Any
 
 from netkit.k8s.names import port_name_errors, port_number_errors
 from netkit.validate.apiserver import common
-from netkit.validate.field import ROOT, Errors, Path
+from netkit.validate.field import Errors, Path
 
 POLICY_TYPES = ("Egress", "Ingress")
 
 
 def check(obj: dict[str, Any], errs: Errors, version: tuple[int, int]) -> None:
     """Check the policy's selector, rules, ports, peers and policyTypes."""
-    spec = obj.get("spec")
-    path = ROOT.child("spec")
-    if not isinstance(spec, dict):
-        errs.required(path)
+    spec = common.spec(obj, errs)
+    if spec is None:
         return
+    path = common.SPEC
     common.label_selector(spec.get("podSelector"), path.child("podSelector"), errs)
     for direction, peers_field in (("ingress", "from"), ("egress", "to")):
         for i, rule in enumerate(spec.get(direction) or []):

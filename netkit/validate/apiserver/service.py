@@ -8,7 +8,7 @@ from typing import Any
 from netkit.k8s.names import dns1123_subdomain_errors, port_name_errors, port_number_errors
 from netkit.validate.apiserver import common
 from netkit.validate.apiserver.meta import check_labels
-from netkit.validate.field import ROOT, Errors, Path
+from netkit.validate.field import Errors, Path
 
 TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
 POLICIES = ("Cluster", "Local")
@@ -23,11 +23,10 @@ def traffic_distributions(version: tuple[int, int]) -> tuple[str, ...]:
 
 def check(obj: dict[str, Any], errs: Errors, version: tuple[int, int]) -> None:
     """Check type, ports, selector, cluster IPs and external exposure fields."""
-    spec = obj.get("spec")
-    path = ROOT.child("spec")
-    if not isinstance(spec, dict):
-        errs.required(path)
+    spec = common.spec(obj, errs)
+    if spec is None:
         return
+    path = common.SPEC
     kind = spec.get("type") or "ClusterIP"
     if kind not in TYPES:
         errs.not_supported(path.child("type"), kind, TYPES)
