@@ -274,3 +274,15 @@ def test_findings_on_rendering() -> None:
     assert sorted(set(result.rules())) == ["NK113", "NK121", "NK123", "NK124"]
     lonely = next(f for f in result.findings if f.rule == "NK123")
     assert lonely.origin == "shop/lonely" and lonely.severity == "warning"
+
+
+def test_overlapping_workload_selectors_warn() -> None:
+    bp = Blueprint("shop")
+    ns = ZeroTrustNamespace(bp, "shop")
+    ns.workload("web", labels={"app": "web"})
+    ns.workload("web-canary", labels={"app": "web", "track": "canary"})
+    ns.workload("api", labels={"app": "api"})
+    found = [f for f in synth(bp).findings if f.rule == "NK125"]
+    assert [(f.origin, f.severity) for f in found] == [("shop/workloads/web", "warning")]
+    assert "also selects the pods of shop/web-canary" in found[0].message
+    assert found[0].hint == "give web a label web-canary lacks, e.g. track=stable"

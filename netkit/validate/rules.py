@@ -42,6 +42,7 @@ _RULES = [
     Rule("NK122", "info", "rate limit needs the gateway's global rate limit service"),
     Rule("NK123", "warning", "rate-limited Service has no entry point"),
     Rule("NK124", "warning", "wildcard certificate needs a DNS-01 solver"),
+    Rule("NK125", "warning", "a workload's selector also selects another workload's pods"),
 ]
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}
