@@ -200,3 +200,11 @@ def test_synth_refuses_to_write_invalid_output(tmp_path: Path,
     assert lines[0].startswith("error: bad:svc: Service/a/web: spec.ports[0].port: [NK010]")
     assert lines[-1].startswith("error: bad:svc: 1 validation error(s), nothing written")
     assert not out.exists()
+
+
+def test_readme_lists_every_rule() -> None:
+    from netkit.validate.rules import RULES
+
+    readme = (ROOT / "README.md").read_text()
+    for rule in RULES.values():
+        assert f"| `{rule.id}` | {rule.severity} | {rule.title} |" in readme, rule.id
