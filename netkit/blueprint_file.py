@@ -10,6 +10,8 @@ import traceback
 from pathlib import Path
 from types import ModuleType
 
+from pydantic import ValidationError
+
 from netkit.errors import BlueprintLoadError, NetkitError
 from netkit.tree import Blueprint
 
@@ -60,8 +62,15 @@ def load_blueprints(file: str | Path, env: str) -> list[Blueprint]:
     except SyntaxError as exc:
         raise BlueprintLoadError(f"{path}:{exc.lineno}", f"syntax error: {exc.msg}",
                                  hint="fix the Python syntax") from None
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        raise BlueprintLoadError(_located(exc, path), f"{exc.title} {loc}: {err['msg']}",
+                                 field=None, hint="fix the value; --debug shows the traceback"
+                                 ) from exc
     except Exception as exc:
-        raise BlueprintLoadError(_located(exc, path), f"{type(exc).__name__}: {exc}",
+        message = " ".join(str(exc).split())  # one line, whatever the exception printed
+        raise BlueprintLoadError(_located(exc, path), f"{type(exc).__name__}: {message}",
                                  hint="fix the blueprint; --debug shows the traceback") from exc
     if result is None:
         found = [v for v in vars(module).values() if isinstance(v, Blueprint)]

@@ -33,7 +33,8 @@ def parse(model: type[Input], where: str, **values: object) -> Input:
         field = ".".join(str(p) for p in err["loc"]) or None
         message = str(err["msg"]).removeprefix("Value error, ")
         raise ConstructError(where, message, field=field,
-                             hint=f"see help({model.__name__}) for valid values") from None
+                             hint=f"see help(netkit.spec.{model.__name__}) for valid values"
+                             ) from None
 
 
 def check_port_number(value: int) -> int:

@@ -97,6 +97,10 @@ def test_env_reaches_build(tmp_path: Path, write_blueprint: Callable[..., Path])
 @pytest.mark.parametrize(("source", "where", "message"), [
     ("def build(env):\n    return 1 +\n", ":2", "syntax error"),
     ("def build(env):\n    raise RuntimeError('boom')\n", ":2", "RuntimeError: boom"),
+    ("def build(env):\n    raise ValueError('two\\nlines')\n", ":2", "ValueError: two lines"),
+    ("from netkit import Blueprint, Target\ndef build(env):\n"
+     "    return Blueprint('x', target=Target(cni='bogus'))\n", ":3",
+     "Target cni: Input should be 'calico'"),
     ("x = 1\n", "", "defines no blueprint"),
     ("def build(env):\n    return 'nope'\n", "", "build() returned str"),
     ("from netkit import Blueprint\nfrom netkit.constructs import Namespace\n"

@@ -194,8 +194,8 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ("ingress-two-backends", with_paths(path(service={"name": "web", "port": {"number": 80}},
                                              resource={"kind": "Bucket", "name": "b"})),
      "spec.rules[0].http.paths[0].backend", "cannot set both resource and service backends"),
-    ("ingress-no-backend", with_paths(path(other={})), "spec.rules[0].http.paths[0].backend",
-     "resource or service backend is required"),
+    ("ingress-no-backend", with_paths({"path": "/", "pathType": "Prefix", "backend": {}}),
+     "spec.rules[0].http.paths[0].backend", "resource or service backend is required"),
     ("ingress-port-both", with_paths(path(service={"name": "web", "port": {
         "number": 80, "name": "http"}})), "spec.rules[0].http.paths[0].backend",
      "cannot set both port name & port number"),

@@ -208,3 +208,19 @@ def test_readme_lists_every_rule() -> None:
     readme = (ROOT / "README.md").read_text()
     for rule in RULES.values():
         assert f"| `{rule.id}` | {rule.severity} | {rule.title} |" in readme, rule.id
+
+
+def test_objects_that_fail_their_schema_get_no_deeper_checks() -> None:
+    broken = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "1web"},
+              "spec": {"ports": [{"port": 0}], "colour": "blue"}}
+    assert [f.rule for f in validate([broken])] == ["NK001"]
+
+
+def test_audit_refuses_malformed_policies(tmp_path: Path) -> None:
+    path = tmp_path / "np.yaml"
+    path.write_text("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}"
+                    "\nspec:\n  podSelector: {}\n  ingress: {from: []}\n")
+    result = runner.invoke(app, ["audit", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {path}:1: NetworkPolicy p is malformed: "
+                                    "spec.ingress")

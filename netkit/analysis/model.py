@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netkit.analysis.external import Cell, Network, cells, innermost, network
+from netkit.errors import NetkitError
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.pods import WORKLOAD_KINDS, PodTemplate, pod_template
 
@@ -182,13 +183,41 @@ def _named_namespaces(policies: list[Policy]) -> set[str]:
     return out
 
 
+class MalformedInput(NetkitError):
+    """An object the analysis needs does not match its schema."""
+
+
+ANALYSED_KINDS = ("Namespace", "NetworkPolicy", *WORKLOAD_KINDS)
+
+
+def _check_well_formed(obj: Any, file: str | None, line: int | None) -> None:
+    """Refuse what the apiserver would refuse to decode: the analysis would only guess."""
+    if not isinstance(obj, dict) or obj.get("kind") not in ANALYSED_KINDS:
+        return
+    from netkit.validate.engine import core_schemas
+    from netkit.validate.item import as_dict
+    from netkit.versions import SUPPORTED_KUBERNETES
+
+    major, minor = SUPPORTED_KUBERNETES[-1].split(".")
+    errors = core_schemas((int(major), int(minor))).validate(obj)
+    if errors:
+        md = as_dict(obj.get("metadata"))
+        where = f"{file}:{line}" if file else f"{obj.get('kind')}/{md.get('name', '?')}"
+        raise MalformedInput(where, f"{obj.get('kind')} {md.get('name', '?')!s} is malformed: "
+                             f"{errors[0].path}: {errors[0].message}",
+                             hint="`netkit validate` lists every problem")
+
+
 def build_cluster(objects: Iterable[Any], extra: Iterable[PodTemplate] = ()) -> Cluster:
     """A Cluster from objects (dicts, loaded or rendered objects) and declared workloads.
 
     A pod or ReplicaSet whose controller is in the input is represented by the controller.
+    Malformed Namespaces, NetworkPolicies and workloads are errors.
     """
     items = [(getattr(o, "obj", o), getattr(o, "file", None), getattr(o, "line", None))
              for o in objects]
+    for obj, file, line in items:
+        _check_well_formed(obj, file, line)
     present = {((md.get("namespace") or "default"), obj.get("kind"), md.get("name"))
                for obj, _, _ in items if isinstance(obj, dict)
                for md in [obj.get("metadata") or {}] if obj.get("kind") in WORKLOAD_KINDS}

@@ -70,8 +70,11 @@ class Validator:
                 findings.append(_finding("NK003", item, "object has no apiVersion or kind",
                                          hint="each YAML document must be a Kubernetes object"))
                 continue
+            schema_findings = self._schema(item, unknown)
+            findings.extend(schema_findings)
+            if any(f.rule == "NK001" for f in schema_findings):
+                continue  # like the apiserver: an object that does not decode goes no further
             valid.append(item)
-            findings.extend(self._schema(item, unknown))
             findings.extend(_finding("NK010", item, e.message, e.path)
                             for e in apiserver.check(item.obj, self.version))
         findings.extend(lint(Index(valid, self.target)).findings)

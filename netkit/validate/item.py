@@ -13,6 +13,16 @@ if TYPE_CHECKING:
     from netkit.render.context import RenderedObject
 
 
+def as_dict(value: object) -> dict[str, Any]:
+    """``value`` if it is a mapping, else empty: for fields no schema has checked."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: object) -> list[Any]:
+    """``value`` if it is a list, else empty: for fields no schema has checked."""
+    return value if isinstance(value, list) else []
+
+
 @dataclass
 class Item:
     """One object, with its file:line or construct path when known."""
@@ -33,14 +43,19 @@ class Item:
         return str(self.obj.get("apiVersion") or "")
 
     @property
+    def metadata(self) -> dict[str, Any]:
+        """metadata (empty when absent or not a mapping)."""
+        return as_dict(self.obj.get("metadata"))
+
+    @property
     def name(self) -> str:
         """metadata.name."""
-        return str((self.obj.get("metadata") or {}).get("name") or "")
+        return str(self.metadata.get("name") or "")
 
     @property
     def namespace(self) -> str:
         """metadata.namespace, ``default`` for namespaced objects without one."""
-        ns = (self.obj.get("metadata") or {}).get("namespace")
+        ns = self.metadata.get("namespace")
         if ns:
             return str(ns)
         return "" if is_cluster_scoped(self.kind) else "default"
@@ -54,7 +69,7 @@ class Item:
     @property
     def annotations(self) -> dict[str, Any]:
         """metadata.annotations (empty when absent)."""
-        return dict((self.obj.get("metadata") or {}).get("annotations") or {})
+        return as_dict(self.metadata.get("annotations"))
 
     @property
     def spec(self) -> dict[str, Any]:

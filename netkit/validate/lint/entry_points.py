@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netkit.validate.item import Item
+from netkit.validate.item import Item, as_dict, as_list
 from netkit.validate.lint.index import Index, Report
 
 NGINX = "nginx.ingress.kubernetes.io/"
@@ -26,12 +26,13 @@ def _ingress_paths(item: Item) -> Iterator[tuple[str, str, str, str]]:
 
 
 def _route_paths(item: Item) -> Iterator[tuple[str, str, str, str]]:
-    hosts = item.spec.get("hostnames") or ["*"]
-    for i, rule in enumerate(item.spec.get("rules") or []):
-        for j, match in enumerate((rule or {}).get("matches") or [{}]):
-            if any(k in (match or {}) for k in ("headers", "queryParams", "method")):
+    hosts = as_list(item.spec.get("hostnames")) or ["*"]
+    for i, rule in enumerate(as_list(item.spec.get("rules"))):
+        for j, match in enumerate(as_list(as_dict(rule).get("matches")) or [{}]):
+            match = as_dict(match)
+            if any(k in match for k in ("headers", "queryParams", "method")):
                 continue
-            path = (match or {}).get("path") or {}
+            path = as_dict(match.get("path"))
             for host in hosts:
                 yield (f"spec.rules[{i}].matches[{j}]", str(host), str(path.get("value", "/")),
                        str(path.get("type", "PathPrefix")))
@@ -40,7 +41,7 @@ def _route_paths(item: Item) -> Iterator[tuple[str, str, str, str]]:
 def _parents(item: Item) -> str:
     """The listeners a route attaches to: routes on different ones never collide."""
     refs = [(r.get("kind", "Gateway"), r.get("namespace") or item.namespace, r.get("name"),
-             r.get("sectionName", "")) for r in item.spec.get("parentRefs") or []
+             r.get("sectionName", "")) for r in as_list(item.spec.get("parentRefs"))
             if isinstance(r, dict)]
     return repr(sorted(refs))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from netkit.validate.item import as_dict
 from netkit.validate.lint.entry_points import NGINX
 from netkit.validate.lint.index import Index, Report
 
@@ -18,7 +19,7 @@ def check(index: Index, report: Report) -> None:
                        field="spec.loadBalancerSourceRanges",
                        hint="set loadBalancerSourceRanges to the clients' CIDRs")
     for item in index.of("BackendTrafficPolicy"):
-        kind = (item.spec.get("rateLimit") or {}).get("type")
+        kind = as_dict(item.spec.get("rateLimit")).get("type")
         if kind == "Local":
             report.add("NK121", item, PER_REPLICA, field="spec.rateLimit",
                        hint=PER_REPLICA_HINT)

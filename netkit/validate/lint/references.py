@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from netkit.validate.item import Item
+from netkit.validate.item import Item, as_dict, as_list
 from netkit.validate.lint.index import Index, Report
 
 
@@ -42,7 +42,7 @@ def _services_to_workloads(index: Index, report: Report) -> None:
                            hint="name the containerPort or use its number")
 
 
-def _backends(item: Item) -> Iterator[tuple[str, str, str, Any]]:
+def _backends(item: Item) -> Iterator[tuple[str, str, Any, Any]]:
     """(field path, namespace, service, port) of every Service a route sends traffic to."""
     spec = item.spec
     if item.kind == "Ingress":
@@ -57,14 +57,16 @@ def _backends(item: Item) -> Iterator[tuple[str, str, str, Any]]:
                     yield (f"spec.rules[{i}].http.paths[{j}].backend.service", item.namespace,
                            svc.get("name"), svc.get("port") or {})
     elif item.kind in ("HTTPRoute", "GRPCRoute"):
-        for i, rule in enumerate(spec.get("rules") or []):
-            refs = [(f"spec.rules[{i}].backendRefs[{j}]", r)
-                    for j, r in enumerate((rule or {}).get("backendRefs") or [])]
-            for j, f in enumerate((rule or {}).get("filters") or []):
-                mirror = (f or {}).get("requestMirror") or {}
+        # Routes are custom resources: without their CRD nothing checked these shapes.
+        for i, rule in enumerate(as_list(spec.get("rules"))):
+            rule = as_dict(rule)
+            refs = [(f"spec.rules[{i}].backendRefs[{j}]", as_dict(r))
+                    for j, r in enumerate(as_list(rule.get("backendRefs")))]
+            for j, f in enumerate(as_list(rule.get("filters"))):
+                mirror = as_dict(as_dict(f).get("requestMirror"))
                 if mirror.get("backendRef"):
                     refs.append((f"spec.rules[{i}].filters[{j}].requestMirror.backendRef",
-                                 mirror["backendRef"]))
+                                 as_dict(mirror["backendRef"])))
             for path, ref in refs:
                 if (ref.get("kind") or "Service") == "Service" and not ref.get("group"):
                     yield (path, ref.get("namespace") or item.namespace, ref.get("name"),
