@@ -185,8 +185,6 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
      "must not contain '//'"),
     ("ingress-dot-suffix", with_paths(path("/a/..", "Exact")),
      "spec.rules[0].http.paths[0].path", "cannot end with '/..'"),
-    ("ingress-path-type-missing", with_paths(path("/", None)),
-     "spec.rules[0].http.paths[0].pathType", "pathType must be specified"),
     ("ingress-path-type", with_paths(path("/", "Regex")),
      "spec.rules[0].http.paths[0].pathType", 'Unsupported value: "Regex"'),
     ("ingress-impl-specific", with_paths(path("x", "ImplementationSpecific")),
@@ -258,3 +256,9 @@ def test_version_dependent_traffic_distribution() -> None:
     assert [(f.field, f.message.split(":")[0]) for f in old] == [
         ("spec.trafficDistribution", "Unsupported value")]
     assert [f for f in validate([obj], kubernetes="1.34") if f.rule == "NK010"] == []
+
+
+def test_missing_path_type_is_a_schema_error() -> None:
+    found = [(f.rule, f.field, f.message) for f in validate([with_paths(path("/", None))])]
+    assert found == [("NK001", "spec.rules[0].http.paths[0]",
+                      "must contain ['pathType'] properties")]
