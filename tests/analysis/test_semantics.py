@@ -200,16 +200,19 @@ def test_loopback_is_allowed_and_left_out_of_flows() -> None:
 def test_workload_templates_and_owned_pods() -> None:
     deploy = {"apiVersion": "apps/v1", "kind": "Deployment",
               "metadata": {"name": "web", "namespace": "a"},
-              "spec": {"template": {"metadata": {"labels": {"app": "web"}}, "spec": {
+              "spec": {"selector": {"matchLabels": {"app": "web"}},
+                       "template": {"metadata": {"labels": {"app": "web"}}, "spec": {
                   "containers": [{"name": "c", "ports": [{"name": "http",
                                                           "containerPort": 80}]}]}}}}
     owned = {**pod("web-7d9f-abcde", app="web"), "metadata": {
         "name": "web-7d9f-abcde", "namespace": "a", "labels": {"app": "web"},
-        "ownerReferences": [{"kind": "Deployment", "name": "web", "controller": True}]}}
+        "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web",
+                             "uid": "0b5e", "controller": True}]}}
     cron = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "nightly",
                                                                       "namespace": "a"},
-            "spec": {"jobTemplate": {"spec": {"template": {"metadata": {"labels": {
-                "app": "nightly"}}, "spec": {"containers": [{"name": "c"}]}}}}}}
+            "spec": {"schedule": "0 3 * * *", "jobTemplate": {"spec": {"template": {
+                "metadata": {"labels": {
+                    "app": "nightly"}}, "spec": {"containers": [{"name": "c"}]}}}}}}
     r = reachability([deploy, owned, cron, API])
     assert [(e.id, e.kind) for e in r.endpoints] == [
         ("a/api", "Pod"), ("a/nightly", "CronJob"), ("a/web", "Deployment")]
