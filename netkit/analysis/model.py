@@ -9,6 +9,7 @@ from typing import Any
 from netkit.analysis.external import Cell, Network, cells, innermost, network
 from netkit.errors import NetkitError
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL
+from netkit.k8s.networking import effective_policy_types
 from netkit.k8s.pods import WORKLOAD_KINDS, PodTemplate, pod_template
 
 NamedPorts = tuple[tuple[str, str, int], ...]  # (name, protocol, number), sorted
@@ -146,8 +147,7 @@ def policy_from(obj: dict[str, Any], file: str | None = None,
     """A Policy from a NetworkPolicy object, policyTypes defaulted as the apiserver does."""
     md = obj.get("metadata") or {}
     spec = obj.get("spec") or {}
-    types = spec.get("policyTypes") or (["Ingress", "Egress"] if spec.get("egress")
-                                        else ["Ingress"])
+    types = effective_policy_types(spec)
     return Policy(str(md.get("namespace") or "default"), str(md.get("name")),
                   spec.get("podSelector") or {},
                   _rules(spec.get("ingress"), "ingress") if "Ingress" in types else None,

@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader
 
 from netkit.analysis.engine import Reachability
+from netkit.k8s.networking import effective_policy_types
 from netkit.render.context import RenderedObject
 
 DOC_NAME = "NETWORK.md"
@@ -61,7 +62,7 @@ def _policies(objects: list[dict[str, Any]]) -> list[dict[str, str]]:
         if obj["kind"] != "NetworkPolicy":
             continue
         spec = obj.get("spec") or {}
-        types = spec.get("policyTypes") or ["Ingress"]
+        types = effective_policy_types(spec)
         rules = [f"{len(spec.get(d) or [])} {d}" for d in ("ingress", "egress")
                  if d.capitalize() in types]
         out.append({"name": obj["metadata"]["name"], "selects": _selector(spec.get("podSelector")),

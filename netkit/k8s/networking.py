@@ -8,6 +8,14 @@ from typing import Any
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL, meta
 
 
+def effective_policy_types(spec: Mapping[str, Any]) -> list[str]:
+    """policyTypes as the apiserver defaults them: Ingress, plus Egress only when egress
+    rules are present (an empty ``egress: []`` is not)."""
+    if spec.get("policyTypes"):
+        return list(spec["policyTypes"])
+    return ["Ingress", "Egress"] if spec.get("egress") else ["Ingress"]
+
+
 def selector(match_labels: Mapping[str, str] | None = None) -> dict[str, Any]:
     """A LabelSelector; ``{}`` selects everything."""
     return {"matchLabels": dict(match_labels)} if match_labels else {}

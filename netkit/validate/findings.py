@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Literal
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
@@ -36,7 +36,3 @@ class Finding:
         obj = f" {self.object}:" if self.object and self.object != self.where else ""
         hint = f" (hint: {self.hint})" if self.hint else ""
         return f"{self.severity}: {self.where}:{obj}{field} [{self.rule}] {self.message}{hint}"
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return asdict(self)

@@ -59,11 +59,6 @@ class Index:
             candidates = [t for _, t in self.workloads.get(namespace, [])]
         return [t for t in candidates if matches(selector, t.labels)]
 
-    @property
-    def has_workloads(self) -> bool:
-        """Whether any pod or workload template was given."""
-        return bool(self.workloads)
-
     def of(self, *kinds: str) -> list[Item]:
         """Items of the given kinds, in input order."""
         return [i for k in kinds for i in self.by_kind.get(k, [])]

@@ -6,19 +6,13 @@ from typing import Any
 
 from netkit.capabilities import CNIS
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL
+from netkit.k8s.networking import effective_policy_types
 from netkit.k8s.selectors import matches
 from netkit.validate.item import Item
 from netkit.validate.lint.index import Index, Report
 
 EVERYWHERE = ("0.0.0.0/0", "::/0")
 DNS_PORT_NAMES = ("dns", "domain")
-
-
-def policy_types(spec: dict[str, Any]) -> list[str]:
-    """Effective policyTypes: as given, else Ingress plus Egress when egress rules exist."""
-    if spec.get("policyTypes"):
-        return list(spec["policyTypes"])
-    return ["Ingress", "Egress"] if spec.get("egress") else ["Ingress"]
 
 
 def check(index: Index, report: Report) -> None:
@@ -41,7 +35,7 @@ def check(index: Index, report: Report) -> None:
         for direction, peers_key in (("ingress", "from"), ("egress", "to")):
             for i, rule in enumerate(spec.get(direction) or []):
                 _rule(index, report, policy, direction, peers_key, i, rule or {})
-        if "Egress" in policy_types(spec):
+        if "Egress" in effective_policy_types(spec):
             isolating.setdefault(policy.namespace, policy)
         if any(_allows_dns(rule or {}) for rule in spec.get("egress") or []):
             dns_ok[policy.namespace] = True
