@@ -12,7 +12,7 @@ from netkit.constructs.workload import declared
 from netkit.errors import CheckFailed
 from netkit.gitops import writer
 from netkit.gitops.argocd import ArgoCdConfig, annotate, applications
-from netkit.gitops.layout import layout
+from netkit.gitops.layout import layout, object_path
 from netkit.gitops.network_md import documents
 from netkit.k8s.meta import stamp
 from netkit.render import RenderedObject, render
@@ -74,10 +74,9 @@ def namespace_directories(files: dict[str, bytes]) -> dict[tuple[str, str], str]
 def _argo_objects(cfg: ArgoCdConfig, objects: list[RenderedObject]) -> list[RenderedObject]:
     targets = {o.target.cluster: o.target for o in objects}
     directories: dict[str, set[str]] = {}
-    for path in layout(objects):
-        parts = path.split("/")
-        if len(parts) == 3:
-            directories.setdefault(parts[0], set()).add(parts[1])
+    for ro in objects:
+        cluster, directory, _ = object_path(ro).split("/")
+        directories.setdefault(cluster, set()).add(directory)
     out = []
     for cluster, target in sorted(targets.items()):
         for obj in applications(cfg, target, sorted(directories.get(cluster, ()))):
