@@ -65,6 +65,29 @@ def certificate(secret: str) -> dict[str, Any]:
                      "issuerRef": {"name": "le", "kind": "ClusterIssuer"}}}
 
 
+def gateway(name: str, ns: str = "shop", listener_sets: str | None = None,
+            routes: str | None = None) -> dict[str, Any]:
+    listener: dict[str, Any] = {"name": "http", "port": 80, "protocol": "HTTP"}
+    if routes:
+        listener["allowedRoutes"] = {"namespaces": {"from": routes}}
+    spec: dict[str, Any] = {"gatewayClassName": "c", "listeners": [listener]}
+    if listener_sets:
+        spec["allowedListeners"] = {"namespaces": {"from": listener_sets}}
+    return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+            "metadata": meta(name, ns), "spec": spec}
+
+
+def listener_set(name: str, parent: str) -> dict[str, Any]:
+    return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "ListenerSet",
+            "metadata": meta(name), "spec": {"parentRef": {"name": parent}, "listeners": [
+                {"name": "https", "port": 443, "protocol": "HTTPS"}]}}
+
+
+def with_parent(obj: dict[str, Any], **ref: str) -> dict[str, Any]:
+    obj["spec"]["parentRefs"] = [ref]
+    return obj
+
+
 WEB = deploy("web", {"app": "web"}, {"http": 8080})
 WEB_SVC = service("web", {"app": "web"})
 DNS_EGRESS = policy("dns", egress=[{"ports": [{"port": 53, "protocol": "UDP"}]}],
@@ -136,6 +159,20 @@ CASES: list[tuple[str, list[dict[str, Any]], str | None, list[dict[str, Any]]]] 
      [policy("p", ingress=[{"from": [{"podSelector": {}}], "ports": [{"port": 80}]}])]),
     ("NK117", [policy("p", egress=[{"ports": [{"protocol": "UDP"}]}], policyTypes=["Egress"])],
      "spec.egress[0].ports", [DNS_EGRESS]),
+    ("NK126", [gateway("shared"), with_parent(route("r"), name="other")], "spec.parentRefs[0]",
+     [gateway("shared"), with_parent(route("r"), name="shared")]),
+    ("NK126", [gateway("shared"), with_parent(route("r"), name="shared", sectionName="https")],
+     "spec.parentRefs[0].sectionName",
+     [gateway("shared"), with_parent(route("r"), name="shared", sectionName="http")]),
+    ("NK126", [gateway("shared"), listener_set("ls", "other")], "spec.parentRef",
+     [gateway("shared", listener_sets="All"), listener_set("ls", "shared")]),
+    ("NK127", [gateway("shared"), listener_set("ls", "shared")], "spec.parentRef",
+     [gateway("shared", listener_sets="All"), listener_set("ls", "shared")]),
+    ("NK127", [gateway("shared", ns="edge"), with_parent(route("r"), name="shared",
+                                                         namespace="edge")],
+     "spec.parentRefs[0]",
+     [gateway("shared", ns="edge", routes="All"), with_parent(route("r"), name="shared",
+                                                              namespace="edge")]),
     ("NK121", [ingress("i", annotations=LIMIT)], "metadata.annotations", [ingress("i")]),
     ("NK121", [{"apiVersion": "gateway.envoyproxy.io/v1alpha1", "kind": "BackendTrafficPolicy",
                 "metadata": meta("b"), "spec": {"rateLimit": {"type": "Local"}}}],

@@ -38,6 +38,8 @@ _RULES = [
     Rule("NK115", "warning", "LoadBalancer without source ranges"),
     Rule("NK116", "warning", "ingress from the whole internet"),
     Rule("NK117", "warning", "rule allows every port"),
+    Rule("NK126", "error", "route or ListenerSet parent does not exist"),
+    Rule("NK127", "error", "parent does not admit the route or ListenerSet"),
     Rule("NK121", "info", "rate limit is enforced per proxy replica"),
     Rule("NK122", "info", "rate limit needs the gateway's global rate limit service"),
     Rule("NK123", "warning", "rate-limited Service has no entry point"),
