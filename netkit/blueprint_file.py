@@ -12,7 +12,7 @@ from types import ModuleType
 
 from pydantic import ValidationError
 
-from netkit.errors import BlueprintLoadError, NetkitError
+from netkit.errors import BlueprintLoadError, NetkitError, first_error
 from netkit.tree import Blueprint
 
 
@@ -63,11 +63,9 @@ def load_blueprints(file: str | Path, env: str) -> list[Blueprint]:
         raise BlueprintLoadError(f"{path}:{exc.lineno}", f"syntax error: {exc.msg}",
                                  hint="fix the Python syntax") from None
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"])
-        raise BlueprintLoadError(_located(exc, path), f"{exc.title} {loc}: {err['msg']}",
-                                 field=None, hint="fix the value; --debug shows the traceback"
-                                 ) from exc
+        loc, message = first_error(exc)
+        raise BlueprintLoadError(_located(exc, path), f"{exc.title} {loc}: {message}",
+                                 hint="fix the value; --debug shows the traceback") from exc
     except Exception as exc:
         message = " ".join(str(exc).split())  # one line, whatever the exception printed
         raise BlueprintLoadError(_located(exc, path), f"{type(exc).__name__}: {message}",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from netkit.errors import ConfigError
+from netkit.errors import ConfigError, first_error
 from netkit.gitops.argocd import ArgoCdConfig
 
 if sys.version_info >= (3, 11):
@@ -61,7 +61,6 @@ def load_config(start: Path | None = None) -> NetkitConfig:
     try:
         return NetkitConfig.model_validate({**table, "root": pyproject.parent})
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"])
-        raise ConfigError(str(pyproject), f"[tool.netkit] {loc}: {err['msg']}",
+        loc, message = first_error(exc)
+        raise ConfigError(str(pyproject), f"[tool.netkit] {loc}: {message}",
                           hint="keys: blueprints, out, env, target, crds, ignore, argocd") from None

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 
 class NetkitError(Exception):
     """A user mistake, located by construct path or file:line, with a hint."""
@@ -61,3 +66,10 @@ class CheckFailed(NetkitError):
 def _rebuild(cls: type[NetkitError], where: str, message: str, field: str | None,
              hint: str | None) -> NetkitError:
     return cls(where, message, field=field, hint=hint)
+
+
+def first_error(exc: ValidationError) -> tuple[str, str]:
+    """The dotted location and message of a pydantic error's first problem."""
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err["loc"])
+    return loc, str(err["msg"]).removeprefix("Value error, ")

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from netkit.errors import ConstructError
+from netkit.errors import ConstructError, first_error
 from netkit.k8s import names
 from netkit.k8s.names import dns1123_label_errors
 
@@ -29,10 +29,8 @@ def parse(model: type[Input], where: str, **values: object) -> Input:
     try:
         return model.model_validate(values)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or None
-        message = str(err["msg"]).removeprefix("Value error, ")
-        raise ConstructError(where, message, field=field,
+        field, message = first_error(exc)
+        raise ConstructError(where, message, field=field or None,
                              hint=f"see help(netkit.spec.{model.__name__}) for valid values"
                              ) from None
 
@@ -93,8 +91,8 @@ def cidr(block: str, *, except_: tuple[str, ...] | list[str] = ()) -> CidrPeer:
     try:
         return CidrPeer(cidr=block, except_=tuple(except_))
     except ValidationError as exc:
-        msg = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
-        raise ConstructError(f"cidr({block!r})", msg, hint="use a canonical CIDR") from None
+        raise ConstructError(f"cidr({block!r})", first_error(exc)[1],
+                             hint="use a canonical CIDR") from None
 
 
 class AnyPodIn(Input):
@@ -116,8 +114,7 @@ def any_pod_in(namespace: str, pods: dict[str, str] | None = None) -> AnyPodIn:
     try:
         return AnyPodIn(namespace=namespace, pods=pods)
     except ValidationError as exc:
-        msg = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
-        raise ConstructError(f"any_pod_in({namespace!r})", msg,
+        raise ConstructError(f"any_pod_in({namespace!r})", first_error(exc)[1],
                              hint="use a namespace name") from None
 
 

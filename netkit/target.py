@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from netkit.errors import ConfigError
+from netkit.errors import ConfigError, first_error
 from netkit.k8s.names import dns1123_label_errors, dns1123_subdomain_errors
 from netkit.versions import DEFAULT_KUBERNETES, SUPPORTED_KUBERNETES
 
@@ -101,7 +101,6 @@ class Target(BaseModel):
         try:
             return Target.model_validate(data)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            loc = ".".join(str(p) for p in err["loc"])
-            raise ConfigError("--target", f"{loc}: {err['msg']}",
+            loc, message = first_error(exc)
+            raise ConfigError("--target", f"{loc}: {message}",
                               hint="see `netkit synth --help` for target fields") from None
