@@ -56,3 +56,17 @@ def test_assert_valid_on_blueprints() -> None:
 
 def test_yaml_snapshot_fixture_is_registered(pytestconfig: pytest.Config) -> None:
     assert pytestconfig.pluginmanager.has_plugin("netkit")
+
+
+def test_assert_valid_reports_synth_errors_and_other_versions() -> None:
+    from netkit import Blueprint, Manifest
+
+    bp = Blueprint("bad")
+    Manifest(bp, "svc", {"apiVersion": "v1", "kind": "Service",
+                         "metadata": {"name": "web", "namespace": "a"},
+                         "spec": {"ports": [{"port": 80}],
+                                  "trafficDistribution": "PreferSameNode"}})
+    result = synth(bp)
+    assert_valid(result)  # fine on the Target's default version
+    with pytest.raises(AssertionError, match=r"1 validation error\(s\):\n.*trafficDistribution"):
+        assert_valid(result, kubernetes="1.33")

@@ -108,13 +108,14 @@ def assert_isolated(objs: Objects, src: str, dst: str, port: int | None = None,
 
 def assert_valid(objs: Objects, *, kubernetes: str | None = None) -> None:
     """Fail if validation finds any error; the message lists them."""
-    if isinstance(objs, SynthResult):
+    if isinstance(objs, SynthResult) and kubernetes is None:
+        findings = objs.findings  # synth validated already, for each blueprint's Target
+    elif isinstance(objs, SynthResult):
         target = objs.rendered[0].target if objs.rendered else None
-        errors = [f for f in objs.findings if f.severity == "error"]
-        errors += [f for f in validate(objs.rendered, target, kubernetes=kubernetes)
-                   if f.severity == "error" and f not in errors]
+        findings = objs.findings + validate(objs.rendered, target, kubernetes=kubernetes)
     else:
-        errors = [f for f in validate(objs, kubernetes=kubernetes) if f.severity == "error"]
+        findings = validate(objs, kubernetes=kubernetes)
+    errors = list(dict.fromkeys(f for f in findings if f.severity == "error"))
     if errors:
         raise AssertionError(f"{len(errors)} validation error(s):\n"
                              + "\n".join(f.line_text() for f in errors))
