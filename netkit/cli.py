@@ -105,7 +105,6 @@ def synth(
         from netkit import synth as lib
         from netkit.config import load_config
         from netkit.errors import ConfigError
-        from netkit.validate.crd import CrdRegistry
 
         cfg = load_config()
         files = blueprints or [str(cfg.path(b)) for b in cfg.blueprints]
@@ -118,7 +117,7 @@ def synth(
                               hint="pass --out DIR or set [tool.netkit] out")
         overrides = {**cfg.target, **_pairs(target or [], "--target")}
         bps = lib.load(files, env=env or cfg.env, overrides=overrides)
-        crds = CrdRegistry().load([cfg.path(c) for c in cfg.crds])
+        crds = cfg.crd_registry()
         if argocd and cfg.argocd is None:
             raise ConfigError("--argocd", "no [tool.netkit.argocd] table",
                               hint='add [tool.netkit.argocd] with repo_url = "https://..."')
@@ -161,7 +160,6 @@ def validate(
         from netkit.errors import ConfigError
         from netkit.report.findings import FORMATS, text
         from netkit.sources import read
-        from netkit.validate.crd import CrdRegistry
         from netkit.validate.engine import Validator
         from netkit.validate.findings import SEVERITY_RANK
 
@@ -172,7 +170,7 @@ def validate(
             raise ConfigError("--fail-on", f"unknown severity {fail_on!r}",
                               hint="error or warning")
         cfg = load_config()
-        registry = CrdRegistry().load([*(crds or []), *(cfg.path(c) for c in cfg.crds)])
+        registry = cfg.crd_registry(crds or [])
         sources = read(paths, env=env or cfg.env, overrides=cfg.target)
         validator = Validator(sources.target, kubernetes=kubernetes, crds=registry,
                               ignore=[*cfg.ignore, *(ignore or [])])
@@ -248,11 +246,9 @@ def audit(
                 write_json(r, out)
         elif output_format == "html":
             from netkit.report.html import render
-            from netkit.validate.crd import CrdRegistry
             from netkit.validate.engine import Validator
 
-            crds = CrdRegistry().load([cfg.path(c) for c in cfg.crds])
-            findings = sources.findings + Validator(sources.target, crds=crds,
+            findings = sources.findings + Validator(sources.target, crds=cfg.crd_registry(),
                                                     ignore=cfg.ignore).validate(sources.objects)
             _emit(render(r, findings, ", ".join(chosen)), output)
         else:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from netkit.errors import ConfigError, first_error
 from netkit.gitops.argocd import ArgoCdConfig
+
+if TYPE_CHECKING:
+    from netkit.validate.crd import CrdRegistry
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -35,6 +40,12 @@ class NetkitConfig(BaseModel):
     def path(self, value: str) -> Path:
         """``value`` resolved against the directory of the pyproject.toml."""
         return self.root / value
+
+    def crd_registry(self, extra: Sequence[str] = ()) -> CrdRegistry:
+        """The CRDs of ``[tool.netkit] crds`` plus ``extra`` (from the command line)."""
+        from netkit.validate.crd import CrdRegistry
+
+        return CrdRegistry().load([*extra, *(self.path(c) for c in self.crds)])
 
 
 def find_pyproject(start: Path) -> Path | None:
