@@ -18,7 +18,7 @@ SHOP = Path(__file__).resolve().parent.parent / "blueprints" / "shop.py"
 BRIDGE = f"""
 import netkit.cdk8s as bridge
 import cdk8s
-from netkit.blueprint_file import load_blueprints
+from netkit import load_blueprints
 app = cdk8s.App(outdir={{out!r}})
 bridge.NetkitChart(app, "shop", load_blueprints({str(SHOP)!r}, "prod")[0])
 app.synth()

@@ -21,8 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cluster import generate, write
 
+from netkit import load_manifests
 from netkit.analysis import reachability
-from netkit.loader import load
 
 SHAPES = {  # name: (namespaces, apps, replicas)
     "1k pods, 440 policies": (20, 10, 5),
@@ -53,7 +53,7 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
 
 def engine(path: Path) -> tuple[int, int, float]:
     """(endpoint groups, engine peak MiB, engine seconds) on already-loaded objects."""
-    objs = load([str(path)])
+    objs = load_manifests([str(path)])
     start = time.perf_counter()
     r = reachability(objs)
     elapsed = time.perf_counter() - start

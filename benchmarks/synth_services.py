@@ -67,10 +67,10 @@ def main() -> None:
 
 def in_memory(bp: Path) -> float:
     """Seconds to load, render and lay out the blueprint without writing files."""
-    from netkit import synth
+    from netkit import load_blueprints, synth
 
     start = time.perf_counter()
-    synth.synthesize(synth.load([bp], env="prod"))
+    synth.synthesize(load_blueprints(bp, "prod"))
     return time.perf_counter() - start
 
 

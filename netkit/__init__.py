@@ -13,20 +13,33 @@ _EXPORTS = {
     "Target": "netkit.target",
     "GatewayRef": "netkit.target",
     "NetkitError": "netkit.errors",
+    "Finding": "netkit.findings",
+    "KubeObject": "netkit.objects",
     "Manifest": "netkit.constructs.manifest",
     "Include": "netkit.constructs.manifest",
+    "load_blueprints": "netkit.inputs.blueprints",
+    "load_manifests": "netkit.inputs.manifests",
     "synthesize": "netkit.synth",
+    "validate": "netkit.validate.engine",
+    "reachability": "netkit.analysis.engine",
 }
 
 if TYPE_CHECKING:
+    from netkit.analysis.engine import reachability
     from netkit.constructs.manifest import Include, Manifest
     from netkit.errors import NetkitError
+    from netkit.findings import Finding
+    from netkit.inputs.blueprints import load_blueprints
+    from netkit.inputs.manifests import load_manifests
+    from netkit.objects import KubeObject
     from netkit.synth import synthesize
     from netkit.target import GatewayRef, Target
     from netkit.tree import Blueprint, Construct
+    from netkit.validate.engine import validate
 
-__all__ = ["Blueprint", "Construct", "GatewayRef", "Include", "Manifest", "NetkitError",
-           "Target", "__version__", "synthesize"]
+__all__ = ["Blueprint", "Construct", "Finding", "GatewayRef", "Include", "KubeObject",
+           "Manifest", "NetkitError", "Target", "__version__", "load_blueprints",
+           "load_manifests", "reachability", "synthesize", "validate"]
 
 
 def __getattr__(name: str) -> Any:

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from netkit import __version__
 
 if TYPE_CHECKING:
-    from netkit.validate.findings import Finding
+    from netkit.findings import Finding
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Typed network-as-code for Kubernetes: synthesize, validate and "
@@ -97,31 +96,20 @@ def synth(
         "--dry-run", help="Print what would change; write nothing.")] = False,
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="Also print info findings.")] = False,
-    argocd: Annotated[bool, typer.Option(
-        "--argocd", help="Also write Argo CD objects ([tool.netkit.argocd]).")] = False,
+    argocd: Annotated[Optional[bool], typer.Option(  # noqa: UP045
+        "--argocd/--no-argocd", help="Write Argo CD objects ([tool.netkit.argocd]); default: "
+                                     "on when that table exists.")] = None,
 ) -> None:
     """Synthesize blueprints into a GitOps directory (atomic, owned files only)."""
     with _errors():
         from netkit import synth as lib
         from netkit.config import load_config
-        from netkit.errors import ConfigError
 
         cfg = load_config()
-        files = blueprints or [str(cfg.path(b)) for b in cfg.blueprints]
-        if not files:
-            raise ConfigError("synth", "no blueprint given",
-                              hint="pass a blueprint file or set [tool.netkit] blueprints")
-        out_dir = out if out is not None else (cfg.path(cfg.out) if cfg.out else None)
-        if out_dir is None:
-            raise ConfigError("synth", "no output directory",
-                              hint="pass --out DIR or set [tool.netkit] out")
-        overrides = {**cfg.target, **_pairs(target or [], "--target")}
-        bps = lib.load(files, env=env or cfg.env, overrides=overrides)
-        crds = cfg.crd_registry()
-        if argocd and cfg.argocd is None:
-            raise ConfigError("--argocd", "no [tool.netkit.argocd] table",
-                              hint='add [tool.netkit.argocd] with repo_url = "https://..."')
-        synthesis = lib.synthesize(bps, crds=crds, ignore=cfg.ignore, argocd=cfg.argocd)
+        files, out_dir = lib.project_paths(cfg, blueprints, out)
+        synthesis = lib.synthesize_project(cfg, files, env=env,
+                                           overrides=_pairs(target or [], "--target"),
+                                           argocd=argocd)
         _print_findings(synthesis.findings, verbose)
         plan = lib.write(synthesis, out_dir, check=check, dry_run=dry_run)
         for line in plan.lines() if (check or dry_run) else []:
@@ -156,65 +144,35 @@ def validate(
 ) -> None:
     """Validate manifests (netkit's or anyone's): schema, apiserver rules, cross-object checks."""
     with _errors():
+        from netkit import workspace
         from netkit.config import load_config
         from netkit.errors import ConfigError
-        from netkit.report.findings import FORMATS, text
-        from netkit.sources import read
-        from netkit.validate.engine import Validator
-        from netkit.validate.findings import SEVERITY_RANK
+        from netkit.findings import SEVERITY_RANK
+        from netkit.report import choose, emit
+        from netkit.report.findings import FORMATS
 
-        if output_format not in ("text", *FORMATS):
-            raise ConfigError("--format", f"unknown format {output_format!r}",
-                              hint="text, json or sarif")
+        writer = choose(FORMATS, output_format)
         if fail_on not in ("error", "warning"):
             raise ConfigError("--fail-on", f"unknown severity {fail_on!r}",
                               hint="error or warning")
         cfg = load_config()
-        registry = cfg.crd_registry(crds or [])
-        sources = read(paths, env=env or cfg.env, overrides=cfg.target)
-        validator = Validator(sources.target, kubernetes=kubernetes, crds=registry,
-                              ignore=[*cfg.ignore, *(ignore or [])])
-        findings = sources.findings + validator.validate(sources.objects)
-        if output_format == "text":
-            typer.echo(text(findings, color=sys.stdout.isatty()), nl=False)
-        else:
-            typer.echo(FORMATS[output_format](findings), nl=False)
+        sources = workspace.read(paths, env=env or cfg.env, overrides=cfg.target)
+        findings = workspace.findings(sources, cfg, kubernetes=kubernetes, crds=crds or [],
+                                      ignore=ignore or [])
+        emit(writer, findings)
         threshold = SEVERITY_RANK[fail_on]
         if any(SEVERITY_RANK[f.severity] >= threshold for f in findings):
             raise typer.Exit(1)
 
 
-def _inputs(paths: list[str] | None, env: str | None) -> tuple[Any, Any, list[str]]:
+def _sources(paths: list[str] | None, env: str | None) -> tuple[Any, Any, list[str]]:
     """(config, sources, paths): PATHs default to [tool.netkit] blueprints, else out."""
+    from netkit import workspace
     from netkit.config import load_config
-    from netkit.errors import ConfigError
-    from netkit.sources import read
 
     cfg = load_config()
-    chosen = paths or [str(cfg.path(b)) for b in cfg.blueprints] or (
-        [str(cfg.path(cfg.out))] if cfg.out else [])
-    if not chosen:
-        raise ConfigError("netkit", "no input given",
-                          hint="pass manifests or blueprints, or set [tool.netkit] blueprints")
-    return cfg, read(chosen, env=env or cfg.env, overrides=cfg.target), chosen
-
-
-@contextmanager
-def _output(path: Path | None) -> Iterator[TextIO]:
-    """stdout, or ``path`` written whole or not at all."""
-    if path is None:
-        yield sys.stdout
-        return
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        yield fh
-    tmp.replace(path)
-    typer.echo(f"wrote {path}", err=True)
-
-
-def _emit(text: str, output: Path | None) -> None:
-    with _output(output) as out:
-        out.write(text)
+    chosen = workspace.default_inputs(paths, cfg)
+    return cfg, workspace.read(chosen, env=env or cfg.env, overrides=cfg.target), chosen
 
 
 @app.command()
@@ -230,29 +188,13 @@ def audit(
 ) -> None:
     """Show who can reach whom, on which ports, under the NetworkPolicies given."""
     with _errors():
-        from netkit.analysis import reachability
-        from netkit.errors import ConfigError
+        from netkit import workspace
+        from netkit.report import choose, emit
         from netkit.report.reachability import FORMATS
 
-        if output_format not in (*FORMATS, "html"):
-            raise ConfigError("--format", f"unknown format {output_format!r}",
-                              hint=", ".join([*FORMATS, "html"]))
-        cfg, sources, chosen = _inputs(paths, env)
-        r = reachability(sources.objects, sources.workloads)
-        if output_format == "json":
-            from netkit.report.reachability import write_json
-
-            with _output(output) as out:
-                write_json(r, out)
-        elif output_format == "html":
-            from netkit.report.html import render
-            from netkit.validate.engine import Validator
-
-            findings = sources.findings + Validator(sources.target, crds=cfg.crd_registry(),
-                                                    ignore=cfg.ignore).validate(sources.objects)
-            _emit(render(r, findings, ", ".join(chosen)), output)
-        else:
-            _emit(FORMATS[output_format](r), output)
+        writer = choose(FORMATS, output_format)
+        cfg, sources, chosen = _sources(paths, env)
+        emit(writer, workspace.audit(sources, cfg, ", ".join(chosen)), output)
 
 
 @app.command()
@@ -269,27 +211,13 @@ def why(
 ) -> None:
     """Explain whether SRC may connect to DST on a port, and the smallest fix if not."""
     with _errors():
-        import json
+        from netkit import workspace
+        from netkit.report import choose, emit
+        from netkit.report.explain import FORMATS
 
-        from netkit.analysis import reachability
-        from netkit.analysis.explain import explain
-        from netkit.errors import ConfigError
-        from netkit.report.explain import text
-
-        if protocol not in ("TCP", "UDP", "SCTP"):
-            raise ConfigError("--protocol", f"unknown protocol {protocol!r}",
-                              hint="TCP, UDP or SCTP")
-        if not 1 <= port <= 65535:
-            raise ConfigError("--port", f"port {port} is out of range 1-65535",
-                              hint="a destination port number")
-        _, sources, _ = _inputs(paths, env)
-        r = reachability(sources.objects, sources.workloads)
-        declared = {w.id for w in sources.workloads} or None
-        x = explain(r, src, dst, port, protocol, workloads=declared)
-        if output_format == "json":
-            typer.echo(json.dumps(x.to_json(), indent=2))
-        else:
-            typer.echo(text(x), nl=False)
+        writer = choose(FORMATS, output_format)
+        _, sources, _ = _sources(paths, env)
+        emit(writer, workspace.why(sources, src, dst, port, protocol))
 
 
 @app.command()
@@ -307,36 +235,23 @@ def diff(
 ) -> None:
     """Show the flows a change opens and closes."""
     with _errors():
-        import tempfile
-
-        from netkit.analysis import reachability
-        from netkit.analysis.diff import diff as flow_diff
-        from netkit.analysis.git import export, repo_root
+        from netkit import workspace
         from netkit.errors import ConfigError
-        from netkit.report import diff as report
-        from netkit.sources import read
+        from netkit.report import choose, emit
+        from netkit.report.diff import FORMATS
 
-        renderers = {"text": report.text, "json": report.to_json,
-                     "markdown": report.markdown}
-        if output_format not in renderers:
-            raise ConfigError("--format", f"unknown format {output_format!r}",
-                              hint="text, json or markdown")
+        writer = choose(FORMATS, output_format)
         if base is None:
             if not paths or len(paths) != 2:
                 raise ConfigError("diff", "give BASE and HEAD, or --base REF",
                                   hint="netkit diff old/ new/  or  netkit diff --base main")
-            cfg, before, after = None, read([paths[0]]), read([paths[1]])
+            before, after = workspace.read([paths[0]]), workspace.read([paths[1]])
         else:
-            cfg, after, chosen = _inputs(paths, env)
-            root = repo_root(Path.cwd())
-            with tempfile.TemporaryDirectory() as tmp:
-                export(base, root, Path(tmp))
-                moved = [str(Path(tmp) / Path(p).resolve().relative_to(root)) for p in chosen]
-                before = read([p for p in moved if Path(p).exists()],
-                              env=env or cfg.env, overrides=cfg.target)
-        changes = flow_diff(reachability(before.objects, before.workloads),
-                            reachability(after.objects, after.workloads))
-        typer.echo(renderers[output_format](changes), nl=False)
+            cfg, after, chosen = _sources(paths, env)
+            before = workspace.read_at_revision(base, chosen, env=env or cfg.env,
+                                                overrides=cfg.target)
+        changes = workspace.flow_diff(before, after)
+        emit(writer, changes)
         if fail_on_added and changes.added:
             raise typer.Exit(1)
 

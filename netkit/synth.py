@@ -5,28 +5,33 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from netkit.analysis.engine import reachability
-from netkit.blueprint_file import load_blueprints
 from netkit.constructs.workload import declared
-from netkit.errors import CheckFailed
+from netkit.errors import CheckFailed, ConfigError
+from netkit.findings import Finding
 from netkit.gitops import writer
 from netkit.gitops.argocd import ArgoCdConfig, annotate, applications
 from netkit.gitops.layout import layout, object_path
-from netkit.gitops.network_md import documents
+from netkit.inputs.blueprints import load_blueprints
 from netkit.k8s.meta import stamp
-from netkit.render import RenderedObject, render
+from netkit.objects import KubeObject
+from netkit.report.network_md import documents
 from netkit.tree import Blueprint
 from netkit.validate.crd import CrdRegistry
 from netkit.validate.engine import Validator
-from netkit.validate.findings import Finding
+from netkit.workspace import rendered
+
+if TYPE_CHECKING:
+    from netkit.config import NetkitConfig
 
 
 @dataclass
 class Synthesis:
     """Everything synth produced in memory: objects, findings and the files to write."""
 
-    objects: list[RenderedObject]
+    objects: list[KubeObject]
     findings: list[Finding]
     files: dict[str, bytes]
 
@@ -41,16 +46,16 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
                docs: bool = True) -> Synthesis:
     """Render and validate blueprints and lay out their files (with Argo CD objects and a
     NETWORK.md per namespace), all in memory."""
-    objects: list[RenderedObject] = []
+    objects: list[KubeObject] = []
     findings: list[Finding] = []
     for bp in blueprints:
-        rendering = render(bp)
-        objects.extend(rendering.objects)
-        findings.extend(rendering.findings)
+        bp_objects, bp_findings = rendered(bp)
+        objects.extend(bp_objects)
+        findings.extend(bp_findings)
         # Kinds without a schema are netkit's own custom resources, tested against upstream
         # CRDs; reporting each of them on every synth would only be noise.
         validator = Validator(bp.target, crds=crds, ignore=ignore, report_unknown_kinds=False)
-        findings.extend(validator.validate(rendering.objects))
+        findings.extend(validator.validate(bp_objects))
     if argocd is not None:
         objects = [annotate(o) for o in objects]
         objects += _argo_objects(argocd, objects)
@@ -71,8 +76,8 @@ def namespace_directories(files: dict[str, bytes]) -> dict[tuple[str, str], str]
     return out
 
 
-def _argo_objects(cfg: ArgoCdConfig, objects: list[RenderedObject]) -> list[RenderedObject]:
-    targets = {o.target.cluster: o.target for o in objects}
+def _argo_objects(cfg: ArgoCdConfig, objects: list[KubeObject]) -> list[KubeObject]:
+    targets = {o.target.cluster: o.target for o in objects if o.target is not None}
     directories: dict[str, set[str]] = {}
     for ro in objects:
         cluster, directory, _ = object_path(ro).split("/")
@@ -80,19 +85,36 @@ def _argo_objects(cfg: ArgoCdConfig, objects: list[RenderedObject]) -> list[Rend
     out = []
     for cluster, target in sorted(targets.items()):
         for obj in applications(cfg, target, sorted(directories.get(cluster, ()))):
-            out.append(RenderedObject(stamp(obj, blueprint="netkit", construct="argocd"),
-                                      "argocd", "netkit", target))
+            out.append(KubeObject(stamp(obj, blueprint="netkit", construct="argocd"),
+                                  origin="argocd", blueprint="netkit", target=target))
     return out
 
 
-def load(paths: Sequence[str | Path], *, env: str,
-         overrides: Mapping[str, str] | None = None) -> list[Blueprint]:
-    """Blueprints from files, with target overrides applied."""
-    blueprints = [bp for p in paths for bp in load_blueprints(p, env)]
-    if overrides:
-        for bp in blueprints:
-            bp.target = bp.target.with_overrides(dict(overrides))
-    return blueprints
+def project_paths(cfg: NetkitConfig, files: Sequence[str] | None, out: Path | None
+                  ) -> tuple[list[str], Path]:
+    """The blueprint files and the output directory: as given, else ``[tool.netkit]``'s."""
+    chosen = list(files or []) or [str(cfg.path(b)) for b in cfg.blueprints]
+    if not chosen:
+        raise ConfigError("synth", "no blueprint given",
+                          hint="pass a blueprint file or set [tool.netkit] blueprints")
+    if out is None and not cfg.out:
+        raise ConfigError("synth", "no output directory",
+                          hint="pass --out DIR or set [tool.netkit] out")
+    return chosen, out if out is not None else cfg.path(str(cfg.out))
+
+
+def synthesize_project(cfg: NetkitConfig, files: Sequence[str], *, env: str | None = None,
+                       overrides: Mapping[str, str] | None = None,
+                       argocd: bool | None = None) -> Synthesis:
+    """Synthesize blueprint ``files`` as the project is configured; ``argocd`` turns Argo CD
+    output on or off (default: on when ``[tool.netkit.argocd]`` exists)."""
+    blueprints = load_blueprints(files, env or cfg.env,
+                                 overrides={**cfg.target, **(overrides or {})})
+    if argocd and cfg.argocd is None:
+        raise ConfigError("--argocd", "no [tool.netkit.argocd] table",
+                          hint='add [tool.netkit.argocd] with repo_url = "https://..."')
+    return synthesize(blueprints, crds=cfg.crd_registry(), ignore=cfg.ignore,
+                      argocd=cfg.argocd if argocd is not False else None)
 
 
 def write(synthesis: Synthesis, out: Path, *, check: bool = False,

@@ -16,6 +16,8 @@ Cni = Literal["calico", "cilium", "antrea", "kindnet", "aws-vpc-cni", "weave", "
 
 _PROXY_NAMESPACE_DEFAULTS = {"envoy-gateway": "envoy-gateway-system"}
 
+DEFAULT_CLUSTER = "default"
+
 
 class GatewayRef(BaseModel):
     """A reference to a Gateway that routes attach to."""
@@ -50,7 +52,7 @@ class Target(BaseModel):
     ingress: Ingress = "gateway-api"
     gateway: GatewayImpl = "envoy-gateway"
     cni: Cni = "calico"
-    cluster: str = "default"
+    cluster: str = DEFAULT_CLUSTER
     shared_gateway: GatewayRef = Field(default_factory=GatewayRef)
     gateway_mode: Literal["shared", "dedicated"] = "shared"
     gateway_class: str = "netkit"

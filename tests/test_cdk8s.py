@@ -26,7 +26,7 @@ def test_netkit_chart_objects_equal_synth(path: Path, tmp_path: Path) -> None:
     import cdk8s
     import yaml
 
-    from netkit.blueprint_file import load_blueprints
+    from netkit import load_blueprints
     from netkit.cdk8s import NetkitChart
 
     app = cdk8s.App(outdir=str(tmp_path))

@@ -177,14 +177,14 @@ def test_config_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_module_level_blueprints(tmp_path: Path, write_blueprint: Callable[..., Path]) -> None:
     bp = write_blueprint("from netkit import Blueprint\nA = Blueprint('a')\nB = Blueprint('b')\n")
-    from netkit.blueprint_file import load_blueprints
+    from netkit import load_blueprints
 
     assert [b.name for b in load_blueprints(bp, "prod")] == ["a", "b"]
 
 
 def test_build_without_env_parameter(write_blueprint: Callable[..., Path]) -> None:
     bp = write_blueprint("from netkit import Blueprint\ndef build():\n    return Blueprint('x')\n")
-    from netkit.blueprint_file import load_blueprints
+    from netkit import load_blueprints
 
     assert [b.name for b in load_blueprints(bp, "prod")] == ["x"]
 

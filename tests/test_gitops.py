@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
+from netkit import load_blueprints
 from netkit import synth as lib
 from netkit.gitops.argocd import ArgoCdConfig
 from netkit.testing import synth
@@ -31,7 +32,7 @@ def argo_crds() -> CrdRegistry:
 
 def synthesis(mode: str = "applicationset") -> lib.Synthesis:
     cfg = ARGO.model_copy(update={"mode": mode})
-    return lib.synthesize(lib.load(BLUEPRINTS, env="prod"), argocd=cfg)
+    return lib.synthesize(load_blueprints(BLUEPRINTS, "prod"), argocd=cfg)
 
 
 def by(s: lib.Synthesis, kind: str, name: str) -> dict[str, Any]:
@@ -126,6 +127,6 @@ def test_every_directory_builds_with_kubectl_kustomize(tmp_path: Path) -> None:
     for directory in sorted(p for p in cluster.iterdir() if p.is_dir()):
         mine = sorted((o.kind, o.namespace or "", o.name) for o in s.objects
                       if f"/{directory.name}/" in f"/{o.obj['metadata'].get('namespace', '')}/"
-                      or (directory.name == "_cluster" and o.namespace is None)
+                      or (directory.name == "_cluster" and not o.namespace)
                       or (directory.name == "_argocd" and o.kind == "ApplicationSet"))
         assert _kustomize(directory) == mine, directory.name

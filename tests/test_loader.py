@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netkit import loader, parallel
 from netkit.errors import NetkitError
+from netkit.inputs import manifests, units
+from netkit.objects import KubeObject
 from netkit.serialize import dump_all
 
 names = st.text(alphabet="abcdefghij-", min_size=1, max_size=8)
@@ -18,7 +19,7 @@ docs = st.lists(st.fixed_dictionaries({
     "data": st.dictionaries(names, st.text(max_size=30), max_size=4)}), min_size=1, max_size=12)
 
 
-def snapshot(objs: list[loader.LoadedObject]) -> list[tuple[Any, str, int]]:
+def snapshot(objs: list[KubeObject]) -> list[tuple[Any, str, int]]:
     return [(o.obj, o.file, o.line) for o in objs]
 
 
@@ -29,12 +30,12 @@ def test_splitting_never_changes_objects_or_lines(objs: list[dict[str, Any]], pa
     text = dump_all(objs)
     if comments:
         text = "# header\n" + text.replace("---\n", "---\n# a comment\n")
-    whole = loader.parse(text, "f.yaml")
-    pieces = parallel.split(loader.Unit(text, "f.yaml"), parts)
+    whole = manifests.parse(text, "f.yaml")
+    pieces = units.split(units.Unit(text, "f.yaml"), parts)
     assert "".join(p.text for p in pieces) == text
-    assert snapshot(loader.parse_batch(pieces)) == snapshot(whole)
-    batches = parallel.balance([loader.Unit(text, "f.yaml")], 2)
-    assert snapshot([o for b in batches for o in loader.parse_batch(b)]) == snapshot(whole)
+    assert snapshot(manifests.parse_batch(pieces)) == snapshot(whole)
+    batches = units.balance([units.Unit(text, "f.yaml")], 2)
+    assert snapshot([o for b in batches for o in manifests.parse_batch(b)]) == snapshot(whole)
 
 
 def test_parallel_parse_matches_sequential(tmp_path: Path,
@@ -43,25 +44,25 @@ def test_parallel_parse_matches_sequential(tmp_path: Path,
              "data": {"k": "v" * i}} for i in range(300)]
     (tmp_path / "a.yaml").write_text(dump_all(objs[:200]))
     (tmp_path / "b.yaml").write_text(dump_all(objs[200:]))
-    sequential = loader.load([str(tmp_path)])
-    monkeypatch.setattr(parallel, "PARALLEL_BYTES", 0)
-    assert snapshot(loader.load([str(tmp_path)])) == snapshot(sequential)
+    sequential = manifests.load_manifests([str(tmp_path)])
+    monkeypatch.setattr(units, "PARALLEL_BYTES", 0)
+    assert snapshot(manifests.load_manifests([str(tmp_path)])) == snapshot(sequential)
     assert [o.obj["metadata"]["name"] for o in sequential] == [f"c{i}" for i in range(300)]
     (tmp_path / "b.yaml").write_text(dump_all(objs[200:]) + "kind: [\n")
     with pytest.raises(NetkitError, match=r"b\.yaml:\d+: invalid YAML"):
-        loader.load([str(tmp_path)])
+        manifests.load_manifests([str(tmp_path)])
 
 
 def test_directives_keep_a_text_whole() -> None:
     text = "%YAML 1.1\n---\nkind: A\n---\nkind: B\n"
-    assert len(parallel.split(loader.Unit(text, "f"), 2)) == 1
+    assert len(units.split(units.Unit(text, "f"), 2)) == 1
 
 
 def test_lines_lists_and_kustomizations(tmp_path: Path) -> None:
     text = ("# comment\n\napiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: A, "
             "metadata: {name: a}}\n---\napiVersion: kustomize.config.k8s.io/v1beta1\n"
             "kind: Kustomization\n---\n\nkind: B\n")
-    objs = loader.parse(text, "f")
+    objs = manifests.parse(text, "f")
     assert [(o.obj["kind"], o.line) for o in objs] == [("A", 3), ("B", 12)]
 
 
@@ -69,7 +70,7 @@ def test_hidden_directories_are_skipped(tmp_path: Path) -> None:
     (tmp_path / ".netkit").mkdir()
     (tmp_path / ".netkit" / "x.yaml").write_text("kind: Hidden\n")
     (tmp_path / "y.yml").write_text("kind: Seen\n")
-    assert [o.obj["kind"] for o in loader.load([str(tmp_path)])] == ["Seen"]
+    assert [o.obj["kind"] for o in manifests.load_manifests([str(tmp_path)])] == ["Seen"]
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -79,4 +80,4 @@ def test_hidden_directories_are_skipped(tmp_path: Path) -> None:
 ])
 def test_bad_documents(text: str, message: str) -> None:
     with pytest.raises(NetkitError, match=message):
-        loader.parse(text, "f")
+        manifests.parse(text, "f")

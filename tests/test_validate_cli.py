@@ -203,7 +203,7 @@ def test_synth_refuses_to_write_invalid_output(tmp_path: Path,
 
 
 def test_readme_lists_every_rule() -> None:
-    from netkit.validate.rules import RULES
+    from netkit.findings import RULES
 
     readme = (ROOT / "README.md").read_text()
     for rule in RULES.values():

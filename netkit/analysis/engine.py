@@ -18,6 +18,7 @@ from netkit.analysis.ports import ALL, NONE, PortSet
 from netkit.errors import NetkitError
 from netkit.k8s.pods import PodTemplate
 from netkit.k8s.selectors import matches, selector_key
+from netkit.objects import KubeObject
 
 
 class UnknownEndpoint(NetkitError):
@@ -259,7 +260,7 @@ class Reachability:
                 "flows": [f.to_json() for f in self.flows()]}
 
 
-def reachability(objects: Iterable[Any], workloads: Iterable[PodTemplate] = ()
-                 ) -> Reachability:
+def reachability(objects: Iterable[KubeObject | dict[str, Any]],
+                 workloads: Iterable[PodTemplate] = ()) -> Reachability:
     """Reachability of the pods and workloads in ``objects`` (plus declared ``workloads``)."""
     return Reachability(build_cluster(objects, workloads))

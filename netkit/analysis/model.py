@@ -11,6 +11,7 @@ from netkit.errors import NetkitError
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.networking import effective_policy_types
 from netkit.k8s.pods import WORKLOAD_KINDS, PodTemplate, pod_template
+from netkit.objects import KubeObject, as_dict, as_objects
 
 NamedPorts = tuple[tuple[str, str, int], ...]  # (name, protocol, number), sorted
 
@@ -195,7 +196,6 @@ def _check_well_formed(obj: Any, file: str | None, line: int | None) -> None:
     if not isinstance(obj, dict) or obj.get("kind") not in ANALYSED_KINDS:
         return
     from netkit.validate.engine import core_schemas
-    from netkit.validate.item import as_dict
     from netkit.versions import SUPPORTED_KUBERNETES
 
     major, minor = SUPPORTED_KUBERNETES[-1].split(".")
@@ -208,14 +208,14 @@ def _check_well_formed(obj: Any, file: str | None, line: int | None) -> None:
                              hint="`netkit validate` lists every problem")
 
 
-def build_cluster(objects: Iterable[Any], extra: Iterable[PodTemplate] = ()) -> Cluster:
-    """A Cluster from objects (dicts, loaded or rendered objects) and declared workloads.
+def build_cluster(objects: Iterable[KubeObject | dict[str, Any]],
+                  extra: Iterable[PodTemplate] = ()) -> Cluster:
+    """A Cluster from objects (KubeObjects or plain dicts) and declared workloads.
 
     A pod or ReplicaSet whose controller is in the input is represented by the controller.
     Malformed Namespaces, NetworkPolicies and workloads are errors.
     """
-    items = [(getattr(o, "obj", o), getattr(o, "file", None), getattr(o, "line", None))
-             for o in objects]
+    items = [(o.obj, o.file, o.line) for o in as_objects(objects)]
     for obj, file, line in items:
         _check_well_formed(obj, file, line)
     present = {((md.get("namespace") or "default"), obj.get("kind"), md.get("name"))

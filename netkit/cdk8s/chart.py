@@ -8,9 +8,9 @@ import cdk8s
 from constructs import Construct
 
 from netkit.errors import CheckFailed
-from netkit.render.context import RenderedObject
+from netkit.findings import Finding
+from netkit.objects import KubeObject
 from netkit.tree import Blueprint
-from netkit.validate.findings import Finding
 
 
 class NetkitChart(cdk8s.Chart):
@@ -27,7 +27,7 @@ class NetkitChart(cdk8s.Chart):
                               f"first: {first.object}: [{first.rule}] {first.message}",
                               hint=first.hint or "fix the blueprint")
         self.findings: list[Finding] = synthesis.findings
-        self.rendered: list[RenderedObject] = synthesis.objects
+        self.rendered: list[KubeObject] = synthesis.objects
         for ro in synthesis.objects:
             api_object(self, ro.obj)
 

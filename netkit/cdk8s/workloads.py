@@ -10,13 +10,13 @@ import cdk8s
 from netkit.constructs.namespace import Namespace
 from netkit.constructs.workload import Workload
 from netkit.errors import ConstructError
+from netkit.inputs.manifests import load_manifests
 from netkit.k8s.pods import PodTemplate, pod_template
-from netkit.loader import load
 
 
 def _objects(source: cdk8s.Chart | cdk8s.App | str | Path) -> list[dict[str, Any]]:
     if isinstance(source, str | Path):
-        return [o.obj for o in load([str(source)])]
+        return [o.obj for o in load_manifests([str(source)])]
     charts = source.charts if isinstance(source, cdk8s.App) else [source]
     return [obj for chart in charts for obj in chart.to_json()]
 

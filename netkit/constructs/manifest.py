@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from netkit.errors import ConstructError
+from netkit.inputs.manifests import read_file
 from netkit.k8s.kinds import is_cluster_scoped
-from netkit.loader import read_file
 from netkit.tree import Construct
 
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from netkit.k8s.meta import meta
-from netkit.render.context import RenderedObject
+from netkit.objects import KubeObject
 from netkit.target import Target
 
 WAVE = "argocd.argoproj.io/sync-wave"
@@ -54,7 +54,7 @@ def is_custom(obj: dict[str, Any]) -> bool:
     return group not in BUILTIN_GROUPS
 
 
-def annotate(ro: RenderedObject) -> RenderedObject:
+def annotate(ro: KubeObject) -> KubeObject:
     """A copy with its sync wave, and SkipDryRunOnMissingResource on custom resources."""
     md = dict(ro.obj["metadata"])
     annotations = {**md.get("annotations", {}), WAVE: str(sync_wave(ro.obj))}

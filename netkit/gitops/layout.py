@@ -8,8 +8,9 @@ from pathlib import PurePosixPath
 from netkit.errors import InvalidNameError
 from netkit.k8s.kinds import is_cluster_scoped
 from netkit.k8s.names import dns1123_label_errors, name_errors, name_format
-from netkit.render.context import RenderedObject
+from netkit.objects import KubeObject
 from netkit.serialize import dump
+from netkit.target import DEFAULT_CLUSTER
 
 CLUSTER_DIR = "_cluster"
 ARGOCD_DIR = "_argocd"
@@ -18,12 +19,12 @@ ARGO_KINDS = ("Application", "ApplicationSet", "AppProject")
 KUSTOMIZATION = "kustomization.yaml"
 
 
-def object_path(ro: RenderedObject) -> str:
+def object_path(ro: KubeObject) -> str:
     """The repository path of one object, after checking its names are safe and valid."""
-    cluster = ro.target.cluster
-    kind, name, ns = ro.kind, ro.name, ro.namespace
+    cluster = ro.target.cluster if ro.target is not None else DEFAULT_CLUSTER
+    kind, name, ns, where = ro.kind, ro.name, ro.metadata.get("namespace"), ro.origin or ""
     if errs := name_errors(kind, name):
-        raise InvalidNameError(ro.origin, f"{kind} name {name!r} is not a valid "
+        raise InvalidNameError(where, f"{kind} name {name!r} is not a valid "
                                f"{name_format(kind)}: {errs[0]}", field="metadata.name",
                                hint="shorten or rename the construct ids it derives from")
     if is_cluster_scoped(kind):
@@ -32,10 +33,10 @@ def object_path(ro: RenderedObject) -> str:
         directory = ARGOCD_DIR
     else:
         if ns is None:
-            raise InvalidNameError(ro.origin, f"{kind} {name!r} has no namespace",
+            raise InvalidNameError(where, f"{kind} {name!r} has no namespace",
                                    field="metadata.namespace", hint="set a namespace")
         if errs := dns1123_label_errors(ns):
-            raise InvalidNameError(ro.origin, f"namespace {ns!r} is invalid: {errs[0]}",
+            raise InvalidNameError(where, f"namespace {ns!r} is invalid: {errs[0]}",
                                    field="metadata.namespace", hint="use a DNS-1123 label")
         directory = ns
     return f"{cluster}/{directory}/{kind.lower()}-{name}.yaml"
@@ -47,15 +48,15 @@ def kustomization(resources: Iterable[str]) -> str:
                  "resources": sorted(resources)})
 
 
-def layout(objects: Iterable[RenderedObject]) -> dict[str, bytes]:
+def layout(objects: Iterable[KubeObject]) -> dict[str, bytes]:
     """Every file of the GitOps tree (relative POSIX path → bytes); collisions are errors."""
     files: dict[str, bytes] = {}
-    origins: dict[str, RenderedObject] = {}
+    origins: dict[str, KubeObject] = {}
     for ro in objects:
         path = object_path(ro)
         if path in origins:
             other = origins[path]
-            raise InvalidNameError(ro.origin, f"{ro.ref} collides with {other.ref} from "
+            raise InvalidNameError(ro.origin or "", f"{ro.ref} collides with {other.ref} from "
                                    f"{other.blueprint}:{other.origin} (both write {path})",
                                    hint="rename one of the constructs; netkit never merges or "
                                         "truncates names")

@@ -1,6 +1,5 @@
 """Rendering: turn a construct tree into plain Kubernetes objects for its Target."""
 
-from netkit.render.context import RenderedObject
-from netkit.render.engine import Rendering, render
+from netkit.render.engine import RENDERERS, render
 
-__all__ = ["RenderedObject", "Rendering", "render"]
+__all__ = ["RENDERERS", "render"]

@@ -1,37 +1,56 @@
-"""render(): walk a blueprint and run each construct's renderer."""
+"""render(): walk a blueprint and run each construct's renderer from one table."""
 
 from __future__ import annotations
 
-import importlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import Any
 
-from netkit.render.context import RenderContext, RenderedObject
-from netkit.render.registry import renderer_for
-from netkit.tree import Blueprint
-from netkit.validate.findings import Finding
+from netkit.constructs.cluster_issuer import ClusterIssuer
+from netkit.constructs.gateway import Gateway, GatewayClass
+from netkit.constructs.manifest import Include, Manifest
+from netkit.constructs.namespace import Namespace
+from netkit.constructs.service import Service
+from netkit.constructs.tls_ingress import TlsIngress
+from netkit.constructs.zero_trust import ZeroTrustNamespace
+from netkit.objects import KubeObject
+from netkit.render.cluster_issuer import render_cluster_issuer
+from netkit.render.context import RenderContext
+from netkit.render.gateway import render_gateway, render_gateway_class
+from netkit.render.manifest import render_include, render_manifest
+from netkit.render.namespace import render_namespace, render_zero_trust
+from netkit.render.service import render_service
+from netkit.render.tls_ingress import render_tls_ingress
+from netkit.tree import Blueprint, Construct
 
-# Modules whose import registers renderers; imported on first render, not at start-up.
-_RENDERER_MODULES = ("netkit.render.escape", "netkit.render.namespaces",
-                     "netkit.render.services", "netkit.render.edge")
+# Construct type → renderer; a subclass without an entry uses its nearest base's renderer
+# (RateLimitedService renders as a Service). Constructs without one only group others
+# (Workload, CanaryRoute: their owners render them).
+RENDERERS: dict[type[Construct], Callable[[Any, RenderContext], None]] = {
+    Namespace: render_namespace,
+    ZeroTrustNamespace: render_zero_trust,
+    Service: render_service,
+    TlsIngress: render_tls_ingress,
+    GatewayClass: render_gateway_class,
+    Gateway: render_gateway,
+    ClusterIssuer: render_cluster_issuer,
+    Manifest: render_manifest,
+    Include: render_include,
+}
 
 
-@dataclass
-class Rendering:
-    """A blueprint's objects and the findings raised while rendering it."""
+def renderer_for(construct: Construct) -> Callable[[Any, RenderContext], None] | None:
+    """The renderer of the construct's type or its nearest base."""
+    for cls in type(construct).__mro__:
+        fn = RENDERERS.get(cls)
+        if fn is not None:
+            return fn
+    return None
 
-    objects: list[RenderedObject]
-    findings: list[Finding]
 
-
-def render(blueprint: Blueprint) -> Rendering:
-    """Render every construct of ``blueprint`` for its Target, in tree order."""
-    for module in _RENDERER_MODULES:
-        importlib.import_module(module)
+def render(blueprint: Blueprint) -> list[KubeObject]:
+    """Every construct of ``blueprint`` rendered for its Target, in tree order."""
     ctx = RenderContext(blueprint)
     for construct in blueprint.node.walk():
-        if construct is blueprint:
-            continue
-        fn = renderer_for(construct)
-        if fn is not None:  # constructs without one only group others
+        if construct is not blueprint and (fn := renderer_for(construct)) is not None:
             fn(construct, ctx)
-    return Rendering(ctx.objects, ctx.findings)
+    return ctx.objects

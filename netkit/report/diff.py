@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from netkit.analysis.diff import Change, FlowDiff
+from netkit.report import Writer, writing
 
 
 def _ports(c: Change) -> str:
@@ -37,3 +38,7 @@ def markdown(d: FlowDiff) -> str:
 def to_json(d: FlowDiff) -> str:
     """``{"added": [...], "removed": [...]}``."""
     return json.dumps(d.to_json(), indent=2) + "\n"
+
+
+FORMATS: dict[str, Writer[FlowDiff]] = {
+    "text": writing(text), "json": writing(to_json), "markdown": writing(markdown)}

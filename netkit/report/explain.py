@@ -1,8 +1,11 @@
-"""The `why` verdict as text."""
+"""The `why` verdict as text or JSON."""
 
 from __future__ import annotations
 
+import json
+
 from netkit.analysis.explain import Explanation, Side
+from netkit.report import Writer, writing
 
 
 def _side(name: str, where: str, side: Side) -> list[str]:
@@ -27,3 +30,11 @@ def text(x: Explanation) -> str:
     if x.blueprint_fix:
         lines += ["", "or in the blueprint:", f"  {x.blueprint_fix}"]
     return "\n".join(lines) + "\n"
+
+
+def to_json(x: Explanation) -> str:
+    """The JSON contract of `netkit why --format json`."""
+    return json.dumps(x.to_json(), indent=2) + "\n"
+
+
+FORMATS: dict[str, Writer[Explanation]] = {"text": writing(text), "json": writing(to_json)}

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TextIO
 
 from netkit import __version__
-from netkit.validate.findings import Finding
-from netkit.validate.rules import RULES
+from netkit.findings import RULES, Finding
+from netkit.report import Writer, writing
 
 _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 _RESET = "\x1b[0m"
@@ -81,4 +81,10 @@ def sarif(findings: Sequence[Finding]) -> str:
     return json.dumps(log, indent=2) + "\n"
 
 
-FORMATS: dict[str, Callable[[Sequence[Finding]], str]] = {"json": to_json, "sarif": sarif}
+def write_text(findings: Sequence[Finding], out: TextIO) -> None:
+    """The text form, in colour on a terminal."""
+    out.write(text(findings, color=out.isatty()))
+
+
+FORMATS: dict[str, Writer[Sequence[Finding]]] = {
+    "text": write_text, "json": writing(to_json), "sarif": writing(sarif)}

@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from netkit.analysis.engine import Reachability
 from netkit.analysis.ports import ALL
-from netkit.validate.findings import Finding
+from netkit.findings import Finding
 
 
 def _graph(r: Reachability, flows: list[Any]) -> dict[str, Any]:

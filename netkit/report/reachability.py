@@ -1,15 +1,31 @@
-"""Reachability as a table, CSV, Markdown, Graphviz dot or Mermaid."""
+"""Reachability as a table, JSON, CSV, Markdown, Graphviz dot, Mermaid or an HTML page."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import TextIO
 
 from netkit.analysis.engine import Flow, Reachability
-from netkit.report import jsondoc
+from netkit.findings import Finding
+from netkit.report import Writer, html, jsondoc
+
+
+def _no_findings() -> Sequence[Finding]:
+    return ()
+
+
+@dataclass
+class Audit:
+    """What an audit shows: the reachability of ``title``'s inputs and, for the formats
+    that list them, the findings (computed only when a format asks)."""
+
+    reach: Reachability
+    title: str = ""
+    findings: Callable[[], Sequence[Finding]] = field(default=_no_findings)
 
 
 def table(r: Reachability) -> str:
@@ -76,14 +92,22 @@ def write_json(r: Reachability, out: TextIO) -> None:
                         "flows": (f.to_json() for f in r.flows())})
 
 
-def to_json(r: Reachability) -> str:
-    """The JSON contract as a string."""
-    buf = io.StringIO()
-    write_json(r, buf)
-    return buf.getvalue()
+def _text(fn: Callable[[Reachability], str]) -> Writer[Audit]:
+    def write(audit: Audit, out: TextIO) -> None:
+        out.write(fn(audit.reach))
+    return write
 
 
-FORMATS: dict[str, Callable[[Reachability], str]] = {
-    "table": table, "json": to_json, "csv": to_csv, "markdown": markdown, "dot": dot,
-    "mermaid": mermaid,
+def _json(audit: Audit, out: TextIO) -> None:
+    write_json(audit.reach, out)
+
+
+def _html(audit: Audit, out: TextIO) -> None:
+    out.write(html.render(audit.reach, audit.findings(), audit.title))
+
+
+FORMATS: dict[str, Writer[Audit]] = {
+    "table": _text(table), "json": _json,
+    "csv": _text(to_csv), "markdown": _text(markdown), "dot": _text(dot),
+    "mermaid": _text(mermaid), "html": _html,
 }

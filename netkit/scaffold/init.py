@@ -50,8 +50,9 @@ def scaffold(directory: Path, *, name: str, host: str | None = None,
 def _first_outputs(directory: Path) -> list[Path]:
     """The GitOps tree and the snapshot, so `synth --check` and the tests pass at once."""
     from netkit import synth
+    from netkit.inputs.blueprints import load_blueprints
 
-    synthesis = synth.synthesize(synth.load([directory / "network.py"], env="prod"))
+    synthesis = synth.synthesize(load_blueprints(directory / "network.py", "prod"))
     synth.write(synthesis, directory / "gitops")
     snapshot = directory / SNAPSHOT
     snapshot.parent.mkdir(parents=True, exist_ok=True)

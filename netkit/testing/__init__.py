@@ -10,12 +10,12 @@ from typing import Any
 from netkit.analysis.engine import Reachability, reachability
 from netkit.analysis.explain import explain
 from netkit.constructs.workload import declared
+from netkit.findings import Finding
 from netkit.k8s.pods import PodTemplate
-from netkit.render.context import RenderedObject
+from netkit.objects import KubeObject
 from netkit.report.explain import text
 from netkit.tree import Blueprint
 from netkit.validate.engine import validate
-from netkit.validate.findings import Finding
 
 __all__ = ["SynthResult", "assert_isolated", "assert_reachable", "assert_valid", "synth"]
 
@@ -25,7 +25,7 @@ class SynthResult:
     """A blueprint synthesized in memory: objects in render order, findings, files, and the
     declared workloads (the endpoints of reachability assertions)."""
 
-    rendered: list[RenderedObject]
+    rendered: list[KubeObject]
     findings: list[Finding]
     files: dict[str, bytes]
     workloads: list[PodTemplate] = field(default_factory=list)
@@ -58,9 +58,10 @@ def synth(blueprint: Blueprint | str | Path | Sequence[Blueprint], *, env: str =
           target: Mapping[str, str] | None = None) -> SynthResult:
     """Synthesize a Blueprint, blueprints, or a blueprint file in memory."""
     from netkit import synth as lib
+    from netkit.inputs.blueprints import load_blueprints
 
     if isinstance(blueprint, str | Path):
-        blueprints = lib.load([blueprint], env=env, overrides=target)
+        blueprints = load_blueprints(blueprint, env, overrides=target)
     else:
         blueprints = [blueprint] if isinstance(blueprint, Blueprint) else list(blueprint)
         if target:

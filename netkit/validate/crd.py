@@ -10,7 +10,7 @@ from typing import Any
 
 import fastjsonschema
 
-from netkit.loader import LoadError, read_file, yaml_files
+from netkit.inputs.manifests import LoadError, read_file, yaml_files
 from netkit.validate.cel import CelRule, evaluate_rules
 from netkit.validate.field import FieldError
 from netkit.validate.schema import compile_schema, schema_error

@@ -8,13 +8,12 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from netkit.errors import ConfigError
+from netkit.findings import Finding
+from netkit.objects import KubeObject, as_objects
 from netkit.validate import apiserver
 from netkit.validate.crd import CrdRegistry
-from netkit.validate.findings import Finding
-from netkit.validate.item import Item, as_items
 from netkit.validate.lint import lint
 from netkit.validate.lint.index import Index
-from netkit.validate.rules import RULES
 from netkit.validate.schema import CoreSchemas
 from netkit.versions import SUPPORTED_KUBERNETES
 
@@ -39,13 +38,6 @@ def core_schemas(version: tuple[int, int]) -> CoreSchemas:
     return CoreSchemas(version)
 
 
-def _finding(rule: str, item: Item, message: str, field: str | None = None,
-             hint: str | None = None) -> Finding:
-    return Finding(rule=rule, severity=RULES[rule].severity, message=message, object=item.ref,
-                   field=field or None, hint=hint, file=item.file, line=item.line,
-                   origin=item.origin)
-
-
 class Validator:
     """Validates objects for one Kubernetes version, compiling each schema once."""
 
@@ -61,28 +53,28 @@ class Validator:
 
     def validate(self, objects: Iterable[Any]) -> list[Finding]:
         """Findings for ``objects``, suppressions applied, in a stable order."""
-        items = as_items(objects)
+        items = as_objects(objects)
         findings: list[Finding] = []
         unknown: set[tuple[str, str]] = set()
-        valid: list[Item] = []
+        valid: list[KubeObject] = []
         for item in items:
             if not isinstance(item.obj, dict) or not item.api_version or not item.kind:
-                findings.append(_finding("NK003", item, "object has no apiVersion or kind",
-                                         hint="each YAML document must be a Kubernetes object"))
+                findings.append(Finding.on("NK003", item, "object has no apiVersion or kind",
+                                           hint="each YAML document must be a Kubernetes object"))
                 continue
             schema_findings = self._schema(item, unknown)
             findings.extend(schema_findings)
             if any(f.rule == "NK001" for f in schema_findings):
                 continue  # like the apiserver: an object that does not decode goes no further
             valid.append(item)
-            findings.extend(_finding("NK010", item, e.message, e.path)
+            findings.extend(Finding.on("NK010", item, e.message, field=e.path)
                             for e in apiserver.check(item.obj, self.version))
         findings.extend(lint(Index(valid, self.target)).findings)
         ignored = _ignored_by_object(valid)
         return sorted((f for f in findings if f.rule not in self.ignore
                        and f.rule not in ignored.get(f.object, ())), key=_order)
 
-    def _schema(self, item: Item, unknown: set[tuple[str, str]]) -> list[Finding]:
+    def _schema(self, item: KubeObject, unknown: set[tuple[str, str]]) -> list[Finding]:
         errors = core_schemas(self.version).validate(item.obj)
         if errors is None:
             schema = self.crds.get(item.api_version, item.kind)
@@ -91,15 +83,16 @@ class Validator:
                 if not self.report_unknown_kinds or key in unknown:
                     return []
                 unknown.add(key)
-                return [_finding("NK002", item, f"no schema for {item.api_version} {item.kind}; "
-                                 "only apiserver rules and cross-object checks apply",
-                                 hint="pass its CRD with --crds (or [tool.netkit] crds)")]
+                return [Finding.on("NK002", item, f"no schema for {item.api_version} "
+                                   f"{item.kind}; only apiserver rules and cross-object checks "
+                                   "apply",
+                                   hint="pass its CRD with --crds (or [tool.netkit] crds)")]
             errors = schema.validate(item.obj)
-        return [_finding("NK001", item, e.message, e.path) for e in errors]
+        return [Finding.on("NK001", item, e.message, field=e.path) for e in errors]
 
 
 
-def _ignored_by_object(items: list[Item]) -> dict[str, set[str]]:
+def _ignored_by_object(items: list[KubeObject]) -> dict[str, set[str]]:
     """Object ref → rule ids its ``netkit.dev/ignore`` annotation suppresses."""
     out: dict[str, set[str]] = {}
     for item in items:

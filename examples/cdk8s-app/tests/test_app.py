@@ -11,8 +11,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from main import build
 
+from netkit import load_manifests
 from netkit.analysis import reachability
-from netkit.loader import load
 from netkit.validate import validate
 
 
@@ -27,7 +27,7 @@ def test_synth_writes_both_charts(tmp_path: Path) -> None:
 
 def test_edge_reaches_the_cdk8s_pods_and_nothing_else(tmp_path: Path) -> None:
     build(str(tmp_path)).synth()
-    objs = load([str(tmp_path)])
+    objs = load_manifests([str(tmp_path)])
     assert [f for f in validate(objs) if f.severity == "error"] == []
     r = reachability(objs)
     assert r.allowed("envoy-gateway-system/*", "shop/web", 8080)

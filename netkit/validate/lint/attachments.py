@@ -7,13 +7,13 @@ from typing import Any
 
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.selectors import matches
-from netkit.validate.item import Item, as_dict, as_list
+from netkit.objects import KubeObject, as_dict, as_list
 from netkit.validate.lint.index import Index, Report
 
 GROUP = "gateway.networking.k8s.io"
 
 
-def _admits(allowed: dict[str, Any], parent: Item, child_ns: str, index: Index,
+def _admits(allowed: dict[str, Any], parent: KubeObject, child_ns: str, index: Index,
             default: str) -> bool:
     namespaces = as_dict(allowed.get("namespaces"))
     mode = namespaces.get("from", default)

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netkit.validate.item import Item, as_dict, as_list
+from netkit.objects import KubeObject, as_dict, as_list
 from netkit.validate.lint.index import Index, Report
 
 NGINX = "nginx.ingress.kubernetes.io/"
 CERT_MANAGER_ANNOTATIONS = ("cert-manager.io/cluster-issuer", "cert-manager.io/issuer")
 
 
-def is_canary(item: Item) -> bool:
+def is_canary(item: KubeObject) -> bool:
     """Whether an Ingress is an ingress-nginx canary."""
     return str(item.annotations.get(f"{NGINX}canary", "")).lower() == "true"
 
 
-def _ingress_paths(item: Item) -> Iterator[tuple[str, str, str, str]]:
+def _ingress_paths(item: KubeObject) -> Iterator[tuple[str, str, str, str]]:
     for i, rule in enumerate(item.spec.get("rules") or []):
         host = str((rule or {}).get("host") or "*")
         for j, p in enumerate(((rule or {}).get("http") or {}).get("paths") or []):
@@ -25,7 +25,7 @@ def _ingress_paths(item: Item) -> Iterator[tuple[str, str, str, str]]:
                    str((p or {}).get("pathType")))
 
 
-def _route_paths(item: Item) -> Iterator[tuple[str, str, str, str]]:
+def _route_paths(item: KubeObject) -> Iterator[tuple[str, str, str, str]]:
     hosts = as_list(item.spec.get("hostnames")) or ["*"]
     for i, rule in enumerate(as_list(item.spec.get("rules"))):
         for j, match in enumerate(as_list(as_dict(rule).get("matches")) or [{}]):
@@ -38,7 +38,7 @@ def _route_paths(item: Item) -> Iterator[tuple[str, str, str, str]]:
                        str(path.get("type", "PathPrefix")))
 
 
-def _parents(item: Item) -> str:
+def _parents(item: KubeObject) -> str:
     """The listeners a route attaches to: routes on different ones never collide."""
     refs = [(r.get("kind", "Gateway"), r.get("namespace") or item.namespace, r.get("name"),
              r.get("sectionName", "")) for r in as_list(item.spec.get("parentRefs"))
@@ -64,8 +64,8 @@ def check(index: Index, report: Report) -> None:
                        field="spec.controller", hint="move to a Gateway API implementation")
 
 
-def _duplicates(index: Index, report: Report, ingresses: list[Item]) -> None:
-    seen: dict[tuple[str, ...], Item] = {}  # keys: (kind, [class,] host, path, path type)
+def _duplicates(index: Index, report: Report, ingresses: list[KubeObject]) -> None:
+    seen: dict[tuple[str, ...], KubeObject] = {}  # keys: (kind, [class,] host, path, path type)
     for item in ingresses:
         if is_canary(item):
             continue
@@ -87,7 +87,7 @@ def _duplicates(index: Index, report: Report, ingresses: list[Item]) -> None:
                                              "split by path")
 
 
-def _canaries(report: Report, ingresses: list[Item]) -> None:
+def _canaries(report: Report, ingresses: list[KubeObject]) -> None:
     main = {(item.namespace, host, path) for item in ingresses if not is_canary(item)
             for _, host, path, _ in _ingress_paths(item)}
     for item in ingresses:
@@ -100,8 +100,8 @@ def _canaries(report: Report, ingresses: list[Item]) -> None:
                            hint="route the host and path in a non-canary Ingress first")
 
 
-def _tls(index: Index, report: Report, ingresses: list[Item]) -> None:
-    secrets: dict[tuple[str, str], tuple[Item, frozenset[str]]] = {}
+def _tls(index: Index, report: Report, ingresses: list[KubeObject]) -> None:
+    secrets: dict[tuple[str, str], tuple[KubeObject, frozenset[str]]] = {}
     certificates = {(c.namespace, str(c.spec.get("secretName")))
                     for c in index.of("Certificate")}
     for item in ingresses:

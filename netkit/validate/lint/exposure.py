@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from netkit.validate.item import as_dict
+from netkit.objects import as_dict
 from netkit.validate.lint.entry_points import NGINX
 from netkit.validate.lint.index import Index, Report
 

@@ -6,12 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from netkit.findings import Finding
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.pods import PodTemplate, pod_template
 from netkit.k8s.selectors import matches
-from netkit.validate.findings import Finding
-from netkit.validate.item import Item
-from netkit.validate.rules import RULES
+from netkit.objects import KubeObject
 
 if TYPE_CHECKING:
     from netkit.target import Target
@@ -21,11 +20,11 @@ if TYPE_CHECKING:
 class Index:
     """Objects by kind and by (namespace, name), workloads by namespace, namespace labels."""
 
-    items: list[Item]
+    items: list[KubeObject]
     target: Target | None = None
-    by_kind: dict[str, list[Item]] = field(default_factory=lambda: defaultdict(list))
-    services: dict[tuple[str, str], Item] = field(default_factory=dict)
-    workloads: dict[str, list[tuple[Item, PodTemplate]]] = field(
+    by_kind: dict[str, list[KubeObject]] = field(default_factory=lambda: defaultdict(list))
+    services: dict[tuple[str, str], KubeObject] = field(default_factory=dict)
+    workloads: dict[str, list[tuple[KubeObject, PodTemplate]]] = field(
         default_factory=lambda: defaultdict(list))
     namespaces: dict[str, dict[str, str]] = field(default_factory=dict)
     _by_label: dict[tuple[str, str, str], list[PodTemplate]] | None = None
@@ -59,20 +58,18 @@ class Index:
             candidates = [t for _, t in self.workloads.get(namespace, [])]
         return [t for t in candidates if matches(selector, t.labels)]
 
-    def of(self, *kinds: str) -> list[Item]:
+    def of(self, *kinds: str) -> list[KubeObject]:
         """Items of the given kinds, in input order."""
         return [i for k in kinds for i in self.by_kind.get(k, [])]
 
 
 @dataclass
 class Report:
-    """Findings of the cross-object checks, with the catalogue's default severities."""
+    """Findings of the cross-object checks."""
 
     findings: list[Finding] = field(default_factory=list)
 
-    def add(self, rule: str, item: Item, message: str, *, field: str | None = None,
+    def add(self, rule: str, item: KubeObject, message: str, *, field: str | None = None,
             hint: str | None = None) -> None:
         """Record ``rule`` on ``item``."""
-        self.findings.append(Finding(rule=rule, severity=RULES[rule].severity, message=message,
-                                     object=item.ref, field=field, hint=hint, file=item.file,
-                                     line=item.line, origin=item.origin))
+        self.findings.append(Finding.on(rule, item, message, field=field, hint=hint))

@@ -8,7 +8,7 @@ from netkit.capabilities import CNIS
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.networking import effective_policy_types
 from netkit.k8s.selectors import matches
-from netkit.validate.item import Item
+from netkit.objects import KubeObject
 from netkit.validate.lint.index import Index, Report
 
 EVERYWHERE = ("0.0.0.0/0", "::/0")
@@ -21,7 +21,7 @@ def check(index: Index, report: Report) -> None:
     target = index.target
     enforcing = target is None or CNIS[target.cni].network_policy
     dns_ok: dict[str, bool] = {}
-    isolating: dict[str, Item] = {}
+    isolating: dict[str, KubeObject] = {}
     for policy in policies:
         spec = policy.spec
         if not enforcing and target is not None:
@@ -63,7 +63,7 @@ def _namespaces(index: Index, selector: Any) -> list[str] | None:
     return [ns for ns, labels in known.items() if matches(selector, labels)]
 
 
-def _rule(index: Index, report: Report, policy: Item, direction: str, peers_key: str, i: int,
+def _rule(index: Index, report: Report, policy: KubeObject, direction: str, peers_key: str, i: int,
           rule: dict[str, Any]) -> None:
     at = f"spec.{direction}[{i}]"
     ports = rule.get("ports") or []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from netkit.validate.item import Item, as_dict, as_list
+from netkit.objects import KubeObject, as_dict, as_list
 from netkit.validate.lint.index import Index, Report
 
 
@@ -42,7 +42,7 @@ def _services_to_workloads(index: Index, report: Report) -> None:
                            hint="name the containerPort or use its number")
 
 
-def _backends(item: Item) -> Iterator[tuple[str, str, Any, Any]]:
+def _backends(item: KubeObject) -> Iterator[tuple[str, str, Any, Any]]:
     """(field path, namespace, service, port) of every Service a route sends traffic to."""
     spec = item.spec
     if item.kind == "Ingress":

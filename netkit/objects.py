@@ -1,4 +1,4 @@
-"""Item: an object under validation and where it came from."""
+"""KubeObject: a Kubernetes object as a dict, and where it came from."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from netkit.k8s.kinds import is_cluster_scoped
-from netkit.loader import LoadedObject
 
 if TYPE_CHECKING:
-    from netkit.render.context import RenderedObject
+    from netkit.target import Target
 
 
 def as_dict(value: object) -> dict[str, Any]:
@@ -24,13 +23,16 @@ def as_list(value: object) -> list[Any]:
 
 
 @dataclass
-class Item:
-    """One object, with its file:line or construct path when known."""
+class KubeObject:
+    """One object, read from ``file``:``line`` or made by construct ``origin`` of
+    ``blueprint`` for ``target``."""
 
     obj: dict[str, Any]
     file: str | None = None
     line: int | None = None
     origin: str | None = None
+    blueprint: str | None = None
+    target: Target | None = None
 
     @property
     def kind(self) -> str:
@@ -54,7 +56,8 @@ class Item:
 
     @property
     def namespace(self) -> str:
-        """metadata.namespace, ``default`` for namespaced objects without one."""
+        """metadata.namespace; ``default`` for a namespaced object without one, empty for
+        cluster-scoped kinds (as the API server places them)."""
         ns = self.metadata.get("namespace")
         if ns:
             return str(ns)
@@ -74,21 +77,18 @@ class Item:
     @property
     def spec(self) -> dict[str, Any]:
         """spec (empty when absent or not a mapping)."""
-        spec = self.obj.get("spec")
-        return spec if isinstance(spec, dict) else {}
+        return as_dict(self.obj.get("spec"))
+
+    @property
+    def source(self) -> str | None:
+        """Where it came from: ``file:line``, or ``blueprint:construct/path``."""
+        if self.file:
+            return f"{self.file}:{self.line}" if self.line else self.file
+        if self.origin:
+            return f"{self.blueprint}:{self.origin}" if self.blueprint else self.origin
+        return None
 
 
-def as_items(objects: Iterable[dict[str, Any] | LoadedObject | RenderedObject | Item]
-             ) -> list[Item]:
-    """Items from plain dicts, loaded objects (file:line) or rendered objects (construct)."""
-    items = []
-    for o in objects:
-        if isinstance(o, Item):
-            items.append(o)
-        elif isinstance(o, LoadedObject):
-            items.append(Item(o.obj, o.file, o.line))
-        elif isinstance(o, dict):
-            items.append(Item(o))
-        else:  # a RenderedObject (not imported: it would pull in pydantic and the renderers)
-            items.append(Item(o.obj, origin=f"{o.blueprint}:{o.origin}"))
-    return items
+def as_objects(objects: Iterable[dict[str, Any] | KubeObject]) -> list[KubeObject]:
+    """KubeObjects from KubeObjects or plain dicts (which have no source)."""
+    return [o if isinstance(o, KubeObject) else KubeObject(o) for o in objects]

@@ -10,7 +10,8 @@ from jinja2 import Environment, PackageLoader
 
 from netkit.analysis.engine import Reachability
 from netkit.k8s.networking import effective_policy_types
-from netkit.render.context import RenderedObject
+from netkit.objects import KubeObject
+from netkit.target import DEFAULT_CLUSTER
 
 DOC_NAME = "NETWORK.md"
 
@@ -70,16 +71,17 @@ def _policies(objects: list[dict[str, Any]]) -> list[dict[str, str]]:
     return sorted(out, key=lambda p: p["name"])
 
 
-def documents(objects: Iterable[RenderedObject], reach: Reachability,
+def documents(objects: Iterable[KubeObject], reach: Reachability,
               directories: dict[tuple[str, str], str]) -> dict[str, bytes]:
     """``<cluster>/<namespace>/NETWORK.md`` for each namespace directory."""
     env = Environment(loader=PackageLoader("netkit.report", "templates"), trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
     template = env.get_template("network.md.j2")
-    by_ns: dict[tuple[str, str], list[RenderedObject]] = {}
+    by_ns: dict[tuple[str, str], list[KubeObject]] = {}
     for ro in objects:
-        if ro.namespace and (ro.target.cluster, ro.namespace) in directories:
-            by_ns.setdefault((ro.target.cluster, ro.namespace), []).append(ro)
+        key = (ro.target.cluster if ro.target is not None else DEFAULT_CLUSTER, ro.namespace)
+        if ro.namespace and key in directories:
+            by_ns.setdefault(key, []).append(ro)
     flows = list(reach.flows())
     out = {}
     for (cluster, ns), ros in sorted(by_ns.items()):

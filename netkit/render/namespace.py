@@ -13,7 +13,6 @@ from netkit.k8s import networking as np
 from netkit.k8s.cilium import fqdn_egress_policy
 from netkit.render.context import RenderContext
 from netkit.render.policy_rules import allow_policies
-from netkit.render.registry import renders
 
 POD_SECURITY_MODES = ("enforce", "audit", "warn")
 DEFAULT_DENY = "default-deny"
@@ -29,23 +28,8 @@ def namespace_object(ns: Namespace) -> dict[str, Any]:
     return core.namespace(ns.name, labels=labels, annotations=ns.annotations)
 
 
-def check_overlaps(ns: Namespace, ctx: RenderContext) -> None:
-    """Warn when one workload's labels select another's pods: its policies and Services
-    would silently apply to them too (the classic stable/canary mix-up)."""
-    for a in ns.workloads():
-        for b in ns.workloads():
-            if a is not b and a.labels.items() <= b.labels.items():
-                shown = ", ".join(f"{k}={v}" for k, v in sorted(a.labels.items()))
-                ctx.finding(a, "NK125", "warning", f"selector {shown} of {a.ref} also selects "
-                            f"the pods of {b.ref}; policies and Services for {a.name} apply "
-                            "to them too", hint=f"give {a.name} a label {b.name} lacks, e.g. "
-                                                "track=stable")
-
-
-@renders(Namespace)
 def render_namespace(ns: Namespace, ctx: RenderContext) -> None:
     """Emit the Namespace."""
-    check_overlaps(ns, ctx)
     ctx.emit(ns, namespace_object(ns))
 
 
@@ -60,11 +44,9 @@ def dns_egress(ns: ZeroTrustNamespace) -> dict[str, Any]:
                              egress=[np.rule(peers, ports, direction="egress")])
 
 
-@renders(ZeroTrustNamespace)
 def render_zero_trust(ns: ZeroTrustNamespace, ctx: RenderContext) -> None:
     """Emit the Namespace, default deny, DNS egress and the merged allow policies."""
     require_network_policy(ctx.target, ns.display_path, "ZeroTrustNamespace")
-    check_overlaps(ns, ctx)
     ctx.emit(ns, namespace_object(ns))
     ctx.emit(ns, np.network_policy(DEFAULT_DENY, ns.name, pod_selector=None,
                                    policy_types=["Ingress", "Egress"]))

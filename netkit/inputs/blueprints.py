@@ -1,4 +1,4 @@
-"""Load blueprints from a Python file: ``build(env) -> Blueprint`` or module-level Blueprints."""
+"""Load blueprints from Python files: ``build(env) -> Blueprint`` or module-level Blueprints."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import importlib.util
 import inspect
 import sys
 import traceback
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -48,8 +49,19 @@ def _call_build(module: ModuleType, env: str) -> object:
     return build(env) if params else build()
 
 
-def load_blueprints(file: str | Path, env: str) -> list[Blueprint]:
-    """The blueprints a file defines for ``env``; errors name file:line."""
+def load_blueprints(files: str | Path | Sequence[str | Path], env: str = "prod", *,
+                    overrides: Mapping[str, str] | None = None) -> list[Blueprint]:
+    """The blueprints the files define for ``env``, with Target ``overrides`` applied;
+    errors name file:line."""
+    paths = [files] if isinstance(files, str | Path) else list(files)
+    blueprints = [bp for file in paths for bp in _load_file(file, env)]
+    if overrides:
+        for bp in blueprints:
+            bp.target = bp.target.with_overrides(dict(overrides))
+    return blueprints
+
+
+def _load_file(file: str | Path, env: str) -> list[Blueprint]:
     path = Path(file).resolve()
     if not path.is_file():
         raise BlueprintLoadError(str(file), "blueprint file not found",

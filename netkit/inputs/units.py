@@ -1,4 +1,5 @@
-"""Parse large YAML inputs on every core: libyaml is fast, PyYAML's Python half is not."""
+"""Units of YAML text, and large inputs parsed in two forked workers: libyaml is fast,
+PyYAML's Python half is not, and a 2-core machine halves the time."""
 
 from __future__ import annotations
 
@@ -8,14 +9,21 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TYPE_CHECKING, Any, TypeVar
-
-if TYPE_CHECKING:
-    from netkit.loader import Unit
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 PARALLEL_BYTES = 2 << 20  # below this, starting workers costs more than it saves
 _DOCUMENT_START = re.compile(r"^---(?=[ \t]*(?:#.*)?$)", re.MULTILINE)
 T = TypeVar("T")
+
+
+@dataclass
+class Unit:
+    """A YAML text to parse and where it starts: ``file``, ``first_line``."""
+
+    text: str
+    file: str
+    first_line: int = 1
 
 
 def split(unit: Unit, parts: int) -> list[Unit]:
@@ -23,8 +31,6 @@ def split(unit: Unit, parts: int) -> list[Unit]:
 
     Texts with directives (``%YAML``) are left whole: a directive belongs to its document.
     """
-    from netkit.loader import Unit
-
     text = unit.text
     if parts < 2 or re.search(r"^%", text, re.MULTILINE):
         return [unit]
@@ -56,10 +62,10 @@ def balance(units: Sequence[Unit], workers: int) -> list[list[Unit]]:
     return [b for b in batches if b]
 
 
-def parse_units_parallel(units: Sequence[Unit], parse_batch: Callable[[list[Unit]], list[T]]
-                         ) -> list[T] | None:
-    """``parse_batch`` over batches in forked workers, results in input order; None when
-    the input is small, there is one core, or fork is unavailable."""
+def parse_in_workers(units: Sequence[Unit], parse_batch: Callable[[list[Unit]], list[T]]
+                     ) -> list[T] | None:
+    """``parse_batch`` over batches in (at most two) forked workers, results in input order;
+    None when the input is small, there is one core, or fork is unavailable."""
     workers = min(2, os.cpu_count() or 1)
     if workers < 2 or sum(len(u.text) for u in units) < PARALLEL_BYTES:
         return None

@@ -7,7 +7,7 @@ from netkit.constructs.tls_ingress import TlsIngress
 from netkit.errors import CapabilityError
 from netkit.k8s.ingress import ingress, ingress_path
 from netkit.render.context import RenderContext
-from netkit.render.route_groups import route_groups
+from netkit.render.tls_ingress.route_groups import route_groups
 
 NGINX = "nginx.ingress.kubernetes.io"
 DEFAULT_HSTS_MAX_AGE = 31536000  # ingress-nginx's hsts-max-age default

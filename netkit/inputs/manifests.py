@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from netkit.errors import NetkitError
-from netkit.parallel import parse_units_parallel
+from netkit.inputs.units import Unit, parse_in_workers
+from netkit.objects import KubeObject
 
 Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -22,30 +22,12 @@ class LoadError(NetkitError):
     """A manifest file cannot be read or parsed."""
 
 
-@dataclass
-class Unit:
-    """A YAML text to parse and where it starts: ``file``, ``first_line``."""
-
-    text: str
-    file: str
-    first_line: int = 1
-
-
-@dataclass
-class LoadedObject:
-    """One Kubernetes object and where it was read from."""
-
-    obj: dict[str, Any]
-    file: str
-    line: int
-
-
-def parse(text: str, file: str, first_line: int = 1) -> list[LoadedObject]:
+def parse(text: str, file: str, first_line: int = 1) -> list[KubeObject]:
     """Every object in a multi-document YAML text; ``kind: List`` documents are expanded.
 
     ``first_line`` is the line of ``file`` that ``text`` starts at.
     """
-    out: list[LoadedObject] = []
+    out: list[KubeObject] = []
     loader = Loader(text)
     offset = first_line - 1
     line = first_line
@@ -85,7 +67,7 @@ def _build(loader: Any, node: Any) -> Any:
     return loader.construct_object(node, deep=True)
 
 
-def _objects(doc: object, file: str, line: int) -> Iterator[LoadedObject]:
+def _objects(doc: object, file: str, line: int) -> Iterator[KubeObject]:
     if doc is None:
         return
     if not isinstance(doc, dict):
@@ -98,7 +80,7 @@ def _objects(doc: object, file: str, line: int) -> Iterator[LoadedObject]:
         for item in items:
             yield from _objects(item, file, line)
         return
-    yield LoadedObject(doc, file, line)
+    yield KubeObject(doc, file, line)
 
 
 def read_text(path: Path) -> str:
@@ -111,7 +93,7 @@ def read_text(path: Path) -> str:
         raise LoadError(str(path), f"cannot read: {exc}", hint="pass a UTF-8 YAML file") from None
 
 
-def read_file(path: Path) -> list[LoadedObject]:
+def read_file(path: Path) -> list[KubeObject]:
     """Objects from one YAML file."""
     return parse(read_text(path), str(path))
 
@@ -126,7 +108,7 @@ def yaml_files(path: Path) -> list[Path]:
                   and not any(part.startswith(".") for part in p.relative_to(path).parts))
 
 
-def load(paths: Iterable[str]) -> list[LoadedObject]:
+def load_manifests(paths: Iterable[str]) -> list[KubeObject]:
     """Objects from files, directories (recursive) and ``-`` (stdin), in input order."""
     units: list[Unit] = []
     for raw in paths:
@@ -137,12 +119,12 @@ def load(paths: Iterable[str]) -> list[LoadedObject]:
     return parse_units(units)
 
 
-def parse_batch(units: list[Unit]) -> list[LoadedObject]:
+def parse_batch(units: list[Unit]) -> list[KubeObject]:
     """Objects of several units, in order."""
     return [obj for unit in units for obj in parse(unit.text, unit.file, unit.first_line)]
 
 
-def parse_units(units: list[Unit]) -> list[LoadedObject]:
+def parse_units(units: list[Unit]) -> list[KubeObject]:
     """Objects of every unit, in order; large inputs are parsed on every core."""
-    parallel = parse_units_parallel(units, parse_batch)
+    parallel = parse_in_workers(units, parse_batch)
     return parallel if parallel is not None else parse_batch(units)

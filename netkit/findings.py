@@ -1,15 +1,20 @@
-"""The catalogue of finding rules: stable ids, default severity and a title."""
+"""Findings and the rule catalogue: stable ids, severities and titles, one verdict each."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
-from netkit.validate.findings import Severity
+if TYPE_CHECKING:
+    from netkit.objects import KubeObject
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A finding rule."""
+    """A finding rule: its id, severity and title."""
 
     id: str
     severity: Severity
@@ -48,3 +53,46 @@ _RULES = [
 ]
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule's verdict on one object (or construct), with a hint; its severity is the
+    rule's."""
+
+    rule: str
+    message: str
+    object: str = ""
+    field: str | None = None
+    hint: str | None = None
+    file: str | None = None
+    line: int | None = None
+    origin: str | None = None
+
+    @property
+    def severity(self) -> Severity:
+        """The rule's severity, from the catalogue."""
+        return RULES[self.rule].severity
+
+    @classmethod
+    def on(cls, rule: str, item: KubeObject, message: str, *, field: str | None = None,
+           hint: str | None = None) -> Finding:
+        """A finding about ``item``, located where it came from."""
+        origin = (f"{item.blueprint}:{item.origin}" if item.blueprint and item.origin
+                  else item.origin)
+        return cls(rule=rule, message=message, object=item.ref, field=field or None,
+                   hint=hint, file=item.file, line=item.line, origin=origin)
+
+    @property
+    def where(self) -> str:
+        """file:line when known, else the construct path, else the object."""
+        if self.file:
+            return f"{self.file}:{self.line}" if self.line else self.file
+        return self.origin or self.object
+
+    def line_text(self) -> str:
+        """One line: ``severity: where: [rule] message (hint: ...)``."""
+        field = f" {self.field}:" if self.field else ""
+        obj = f" {self.object}:" if self.object and self.object != self.where else ""
+        hint = f" (hint: {self.hint})" if self.hint else ""
+        return f"{self.severity}: {self.where}:{obj}{field} [{self.rule}] {self.message}{hint}"

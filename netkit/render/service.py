@@ -1,14 +1,12 @@
-"""Renderers for Service and RateLimitedService."""
+"""Renderer for Service and RateLimitedService."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from netkit.constructs.service import RateLimitedService, Service
-from netkit.constructs.tls_ingress import TlsIngress
+from netkit.constructs.service import Service
 from netkit.k8s import core
 from netkit.render.context import RenderContext
-from netkit.render.registry import renders
 
 _LB_ANNOTATIONS: dict[tuple[str, bool], dict[str, str]] = {
     ("aws", True): {"service.beta.kubernetes.io/aws-load-balancer-type": "external",
@@ -38,20 +36,6 @@ def service_object(svc: Service) -> dict[str, Any]:
                         labels=svc.labels, annotations=annotations, extra_spec=extra)
 
 
-@renders(Service)
 def render_service(svc: Service, ctx: RenderContext) -> None:
-    """Emit the Service."""
+    """Emit the Service (a RateLimitedService's limit is rendered by its entry points)."""
     ctx.emit(svc, service_object(svc))
-
-
-@renders(RateLimitedService)
-def render_rate_limited_service(svc: RateLimitedService, ctx: RenderContext) -> None:
-    """Emit the Service; warn when no entry point routes to it (the limit would apply nowhere)."""
-    ctx.emit(svc, service_object(svc))
-    routed = ctx.memo("routed-services", lambda: {
-        id(s) for c in ctx.blueprint.node.walk() if isinstance(c, TlsIngress)
-        for s, _ in c.backends()})
-    if id(svc) not in routed:
-        ctx.finding(svc, "NK123", "warning", f"no TlsIngress routes to {svc.ref}, so its rate "
-                    "limit is enforced nowhere", hint="route it with site.route(path, service)",
-                    obj=f"Service/{svc.ref}")

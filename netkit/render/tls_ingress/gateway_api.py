@@ -11,8 +11,8 @@ from netkit.errors import InvalidNameError
 from netkit.k8s import gateway_api as gw
 from netkit.k8s.cert_manager import certificate
 from netkit.render.context import RenderContext
-from netkit.render.rate_limits import gateway_rate_limit
-from netkit.render.route_groups import canary_for, hsts_value, route_groups
+from netkit.render.tls_ingress.rate_limits import gateway_rate_limit
+from netkit.render.tls_ingress.route_groups import canary_for, hsts_value, route_groups
 
 
 def listener_name(host: str) -> str:
