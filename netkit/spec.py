@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from netkit.errors import ConstructError, first_error
+from netkit.errors import ConstructError, NetkitError, first_error
 from netkit.k8s import names
 from netkit.k8s.names import dns1123_label_errors
 
 Protocol = Literal["TCP", "UDP", "SCTP"]
+PROTOCOLS: tuple[Protocol, ...] = ("TCP", "UDP", "SCTP")
 PathType = Literal["Prefix", "Exact"]
 
 _HTTP_TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+\-.^_`|~]+")
@@ -35,11 +37,36 @@ def parse(model: type[Input], where: str, **values: object) -> Input:
                              ) from None
 
 
+def is_port(value: object) -> bool:
+    """Whether ``value`` is a port number, 1-65535."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 65535
+
+
 def check_port_number(value: int) -> int:
-    """``value`` if it is a valid port (1-65535)."""
-    if isinstance(value, bool) or not 1 <= value <= 65535:
+    """``value`` if it is a valid port (1-65535); a ValueError for pydantic otherwise."""
+    if not is_port(value):
         raise ValueError(f"port {value} is out of range 1-65535")
     return value
+
+
+def check_port(value: object, where: str, *, field: str | None = "port",
+               hint: str = "a TCP/UDP/SCTP port number",
+               error: type[NetkitError] = ConstructError) -> int:
+    """``value`` if it is a port number, else ``error`` naming ``field``."""
+    if not is_port(value):
+        raise error(where, f"{field or 'port'} {value!r} is out of range 1-65535", field=field,
+                    hint=hint)
+    assert isinstance(value, int)
+    return value
+
+
+def check_choice(value: object, choices: Sequence[str], where: str, *, field: str | None,
+                 name: str | None = None, error: type[NetkitError] = ConstructError) -> None:
+    """Raise ``error`` naming ``field`` unless ``value`` is one of ``choices``."""
+    if value not in choices:
+        options = ", ".join(choices[:-1]) + f" or {choices[-1]}" if len(choices) > 1 else (
+            choices[0])
+        raise error(where, f"unknown {name or field} {value!r}", field=field, hint=options)
 
 
 class WorkloadPort(Input):

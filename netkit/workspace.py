@@ -125,12 +125,11 @@ def why(sources: Sources, src: str, dst: str, port: int, protocol: str = "TCP"
     """Whether ``src`` may open ``port``/``protocol`` on ``dst`` in ``sources``, and why."""
     from netkit.analysis.engine import reachability
     from netkit.analysis.explain import explain
+    from netkit.spec import PROTOCOLS, check_choice, check_port
 
-    if protocol not in ("TCP", "UDP", "SCTP"):
-        raise ConfigError("--protocol", f"unknown protocol {protocol!r}", hint="TCP, UDP or SCTP")
-    if not 1 <= port <= 65535:
-        raise ConfigError("--port", f"port {port} is out of range 1-65535",
-                          hint="a destination port number")
+    check_choice(protocol, PROTOCOLS, "--protocol", field=None, name="protocol",
+                 error=ConfigError)
+    check_port(port, "--port", field=None, hint="a destination port number", error=ConfigError)
     declared = {w.id for w in sources.workloads} or None
     return explain(reachability(sources.objects, sources.workloads), src, dst, port, protocol,
                    workloads=declared)

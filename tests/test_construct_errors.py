@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from netkit import Blueprint, Target
+from netkit import Blueprint, NetkitError, Target
 from netkit.constructs import (
     CanaryRoute,
     ClusterIssuer,
@@ -21,7 +21,6 @@ from netkit.constructs import (
     cidr,
     listener,
 )
-from netkit.errors import NetkitError
 from netkit.testing import synth
 
 
@@ -240,6 +239,42 @@ CASES: list[tuple[str, Callable[[], object], str, str]] = [
     ("no-routes", rendered(Target(), lambda s: TlsIngress(
         s["ns"], "empty", hosts=["e.example.com"], issuer="i")),
      "shop/empty", "TlsIngress has no routes"),
+    # One choice check and one port check serve every construct option.
+    ("service-type", built(lambda s: Service(s["ns"], "x", workload=s["web"], port=80,
+                                             target_port="http", type="ExternalName")),
+     "shop/x: type", "unknown type 'ExternalName' (hint: ClusterIP, NodePort or LoadBalancer)"),
+    ("service-port-0", built(lambda s: Service(s["ns"], "x", workload=s["web"], port=0)),
+     "shop/x: port", "port 0 is out of range 1-65535"),
+    ("service-etp", built(lambda s: Service(s["ns"], "x", workload=s["web"], port=80,
+                                            target_port="http", type="NodePort",
+                                            external_traffic_policy="Remote")),
+     "shop/x: external_traffic_policy", "unknown external_traffic_policy 'Remote' "
+                                         "(hint: Cluster or Local)"),
+    ("service-cloud", built(lambda s: Service(s["ns"], "x", workload=s["web"], port=80,
+                                              target_port="http", type="LoadBalancer",
+                                              cloud="ibm")),
+     "shop/x: cloud", "unknown cloud 'ibm' (hint: aws, gcp or azure)"),
+    ("issuer-solver", built(lambda s: ClusterIssuer(s["bp"], "ci", email="a@b.c",
+                                                    solver="dns")),
+     "ci: solver", "unknown solver 'dns' (hint: auto, gateway or ingress)"),
+    ("pod-security", built(lambda s: Namespace(s["bp"], "ps", pod_security="strict")),
+     "ps: pod_security", "unknown pod_security 'strict' (hint: privileged, baseline or "
+                          "restricted)"),
+    ("issuer-kind", built(lambda s: TlsIngress(s["ns"], "x", hosts=["x.example.com"],
+                                               issuer="i", issuer_kind="Vault")),
+     "shop/x: issuer_kind", "unknown issuer_kind 'Vault' (hint: ClusterIssuer or Issuer)"),
+    ("path-type", built(lambda s: s["site"].route("/x", s["web_svc"], path_type="Regex")),
+     "shop/site: route('/x'): path_type", "unknown path_type 'Regex' (hint: Prefix or Exact)"),
+    ("allow-protocol", built(lambda s: s["ns"].allow(s["web"], to=s["api"], port=80,
+                                                     protocol="ICMP")),
+     "shop: allow(shop/web -> shop/api): protocol", "unknown protocol 'ICMP' (hint: TCP, UDP "
+                                                     "or SCTP)"),
+    ("fqdn-port", built(lambda s: s["ns"].allow_egress_fqdn(s["web"], "api.example.com",
+                                                            port=0)),
+     "shop: allow_egress_fqdn('api.example.com'): port", "port 0 is out of range 1-65535"),
+    ("gateway-routes", built(lambda s: Gateway(Namespace(s["bp"], "edge"), "gw",
+                                               allowed_routes="Any")),
+     "edge/gw: allowed_routes", "unknown allowed_routes 'Any' (hint: All, Same or Selector)"),
 ]
 
 

@@ -80,3 +80,4 @@ class CanaryRoute(Construct):
         self.header_value = header_value or "always"
         self.cookie = cookie
         self.mirror_percent = mirror_percent
+        ingress.add_canary(self)

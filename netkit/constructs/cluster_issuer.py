@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from netkit.errors import ConstructError
+from netkit.spec import check_choice
 from netkit.tree import Construct
 
 ACME_SERVERS = {
@@ -37,9 +38,7 @@ class ClusterIssuer(Construct):
             raise ConstructError(where, f"server {server!r} is not 'production', 'staging' "
                                  "or an https:// ACME directory URL", field="server",
                                  hint="e.g. server='staging' while testing")
-        if solver not in ("auto", "gateway", "ingress"):
-            raise ConstructError(where, f"unknown solver {solver!r}", field="solver",
-                                 hint="auto, gateway or ingress")
+        check_choice(solver, ("auto", "gateway", "ingress"), where, field="solver")
         self.email = email
         self.server = url
         self.solver = solver

@@ -9,7 +9,7 @@ from pydantic import field_validator, model_validator
 
 from netkit.errors import ConstructError
 from netkit.k8s.names import dns1123_subdomain_errors
-from netkit.spec import Input, check_port_number, host_errors, parse
+from netkit.spec import Input, check_choice, check_port_number, host_errors, parse
 from netkit.tree import Construct
 
 NamespaceFrom = Literal["All", "Same", "Selector"]
@@ -98,6 +98,9 @@ class Gateway(Construct):
         for field, mode, labels in (("allowed_routes", allowed_routes, route_namespace_labels),
                                     ("allowed_listener_sets", allowed_listener_sets,
                                      listener_set_namespace_labels)):
+            choices = ("All", "Same", "Selector", "None") if field == "allowed_listener_sets" else (
+                "All", "Same", "Selector")
+            check_choice(mode, choices, where, field=field)
             if mode == "Selector" and not labels:
                 raise ConstructError(where, f"{field}='Selector' needs namespace labels",
                                      field=field, hint="pass the *_namespace_labels option")

@@ -8,7 +8,7 @@ from typing import Literal
 from netkit.constructs.workload import Workload
 from netkit.errors import ConstructError
 from netkit.k8s.names import dns1123_label_errors
-from netkit.spec import WorkloadPort
+from netkit.spec import WorkloadPort, check_choice
 from netkit.tree import Construct
 
 WORKLOADS = "workloads"
@@ -30,9 +30,9 @@ class Namespace(Construct):
         if scope.namespace() is not None:
             raise ConstructError(self.display_path, "namespaces cannot be nested",
                                  hint="create the namespace directly in the Blueprint")
-        if pod_security not in (None, "privileged", "baseline", "restricted"):
-            raise ConstructError(self.display_path, f"unknown pod_security {pod_security!r}",
-                                 field="pod_security", hint="privileged, baseline or restricted")
+        if pod_security is not None:
+            check_choice(pod_security, ("privileged", "baseline", "restricted"),
+                         self.display_path, field="pod_security")
         self.labels = dict(labels or {})
         self.annotations = dict(annotations or {})
         self.pod_security = pod_security

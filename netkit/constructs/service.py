@@ -9,7 +9,15 @@ from typing import Literal
 from netkit.constructs.workload import Workload
 from netkit.errors import ConstructError
 from netkit.k8s.names import dns1035_label_errors
-from netkit.spec import Protocol, RateLimit, WorkloadPort, canonical_network, parse
+from netkit.spec import (
+    Protocol,
+    RateLimit,
+    WorkloadPort,
+    canonical_network,
+    check_choice,
+    check_port,
+    parse,
+)
 from netkit.tree import Construct
 
 ServiceType = Literal["ClusterIP", "NodePort", "LoadBalancer"]
@@ -57,17 +65,13 @@ class Service(Construct):
             raise ConstructError(where, f"workload {workload.ref} is not in namespace "
                                  f"{scope.namespace()}", field="workload",
                                  hint="a Service only selects pods of its own namespace")
-        if type not in ("ClusterIP", "NodePort", "LoadBalancer"):
-            raise ConstructError(where, f"unknown type {type!r}", field="type",
-                                 hint="ClusterIP, NodePort or LoadBalancer")
+        check_choice(type, ("ClusterIP", "NodePort", "LoadBalancer"), where, field="type")
         self.workload = workload
         self.type = type
         self.headless = headless
         self._check_exposure(node_port, node_port_range, load_balancer_source_ranges,
                              external_traffic_policy, cloud, internal)
-        if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
-            raise ConstructError(where, f"port {port!r} is out of range 1-65535", field="port",
-                                 hint="the port clients connect to, e.g. 80")
+        check_port(port, where, hint="the port clients connect to, e.g. 80")
         target_spec: int | str = port if target_port is None else target_port
         target = workload.resolve_port(target_spec, f"{where}: target_port", protocol)
         name = port_name or (target_spec if isinstance(target_spec, str) else None)
@@ -114,12 +118,10 @@ class Service(Construct):
             raise ConstructError(where, "external_traffic_policy needs type NodePort or "
                                  "LoadBalancer", field="external_traffic_policy",
                                  hint="set type= or drop external_traffic_policy")
-        if etp not in (None, "Cluster", "Local"):
-            raise ConstructError(where, f"unknown external_traffic_policy {etp!r}",
-                                 field="external_traffic_policy", hint="Cluster or Local")
-        if cloud not in (None, "aws", "gcp", "azure"):
-            raise ConstructError(where, f"unknown cloud {cloud!r}", field="cloud",
-                                 hint="aws, gcp or azure")
+        if etp is not None:
+            check_choice(etp, ("Cluster", "Local"), where, field="external_traffic_policy")
+        if cloud is not None:
+            check_choice(cloud, ("aws", "gcp", "azure"), where, field="cloud")
         if internal and (kind != "LoadBalancer" or cloud is None):
             raise ConstructError(where, "internal=True needs type LoadBalancer and cloud=",
                                  field="internal", hint="e.g. cloud='aws'")

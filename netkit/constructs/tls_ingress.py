@@ -13,7 +13,7 @@ from netkit.constructs.workload import Workload
 from netkit.constructs.zero_trust import ZeroTrustNamespace
 from netkit.errors import ConstructError
 from netkit.k8s.names import dns1123_subdomain_errors
-from netkit.spec import PathType, host_errors
+from netkit.spec import PathType, check_choice, host_errors
 from netkit.tree import Construct
 
 if TYPE_CHECKING:
@@ -67,13 +67,12 @@ class TlsIngress(Construct, FlowSource):
             if value is not None and (errs := dns1123_subdomain_errors(value)):
                 raise ConstructError(where, f"{field} {value!r}: {errs[0]}", field=field,
                                      hint="use the Kubernetes object's name")
-        if issuer_kind not in ("ClusterIssuer", "Issuer"):
-            raise ConstructError(where, f"unknown issuer_kind {issuer_kind!r}",
-                                 field="issuer_kind", hint="ClusterIssuer or Issuer")
+        check_choice(issuer_kind, ("ClusterIssuer", "Issuer"), where, field="issuer_kind")
         if hsts_max_age < 0:
             raise ConstructError(where, "hsts_max_age must not be negative",
                                  field="hsts_max_age", hint="seconds, e.g. 31536000 (a year)")
         self.hosts = list(hosts)
+        self._canaries: list[CanaryRoute] = []
         self.issuer = issuer
         self.issuer_kind = issuer_kind
         self.secret_name = secret or f"{id}-tls"
@@ -105,9 +104,7 @@ class TlsIngress(Construct, FlowSource):
         if not isinstance(service, Service):
             raise ConstructError(where, "service must be a Service construct", field="service",
                                  hint="pass a Service or RateLimitedService")
-        if path_type not in ("Prefix", "Exact"):
-            raise ConstructError(where, f"unknown path_type {path_type!r}", field="path_type",
-                                 hint="Prefix or Exact")
+        check_choice(path_type, ("Prefix", "Exact"), where, field="path_type")
         if not path.startswith("/") or any(c in path for c in " ?#;{}\\"):
             raise ConstructError(where, f"path {path!r} must start with '/' and contain no "
                                  "spaces, '?', '#', ';', braces or backslashes", field="path",
@@ -127,10 +124,12 @@ class TlsIngress(Construct, FlowSource):
         return next((r for r in self.routes if r.path == path), None)
 
     def canaries(self) -> list[CanaryRoute]:
-        """The CanaryRoutes declared on this ingress."""
-        from netkit.constructs.canary import CanaryRoute
+        """The CanaryRoutes declared on this ingress, in order."""
+        return list(self._canaries)
 
-        return [c for c in self.node.children if isinstance(c, CanaryRoute)]
+    def add_canary(self, canary: CanaryRoute) -> None:
+        """Register ``canary`` (a CanaryRoute does so when it is created)."""
+        self._canaries.append(canary)
 
     def backends(self) -> list[tuple[Service, ServicePort]]:
         """Every (Service, port) this ingress sends traffic to, routes then canaries."""

@@ -10,7 +10,15 @@ from netkit.constructs.flows import Endpoint, Flow, FlowSource, PortSpec
 from netkit.constructs.namespace import Namespace, PodSecurityLevel
 from netkit.constructs.workload import Workload
 from netkit.errors import ConstructError
-from netkit.spec import AnyPodIn, CidrPeer, Protocol, host_errors
+from netkit.spec import (
+    PROTOCOLS,
+    AnyPodIn,
+    CidrPeer,
+    Protocol,
+    check_choice,
+    check_port,
+    host_errors,
+)
 from netkit.tree import Construct
 
 Peer = Workload | CidrPeer | AnyPodIn
@@ -92,17 +100,14 @@ class ZeroTrustNamespace(Namespace, FlowSource):
         if errs := host_errors(fqdn):
             raise ConstructError(where, f"fqdn {fqdn!r}: {errs[0]}", field="fqdn",
                                  hint="e.g. api.stripe.com or *.stripe.com")
-        if not 1 <= port <= 65535:
-            raise ConstructError(where, f"port {port} is out of range 1-65535", field="port",
-                                 hint="a TCP/UDP port number")
+        check_port(port, where, hint="a TCP/UDP port number")
         self.fqdn_egress.append(FqdnEgress(workload, fqdn, port, protocol))
 
     @staticmethod
     def _port(where: str, to: Endpoint, port: int | str | None, protocol: Protocol | None,
               end_port: int | None) -> PortSpec:
-        if protocol not in (None, "TCP", "UDP", "SCTP"):
-            raise ConstructError(where, f"unknown protocol {protocol!r}", field="protocol",
-                                 hint="TCP, UDP or SCTP")
+        if protocol is not None:
+            check_choice(protocol, PROTOCOLS, where, field="protocol")
         if port is None:
             if end_port is not None:
                 raise ConstructError(where, "end_port needs a numeric port", field="end_port",
@@ -123,11 +128,7 @@ class ZeroTrustNamespace(Namespace, FlowSource):
         if isinstance(to, Workload) and end_port is None:
             resolved = to.resolve_port(port, where, protocol)
             return PortSpec(resolved.protocol, resolved.port)
-        if isinstance(port, int) and not 1 <= port <= 65535:
-            raise ConstructError(where, f"port {port} is out of range 1-65535", field="port",
-                                 hint="a TCP/UDP/SCTP port number")
-        assert isinstance(port, int)
-        return PortSpec(protocol or "TCP", port, end_port)
+        return PortSpec(protocol or "TCP", check_port(port, where), end_port)
 
 
 def _namespace_of(end: Peer) -> str | None:
