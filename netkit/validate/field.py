@@ -38,6 +38,8 @@ class Path:
 
 
 ROOT = Path("")
+SPEC = ROOT.child("spec")
+METADATA = ROOT.child("metadata")
 
 
 @dataclass

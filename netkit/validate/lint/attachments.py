@@ -8,6 +8,7 @@ from typing import Any
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.selectors import matches
 from netkit.objects import KubeObject, as_dict, as_list
+from netkit.validate.field import SPEC
 from netkit.validate.lint.index import Index, Report
 
 GROUP = "gateway.networking.k8s.io"
@@ -40,19 +41,20 @@ def check(index: Index, report: Report) -> None:
         gateway = gateways.get(key)
         if gateway is None:
             report.add("NK126", ls, f"parent Gateway {key[0]}/{key[1]} does not exist",
-                       field="spec.parentRef", hint="fix the reference or create the Gateway")
+                       field=SPEC.child("parentRef"),
+                       hint="fix the reference or create the Gateway")
         elif not _admits(as_dict(gateway.spec.get("allowedListeners")), gateway, ls.namespace,
                          index, "None"):
             report.add("NK127", ls, f"Gateway {key[0]}/{key[1]} does not admit ListenerSets "
                        f"from namespace {ls.namespace} (spec.allowedListeners)",
-                       field="spec.parentRef",
+                       field=SPEC.child("parentRef"),
                        hint="set allowedListeners.namespaces.from on the Gateway")
     for route in index.of("HTTPRoute", "GRPCRoute"):
         for i, ref in enumerate(as_list(route.spec.get("parentRefs"))):
             ref = as_dict(ref)
             kind = ref.get("kind", "Gateway")
             key = (ref.get("namespace") or route.namespace, str(ref.get("name")))
-            field = f"spec.parentRefs[{i}]"
+            field = SPEC.child("parentRefs").index(i)
             if kind == "ListenerSet" and listener_sets and key not in listener_sets:
                 report.add("NK126", route, f"parent ListenerSet {key[0]}/{key[1]} does not "
                            "exist", field=field, hint="fix the reference")
@@ -69,7 +71,7 @@ def check(index: Index, report: Report) -> None:
                 listeners = [x for x in listeners if x.get("name") == section]
                 if not listeners:
                     report.add("NK126", route, f"Gateway {key[0]}/{key[1]} has no listener "
-                               f"{section!r}", field=f"{field}.sectionName",
+                               f"{section!r}", field=field.child("sectionName"),
                                hint="use one of the Gateway's listener names")
                     continue
             if not any(_admits(as_dict(x.get("allowedRoutes")), gateway, route.namespace,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from netkit.objects import KubeObject, as_dict, as_list
+from netkit.validate.field import SPEC, Path
 from netkit.validate.lint.index import Index, Report
 
 NGINX = "nginx.ingress.kubernetes.io/"
@@ -17,15 +18,15 @@ def is_canary(item: KubeObject) -> bool:
     return str(item.annotations.get(f"{NGINX}canary", "")).lower() == "true"
 
 
-def _ingress_paths(item: KubeObject) -> Iterator[tuple[str, str, str, str]]:
+def _ingress_paths(item: KubeObject) -> Iterator[tuple[Path, str, str, str]]:
     for i, rule in enumerate(item.spec.get("rules") or []):
         host = str((rule or {}).get("host") or "*")
         for j, p in enumerate(((rule or {}).get("http") or {}).get("paths") or []):
-            yield (f"spec.rules[{i}].http.paths[{j}]", host, str((p or {}).get("path") or "/"),
-                   str((p or {}).get("pathType")))
+            yield (SPEC.child("rules").index(i).child("http").child("paths").index(j), host,
+                   str((p or {}).get("path") or "/"), str((p or {}).get("pathType")))
 
 
-def _route_paths(item: KubeObject) -> Iterator[tuple[str, str, str, str]]:
+def _route_paths(item: KubeObject) -> Iterator[tuple[Path, str, str, str]]:
     hosts = as_list(item.spec.get("hostnames")) or ["*"]
     for i, rule in enumerate(as_list(item.spec.get("rules"))):
         for j, match in enumerate(as_list(as_dict(rule).get("matches")) or [{}]):
@@ -34,8 +35,8 @@ def _route_paths(item: KubeObject) -> Iterator[tuple[str, str, str, str]]:
                 continue
             path = as_dict(match.get("path"))
             for host in hosts:
-                yield (f"spec.rules[{i}].matches[{j}]", str(host), str(path.get("value", "/")),
-                       str(path.get("type", "PathPrefix")))
+                yield (SPEC.child("rules").index(i).child("matches").index(j), str(host),
+                       str(path.get("value", "/")), str(path.get("type", "PathPrefix")))
 
 
 def _parents(item: KubeObject) -> str:
@@ -61,7 +62,7 @@ def check(index: Index, report: Report) -> None:
     for item in index.of("IngressClass"):
         if item.spec.get("controller") == "k8s.io/ingress-nginx":
             report.add("NK113", item, "ingress-nginx was retired (maintenance ended March 2026)",
-                       field="spec.controller", hint="move to a Gateway API implementation")
+                       field=SPEC.child("controller"), hint="move to a Gateway API implementation")
 
 
 def _duplicates(index: Index, report: Report, ingresses: list[KubeObject]) -> None:
@@ -113,7 +114,7 @@ def _tls(index: Index, report: Report, ingresses: list[KubeObject]) -> None:
             for j, host in enumerate(hosts):
                 if host not in routed and not _covers(host, routed):
                     report.add("NK110", item, f"TLS host {host} is not routed by this Ingress",
-                               field=f"spec.tls[{i}].hosts[{j}]",
+                               field=SPEC.child("tls").index(i).child("hosts").index(j),
                                hint="add a rule for the host or drop it from tls")
             secret = tls.get("secretName")
             if not secret:
@@ -123,12 +124,12 @@ def _tls(index: Index, report: Report, ingresses: list[KubeObject]) -> None:
             if first[0] is not item and first[1] != frozenset(hosts):
                 report.add("NK111", item, f"Secret {secret} also serves {first[0].ref} for "
                            f"other hosts ({', '.join(sorted(first[1]))})",
-                           field=f"spec.tls[{i}].secretName",
+                           field=SPEC.child("tls").index(i).child("secretName"),
                            hint="one certificate Secret per host set")
             if annotated and key in certificates:
                 report.add("NK112", item, f"both the cert-manager annotation and a Certificate "
                            f"manage Secret {secret}; they will fight over it",
-                           field=f"spec.tls[{i}].secretName",
+                           field=SPEC.child("tls").index(i).child("secretName"),
                            hint="drop the annotation or the Certificate")
 
 

@@ -11,6 +11,7 @@ from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.pods import PodTemplate, pod_template
 from netkit.k8s.selectors import matches
 from netkit.objects import KubeObject
+from netkit.validate.field import Path
 
 if TYPE_CHECKING:
     from netkit.target import Target
@@ -69,7 +70,8 @@ class Report:
 
     findings: list[Finding] = field(default_factory=list)
 
-    def add(self, rule: str, item: KubeObject, message: str, *, field: str | None = None,
+    def add(self, rule: str, item: KubeObject, message: str, *, field: Path | None = None,
             hint: str | None = None) -> None:
-        """Record ``rule`` on ``item``."""
-        self.findings.append(Finding.on(rule, item, message, field=field, hint=hint))
+        """Record ``rule`` on ``item`` at ``field``."""
+        self.findings.append(Finding.on(rule, item, message, hint=hint,
+                                        field=str(field) if field is not None else None))

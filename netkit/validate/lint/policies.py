@@ -9,6 +9,7 @@ from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.networking import effective_policy_types
 from netkit.k8s.selectors import matches
 from netkit.objects import KubeObject
+from netkit.validate.field import SPEC
 from netkit.validate.lint.index import Index, Report
 
 EVERYWHERE = ("0.0.0.0/0", "::/0")
@@ -30,7 +31,7 @@ def check(index: Index, report: Report) -> None:
         if policy.namespace in index.workloads and not _selects_any(
                 index, policy.namespace, spec.get("podSelector")):
             report.add("NK105", policy, "podSelector matches no workload in namespace "
-                       f"{policy.namespace}", field="spec.podSelector",
+                       f"{policy.namespace}", field=SPEC.child("podSelector"),
                        hint="fix the selector or the pod template labels")
         for direction, peers_key in (("ingress", "from"), ("egress", "to")):
             for i, rule in enumerate(spec.get(direction) or []):
@@ -65,18 +66,18 @@ def _namespaces(index: Index, selector: Any) -> list[str] | None:
 
 def _rule(index: Index, report: Report, policy: KubeObject, direction: str, peers_key: str, i: int,
           rule: dict[str, Any]) -> None:
-    at = f"spec.{direction}[{i}]"
+    at = SPEC.child(direction).index(i)
     ports = rule.get("ports") or []
     if not ports or any(isinstance(p, dict) and p.get("port") is None for p in ports):
         report.add("NK117", policy, f"{direction} rule allows every port"
-                   + (" of a protocol" if ports else ""), field=f"{at}.ports",
+                   + (" of a protocol" if ports else ""), field=at.child("ports"),
                    hint="list the ports the flow needs")
     for j, peer in enumerate(rule.get(peers_key) or []):
         peer = peer or {}
         block = peer.get("ipBlock") or {}
         if direction == "ingress" and block.get("cidr") in EVERYWHERE:
             report.add("NK116", policy, f"ingress from {block['cidr']} admits the whole "
-                       "internet", field=f"{at}.from[{j}].ipBlock.cidr",
+                       "internet", field=at.child("from").index(j).child("ipBlock").child("cidr"),
                        hint="narrow the CIDR, or put the workload behind a gateway")
         if block:
             continue
@@ -85,14 +86,15 @@ def _rule(index: Index, report: Report, policy: KubeObject, direction: str, peer
             namespaces = _namespaces(index, peer["namespaceSelector"])
             if namespaces == []:
                 report.add("NK106", policy, "namespaceSelector matches no namespace",
-                           field=f"{at}.{peers_key}[{j}].namespaceSelector",
+                           field=at.child(peers_key).index(j).child("namespaceSelector"),
                            hint="check the namespace labels")
                 continue
         given = [ns for ns in namespaces or () if ns in index.workloads]
         if ("podSelector" in peer and given and len(given) == len(namespaces or ())
                 and not any(_selects_any(index, ns, peer["podSelector"]) for ns in given)):
             report.add("NK106", policy, "podSelector matches no workload in "
-                       f"{', '.join(sorted(given))}", field=f"{at}.{peers_key}[{j}].podSelector",
+                       f"{', '.join(sorted(given))}",
+                       field=at.child(peers_key).index(j).child("podSelector"),
                        hint="check the peer's labels")
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from netkit.objects import KubeObject, as_dict, as_list
+from netkit.validate.field import SPEC, Path
 from netkit.validate.lint.index import Index, Report
 
 
@@ -24,7 +25,7 @@ def _services_to_workloads(index: Index, report: Report) -> None:
         selected = index.selected(svc.namespace, {"matchLabels": selector})
         if not selected:
             report.add("NK101", svc, f"selector {selector} matches no workload in namespace "
-                       f"{svc.namespace}", field="spec.selector",
+                       f"{svc.namespace}", field=SPEC.child("selector"),
                        hint="fix the selector or the pod template labels")
             continue
         for i, port in enumerate(svc.spec.get("ports") or []):
@@ -38,35 +39,38 @@ def _services_to_workloads(index: Index, report: Report) -> None:
                 more = f" and {len(selected) - 1} more" if len(selected) > 1 else ""
                 report.add("NK104", svc, f"targetPort {target!r} is not a {protocol} container "
                            f"port of the selected pods ({selected[0].id}{more}; named ports: "
-                           f"{', '.join(names) or 'none'})", field=f"spec.ports[{i}].targetPort",
+                           f"{', '.join(names) or 'none'})",
+                           field=SPEC.child("ports").index(i).child("targetPort"),
                            hint="name the containerPort or use its number")
 
 
-def _backends(item: KubeObject) -> Iterator[tuple[str, str, Any, Any]]:
+def _backends(item: KubeObject) -> Iterator[tuple[Path, str, Any, Any]]:
     """(field path, namespace, service, port) of every Service a route sends traffic to."""
     spec = item.spec
     if item.kind == "Ingress":
         default = (spec.get("defaultBackend") or {}).get("service")
         if default:
-            yield ("spec.defaultBackend.service", item.namespace, default.get("name"),
-                   default.get("port") or {})
+            yield (SPEC.child("defaultBackend").child("service"), item.namespace,
+                   default.get("name"), default.get("port") or {})
         for i, rule in enumerate(spec.get("rules") or []):
             for j, path in enumerate(((rule or {}).get("http") or {}).get("paths") or []):
                 svc = ((path or {}).get("backend") or {}).get("service")
                 if svc:
-                    yield (f"spec.rules[{i}].http.paths[{j}].backend.service", item.namespace,
-                           svc.get("name"), svc.get("port") or {})
+                    yield (SPEC.child("rules").index(i).child("http").child("paths").index(j)
+                           .child("backend").child("service"), item.namespace, svc.get("name"),
+                           svc.get("port") or {})
     elif item.kind in ("HTTPRoute", "GRPCRoute"):
         # Routes are custom resources: without their CRD nothing checked these shapes.
         for i, rule in enumerate(as_list(spec.get("rules"))):
             rule = as_dict(rule)
-            refs = [(f"spec.rules[{i}].backendRefs[{j}]", as_dict(r))
+            at = SPEC.child("rules").index(i)
+            refs = [(at.child("backendRefs").index(j), as_dict(r))
                     for j, r in enumerate(as_list(rule.get("backendRefs")))]
             for j, f in enumerate(as_list(rule.get("filters"))):
                 mirror = as_dict(as_dict(f).get("requestMirror"))
                 if mirror.get("backendRef"):
-                    refs.append((f"spec.rules[{i}].filters[{j}].requestMirror.backendRef",
-                                 as_dict(mirror["backendRef"])))
+                    refs.append((at.child("filters").index(j).child("requestMirror")
+                                 .child("backendRef"), as_dict(mirror["backendRef"])))
             for path, ref in refs:
                 if (ref.get("kind") or "Service") == "Service" and not ref.get("group"):
                     yield (path, ref.get("namespace") or item.namespace, ref.get("name"),
