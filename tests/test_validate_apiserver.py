@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from netkit.validate import validate
+from netkit import validate
 
 
 def svc(**spec: Any) -> dict[str, Any]:
@@ -262,3 +262,29 @@ def test_missing_path_type_is_a_schema_error() -> None:
     found = [(f.rule, f.field, f.message) for f in validate([with_paths(path("/", None))])]
     assert found == [("NK001", "spec.rules[0].http.paths[0]",
                       "must contain ['pathType'] properties")]
+
+
+@pytest.mark.parametrize(("port", "errors"), [
+    ({"port": 90, "endPort": 80}, [
+        ("spec.egress[0].ports[0].endPort",
+         "Invalid value: 80: must be greater than or equal to `port`")]),
+    ({"port": "http", "endPort": 90}, [
+        ("spec.egress[0].ports[0].endPort",
+         "Invalid value: 90: may not be specified when `port` is non-numeric")]),
+    ({"endPort": 80}, [
+        ("spec.egress[0].ports[0].endPort",
+         "Invalid value: 80: may not be specified when `port` is not specified")]),
+    ({"port": 90, "endPort": 70000}, [
+        ("spec.egress[0].ports[0].endPort",
+         "Invalid value: 70000: must be between 1 and 65535, inclusive")]),
+    ({"port": 90, "endPort": 0}, [
+        ("spec.egress[0].ports[0].endPort",
+         "Invalid value: 0: must be between 1 and 65535, inclusive"),
+        ("spec.egress[0].ports[0].endPort",
+         "Invalid value: 0: must be greater than or equal to `port`")]),
+    ({"port": 80, "endPort": 80}, []),
+])
+def test_end_port_messages_name_the_end_port(port: dict[str, Any],
+                                             errors: list[tuple[str, str]]) -> None:
+    policy = netpol(egress=[{"ports": [port]}], policyTypes=["Egress"])
+    assert [(f.field, f.message) for f in validate([policy]) if f.rule == "NK010"] == errors

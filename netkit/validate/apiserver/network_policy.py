@@ -55,8 +55,10 @@ def _port(port: object, path: Path, errs: Errors) -> None:
         errs.extend(path.child("port"), value, port_number_errors(value))
         if end is not None:
             if isinstance(end, int) and isinstance(value, int) and end < value:
-                errs.invalid(path.child("endPort"), value, "must be greater than or equal to "
-                                                           "`port`")
+                # kube-apiserver shows `port`'s value here; the value of the field named is
+                # the one a reader can find and fix.
+                errs.invalid(path.child("endPort"), end, "must be greater than or equal to "
+                                                         "`port`")
             errs.extend(path.child("endPort"), end, port_number_errors(end))
 
 
