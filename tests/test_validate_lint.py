@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from netkit import Target
-from netkit.validate import validate
+from netkit import Target, validate
 
 
 def meta(name: str, ns: str | None = "shop", **extra: Any) -> dict[str, Any]:

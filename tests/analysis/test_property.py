@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netkit.analysis import reachability
+from netkit import reachability
 from tests.analysis.reference import allowed
 
 NAMESPACES = ["a", "b", "c"]

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from netkit.analysis import PortSet, reachability
+from netkit import reachability
+from netkit.analysis import PortSet
 
 
 def pod(name: str, ns: str = "a", ip: str | None = None, ports: list[Any] | None = None,
