@@ -20,7 +20,6 @@ _EXPORTS = {
     "load_blueprints": "netkit.inputs.blueprints",
     "load_manifests": "netkit.inputs.manifests",
     "synthesize": "netkit.synth",
-    "validate": "netkit.validate.engine",
     "reachability": "netkit.analysis.engine",
 }
 
@@ -35,11 +34,10 @@ if TYPE_CHECKING:
     from netkit.synth import synthesize
     from netkit.target import GatewayRef, Target
     from netkit.tree import Blueprint, Construct
-    from netkit.validate.engine import validate
 
 __all__ = ["Blueprint", "Construct", "Finding", "GatewayRef", "Include", "KubeObject",
            "Manifest", "NetkitError", "Target", "__version__", "load_blueprints",
-           "load_manifests", "reachability", "synthesize", "validate"]
+           "load_manifests", "reachability", "synthesize"]
 
 
 def __getattr__(name: str) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from netkit import validate
+from netkit.validate import validate
 
 
 def svc(**spec: Any) -> dict[str, Any]:

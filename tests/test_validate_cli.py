@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from netkit import validate
 from netkit.cli import app
+from netkit.validate import validate
 from tests.conftest import ROOT, SHARED
 
 runner = CliRunner()

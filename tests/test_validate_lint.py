@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from netkit import Target, validate
+from netkit import Target
+from netkit.validate import validate
 
 
 def meta(name: str, ns: str | None = "shop", **extra: Any) -> dict[str, Any]:
