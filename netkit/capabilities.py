@@ -37,6 +37,9 @@ GATEWAY_CONTROLLERS: dict[str, str] = {
     "nginx-gateway-fabric": "gateway.nginx.org/nginx-gateway-controller",
 }
 
+# Entry points that can enforce a request rate limit (the Gateway API standard has none).
+RATE_LIMITERS = ("envoy-gateway", "nginx-gateway-fabric", "ingress-nginx")
+
 
 def require_network_policy(target: Target, where: str, what: str) -> None:
     """Fail unless the target's CNI enforces NetworkPolicy."""
@@ -63,3 +66,16 @@ def require_end_port(target: Target, where: str) -> None:
         raise CapabilityError(where, f"cni={target.cni!r} ignores endPort, so a port range "
                               "would silently allow only its first port",
                               hint="list the ports one by one")
+
+
+def require_rate_limits(target: Target, where: str, service: str) -> str:
+    """The target's rate-limiting entry point; fail when it has none, so a limit is never
+    silently dropped."""
+    limiter = "ingress-nginx" if target.ingress == "ingress-nginx" else target.gateway
+    if limiter not in RATE_LIMITERS:
+        raise CapabilityError(where, f"{service} is rate limited, but target gateway="
+                              f"{target.gateway!r} has no rate-limit policy (the Gateway API "
+                              "standard has none), so the limit would be enforced nowhere",
+                              hint="use gateway=envoy-gateway or nginx-gateway-fabric, or a "
+                                   "plain Service")
+    return limiter

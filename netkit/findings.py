@@ -46,7 +46,7 @@ _RULES = [
     Rule("NK126", "error", "route or ListenerSet parent does not exist"),
     Rule("NK127", "error", "parent does not admit the route or ListenerSet"),
     Rule("NK121", "info", "rate limit is enforced per proxy replica"),
-    Rule("NK122", "info", "rate limit needs the gateway's global rate limit service"),
+    Rule("NK122", "warning", "rate limit needs the gateway's global rate limit service"),
     Rule("NK123", "warning", "rate-limited Service has no entry point"),
     Rule("NK124", "warning", "wildcard certificate needs a DNS-01 solver"),
     Rule("NK125", "warning", "a workload's selector also selects another workload's pods"),

@@ -146,12 +146,16 @@ def any_pod_in(namespace: str, pods: dict[str, str] | None = None) -> AnyPodIn:
 
 
 class RateLimit(Input):
-    """A request rate limit: ``rps`` or ``rpm``, burst, client-IP keying, allowlist."""
+    """A request rate limit: ``rps`` or ``rpm``, burst, client-IP keying, allowlist.
+
+    ``per_client_ip=None`` keys the limit the way the target's proxy does naturally (see
+    ``per_client``); ``True`` or ``False`` insists.
+    """
 
     rps: int | None = None
     rpm: int | None = None
     burst: int | None = None
-    per_client_ip: bool = True
+    per_client_ip: bool | None = None
     allowlist: tuple[str, ...] = ()
     status_code: int | None = None
 
@@ -164,8 +168,9 @@ class RateLimit(Input):
             raise ValueError(f"rate must be at least 1, got {rate}")
         if self.burst is not None and self.burst < 1:
             raise ValueError(f"burst must be at least 1, got {self.burst}")
-        for block in self.allowlist:
-            canonical_network(block)
+        if not self.limited_cidrs:
+            raise ValueError("allowlist covers every IPv4 and IPv6 address, so nothing would "
+                             "be limited")
         if self.status_code is not None and not 400 <= self.status_code <= 599:
             raise ValueError(f"status_code {self.status_code} is not a 4xx or 5xx code")
         return self
@@ -179,6 +184,34 @@ class RateLimit(Input):
     def unit(self) -> Literal["Second", "Minute"]:
         """The rate's unit."""
         return "Second" if self.rps is not None else "Minute"
+
+    def per_client(self, natural: bool) -> bool:
+        """Whether each client IP gets its own bucket, given the target's natural keying."""
+        return natural if self.per_client_ip is None else self.per_client_ip
+
+    @property
+    def limited_cidrs(self) -> list[str]:
+        """The fewest CIDRs, IPv4 then IPv6, covering every address outside the allowlist."""
+        holes = [canonical_network(block) for block in self.allowlist]
+        out: list[str] = []
+        for everyone in (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0")):
+            left = [everyone]
+            for hole in holes:
+                left = [piece for net in left for piece in _minus(net, hole)]
+            out += [str(net) for net in ipaddress.collapse_addresses(left)]  # type: ignore[type-var]
+        return out
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _minus(net: Network, hole: Network) -> list[Network]:
+    """``net`` without the addresses of ``hole``, as CIDRs."""
+    if net.version != hole.version or not net.overlaps(hole):
+        return [net]
+    if net.subnet_of(hole):  # type: ignore[arg-type]
+        return []
+    return list(net.address_exclude(hole))  # type: ignore[arg-type]
 
 
 def host_errors(host: str) -> list[str]:

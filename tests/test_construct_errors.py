@@ -220,7 +220,29 @@ CASES: list[tuple[str, Callable[[], object], str, str]] = [
     ("no-rate-limit-support", rendered(Target(gateway="none"), lambda s: s["site"].route(
         "/lim", RateLimitedService(s["ns"], "lim", workload=s["web"], port=80,
                                    target_port="http", rps=10))),
-     "shop/site", "target gateway='none' has no rate-limit policy"),
+     "shop/lim", "target gateway='none' has no rate-limit policy"),
+    ("unrouted-rate-limit-support", rendered(Target(gateway="none"), lambda s: RateLimitedService(
+        s["ns"], "lim", workload=s["web"], port=80, target_port="http", rps=10)),
+     "shop/lim", "so the limit would be enforced nowhere"),
+    ("envoy-global-rules", rendered(Target(), lambda s: s["site"].route(
+        "/lim", RateLimitedService(s["ns"], "lim", workload=s["web"], port=80,
+                                   target_port="http", rps=10, per_client_ip=True,
+                                   allowlist=["2001:db8::1/128", "fd00::1/128",
+                                              "fe80::1/128"]))),
+     "shop/site", "a per-client-IP limit around this allowlist needs 375 Envoy Gateway rules"),
+    ("envoy-local-allowlist", rendered(Target(), lambda s: s["site"].route(
+        "/lim", RateLimitedService(s["ns"], "lim", workload=s["web"], port=80,
+                                   target_port="http", rps=10,
+                                   allowlist=[f"10.{i}.0.0/16" for i in range(16)]))),
+     "shop/site", "a Local limit holds at most 15 allowlist CIDRs, got 16"),
+    ("canary-rate-limited", built(lambda s: CanaryRoute(
+        s["site"], "c", path="/tea", stable=s["web_svc"], weight=5, canary=RateLimitedService(
+            s["ns"], "lim", workload=s["api"], port=80, target_port="http", rps=10))),
+     "shop/site/c: canary", "canary shop/lim's rate limit would not apply"),
+    ("allowlist-everything", built(lambda s: RateLimitedService(
+        s["ns"], "lim", workload=s["web"], port=80, target_port="http", rps=1,
+        allowlist=["0.0.0.0/0", "::/0"])), "shop/lim", "allowlist covers every IPv4 and IPv6 "
+                                                       "address, so nothing would be limited"),
     ("nginx-client-ip", rendered(NGINX, lambda s: s["site"].route("/lim", RateLimitedService(
         s["ns"], "lim", workload=s["web"], port=80, target_port="http", rps=10,
         per_client_ip=False))), "shop/site", "ingress-nginx limits are always keyed per client"),

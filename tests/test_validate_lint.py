@@ -7,6 +7,12 @@ from typing import Any
 import pytest
 
 from netkit import Target
+from netkit.k8s.rate_limit import (
+    envoy_backend_traffic_policy,
+    envoy_global_limit,
+    envoy_local_limit,
+    nginx_rate_limit_policy,
+)
 from netkit.validate import validate
 
 
@@ -95,6 +101,19 @@ DNS_EGRESS = policy("dns", egress=[{"ports": [{"port": 53, "protocol": "UDP"}]}]
 DENY_ALL = policy("deny", policyTypes=["Ingress", "Egress"])
 LIMIT = {"nginx.ingress.kubernetes.io/limit-rps": "5"}
 
+
+def envoy_policy(rate_limit: dict[str, Any], *, typed: bool = True) -> dict[str, Any]:
+    if not typed:  # Envoy Gateway >= 1.6 deprecates type: the local/global fields say it
+        rate_limit = {k: v for k, v in rate_limit.items() if k != "type"}
+    return envoy_backend_traffic_policy("b", "shop", routes=["r"], rate_limit=rate_limit,
+                                        status_code=None)
+
+
+LOCAL = envoy_local_limit(5, "Second", exempt=["10.0.0.0/8"])
+GLOBAL = envoy_global_limit(5, "Second", per_client_in=["0.0.0.0/0", "::/0"])
+NGF_POLICY = nginx_rate_limit_policy("n", "shop", routes=["r"], rate="5r/s", burst=None,
+                                     per_client_ip=True, status_code=None)
+
 # (rule, failing input, expected field, passing input)
 CASES: list[tuple[str, list[dict[str, Any]], str | None, list[dict[str, Any]]]] = [
     ("NK101", [WEB, service("api", {"app": "api"})], "spec.selector", [WEB, WEB_SVC]),
@@ -174,12 +193,13 @@ CASES: list[tuple[str, list[dict[str, Any]], str | None, list[dict[str, Any]]]] 
      [gateway("shared", ns="edge", routes="All"), with_parent(route("r"), name="shared",
                                                               namespace="edge")]),
     ("NK121", [ingress("i", annotations=LIMIT)], "metadata.annotations", [ingress("i")]),
-    ("NK121", [{"apiVersion": "gateway.envoyproxy.io/v1alpha1", "kind": "BackendTrafficPolicy",
-                "metadata": meta("b"), "spec": {"rateLimit": {"type": "Local"}}}],
-     "spec.rateLimit", []),
-    ("NK122", [{"apiVersion": "gateway.envoyproxy.io/v1alpha1", "kind": "BackendTrafficPolicy",
-                "metadata": meta("b"), "spec": {"rateLimit": {"type": "Global"}}}],
-     "spec.rateLimit", []),
+    ("NK121", [envoy_policy(LOCAL)], "spec.rateLimit", [envoy_policy(GLOBAL)]),
+    ("NK121", [envoy_policy(LOCAL, typed=False)], "spec.rateLimit",
+     [envoy_policy(GLOBAL, typed=False)]),
+    ("NK121", [NGF_POLICY], "spec.rateLimit", []),
+    ("NK122", [envoy_policy(GLOBAL)], "spec.rateLimit", [envoy_policy(LOCAL)]),
+    ("NK122", [envoy_policy(GLOBAL, typed=False)], "spec.rateLimit",
+     [envoy_policy(LOCAL, typed=False)]),
 ]
 
 
@@ -192,6 +212,16 @@ def test_rule(rule: str, bad: list[dict[str, Any]], field: str | None,
     assert fired[0].field == field
     assert fired[0].hint
     assert [f.line_text() for f in validate(good) if f.rule == rule] == []
+
+
+def test_a_global_limit_warns_what_to_install_and_how_to_avoid_it() -> None:
+    both = envoy_policy({**LOCAL, **GLOBAL}, typed=False)
+    assert [(f.rule, f.severity) for f in validate([both])] == [("NK121", "info"),
+                                                                ("NK122", "warning")]
+    found = next(f for f in validate([envoy_policy(GLOBAL)]) if f.rule == "NK122")
+    assert "rateLimit.backend.type: Redis and rateLimit.backend.redis.url" in found.message
+    assert "envoy-gateway-config" in found.message
+    assert found.hint is not None and "drop per_client_ip=True" in found.hint
 
 
 def test_cni_that_does_not_enforce() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from netkit.constructs.service import Service
+from netkit.constructs.service import RateLimitedService, Service
 from netkit.constructs.tls_ingress import TlsIngress
 from netkit.errors import ConstructError
 from netkit.spec import header_name_errors
@@ -43,6 +43,12 @@ class CanaryRoute(Construct):
         if not isinstance(canary, Service) or canary is stable:
             raise ConstructError(where, "canary must be a Service other than stable",
                                  field="canary", hint="create a Service for the canary pods")
+        if isinstance(canary, RateLimitedService):
+            raise ConstructError(where, f"canary {canary.ref}'s rate limit would not apply: "
+                                 f"limits cover a whole route, and the route of {path!r} "
+                                 "carries the stable Service's limit (or none)", field="canary",
+                                 hint="make the canary a plain Service; a RateLimitedService "
+                                      "as stable limits the whole path, canary share included")
         others = [c for c in ingress.canaries() if c is not self and c.path == path]
         if others:
             raise ConstructError(where, f"path {path!r} already has canary "

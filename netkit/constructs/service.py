@@ -156,15 +156,19 @@ class Service(Construct):
 class RateLimitedService(Service):
     """A Service whose entry points enforce a request rate limit.
 
-    Limits are enforced by the gateway or ingress proxies. ingress-nginx and Envoy Gateway's
-    local limits count per proxy replica: three replicas admit three times the rate.
+    Limits are enforced by the gateway or ingress proxies. ``per_client_ip`` defaults to the
+    target's natural keying: one shared bucket on Envoy Gateway (a Local limit), one bucket
+    per client IP on NGINX Gateway Fabric and ingress-nginx. These local limits count per
+    proxy replica: three replicas admit three times the rate. ``per_client_ip=True`` on Envoy
+    Gateway renders a Global limit, which needs its rate limit service (Redis); ``False`` is
+    an error on ingress-nginx, whose limits are always per client IP.
     """
 
     def __init__(self, scope: Construct, id: str, *, workload: Workload, port: int,
                  target_port: int | str | None = None, rps: int | None = None,
-                 rpm: int | None = None, burst: int | None = None, per_client_ip: bool = True,
-                 allowlist: Sequence[str] = (), status_code: int | None = None,
-                 **options: object) -> None:
+                 rpm: int | None = None, burst: int | None = None,
+                 per_client_ip: bool | None = None, allowlist: Sequence[str] = (),
+                 status_code: int | None = None, **options: object) -> None:
         super().__init__(scope, id, workload=workload, port=port, target_port=target_port,
                          **options)  # type: ignore[arg-type]
         limit = parse(RateLimit, self.display_path, rps=rps, rpm=rpm, burst=burst,

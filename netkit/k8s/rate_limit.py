@@ -8,32 +8,46 @@ from typing import Any
 from netkit.k8s.gateway_api import GROUP
 from netkit.k8s.meta import meta
 
+# BackendTrafficPolicy limits (its CRD's maxItems) and Envoy's largest token bucket, which
+# Envoy Gateway itself uses for a route without a default limit.
+ENVOY_LOCAL_RULES = 16
+ENVOY_GLOBAL_RULES = 256
+ENVOY_UNLIMITED = 4294967295
+
 
 def _route_refs(routes: Sequence[str]) -> list[dict[str, Any]]:
     return [{"group": GROUP, "kind": "HTTPRoute", "name": r} for r in routes]
 
 
-def envoy_backend_traffic_policy(name: str, namespace: str, *, routes: Sequence[str],
-                                 requests: int, unit: str, per_client_ip: bool,
-                                 allowlist: Sequence[str], status_code: int | None
-                                 ) -> dict[str, Any]:
-    """A BackendTrafficPolicy limiting ``routes``: Global when keyed per client IP, else Local.
+def envoy_local_limit(requests: int, unit: str, *, exempt: Sequence[str]) -> dict[str, Any]:
+    """A Local ``rateLimit``: one bucket per proxy replica, shared by every client outside
+    ``exempt``.
 
-    Envoy's local rate limit cannot key per client, so a per-client-IP limit needs Envoy
-    Gateway's global rate limit service.
+    The rule without clientSelectors is the route's default bucket; a request matching an
+    exempt CIDR's rule counts against that rule's bucket instead, which never runs out.
     """
-    exempt = [{"sourceCIDR": {"type": "Exact", "value": c, "invert": True}} for c in allowlist]
-    limit = {"requests": requests, "unit": unit}
-    if per_client_ip:
-        rules = [{"clientSelectors": [{"sourceCIDR": {"type": "Distinct", "value": everyone}},
-                                      *exempt], "limit": limit}
-                 for everyone in ("0.0.0.0/0", "::/0")]
-        rate_limit: dict[str, Any] = {"type": "Global", "global": {"rules": rules}}
-    else:
-        rule: dict[str, Any] = {"limit": limit}
-        if exempt:
-            rule["clientSelectors"] = exempt
-        rate_limit = {"type": "Local", "local": {"rules": [rule]}}
+    rules: list[dict[str, Any]] = [{"limit": {"requests": requests, "unit": unit}}]
+    rules += [{"clientSelectors": [{"sourceCIDR": {"type": "Exact", "value": block}}],
+               "limit": {"requests": ENVOY_UNLIMITED, "unit": unit}} for block in exempt]
+    return {"type": "Local", "local": {"rules": rules}}
+
+
+def envoy_global_limit(requests: int, unit: str, *, per_client_in: Sequence[str]
+                       ) -> dict[str, Any]:
+    """A Global ``rateLimit`` giving each client IP in ``per_client_in`` its own bucket.
+
+    One rule per CIDR: a rule matches a single source CIDR (a second sourceCIDR selector
+    replaces the first), so an allowlist is left out by limiting the CIDRs around it.
+    """
+    rules = [{"clientSelectors": [{"sourceCIDR": {"type": "Distinct", "value": block}}],
+              "limit": {"requests": requests, "unit": unit}} for block in per_client_in]
+    return {"type": "Global", "global": {"rules": rules}}
+
+
+def envoy_backend_traffic_policy(name: str, namespace: str, *, routes: Sequence[str],
+                                 rate_limit: dict[str, Any], status_code: int | None
+                                 ) -> dict[str, Any]:
+    """A BackendTrafficPolicy applying ``rate_limit`` to ``routes``."""
     spec: dict[str, Any] = {"targetRefs": _route_refs(routes), "rateLimit": rate_limit}
     if status_code is not None and status_code != 429:
         spec["responseOverride"] = [{"source": "Local",

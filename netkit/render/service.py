@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from netkit.constructs.service import Service
+from netkit.capabilities import require_rate_limits
+from netkit.constructs.service import RateLimitedService, Service
 from netkit.k8s import core
 from netkit.render.context import RenderContext
 
@@ -38,4 +39,6 @@ def service_object(svc: Service) -> dict[str, Any]:
 
 def render_service(svc: Service, ctx: RenderContext) -> None:
     """Emit the Service (a RateLimitedService's limit is rendered by its entry points)."""
+    if isinstance(svc, RateLimitedService):
+        require_rate_limits(ctx.target, svc.display_path, svc.ref)
     ctx.emit(svc, service_object(svc))

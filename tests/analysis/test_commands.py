@@ -84,7 +84,7 @@ def test_audit_html_is_self_contained(tmp_path: Path) -> None:
     assert {"matrix", "graph", "flows", "findings"} <= set(parser.ids)
     assert parser.tags.count("svg") == 1 and "path" in parser.tags and "circle" in parser.tags
     assert "shop/api → shop/db: TCP 5432" in page
-    assert "NK122" in page  # findings from validation are part of the report
+    assert "NK121" in page  # findings from validation are part of the report
 
 
 @pytest.mark.skipif(not shutil.which("chromium"), reason="no headless browser installed")

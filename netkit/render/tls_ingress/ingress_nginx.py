@@ -36,9 +36,9 @@ def _limit_annotations(svc: RateLimitedService, where: str) -> dict[str, str]:
         raise CapabilityError(where, "ingress-nginx sets the rejection status controller-wide "
                               "(limit-req-status-code)", hint=f"drop status_code= on "
                               f"{svc.display_path} and set it in the controller ConfigMap")
-    if not limit.per_client_ip:
+    if not limit.per_client(natural=True):
         raise CapabilityError(where, "ingress-nginx limits are always keyed per client IP",
-                              hint=f"set per_client_ip=True on {svc.display_path}")
+                              hint=f"drop per_client_ip=False on {svc.display_path}")
     key = "limit-rps" if limit.unit == "Second" else "limit-rpm"
     out = {f"{NGINX}/{key}": str(limit.rate)}
     if limit.burst is not None:

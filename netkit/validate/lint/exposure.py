@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from netkit.objects import as_dict
 from netkit.validate.field import METADATA, SPEC
 from netkit.validate.lint.entry_points import NGINX
@@ -9,6 +11,20 @@ from netkit.validate.lint.index import Index, Report
 
 PER_REPLICA = "the limit is counted per proxy replica; N replicas admit N times the rate"
 PER_REPLICA_HINT = "divide the rate by the replica count if it must hold cluster-wide"
+NEEDS_RATE_LIMIT_SERVICE = (
+    "a Global rate limit is enforced only by Envoy Gateway's global rate limit service, off by "
+    "default (without it the policy is rejected and nothing is limited): install Redis and set "
+    "rateLimit.backend.type: Redis and rateLimit.backend.redis.url in the EnvoyGateway "
+    "configuration (ConfigMap envoy-gateway-system/envoy-gateway-config)")
+LOCAL_INSTEAD = ("drop per_client_ip=True (in plain YAML: use rateLimit.local) for a Local "
+                 "limit, counted per proxy replica, that needs no extra service")
+
+
+def _envoy_scopes(rate_limit: dict[str, Any]) -> list[str]:
+    """Local and/or Global: the deprecated ``type``, else the ``local``/``global`` fields."""
+    if kind := rate_limit.get("type"):
+        return [str(kind)]
+    return [k.title() for k in ("local", "global") if k in rate_limit]
 
 
 def check(index: Index, report: Report) -> None:
@@ -20,14 +36,13 @@ def check(index: Index, report: Report) -> None:
                        field=SPEC.child("loadBalancerSourceRanges"),
                        hint="set loadBalancerSourceRanges to the clients' CIDRs")
     for item in index.of("BackendTrafficPolicy"):
-        kind = as_dict(item.spec.get("rateLimit")).get("type")
-        if kind == "Local":
+        scopes = _envoy_scopes(as_dict(item.spec.get("rateLimit")))
+        if "Local" in scopes:
             report.add("NK121", item, PER_REPLICA, field=SPEC.child("rateLimit"),
                        hint=PER_REPLICA_HINT)
-        elif kind == "Global":
-            report.add("NK122", item, "a global rate limit needs Envoy Gateway's rate limit "
-                       "service", field=SPEC.child("rateLimit"),
-                       hint="enable it (Redis backend) in the Envoy Gateway configuration")
+        if "Global" in scopes:
+            report.add("NK122", item, NEEDS_RATE_LIMIT_SERVICE, field=SPEC.child("rateLimit"),
+                       hint=LOCAL_INSTEAD)
     for item in index.of("RateLimitPolicy"):
         report.add("NK121", item, PER_REPLICA, field=SPEC.child("rateLimit"), hint=PER_REPLICA_HINT)
     for item in index.of("Ingress"):
