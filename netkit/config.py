@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -33,6 +33,7 @@ class NetkitConfig(BaseModel):
     env: str = DEFAULT_ENV
     target: dict[str, str] = Field(default_factory=dict)
     crds: list[str] = Field(default_factory=list)
+    gateway_api_channel: Literal["standard", "experimental"] = "standard"
     ignore: list[str] = Field(default_factory=list)
     argocd: ArgoCdConfig | None = None
     root: Path = Path(".")
@@ -42,10 +43,12 @@ class NetkitConfig(BaseModel):
         return self.root / value
 
     def crd_registry(self, extra: Sequence[str] = ()) -> CrdRegistry:
-        """The CRDs of ``[tool.netkit] crds`` plus ``extra`` (from the command line)."""
+        """The bundled CRDs (on the configured Gateway API channel), overridden by those of
+        ``[tool.netkit] crds`` and ``extra`` (from the command line)."""
         from netkit.validate.crd import CrdRegistry
 
-        return CrdRegistry().load([*extra, *(self.path(c) for c in self.crds)])
+        registry = CrdRegistry(gateway_api_channel=self.gateway_api_channel)
+        return registry.load([*extra, *(self.path(c) for c in self.crds)])
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -74,4 +77,5 @@ def load_config(start: Path | None = None) -> NetkitConfig:
     except ValidationError as exc:
         loc, message = first_error(exc)
         raise ConfigError(str(pyproject), f"[tool.netkit] {loc}: {message}",
-                          hint="keys: blueprints, out, env, target, crds, ignore, argocd") from None
+                          hint="keys: blueprints, out, env, target, crds, "
+                          "gateway_api_channel, ignore, argocd") from None

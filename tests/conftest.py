@@ -1,4 +1,4 @@
-"""Shared fixtures: paths to the repo, shared CRDs, and a blueprint-file writer."""
+"""Shared fixtures: the repo's path and a blueprint-file writer."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture

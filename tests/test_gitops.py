@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import shutil
 import subprocess
 import sys
@@ -17,17 +16,12 @@ from netkit import synth as lib
 from netkit.gitops.argocd import ArgoCdConfig
 from netkit.testing import synth
 from netkit.validate.crd import CrdRegistry
-from tests.conftest import ROOT, SHARED
+from tests.conftest import ROOT
 
 BLUEPRINTS = [ROOT / "blueprints" / f"{n}.py" for n in ("platform", "shop", "payments")]
 ARGO = ArgoCdConfig(repo_url="https://git.example.com/platform/gitops.git", revision="main",
                     path_prefix="gitops")
 KUBECTL = shutil.which("kubectl") or str(Path(sys.executable).parent / "kubectl")
-
-
-@functools.cache
-def argo_crds() -> CrdRegistry:
-    return CrdRegistry().load([SHARED / "crds" / "argo-cd"])
 
 
 def synthesis(mode: str = "applicationset") -> lib.Synthesis:
@@ -47,8 +41,9 @@ def wave(obj: dict[str, Any]) -> int:
 def test_argo_objects_validate_against_upstream_crds(mode: str) -> None:
     argo = [o.obj for o in synthesis(mode).objects if o.obj["apiVersion"].startswith("argoproj")]
     assert argo
+    crds = CrdRegistry()  # with the bundled Argo CD CRDs
     for obj in argo:
-        schema = argo_crds().get(obj["apiVersion"], obj["kind"])
+        schema = crds.get(obj["apiVersion"], obj["kind"])
         assert schema is not None and schema.validate(obj) == [], obj["metadata"]["name"]
         text = yaml.safe_dump(obj)
         assert "CreateNamespace" not in text  # netkit owns the Namespace objects

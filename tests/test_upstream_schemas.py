@@ -1,35 +1,28 @@
-"""Emitted objects against upstream schemas: CRDs from ../shared/crds, core kinds from the
-Kubernetes OpenAPI schema (kubernetes-validate), CEL rules evaluated."""
+"""Emitted objects against upstream schemas: the CRDs bundled in netkit.schemas (on both
+Gateway API channels), core kinds from the Kubernetes OpenAPI schema (kubernetes-validate), CEL
+rules evaluated; and netkit's own validation of its output finds no schema problem."""
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
 from typing import Any
 
 import kubernetes_validate
 import pytest
 
+from netkit import schemas
 from netkit.errors import CapabilityError
-from netkit.testing import synth
+from netkit.testing import SynthResult, synth
 from netkit.validate import cel
-from netkit.validate.crd import CrdRegistry
-from tests.conftest import ROOT, SHARED
+from netkit.validate.crd import GATEWAY_API_GROUPS, CrdRegistry
+from tests.conftest import ROOT
 from tests.scenarios import SCENARIOS, TARGETS
 
 CORE_KINDS = {"Namespace", "Service", "NetworkPolicy", "Ingress", "ConfigMap"}
-# Kinds whose upstream CRDs are not in ../shared/crds; checked by snapshot review only.
-NO_SCHEMA = {"CiliumNetworkPolicy", "RateLimitPolicy"}
 KUBERNETES = "1.36.0"
+REGISTRIES = {channel: CrdRegistry(gateway_api_channel=channel) for channel in schemas.CHANNELS}
 
 
-@functools.cache
-def crds() -> CrdRegistry:
-    assert (SHARED / "crds").is_dir(), f"{SHARED / 'crds'} is missing"
-    return CrdRegistry().load([SHARED / "crds"])
-
-
-def problems(obj: dict[str, Any]) -> list[str]:
+def problems(obj: dict[str, Any], channel: str = "standard") -> list[str]:
     kind = obj["kind"]
     if kind in CORE_KINDS:
         try:
@@ -37,30 +30,29 @@ def problems(obj: dict[str, Any]) -> list[str]:
         except kubernetes_validate.ValidationError as exc:
             return [f"{'.'.join(map(str, exc.path))}: {exc.message}"]
         return []
-    schema = crds().get(obj["apiVersion"], kind)
-    assert schema is not None, f"no schema for {obj['apiVersion']} {kind}"
+    schema = REGISTRIES[channel].get(obj["apiVersion"], kind)
+    assert schema is not None, f"no bundled schema for {obj['apiVersion']} {kind}"
     return [f"{e.path}: {e.message}" for e in schema.validate(obj)]
 
 
-def all_outputs() -> list[tuple[str, dict[str, Any]]]:
+def all_results() -> list[tuple[str, SynthResult]]:
     out = []
     for name, build in sorted(SCENARIOS.items()):
         for tname, target in sorted(TARGETS.items()):
             try:
-                result = synth(build(target))
+                out.append((f"{name}/{tname}", synth(build(target))))
             except CapabilityError:
                 continue
-            out += [(f"{name}/{tname}", o) for o in result.objects]
     for bp in sorted((ROOT / "blueprints").glob("*.py")):
         for tname, target in sorted(TARGETS.items()):
-            result = synth(bp, target={"ingress": target.ingress})
-            out += [(f"{bp.stem}/{tname}", o) for o in result.objects]
-    result = synth(ROOT / "blueprints" / "shop.py", target={"gateway": "nginx-gateway-fabric"})
-    out += [("shop/nginx-gateway-fabric", o) for o in result.objects]
+            out.append((f"{bp.stem}/{tname}", synth(bp, target={"ingress": target.ingress})))
+    out.append(("shop/nginx-gateway-fabric",
+                synth(ROOT / "blueprints" / "shop.py", target={"gateway": "nginx-gateway-fabric"})))
     return out
 
 
-OUTPUTS = all_outputs()
+RESULTS = all_results()
+OUTPUTS = [(where, o) for where, result in RESULTS for o in result.objects]
 
 
 def test_cel_evaluator_is_installed() -> None:
@@ -74,11 +66,25 @@ def test_every_emitted_kind_is_covered() -> None:
             "Namespace", "Ingress", "CiliumNetworkPolicy", "RateLimitPolicy"} <= kinds
 
 
-@pytest.mark.parametrize(("where", "obj"), [o for o in OUTPUTS if o[1]["kind"] not in NO_SCHEMA],
+@pytest.mark.parametrize(("where", "obj"), OUTPUTS,
                          ids=lambda v: v if isinstance(v, str) else
                          f"{v['kind']}/{v['metadata']['name']}")
 def test_object_matches_upstream_schema(where: str, obj: dict[str, Any]) -> None:
     assert problems(obj) == []
+
+
+def test_gateway_api_objects_match_the_experimental_channel_too() -> None:
+    gateway_api = [(where, o) for where, o in OUTPUTS
+                   if o["apiVersion"].split("/")[0] in GATEWAY_API_GROUPS]
+    assert gateway_api
+    assert [(where, o["kind"], p) for where, o in gateway_api
+            for p in problems(o, "experimental")] == []
+
+
+def test_synth_finds_a_schema_for_every_object_and_no_schema_error() -> None:
+    found = [(where, f.rule, f.object, f.field, f.message) for where, result in RESULTS
+             for f in result.findings if f.rule in ("NK001", "NK002")]
+    assert found == []
 
 
 def test_strict_schema_rejects_unknown_fields() -> None:
@@ -99,7 +105,10 @@ def test_cel_rules_are_evaluated() -> None:
                                "but not both"]
 
 
-def test_crd_registry_kinds(tmp_path: Path) -> None:
-    assert "gateway.networking.k8s.io/v1 HTTPRoute" in crds().kinds()
-    assert crds().get("gateway.networking.k8s.io/v1beta1", "ReferenceGrant") is not None
-    assert crds().get("example.com/v1", "Nope") is None
+def test_crd_registry_kinds() -> None:
+    crds = REGISTRIES["standard"]
+    assert "gateway.networking.k8s.io/v1 HTTPRoute" in crds.kinds()
+    assert "gateway.networking.x-k8s.io/v1alpha1 XBackend" not in crds.kinds()
+    assert "gateway.networking.x-k8s.io/v1alpha1 XBackend" in REGISTRIES["experimental"].kinds()
+    assert crds.get("gateway.networking.k8s.io/v1beta1", "ReferenceGrant") is not None
+    assert crds.get("example.com/v1", "Nope") is None

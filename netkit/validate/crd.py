@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import functools
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,10 +12,14 @@ from typing import Any
 
 import fastjsonschema
 
+from netkit import schemas
 from netkit.inputs.manifests import LoadError, read_file, yaml_files
 from netkit.validate.cel import CelRule, evaluate_rules
 from netkit.validate.field import FieldError
 from netkit.validate.schema import compile_schema, schema_error
+
+# The groups whose bundled CRDs follow [tool.netkit] gateway_api_channel.
+GATEWAY_API_GROUPS = frozenset({"gateway.networking.k8s.io", "gateway.networking.x-k8s.io"})
 
 
 @dataclass
@@ -60,6 +66,14 @@ def escape_class_dollars(pattern: str) -> str:
     return "".join(out)
 
 
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+
+
 def strict(schema: dict[str, Any], *, root: bool = True, closed: bool = True) -> dict[str, Any]:
     """An OpenAPI v3 structural schema as strict JSON Schema (unknown fields rejected).
 
@@ -69,6 +83,9 @@ def strict(schema: dict[str, Any], *, root: bool = True, closed: bool = True) ->
     s = {k: v for k, v in schema.items() if k != "x-kubernetes-validations"}
     if isinstance(s.get("pattern"), str):
         s["pattern"] = escape_class_dollars(s["pattern"])
+        if not _compiles(s["pattern"]):
+            # RE2 syntax Python lacks (Cilium's ``^\\PC*$``): unchecked rather than a crash.
+            del s["pattern"]
     if s.pop("x-kubernetes-int-or-string", False):
         s.pop("type", None)
         s.setdefault("anyOf", [{"type": "integer"}, {"type": "string"}])
@@ -99,18 +116,36 @@ def strict(schema: dict[str, Any], *, root: bool = True, closed: bool = True) ->
     return s
 
 
+@dataclass(frozen=True)
+class CrdSource:
+    """Where the CRD of one group and kind comes from, and the versions it serves."""
+
+    where: str
+    versions: tuple[str, ...]
+    channel: str | None = None  # the bundled channel; None for a CRD the user added
+
+
 class CrdRegistry:
-    """Custom resource schemas by (apiVersion, kind), loaded from CRD files."""
+    """Custom resource schemas by (apiVersion, kind): CRDs the user added, then netkit's
+    bundled ones (each parsed on first use, once per process)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, bundled: bool = True, gateway_api_channel: str = "standard") -> None:
+        if gateway_api_channel not in schemas.CHANNELS:
+            raise ValueError(f"unknown Gateway API channel {gateway_api_channel!r}; expected "
+                             f"one of {', '.join(schemas.CHANNELS)}")
+        self.bundled = bundled
+        self.gateway_api_channel = gateway_api_channel
         self._schemas: dict[tuple[str, str], CustomResourceSchema] = {}
-
-    def __len__(self) -> int:
-        return len(self._schemas)
+        self._sources: dict[tuple[str, str], CrdSource] = {}
 
     def kinds(self) -> list[str]:
-        """``group/version Kind`` of every schema, sorted."""
-        return sorted(f"{g} {k}" for g, k in self._schemas)
+        """``group/version Kind`` of every schema, the user's and the bundled ones, sorted."""
+        found = {f"{a} {k}" for a, k in self._schemas}
+        for entry in schemas.bundled():
+            crd = self._bundled(entry.group, entry.kind)
+            if crd is not None and (crd.group, crd.kind) not in self._sources:
+                found.update(f"{a} {crd.kind}" for a in crd.api_versions)
+        return sorted(found)
 
     def load(self, paths: Iterable[str | Path]) -> CrdRegistry:
         """Add the CRDs in files or directories (recursive); other objects are ignored."""
@@ -122,28 +157,66 @@ class CrdRegistry:
         return self
 
     def add(self, crd: dict[str, Any], *, where: str = "<crd>") -> None:
-        """Add every served version of one CRD."""
-        spec = crd.get("spec") or {}
-        try:
-            group, kind = spec["group"], spec["names"]["kind"]
-            namespaced = spec.get("scope", "Namespaced") == "Namespaced"
-            versions = spec["versions"]
-        except (KeyError, TypeError):
-            raise LoadError(where, "not a CustomResourceDefinition v1 (spec.group, spec.names"
-                            ".kind and spec.versions are required)",
-                            hint="pass apiextensions.k8s.io/v1 CRDs") from None
-        for version in versions:
-            if not version.get("served", True):
-                continue
-            raw = ((version.get("schema") or {}).get("openAPIV3Schema")) or {
-                "type": "object", "x-kubernetes-preserve-unknown-fields": True}
-            self._schemas[(f"{group}/{version['name']}", kind)] = CustomResourceSchema(
-                group, version["name"], kind, namespaced, strict(copy.deepcopy(raw)),
-                list(_cel_rules(raw, ())))
+        """Add every served version of one CRD; it replaces a bundled CRD of its group/kind."""
+        group, kind, served = _served(crd, where)
+        self._sources[(group, kind)] = CrdSource(where, tuple(served))
+        for version, schema in served.items():
+            self._schemas[(f"{group}/{version}", kind)] = schema
 
     def get(self, api_version: str, kind: str) -> CustomResourceSchema | None:
-        """The schema for ``apiVersion``/``kind``, if a CRD provided one."""
-        return self._schemas.get((api_version, kind))
+        """The schema for ``apiVersion``/``kind``, if a CRD serves that version."""
+        found = self._schemas.get((api_version, kind))
+        group, _, version = api_version.rpartition("/")
+        if found is not None or (group, kind) in self._sources:
+            return found
+        crd = self._bundled(group, kind)
+        if crd is None or version not in crd.versions:
+            return None
+        return _bundled_schemas(crd)[version]
+
+    def source(self, group: str, kind: str) -> CrdSource | None:
+        """The CRD that defines ``group``/``kind`` here: the user's, else a bundled one."""
+        found = self._sources.get((group, kind))
+        if found is not None:
+            return found
+        crd = self._bundled(group, kind)
+        return None if crd is None else CrdSource(str(crd.path), crd.versions, crd.channel)
+
+    def _bundled(self, group: str, kind: str) -> schemas.BundledCrd | None:
+        if not self.bundled or not group:
+            return None
+        channel = self.gateway_api_channel if group in GATEWAY_API_GROUPS else "standard"
+        return schemas.find(group, kind, channel=channel)
+
+
+@functools.cache
+def _bundled_schemas(crd: schemas.BundledCrd) -> dict[str, CustomResourceSchema]:
+    """Served version → schema of a bundled CRD, shared by every registry of the process."""
+    return _served(crd.load(), str(crd.path))[2]
+
+
+def _served(crd: dict[str, Any], where: str
+            ) -> tuple[str, str, dict[str, CustomResourceSchema]]:
+    """(group, kind, served version → schema) of one CRD document."""
+    spec = crd.get("spec") or {}
+    try:
+        group, kind = spec["group"], spec["names"]["kind"]
+        namespaced = spec.get("scope", "Namespaced") == "Namespaced"
+        versions = spec["versions"]
+    except (KeyError, TypeError):
+        raise LoadError(where, "not a CustomResourceDefinition v1 (spec.group, spec.names"
+                        ".kind and spec.versions are required)",
+                        hint="pass apiextensions.k8s.io/v1 CRDs") from None
+    served = {}
+    for version in versions:
+        if not version.get("served", True):
+            continue
+        raw = ((version.get("schema") or {}).get("openAPIV3Schema")) or {
+            "type": "object", "x-kubernetes-preserve-unknown-fields": True}
+        served[version["name"]] = CustomResourceSchema(
+            group, version["name"], kind, namespaced, strict(copy.deepcopy(raw)),
+            list(_cel_rules(raw, ())))
+    return group, kind, served
 
 
 def _cel_rules(schema: dict[str, Any], path: tuple[str, ...]) -> Iterator[CelRule]:

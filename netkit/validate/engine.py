@@ -47,7 +47,7 @@ class Validator:
         self.target = target
         text = kubernetes or (target.kubernetes if target else SUPPORTED_KUBERNETES[-1])
         self.version = parse_version(text)
-        self.crds = crds or CrdRegistry()
+        self.crds = crds if crds is not None else CrdRegistry()
         self.ignore = {r.strip() for r in ignore}
         self.report_unknown_kinds = report_unknown_kinds
 
