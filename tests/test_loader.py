@@ -7,9 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netkit.errors import NetkitError
+from netkit import KubeObject, NetkitError
 from netkit.inputs import manifests, units
-from netkit.objects import KubeObject
 from netkit.serialize import dump_all
 
 names = st.text(alphabet="abcdefghij-", min_size=1, max_size=8)

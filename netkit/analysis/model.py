@@ -8,6 +8,7 @@ from typing import Any
 
 from netkit.analysis.external import Cell, Network, cells, innermost, network
 from netkit.errors import NetkitError
+from netkit.k8s.kinds import is_builtin
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.networking import effective_policy_types
 from netkit.k8s.pods import WORKLOAD_KINDS, PodTemplate, pod_template
@@ -220,19 +221,22 @@ def build_cluster(objects: Iterable[KubeObject | dict[str, Any]],
         _check_well_formed(obj, file, line)
     present = {((md.get("namespace") or "default"), obj.get("kind"), md.get("name"))
                for obj, _, _ in items if isinstance(obj, dict)
-               for md in [obj.get("metadata") or {}] if obj.get("kind") in WORKLOAD_KINDS}
+               for md in [obj.get("metadata") or {}] if obj.get("kind") in WORKLOAD_KINDS
+               and is_builtin(obj.get("apiVersion"), obj.get("kind"))}
     cluster = Cluster()
     templates: list[PodTemplate] = list(extra)
     for obj, file, line in items:
         if not isinstance(obj, dict):
             continue
         kind = obj.get("kind")
+        if not is_builtin(obj.get("apiVersion"), kind):
+            continue
         if kind == "Namespace":
             md = obj.get("metadata") or {}
             labels = {str(k): str(v) for k, v in (md.get("labels") or {}).items()}
             labels[NAMESPACE_NAME_LABEL] = str(md.get("name"))
             cluster.namespaces[str(md.get("name"))] = labels
-        elif kind == "NetworkPolicy" and obj.get("apiVersion") == "networking.k8s.io/v1":
+        elif kind == "NetworkPolicy":
             cluster.policies.append(policy_from(obj, file, line))
         elif kind in WORKLOAD_KINDS and not _owned_by_input(obj, present):
             template = pod_template(obj)

@@ -1,25 +1,44 @@
-"""Read Kubernetes objects from YAML files, directories or stdin, keeping file:line."""
+"""Read Kubernetes objects from YAML and JSON files, directories or stdin, keeping file:line.
+
+The loader is strict and bounded: it yields JSON data only (string keys; no custom tags,
+binary or non-finite numbers), rejects duplicate keys as kubectl does, and refuses alias
+expansion beyond a budget proportional to the input and nesting beyond ``MAX_DEPTH``.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import yaml
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from netkit.errors import NetkitError
 from netkit.inputs.units import Unit, parse_in_workers
 from netkit.objects import KubeObject
 
 Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-YAML_SUFFIXES = (".yaml", ".yml")
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 KUSTOMIZE_GROUP = "kustomize.config.k8s.io/"
+STDIN = "<stdin>"
+MAX_DEPTH = 100  # bundled CRDs nest 38 levels; the checks downstream recurse per level
+NODES_PER_CHAR = 10  # text without aliases makes at most about one node per character
+MIN_NODES = 10_000
+_CHUNK = 1 << 20
 
 
 class LoadError(NetkitError):
     """A manifest file cannot be read or parsed."""
+
+
+def node_limit(text: str) -> int:
+    """How many nodes (list items and mapping values) ``text`` may expand to through aliases."""
+    return max(MIN_NODES, NODES_PER_CHAR * len(text))
 
 
 def parse(text: str, file: str, first_line: int = 1) -> list[KubeObject]:
@@ -29,42 +48,196 @@ def parse(text: str, file: str, first_line: int = 1) -> list[KubeObject]:
     """
     out: list[KubeObject] = []
     loader = Loader(text)
+    builder = _Builder(loader, node_limit(text))
     offset = first_line - 1
     line = first_line
     try:
         while loader.check_node():
             node = loader.get_node()
             line = node.start_mark.line + 1 + offset
-            out.extend(_objects(_build(loader, node), file, line))
-    except TypeError:
-        raise LoadError(f"{file}:{line}", "a mapping key is a mapping or list",
-                        hint="keys must be plain scalars") from None
+            try:
+                doc = builder.build(node, 0)
+            except _Runaway as exc:
+                raise _runaway(exc, node, builder.limit) from None
+            out.extend(_objects(doc, file, line))
+    except _Bad as bad:
+        raise LoadError(f"{file}:{bad.node.start_mark.line + 1 + offset}", bad.message,
+                        hint=bad.hint) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f"{file}:{mark.line + 1 + offset}" if mark is not None else file
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem = (getattr(exc, "problem", None) or str(exc)).splitlines()[0]
         raise LoadError(where, f"invalid YAML: {problem}",
                         hint="fix the YAML syntax (check indentation and quoting)") from None
+    except RecursionError:  # only PyYAML's pure-Python composer recurses per level
+        raise LoadError(f"{file}:{line}", f"nested more than {MAX_DEPTH} levels deep",
+                        hint="check for unbalanced brackets") from None
     finally:
         loader.dispose()
     return out
 
 
-_MAP, _SEQ, _STR = (f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str"))
-_MERGE = "tag:yaml.org,2002:merge"
+_TAG = "tag:yaml.org,2002:"
+_MAP, _SEQ, _STR, _MERGE = (_TAG + t for t in ("map", "seq", "str", "merge"))
+# Kept as written: kubectl's YAML reader keeps timestamps as strings, and PyYAML's "value"
+# and "merge" tags on a value are plain strings to every other reader.
+_AS_TEXT = frozenset(_TAG + t for t in ("timestamp", "value", "merge"))
+_CONSTRUCTED = frozenset(_TAG + t for t in ("null", "bool", "int", "float"))
+_MERGE_KEY: Any = object()
+_TAG_HINT = "Kubernetes objects are JSON data: remove the tag, or quote the value as text"
 
 
-def _build(loader: Any, node: Any) -> Any:
-    """The node as Python data: maps, lists and strings directly (PyYAML's generic
-    constructor is several times slower), anything else through the safe constructor."""
-    tag = node.tag
-    if tag == _STR:
-        return node.value
-    if tag == _MAP and not any(k.tag == _MERGE for k, _ in node.value):
-        return {_build(loader, k): _build(loader, v) for k, v in node.value}
-    if tag == _SEQ:
-        return [_build(loader, v) for v in node.value]
-    return loader.construct_object(node, deep=True)
+class _Bad(Exception):
+    """A node the loader refuses, with the message and hint for its LoadError."""
+
+    def __init__(self, node: Node, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.node, self.message, self.hint = node, message, hint
+
+
+class _Runaway(Exception):
+    """Expansion went past the depth or node bound at ``node``."""
+
+    def __init__(self, node: Node, too_deep: bool) -> None:
+        super().__init__()
+        self.node, self.too_deep = node, too_deep
+
+
+def _short(tag: str) -> str:
+    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+
+
+class _Builder:
+    """Python data from composed nodes, every alias expanded into its own copy (so no two
+    places share a mutable value), within a node budget."""
+
+    def __init__(self, loader: Any, limit: int) -> None:
+        self.loader = loader
+        self.limit = limit
+        self.left = limit
+
+    def build(self, node: Any, depth: int) -> Any:
+        """The node as Python data: maps, lists and strings directly (PyYAML's generic
+        constructor is several times slower), other scalars through the safe constructor."""
+        value = node.value
+        if value.__class__ is str:
+            return value if node.tag == _STR else self.scalar(node)
+        if depth >= MAX_DEPTH:
+            raise _Runaway(node, too_deep=True)
+        self.left -= len(value)
+        if self.left < 0:
+            raise _Runaway(node, too_deep=False)
+        depth += 1
+        tag = node.tag
+        if tag == _SEQ and node.__class__ is SequenceNode:
+            return [self.build(v, depth) for v in value]
+        if tag == _MAP and node.__class__ is MappingNode:
+            out = {k.value if k.tag == _STR and k.value.__class__ is str else self.key(k):
+                   self.build(v, depth) for k, v in value}
+            if len(out) != len(value):
+                raise self.duplicate(node)
+            return self.merge(node, out) if _MERGE_KEY in out else out
+        raise _Bad(node, f"tag {_short(tag)} is not supported on a {node.id}", _TAG_HINT)
+
+    def scalar(self, node: Any) -> Any:
+        """A scalar other than a plain string: null, bool, int or finite float."""
+        tag = node.tag
+        if tag in _AS_TEXT:
+            return node.value
+        if tag not in _CONSTRUCTED:
+            raise _Bad(node, f"tag {_short(tag)} is not supported", _TAG_HINT)
+        try:
+            value = self.loader.yaml_constructors[tag](self.loader, node)
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+            raise _Bad(node, f"{node.value!r} is not a valid {_short(tag)}",
+                       "fix the value, or drop the tag") from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _Bad(node, f"{node.value!r} is not a finite number",
+                       "JSON has no infinity or NaN; quote it to keep it as text")
+        return value
+
+    def key(self, node: Any) -> Any:
+        """A mapping key: a string, or the merge key ``<<``."""
+        if node.value.__class__ is not str:
+            raise _Bad(node, "a mapping key is a mapping or list", "keys must be plain scalars")
+        if node.tag == _STR:
+            return node.value
+        if node.tag == _MERGE:
+            return _MERGE_KEY
+        key = self.scalar(node)
+        if not isinstance(key, str):
+            raise _Bad(node, f"mapping key {key!r} is not a string",
+                       f"quote it ({json.dumps(node.value)}): Kubernetes keys are strings")
+        return key
+
+    def duplicate(self, node: Any) -> _Bad:
+        """The error for the first key that appears twice in a mapping."""
+        seen = set()
+        for k, _ in node.value:
+            key = self.key(k)
+            if key in seen:
+                break
+            seen.add(key)
+        if key is _MERGE_KEY:
+            return _Bad(k, "duplicate merge key <<", "merge several mappings with <<: [*a, *b]")
+        return _Bad(k, f"duplicate key {key!r}",
+                    "a key may appear once per mapping (kubectl rejects duplicates)")
+
+    def merge(self, node: Any, out: dict[Any, Any]) -> dict[str, Any]:
+        """``out`` with its ``<<`` entry merged in: explicit keys win, then earlier sources."""
+        merged = out.pop(_MERGE_KEY)
+        sources = merged if isinstance(merged, list) else [merged]
+        if not all(isinstance(source, dict) for source in sources):
+            value = next(v for k, v in node.value if k.tag == _MERGE)
+            raise _Bad(value, "<< merges a mapping or a list of mappings",
+                       "point << at an anchored mapping: <<: *defaults")
+        result: dict[str, Any] = {}
+        for source in reversed(sources):
+            result.update(source)
+        result.update(out)
+        return result
+
+
+def _runaway(exc: _Runaway, root: Node, limit: int) -> _Bad:
+    """Why expansion ran away: a recursive alias, deep nesting, or too many nodes."""
+    cycle = _cycle(root)
+    if cycle is not None:
+        return _Bad(cycle, "recursive alias: this node contains itself",
+                    "an alias cannot refer to a node it is inside of")
+    if exc.too_deep:
+        return _Bad(exc.node, f"nested more than {MAX_DEPTH} levels deep",
+                    "check for unbalanced brackets")
+    return _Bad(root, f"aliases expand the input to more than {limit:,} nodes",
+                f"an alias bomb? at most {NODES_PER_CHAR} nodes per character of input "
+                "are read; write the repeated values out")
+
+
+def _cycle(root: Node) -> Node | None:
+    """A node reachable from ``root`` that contains itself through aliases, if any."""
+    done: dict[int, bool] = {id(root): False}  # False while on the current path
+    stack: list[tuple[Node, Iterator[Node]]] = [(root, _children(root))]
+    while stack:
+        node, children = stack[-1]
+        for child in children:
+            state = done.get(id(child))
+            if state is False:
+                return child
+            if state is None and isinstance(child.value, list):
+                done[id(child)] = False
+                stack.append((child, _children(child)))
+                break
+        else:
+            done[id(node)] = True
+            stack.pop()
+    return None
+
+
+def _children(node: Node) -> Iterator[Node]:
+    if isinstance(node, SequenceNode):
+        return iter(node.value)
+    if isinstance(node, MappingNode):
+        return (v for _, v in node.value)
+    return iter(())
 
 
 def _objects(doc: object, file: str, line: int) -> Iterator[KubeObject]:
@@ -83,13 +256,35 @@ def _objects(doc: object, file: str, line: int) -> Iterator[KubeObject]:
     yield KubeObject(doc, file, line)
 
 
-def read_text(path: Path) -> str:
-    """A YAML file's text; unreadable files are LoadErrors."""
+def read_stream(stream: IO[bytes], where: str) -> str:
+    """The UTF-8 text of a file or stream, line breaks normalized; binary data (a NUL
+    byte: ``/dev/zero`` stops there) and other encodings are LoadErrors."""
+    chunks: list[bytes] = []
+    while chunk := stream.read(_CHUNK):
+        nul = chunk.find(b"\0")
+        if nul >= 0:
+            line = sum(c.count(b"\n") for c in chunks) + chunk.count(b"\n", 0, nul) + 1
+            raise LoadError(f"{where}:{line}", "binary data (a NUL byte), not YAML text",
+                            hint="pass YAML or JSON manifests saved as UTF-8")
+        chunks.append(chunk)
+    data = b"".join(chunks)
     try:
-        return path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise LoadError(f"{where}:{line}", f"not UTF-8 text (byte 0x{data[exc.start]:02x})",
+                        hint="save the file as UTF-8") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def read_text(path: Path) -> str:
+    """A manifest file's text; unreadable, binary or non-UTF-8 files are LoadErrors."""
+    try:
+        with path.open("rb") as stream:
+            return read_stream(stream, str(path))
     except FileNotFoundError:
         raise LoadError(str(path), "file not found", hint="check the path") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise LoadError(str(path), f"cannot read: {exc}", hint="pass a UTF-8 YAML file") from None
 
 
@@ -99,23 +294,49 @@ def read_file(path: Path) -> list[KubeObject]:
 
 
 def yaml_files(path: Path) -> list[Path]:
-    """YAML files below ``path`` (recursively, sorted), skipping hidden directories."""
-    if path.is_file():
+    """``path`` itself unless it is a directory, else the .yaml, .yml and .json files below
+    it (recursively, sorted), skipping hidden ones."""
+    if not path.is_dir():
+        if not path.exists():
+            raise LoadError(str(path), "no such file or directory", hint="check the path")
         return [path]
-    if not path.exists():
-        raise LoadError(str(path), "no such file or directory", hint="check the path")
-    return sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()
+    return sorted(p for p in path.rglob("*") if p.suffix in MANIFEST_SUFFIXES and p.is_file()
                   and not any(part.startswith(".") for part in p.relative_to(path).parts))
 
 
+_CONTENT = re.compile(r"^[ \t\ufeff]*[^\s#\ufeff]", re.MULTILINE)
+
+
+def _blank(text: str) -> bool:
+    """Whether ``text`` is empty, or only blank lines and comments."""
+    return _CONTENT.search(text) is None
+
+
 def load_manifests(paths: Iterable[str]) -> list[KubeObject]:
-    """Objects from files, directories (recursive) and ``-`` (stdin), in input order."""
+    """Objects from files, directories (recursive) and ``-`` (stdin), in input order.
+
+    Reading nothing is an error: a directory without manifests, empty stdin, or inputs
+    that are all empty (an empty file among others is fine).
+    """
+    raws = list(paths)
     units: list[Unit] = []
-    for raw in paths:
+    for raw in raws:
         if raw == "-":
-            units.append(Unit(sys.stdin.read(), "<stdin>"))
+            text = read_stream(sys.stdin.buffer, STDIN)
+            if _blank(text):
+                raise LoadError(STDIN, "no manifests: stdin is empty",
+                                hint="pipe manifests in, e.g. kubectl get ... -o yaml | "
+                                     "netkit validate -")
+            units.append(Unit(text, STDIN))
             continue
-        units.extend(Unit(read_text(file), str(file)) for file in yaml_files(Path(raw)))
+        files = yaml_files(Path(raw))
+        if not files:
+            raise LoadError(raw, "no manifests found (no .yaml, .yml or .json files)",
+                            hint="check the path; pass blueprints as .py files")
+        units.extend(Unit(read_text(file), str(file)) for file in files)
+    if units and all(_blank(unit.text) for unit in units):
+        raise LoadError(", ".join(raws), "no manifests found: the input is empty or only "
+                        "comments", hint="check the path")
     return parse_units(units)
 
 

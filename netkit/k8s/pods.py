@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from netkit.k8s.kinds import is_builtin
+
 WORKLOAD_KINDS = ("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job",
                   "CronJob", "ReplicationController")
 
@@ -48,7 +50,8 @@ def _template(obj: dict[str, Any]) -> dict[str, Any] | None:
 
 def pod_template(obj: dict[str, Any], default_namespace: str = "default") -> PodTemplate | None:
     """The endpoint an object defines, if it is a Pod or a workload with a pod template."""
-    if obj.get("kind") not in WORKLOAD_KINDS:
+    if obj.get("kind") not in WORKLOAD_KINDS or not is_builtin(obj.get("apiVersion"),
+                                                                obj.get("kind")):
         return None
     template = _template(obj)
     if template is None:

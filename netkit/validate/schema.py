@@ -72,6 +72,16 @@ def compile_schema(schema: dict[str, Any]) -> Any:
     return compile_cached(schema, handlers=_HANDLERS, use_default=False, use_formats=False)
 
 
+_SCHEMA_FILE = re.compile(r"([a-z0-9]+)-([a-z0-9-]+)\.json")
+
+
+def _schema_files(directory: Any) -> dict[tuple[str, str], str]:
+    """(lower-case kind, group-version as ``apps-v1``) → schema file name, from a listing of
+    ``directory``: input names a kind to look up, never a path to open."""
+    found = (_SCHEMA_FILE.fullmatch(entry.name) for entry in directory.iterdir())
+    return {(m.group(1), m.group(2)): m.group(0) for m in found if m}
+
+
 class CoreSchemas:
     """Strict validators for built-in kinds of one Kubernetes version."""
 
@@ -79,6 +89,7 @@ class CoreSchemas:
         self.version = schema_version(version)
         major, minor = self.version
         self._dir = _schema_root().joinpath(f"v{major}.{minor}.0-local-strict")
+        self._files = _schema_files(self._dir)
         self._defs: dict[str, Any] | None = None
         self._validators: dict[tuple[str, str], Any] = {}
 
@@ -97,10 +108,11 @@ class CoreSchemas:
 
     def _compile(self, api_version: str, kind: str) -> Any | None:
         group_version = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
-        file = self._dir.joinpath(f"{kind.lower()}-{group_version}.json")
-        if not file.is_file():
+        name = self._files.get((kind.lower(), group_version))
+        if name is None:
             return None
-        schema = json.loads(file.read_text(encoding="utf-8").replace(_REF, "#/$defs/"))
+        text = self._dir.joinpath(name).read_text(encoding="utf-8")
+        schema = json.loads(text.replace(_REF, "#/$defs/"))
         enum = (schema.get("properties", {}).get("apiVersion") or {}).get("enum")
         if enum and api_version not in enum:
             return None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from netkit.findings import Finding
+from netkit.k8s.kinds import BUILTIN_API_VERSIONS, is_builtin
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.pods import PodTemplate, pod_template
 from netkit.k8s.selectors import matches
@@ -32,8 +33,10 @@ class Index:
 
     def __post_init__(self) -> None:
         for item in self.items:
+            if item.kind in BUILTIN_API_VERSIONS and not is_builtin(item.api_version, item.kind):
+                continue  # not the built-in kind the checks know (e.g. Calico's NetworkPolicy)
             self.by_kind[item.kind].append(item)
-            if item.kind == "Service" and item.api_version == "v1":
+            if item.kind == "Service":
                 self.services[(item.namespace, item.name)] = item
             elif item.kind == "Namespace":
                 labels = dict((item.obj.get("metadata") or {}).get("labels") or {})
