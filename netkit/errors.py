@@ -57,6 +57,10 @@ class OwnershipError(NetkitError):
     """The output directory holds a file netkit does not own where it needs to write."""
 
 
+class OutputError(NetkitError):
+    """The output directory cannot be written: busy, read-only, full, or a file in the way."""
+
+
 class CheckFailed(NetkitError):
     """``--check`` found the output stale, or validation found errors."""
 

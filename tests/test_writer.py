@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from netkit.errors import OwnershipError
+from netkit.errors import OutputError, OwnershipError
 from netkit.gitops import writer
 from netkit.gitops.lock import LOCK_PATH, read_lock, sha256
 
@@ -51,7 +51,7 @@ def test_prunes_only_stale_owned_files(tmp_path: Path) -> None:
     assert plan.update == ["c/ns/a.yaml"] and plan.delete == ["c/old/b.yaml"]
     assert not (out / "c/old/b.yaml").exists()
     assert (out / "c/old/mine.yaml").read_text() == "user file\n"
-    assert read_lock(out) == {"c/ns/a.yaml": sha256(b"a2\n")}
+    assert read_lock(out).files == {"c/ns/a.yaml": sha256(b"a2\n")}
 
 
 def test_empty_directories_left_by_pruning_are_removed(tmp_path: Path) -> None:
@@ -71,13 +71,16 @@ def test_never_overwrites_an_unowned_file(tmp_path: Path) -> None:
     assert not (out / "c/ns/b.yaml").exists() and not (out / LOCK_PATH).exists()
 
 
-def test_hand_edited_owned_file_is_restored(tmp_path: Path) -> None:
+def test_hand_edited_owned_file_is_restored_only_with_force(tmp_path: Path) -> None:
     out = tmp_path / "out"
     write(out, files(c__ns__a="a\n"))
     (out / "c/ns/a.yaml").write_text("edited\n")
     plan = writer.plan(out, files(c__ns__a="a\n"))
-    assert plan.update == ["c/ns/a.yaml"] and plan.changed
-    writer.apply(plan)
+    assert plan.update == plan.edited == ["c/ns/a.yaml"] and plan.changed
+    with pytest.raises(OwnershipError, match="changed after netkit wrote it"):
+        writer.apply(plan)
+    assert (out / "c/ns/a.yaml").read_text() == "edited\n"
+    writer.apply(writer.plan(out, files(c__ns__a="a\n"), force=True))
     assert (out / "c/ns/a.yaml").read_text() == "a\n"
 
 
@@ -102,7 +105,7 @@ def test_symlinked_directory_cannot_leak_writes(tmp_path: Path) -> None:
     out.mkdir()
     (tmp_path / "elsewhere").mkdir()
     os.symlink(tmp_path / "elsewhere", out / "c")
-    with pytest.raises(OwnershipError, match="escapes"):
+    with pytest.raises(OwnershipError, match="symbolic link"):
         writer.plan(out, files(c__ns__a="a\n"))
 
 
@@ -129,16 +132,17 @@ def test_interrupted_write_leaves_every_written_file_owned(tmp_path: Path,
         real_replace(src, dst)
 
     monkeypatch.setattr(writer.os, "replace", flaky)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match="disk full"):
         writer.apply(writer.plan(out, files(c__ns__a="a\n", c__ns__b="b\n", c__ns__c="c\n")))
     monkeypatch.setattr(writer.os, "replace", real_replace)
-    owned = read_lock(out)
+    lock = read_lock(out)
+    owned = {**lock.files, **lock.pending}
     on_disk = {str(p.relative_to(out)) for p in out.rglob("*.yaml")}
     assert on_disk <= set(owned)
     assert not list((out / ".netkit").glob("staging-*"))
     plan = write(out, files(c__ns__a="a\n", c__ns__b="b\n", c__ns__c="c\n"))
-    assert plan.changed and read_lock(out).keys() == {"c/ns/a.yaml", "c/ns/b.yaml",
-                                                      "c/ns/c.yaml"}
+    assert plan.changed
+    assert read_lock(out).files.keys() == {"c/ns/a.yaml", "c/ns/b.yaml", "c/ns/c.yaml"}
 
 
 def test_plan_lines_are_sorted(tmp_path: Path) -> None:
@@ -146,3 +150,12 @@ def test_plan_lines_are_sorted(tmp_path: Path) -> None:
     write(out, files(c__ns__b="b\n", c__ns__z="z\n"))
     plan = writer.plan(out, files(c__ns__a="a\n", c__ns__b="b2\n"))
     assert plan.lines() == ["create c/ns/a.yaml", "update c/ns/b.yaml", "delete c/ns/z.yaml"]
+
+
+def test_apply_refuses_a_plan_another_run_has_overtaken(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    stale = writer.plan(out, files(c__ns__a="a\n"))
+    write(out, files(c__ns__b="b\n"))
+    with pytest.raises(OwnershipError, match="changed since the plan was made"):
+        writer.apply(stale)
+    assert read_lock(out).files.keys() == {"c/ns/b.yaml"} and not (out / "c/ns/a.yaml").exists()

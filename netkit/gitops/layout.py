@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from netkit.errors import InvalidNameError
+from netkit.gitops.lock import NAME_MAX, sha256
 from netkit.k8s.kinds import is_cluster_scoped
-from netkit.k8s.names import dns1123_label_errors, name_errors, name_format
+from netkit.k8s.names import dns1123_label_errors, kind_errors, name_errors, name_format
 from netkit.objects import KubeObject
 from netkit.serialize import dump
 from netkit.target import DEFAULT_CLUSTER
@@ -23,6 +24,10 @@ def object_path(ro: KubeObject) -> str:
     """The repository path of one object, after checking its names are safe and valid."""
     cluster = ro.target.cluster if ro.target is not None else DEFAULT_CLUSTER
     kind, name, ns, where = ro.kind, ro.name, ro.metadata.get("namespace"), ro.origin or ""
+    if errs := kind_errors(kind):
+        raise InvalidNameError(where, f"kind {kind[:63]!r}{'...' * (len(kind) > 63)} is invalid: "
+                               f"{errs[0]}", field="kind",
+                               hint="use the kind of the resource, like ConfigMap")
     if errs := name_errors(kind, name):
         raise InvalidNameError(where, f"{kind} name {name!r} is not a valid "
                                f"{name_format(kind)}: {errs[0]}", field="metadata.name",
@@ -39,7 +44,16 @@ def object_path(ro: KubeObject) -> str:
             raise InvalidNameError(where, f"namespace {ns!r} is invalid: {errs[0]}",
                                    field="metadata.namespace", hint="use a DNS-1123 label")
         directory = ns
-    return f"{cluster}/{directory}/{kind.lower()}-{name}.yaml"
+    return f"{cluster}/{directory}/{file_name(kind, name)}"
+
+
+def file_name(kind: str, name: str) -> str:
+    """``<kind>-<name>.yaml``; past NAME_MAX bytes, cut short and ended by a hash of the whole."""
+    full = f"{kind.lower()}-{name}.yaml"
+    if len(full.encode()) <= NAME_MAX:
+        return full
+    tail = f"-{sha256(full.encode())[:12]}.yaml"
+    return full.encode()[:NAME_MAX - len(tail)].decode(errors="ignore") + tail
 
 
 def kustomization(resources: Iterable[str]) -> str:

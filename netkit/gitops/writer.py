@@ -1,15 +1,43 @@
-"""Plan and apply a write of the GitOps tree: atomic, owned files only, stale ones pruned."""
+"""Plan and apply a write of the GitOps tree: locked, atomic, owned files only, stale ones pruned.
+
+An apply first records in the lock what it is about to write (``pending``), then moves files in,
+prunes, and records the result; a run killed at any point leaves a tree whose every file the lock
+accounts for, and the next run (which cleans leftover staging) completes it.
+"""
 
 from __future__ import annotations
 
+import errno
+import fcntl
+import math
 import os
 import shutil
+import stat
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
-from netkit.errors import OwnershipError
-from netkit.gitops.lock import LOCK_PATH, read_lock, sha256, write_lock
+from netkit.errors import ConfigError, OutputError, OwnershipError
+from netkit.gitops.lock import (
+    LOCK_PATH,
+    NETKIT_DIR,
+    Lock,
+    lock_bytes,
+    path_problem,
+    private_dir,
+    read_lock,
+    sha256,
+)
+
+LOCK_TIMEOUT_ENV = "NETKIT_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 30.0
+MUTEX = "synth.lock"
+STAGING_PREFIX = "staging-"
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
 @dataclass
@@ -18,100 +46,313 @@ class Plan:
 
     out: Path
     files: dict[str, bytes]
-    owned: dict[str, str]
+    lock: Lock
+    force: bool = False
     create: list[str] = field(default_factory=list)
     update: list[str] = field(default_factory=list)
     delete: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    # Owned files whose content is not what netkit wrote: apply needs ``force`` to overwrite
+    # them (those in ``update``) or to stop owning them, leaving them in place (``disown``).
+    edited: list[str] = field(default_factory=list)
+    disown: list[str] = field(default_factory=list)
+    # Owned files on disk whose content the lock accounts for: path → sha256.
+    current: dict[str, str] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
         """Whether applying the plan would change anything on disk."""
-        return bool(self.create or self.update or self.delete) or self.owned != self.new_lock
+        return (bool(self.create or self.update or self.delete or self.disown)
+                or self.lock != Lock(self.new_lock))
 
-    @property
+    @cached_property
     def new_lock(self) -> dict[str, str]:
         """The ownership record after the write."""
         return {path: sha256(data) for path, data in self.files.items()}
 
     def lines(self) -> list[str]:
-        """``create|update|delete <path>`` lines, sorted by path."""
+        """``create|update|delete|disown <path>`` lines, sorted by path."""
         rows = [("create", p) for p in self.create] + [("update", p) for p in self.update]
-        rows += [("delete", p) for p in self.delete]
-        return [f"{verb} {path}" for verb, path in sorted(rows, key=lambda r: r[1])]
+        rows += [("delete", p) for p in self.delete] + [("disown", p) for p in self.disown]
+        edited = set(self.edited)
+        return [f"{verb} {path}{' (edited by hand)' if path in edited else ''}"
+                for verb, path in sorted(rows, key=lambda r: r[1])]
 
 
-def _inside(out: Path, rel: str) -> Path:
-    pure = PurePosixPath(rel)
-    resolved_out = out.resolve()
-    target = (out / pure).resolve()
-    if pure.is_absolute() or ".." in pure.parts or not target.is_relative_to(resolved_out):
-        raise OwnershipError(str(out / rel), "path escapes the output directory",
-                             hint="netkit never writes outside --out")
-    return out / pure
-
-
-def plan(out: Path, files: dict[str, bytes]) -> Plan:
-    """Compare ``files`` with the directory; unowned files in the way are errors."""
-    owned = read_lock(out)
-    result = Plan(out, files, owned)
+def plan(out: Path, files: dict[str, bytes], *, force: bool = False) -> Plan:
+    """Compare ``files`` with the directory, reading only; unowned files in the way are errors."""
+    result = Plan(out, files, read_lock(out), force)
+    tree = _Tree(out)
+    claimed = set(result.lock.paths)
+    for rel in result.lock.paths:
+        tree.check(rel)
+        mode = tree.mode(rel)
+        if mode is None or (stat.S_ISDIR(mode) and rel not in files):
+            continue
+        content = tree.read(rel) if stat.S_ISREG(mode) else None
+        digest = sha256(content) if content is not None else ""
+        if result.lock.owns(rel, digest):
+            result.current[rel] = digest
+        elif content is None or content != files.get(rel):
+            result.edited.append(rel)
     for rel, data in files.items():
-        path = _inside(out, rel)
-        if rel == LOCK_PATH:
-            raise OwnershipError(str(path), "output would overwrite the lock file",
-                                 hint="rename the object that maps to this path")
-        if path.is_dir():
-            raise OwnershipError(str(path), "a directory is in the way",
-                                 hint="move it away; netkit needs this path for a file")
-        if not path.exists():
+        if problem := path_problem(rel):
+            raise OwnershipError(str(out / rel), f"path {problem}",
+                                 hint="netkit writes only inside --out, never into .netkit/")
+        tree.check(rel)
+        mode = tree.mode(rel)
+        if mode is None:
             result.create.append(rel)
-        elif rel not in owned:
-            raise OwnershipError(str(path), "file exists and is not owned by netkit",
+        elif stat.S_ISDIR(mode):
+            raise OwnershipError(str(out / rel), "a directory is in the way",
+                                 hint="move it away; netkit needs this path for a file")
+        elif rel in result.current:
+            changed = sha256(data) != result.current[rel]
+            (result.update if changed else result.unchanged).append(rel)
+        elif rel in result.edited:
+            result.update.append(rel)
+        elif rel in claimed:
+            result.unchanged.append(rel)  # content already right, though not as recorded
+        else:
+            raise OwnershipError(str(out / rel), "file exists and is not owned by netkit",
                                  hint="move or delete it; netkit never overwrites files it "
                                       f"did not write (ownership is in {LOCK_PATH})")
-        elif path.read_bytes() == data:
-            result.unchanged.append(rel)
-        else:
-            result.update.append(rel)
-    for rel in sorted(set(owned) - set(files)):
-        if _inside(out, rel).is_file():
-            result.delete.append(rel)
+    result.delete = sorted(result.current.keys() - files.keys())
+    result.disown = sorted(set(result.edited) - files.keys())
     return result
 
 
-def apply(p: Plan) -> None:
-    """Write the planned files aside, then move them in, prune stale owned files, record."""
+def write(out: Path, files: dict[str, bytes], *, force: bool = False,
+          timeout: float | None = None) -> Plan:
+    """Plan and apply under the output directory's lock; returns the plan applied."""
+    with exclusive(out, timeout):
+        p = plan(out, files, force=force)
+        _apply(p)
+    return p
+
+
+def apply(p: Plan, *, timeout: float | None = None) -> None:
+    """Apply a plan under the output directory's lock, if the lock still is as planned."""
+    with exclusive(p.out, timeout):
+        if read_lock(p.out) != p.lock:
+            raise OwnershipError(str(p.out / LOCK_PATH), "changed since the plan was made",
+                                 hint="plan again")
+        _apply(p)
+
+
+def lock_timeout() -> float:
+    """Seconds to wait for another run's lock: ``$NETKIT_LOCK_TIMEOUT``, default 30."""
+    raw = os.environ.get(LOCK_TIMEOUT_ENV)
+    if raw is None:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not value >= 0:
+        raise ConfigError(LOCK_TIMEOUT_ENV, f"expected a number of seconds, got {raw!r}",
+                          hint=f"e.g. {LOCK_TIMEOUT_ENV}=30")
+    return value
+
+
+@contextmanager
+def exclusive(out: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold the output directory's lock (``.netkit/synth.lock``), waiting at most ``timeout``
+    seconds (default: :func:`lock_timeout`) for another run to finish."""
+    limit = lock_timeout() if timeout is None else timeout
+    deadline = time.monotonic() + limit
+    private = private_dir(out)
+    mutex = private / MUTEX
+    created = False
+    while True:
+        if not private.is_dir():
+            try:
+                private.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise _io_error(private, "cannot create the directory", exc) from None
+            created = True
+        try:
+            fd = os.open(mutex, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        except FileNotFoundError:
+            continue  # the previous holder removed an empty .netkit/ as it finished
+        except OSError as exc:
+            raise _io_error(mutex, "cannot create the lock", exc) from None
+        if _locked(fd, mutex):
+            break
+        if time.monotonic() >= deadline:
+            raise OutputError(str(out), f"another netkit synth is writing this directory "
+                              f"(waited {limit:g} s for {NETKIT_DIR}/{MUTEX})",
+                              hint=f"let it finish, or set {LOCK_TIMEOUT_ENV} to wait longer")
+        time.sleep(0.05)
+    try:
+        yield
+    finally:
+        # Unlinked while held: a waiter that opened this file sees it is gone and retries.
+        with suppress(FileNotFoundError):
+            os.unlink(mutex)
+        os.close(fd)
+        if created:
+            _rmdir_if_empty(private)
+
+
+def _locked(fd: int, mutex: Path) -> bool:
+    """Lock ``fd`` if no one holds it and it still is ``mutex``; else close it."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if os.stat(mutex, follow_symlinks=False).st_ino == os.fstat(fd).st_ino:
+            return True
+    except (BlockingIOError, FileNotFoundError):
+        pass
+    except OSError as exc:
+        os.close(fd)
+        raise _io_error(mutex, "cannot lock", exc) from None
+    os.close(fd)
+    return False
+
+
+def _rmdir_if_empty(path: Path) -> None:
+    with suppress(OSError):  # not empty: it holds the lock file
+        path.rmdir()
+
+
+def _apply(p: Plan) -> None:
+    """Apply ``p``; the caller holds the lock."""
+    out, private = p.out, p.out / NETKIT_DIR
+    _clean_staging(private)
     if not p.changed:
         return
-    out = p.out
-    (out / ".netkit").mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="staging-", dir=out / ".netkit"))
+    if p.edited and not p.force:
+        more = f" (and {len(p.edited) - 1} more)" if len(p.edited) > 1 else ""
+        raise OwnershipError(str(out / p.edited[0]), "was changed after netkit wrote it (its "
+                             f"sha256 is not the one in {LOCK_PATH}){more}",
+                             hint="move your change elsewhere, or rerun with --force to "
+                                  "overwrite it; netkit never deletes an edited file")
+    writes = p.create + p.update
+    doing = private
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=private))
+    except OSError as exc:
+        raise _io_error(private, "cannot create a staging directory", exc) from None
     try:
         made: set[Path] = set()
-        for rel in p.create + p.update:
-            aside = staging / rel
-            if aside.parent not in made:
-                aside.parent.mkdir(parents=True, exist_ok=True)
-                made.add(aside.parent)
-            aside.write_bytes(p.files[rel])
-        # Own the union first, so an interrupted write never leaves netkit files unowned.
-        write_lock(out, {**p.owned, **p.new_lock})
-        for rel in p.create + p.update:
-            dest = out / rel
-            if dest.parent not in made:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                made.add(dest.parent)
-            os.replace(staging / rel, dest)
-        for rel in p.delete:
-            (out / rel).unlink()
-            _remove_empty_parents(out, (out / rel).parent)
-        write_lock(out, p.new_lock)
+        for rel in writes:
+            doing = out / rel
+            _create(staging / rel, p.files[rel], made)
+        doing = out / LOCK_PATH
+        pending = {rel: p.new_lock[rel] for rel in writes}
+        _record(out, staging, Lock({**p.lock.pending, **p.lock.files, **p.current}, pending))
+        for rel in writes:
+            doing = out / rel
+            if doing.parent not in made:
+                doing.parent.mkdir(parents=True, exist_ok=True)
+                made.add(doing.parent)
+            os.replace(staging / rel, doing)
+        for rel in sorted(set(p.lock.paths) - set(p.files) - set(p.disown)):
+            doing = out / rel
+            if rel in p.delete:
+                doing.unlink()
+            _remove_empty_parents(out, rel)
+        doing = out / LOCK_PATH
+        _record(out, staging, Lock(p.new_lock))
+    except OSError as exc:
+        raise _io_error(doing, "cannot write", exc,
+                        then="rerun: the next run finishes what this one started") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _remove_empty_parents(out: Path, directory: Path) -> None:
-    root = out.resolve()
-    while directory.resolve() != root and directory.is_dir() and not any(directory.iterdir()):
-        directory.rmdir()
-        directory = directory.parent
+def _create(path: Path, data: bytes, made: set[Path]) -> None:
+    if path.parent not in made:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        made.add(path.parent)
+    fd = os.open(path, _NEW_FILE, 0o666)
+    with open(fd, "wb") as handle:
+        handle.write(data)
+
+
+def _record(out: Path, staging: Path, lock: Lock) -> None:
+    aside = staging / "lock.json"
+    _create(aside, lock_bytes(lock), {staging})
+    os.replace(aside, out / LOCK_PATH)
+
+
+def _clean_staging(private: Path) -> None:
+    """Remove what killed runs left in ``.netkit/``."""
+    try:
+        for entry in os.scandir(private):
+            if entry.name.startswith(STAGING_PREFIX):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+    except OSError as exc:
+        raise _io_error(private, "cannot remove a stale staging directory", exc) from None
+
+
+def _remove_empty_parents(out: Path, rel: str) -> None:
+    for parent in PurePosixPath(rel).parents:
+        if parent == PurePosixPath("."):
+            return
+        try:
+            os.rmdir(out / parent)
+        except OSError:
+            return  # not empty (or already gone)
+
+
+def _io_error(path: Path, doing: str, exc: OSError, then: str = "rerun") -> OutputError:
+    reason = exc.strerror or str(exc)
+    hint = {errno.ENOSPC: "free some space", errno.EDQUOT: "free some space",
+            errno.EROFS: "make the output directory writable",
+            errno.EACCES: "make the output directory writable",
+            errno.EPERM: "make the output directory writable",
+            errno.ENOTDIR: "a file is where netkit needs a directory; move it away"}
+    return OutputError(str(path), f"{doing}: {reason}",
+                       hint=f"{hint.get(exc.errno or 0, 'fix the output directory')}, then {then}")
+
+
+class _Tree:
+    """Looks at paths under ``out`` without following symbolic links."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.root = os.fspath(out)
+        self.dirs: set[str] = set()  # checked: real directories
+
+    def check(self, rel: str) -> None:
+        """Refuse a symbolic link or a file among the directories above ``rel``."""
+        parts = rel.split("/")[:-1]
+        for depth in range(len(parts), 0, -1):  # the deepest known directory ends the climb
+            if "/".join(parts[:depth]) in self.dirs:
+                break
+        else:
+            depth = 0
+        for end in range(depth + 1, len(parts) + 1):
+            prefix = "/".join(parts[:end])
+            mode = self.mode(prefix)
+            if mode is None:
+                return
+            if stat.S_ISLNK(mode):
+                raise OwnershipError(str(self.out / prefix), "is a symbolic link; netkit never "
+                                     "writes through links", hint="replace it by a real directory")
+            if not stat.S_ISDIR(mode):
+                raise OutputError(str(self.out / prefix), "is a file where netkit needs a "
+                                  "directory", hint="move the file away")
+            self.dirs.add(prefix)
+
+    def mode(self, rel: str) -> int | None:
+        """``st_mode`` of ``rel`` itself (a link is not followed); None when it does not exist."""
+        try:
+            return os.lstat(f"{self.root}/{rel}").st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError as exc:
+            raise _io_error(self.out / rel, "cannot read", exc) from None
+
+    def read(self, rel: str) -> bytes:
+        """The content of regular file ``rel``."""
+        try:
+            fd = os.open(f"{self.root}/{rel}", os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            with open(fd, "rb") as handle:
+                return handle.read()
+        except OSError as exc:
+            raise _io_error(self.out / rel, "cannot read", exc) from None

@@ -14,6 +14,7 @@ QUALIFIED_NAME_MAX = 63
 _DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 _DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 _DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
+_KIND = re.compile(r"[A-Za-z]([-A-Za-z0-9]*[A-Za-z0-9])?")  # lowercased: a DNS-1035 label
 _QUALIFIED_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
 _LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
 
@@ -54,6 +55,13 @@ def dns1035_label_errors(value: str) -> list[str]:
                           "a DNS-1035 label must consist of lower case alphanumeric characters "
                           "or '-', start with an alphabetic character, and end with an "
                           "alphanumeric character")
+
+
+def kind_errors(kind: str) -> list[str]:
+    """Why ``kind`` is not a valid kind (empty when it is one), as for a CRD's names.kind."""
+    return _format_errors(kind, DNS1035_LABEL_MAX, _KIND,
+                          "a kind must start with a letter, contain only ASCII letters, digits "
+                          "or '-', and end with a letter or digit")
 
 
 def name_errors(kind: str, name: str) -> list[str]:
