@@ -82,12 +82,13 @@ def read_at_revision(ref: str, paths: Sequence[str], *, env: str = "prod",
     """The inputs ``paths`` as they were at git revision ``ref`` (absent ones are skipped)."""
     import tempfile
 
-    from netkit.inputs.git import export, repo_root
+    from netkit.inputs.git import export, in_repo, repo_root
 
     root = repo_root(Path.cwd())
+    inside = [in_repo(p, root) for p in paths]
     with tempfile.TemporaryDirectory() as tmp:
         export(ref, root, Path(tmp))
-        moved = [str(Path(tmp) / Path(p).resolve().relative_to(root)) for p in paths]
+        moved = [str(Path(tmp) / p) for p in inside]
         return read([p for p in moved if Path(p).exists()], env=env, overrides=overrides)
 
 
@@ -104,8 +105,11 @@ def findings(sources: Sources, cfg: NetkitConfig, *, kubernetes: str | None = No
              crds: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Finding]:
     """The blueprint checks' findings, then validation of every object with the project's
     CRDs and suppressions (plus ``crds`` and ``ignore``)."""
+    from netkit.findings import find_rule
     from netkit.validate.engine import Validator
 
+    for rule_id in ignore:
+        find_rule(rule_id, "--ignore")
     validator = Validator(sources.target, kubernetes=kubernetes, crds=cfg.crd_registry(crds),
                           ignore=[*cfg.ignore, *ignore])
     return sources.findings + validator.validate(sources.objects)

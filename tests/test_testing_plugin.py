@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +23,7 @@ def test_lookups() -> None:
     assert result.get("Service", "db", "shop")["spec"]["clusterIP"] == "None"
     with pytest.raises(KeyError, match="no Service shop/nope"):
         result.get("Service", "nope", "shop")
-    assert "NK122" in result.rules("info")
+    assert "NK121" in result.rules("info")
     assert {w.id for w in result.workloads} >= {"shop/web", "shop/api", "shop/db"}
 
 
@@ -54,8 +58,27 @@ def test_assert_valid_on_blueprints() -> None:
     assert_valid(synth(SHOP))
 
 
-def test_yaml_snapshot_fixture_is_registered(pytestconfig: pytest.Config) -> None:
-    assert pytestconfig.pluginmanager.has_plugin("netkit")
+def test_yaml_snapshot_fixture_writes_and_compares(tmp_path: Path) -> None:
+    from netkit.serialize import dump_all
+
+    objs = [{"apiVersion": "v1", "kind": "ConfigMap",
+             "metadata": {"name": "c", "namespace": "n"}, "data": {"k": "v"}}]
+    (tmp_path / "test_snap.py").write_text(
+        f"def test_cm(yaml_snapshot):\n    assert {objs!r} == yaml_snapshot\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+
+    def pytest_run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                               "-p", "no:hypothesispytest", "test_snap.py", *args],
+                              cwd=tmp_path, env=env, capture_output=True, text=True)
+
+    snapshot = tmp_path / "snapshots" / "test_snap" / "test_cm.yaml"
+    assert pytest_run("--snapshot-update").returncode == 0
+    assert snapshot.read_text() == dump_all(objs)
+    assert pytest_run().returncode == 0
+    snapshot.write_text(dump_all(objs).replace("k: v", "k: changed"))
+    proc = pytest_run()
+    assert proc.returncode == 1 and "k: changed" in proc.stdout
 
 
 def test_assert_valid_reports_synth_errors_and_other_versions() -> None:

@@ -6,6 +6,8 @@ command picks its writer with ``choose`` and writes with ``emit``.
 
 from __future__ import annotations
 
+import os
+import secrets
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -38,9 +40,20 @@ def emit(writer: Writer[T], value: T, path: Path | None = None) -> None:
     if path is None:
         writer(value, sys.stdout)
         return
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        writer(value, fh)
-    tmp.replace(path)
+    # A fresh temp file beside the target (O_EXCL: never an existing file or symlink),
+    # renamed over it only once complete.
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        try:
+            with open(fd, "w", encoding="utf-8") as fh:
+                writer(value, fh)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot write: {exc.strerror or exc}",
+                          hint="choose a writable file path in an existing directory") from None
     print(f"wrote {path}", file=sys.stderr)
 
