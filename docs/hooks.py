@@ -83,21 +83,35 @@ def cli_page() -> str:
     return "\n".join(parts) + "\n"
 
 
+def rule_section(rule: Any) -> list[str]:
+    """One rule: why it matters, the fix, and its tested examples (triggering and fixed)."""
+    out = [f"## {rule.id}: {rule.title} {{#{rule.id.lower()}}}", "",
+           f"**{rule.severity}** · `netkit explain {rule.id}`", "", rule.rationale, "",
+           f"**Fix:** {rule.fix}", ""]
+    for fixed, label in ((False, f"Reports {rule.id}"), (True, "Fixed")):
+        example = rule.example(fixed=fixed)
+        out += [f'=== "{label}"', "", f"    `{example.command}`", "",
+                _fence(example.language, example.text, 4, title=example.name), ""]
+    return out
+
+
 def rules_page() -> str:
-    """The rule catalogue, from ``netkit.findings.RULES``."""
+    """The rule catalogue, from ``netkit.findings.RULES``: a table, then each rule."""
     from netkit.findings import RULES
 
-    rows = [f'| <a id="{r.id.lower()}"></a>`{r.id}` | {r.severity} | {r.title} |'
+    rows = [f"| [`{r.id}`](#{r.id.lower()}) | {r.severity} | {r.title} |"
             for r in RULES.values()]
     return "\n".join([
         "# Rules", "",
         f"Every finding carries one of these {len(RULES)} rule ids; its severity is the "
-        "rule's. Generated from `netkit.findings.RULES` at build time.", "",
-        "| rule | severity | what |", "| --- | --- | --- |", *rows, "",
+        "rule's. Generated from `netkit.findings.RULES` at build time; every example below "
+        "is run by the test suite, and `netkit explain NK115` prints the same in a terminal.",
+        "", "| rule | severity | what |", "| --- | --- | --- |", *rows, "",
         "Suppress a rule on one object with the annotation `netkit.dev/ignore: NK115` "
         "(comma-separated for several), everywhere with `--ignore NK115` or "
         "`[tool.netkit] ignore = [\"NK115\"]`. `netkit validate --fail-on warning` also fails "
-        "on warnings; `netkit synth` refuses to write when any error remains.", ""])
+        "on warnings; `netkit synth` refuses to write when any error remains.", "",
+        *[line for r in RULES.values() for line in rule_section(r)]])
 
 
 GENERATED = {"reference/cli.md": cli_page, "reference/rules.md": rules_page}

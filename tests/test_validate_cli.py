@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from netkit.cli import app
 from netkit.validate import validate
-from tests.conftest import ROOT, SHARED
+from tests.conftest import ROOT
 
 runner = CliRunner()
-CRDS = str(SHARED / "crds")
 
 BAD = """\
 apiVersion: v1
@@ -48,6 +49,28 @@ spec:
   hostnames: [a.example.com]
   rules:
   - backendRef: []
+"""
+
+
+def crd(group: str, kind: str, spec: dict[str, Any]) -> str:
+    """A CustomResourceDefinition serving v1 of ``kind`` with ``spec`` as its spec's schema."""
+    plural = f"{kind.lower()}s"
+    version = {"name": "v1", "served": True, "storage": True, "schema": {"openAPIV3Schema": {
+        "type": "object", "properties": {"spec": spec}}}}
+    return yaml.safe_dump({
+        "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+        "metadata": {"name": f"{plural}.{group}"},
+        "spec": {"group": group, "names": {"kind": kind, "plural": plural},
+                 "scope": "Namespaced", "versions": [version]}})
+
+
+WIDGET_CRD = crd("example.com", "Widget", {"type": "object",
+                                           "properties": {"size": {"type": "integer"}}})
+WIDGET = """\
+apiVersion: example.com/v1
+kind: Widget
+metadata: {name: w, namespace: shop}
+spec: {colour: blue}
 """
 
 
@@ -87,7 +110,8 @@ def test_sarif_output(bad_file: Path) -> None:
     first = run["results"][0]
     assert first["level"] == "error" and first["ruleId"] == "NK010"
     assert first["locations"][0]["physicalLocation"] == {
-        "artifactLocation": {"uri": str(bad_file)}, "region": {"startLine": 1}}
+        "artifactLocation": {"uri": bad_file.as_uri()},  # outside the repository: absolute
+        "region": {"startLine": 1}}
 
 
 def test_fail_on_warning_and_ignore(bad_file: Path, tmp_path: Path) -> None:
@@ -132,24 +156,100 @@ def test_unusable_input_exits_2(tmp_path: Path) -> None:
 
 
 def test_unknown_kind_warns_once_and_crds_give_schemas(tmp_path: Path) -> None:
-    path = tmp_path / "route.yaml"
-    path.write_text(ROUTE + "---\n" + ROUTE.replace("name: r,", "name: r2,").replace(
-        "a.example.com", "b.example.com"))
+    path = tmp_path / "widgets.yaml"
+    path.write_text(WIDGET + "---\n" + WIDGET.replace("name: w,", "name: w2,"))
+    (tmp_path / "crds").mkdir()
+    (tmp_path / "crds" / "widget.yaml").write_text(WIDGET_CRD)
     plain = runner.invoke(app, ["validate", str(path), "--format", "json"])
     rules = [f["rule"] for f in json.loads(plain.stdout)["findings"]]
     assert rules == ["NK002"] and plain.exit_code == 0
-    strict = runner.invoke(app, ["validate", str(path), "--crds", CRDS, "--format", "json"])
+    strict = runner.invoke(app, ["validate", str(path), "--crds", str(tmp_path / "crds"),
+                                 "--format", "json"])
     findings = json.loads(strict.stdout)["findings"]
     assert strict.exit_code == 1
-    assert next((f["rule"], f["field"], f["message"]) for f in findings) == (
-        "NK001", "spec.rules[0]", "unknown field(s) 'backendRef'")
+    assert [(f["rule"], f["field"], f["message"]) for f in findings] == [
+        ("NK001", "spec", "unknown field(s) 'colour'")] * 2
 
 
 def test_crds_from_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "pyproject.toml").write_text(f'[tool.netkit]\ncrds = ["{CRDS}"]\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.netkit]\ncrds = ["widget.yaml"]\n')
+    (tmp_path / "widget.yaml").write_text(WIDGET_CRD)
+    (tmp_path / "w.yaml").write_text(WIDGET)
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["validate", "w.yaml"]).exit_code == 1
+
+
+def test_bundled_crds_give_custom_resources_a_schema(tmp_path: Path) -> None:
+    path = tmp_path / "route.yaml"
+    path.write_text(ROUTE)
+    result = runner.invoke(app, ["validate", str(path), "--format", "json"])
+    findings = json.loads(result.stdout)["findings"]
+    assert result.exit_code == 1
+    assert [(f["rule"], f["field"], f["message"]) for f in findings] == [
+        ("NK001", "spec.rules[0]", "unknown field(s) 'backendRef'")]
+
+
+def test_a_users_crd_replaces_the_bundled_one(tmp_path: Path) -> None:
+    path = tmp_path / "route.yaml"
+    path.write_text(ROUTE)
+    user_crd = tmp_path / "httproute-crd.yaml"
+    user_crd.write_text(crd("gateway.networking.k8s.io", "HTTPRoute",
+                            {"type": "object", "x-kubernetes-preserve-unknown-fields": True}))
+    result = runner.invoke(app, ["validate", str(path), "--crds", str(user_crd),
+                                 "--format", "json"])
+    assert "NK001" not in {f["rule"] for f in json.loads(result.stdout)["findings"]}
+
+
+TCP_ROUTE_V1ALPHA2 = """\
+apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: TCPRoute
+metadata: {name: db, namespace: shop}
+spec:
+  rules:
+  - backendRefs: [{name: db, port: 5432}]
+    colour: blue
+"""
+
+
+@pytest.mark.parametrize(("setting", "rules"), [
+    ("", ["NK002"]),  # the standard channel does not serve TCPRoute v1alpha2
+    ('gateway_api_channel = "standard"', ["NK002"]),
+    ('gateway_api_channel = "experimental"', ["NK001"]),
+])
+def test_gateway_api_channel_from_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         setting: str, rules: list[str]) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.netkit]\n{setting}\n")
+    (tmp_path / "route.yaml").write_text(TCP_ROUTE_V1ALPHA2)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["validate", "route.yaml", "--format", "json"])
+    found = json.loads(result.stdout)["findings"]
+    assert [f["rule"] for f in found if f["rule"] in ("NK001", "NK002")] == rules
+
+
+def test_unknown_gateway_api_channel_is_a_config_error(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.netkit]\ngateway_api_channel = "beta"\n')
     (tmp_path / "route.yaml").write_text(ROUTE)
     monkeypatch.chdir(tmp_path)
-    assert runner.invoke(app, ["validate", "route.yaml"]).exit_code == 1
+    result = runner.invoke(app, ["validate", "route.yaml"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {tmp_path / 'pyproject.toml'}: [tool.netkit] "
+                                    "gateway_api_channel: ")
+    assert "'standard' or 'experimental'" in result.stderr
+
+
+@pytest.mark.parametrize("target", ["ingress=gateway-api", "ingress=ingress-nginx"])
+def test_synthesized_gitops_tree_has_a_schema_for_every_object(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str) -> None:
+    monkeypatch.chdir(ROOT)  # the repo's [tool.netkit]: its blueprints, env and output
+    out = tmp_path / "gitops"
+    synth = runner.invoke(app, ["synth", "--out", str(out), "--target", target])
+    assert synth.exit_code == 0, synth.output
+    result = runner.invoke(app, ["validate", str(out), "--format", "json"])
+    findings = json.loads(result.stdout)["findings"]
+    assert [f for f in findings if f["rule"] in ("NK001", "NK002")] == []
+    assert {"ciliumnetworkpolicy", "clusterissuer", "gateway", "gatewayclass"} <= {
+        p.name.split("-")[0] for p in out.rglob("*.yaml")}  # custom resources were checked
 
 
 def test_schema_errors_for_core_kinds() -> None:
@@ -174,11 +274,11 @@ def test_kubernetes_version_flag(tmp_path: Path) -> None:
 
 
 def test_blueprint_input_names_construct_paths() -> None:
-    result = runner.invoke(app, ["validate", str(ROOT / "blueprints" / "shop.py"), "--crds",
-                                 CRDS, "--format", "json"])
+    result = runner.invoke(app, ["validate", str(ROOT / "blueprints" / "shop.py"),
+                                 "--format", "json"])
     assert result.exit_code == 0, result.output
     findings = json.loads(result.stdout)["findings"]
-    assert [(f["rule"], f["origin"]) for f in findings] == [("NK122", "shop:shop/site")]
+    assert [(f["rule"], f["origin"]) for f in findings] == [("NK121", "shop:shop/site")]
 
 
 def test_synth_refuses_to_write_invalid_output(tmp_path: Path,
@@ -224,3 +324,21 @@ def test_audit_refuses_malformed_policies(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {path}:1: NetworkPolicy p is malformed: "
                                     "spec.ingress")
+
+
+def test_synth_warns_once_about_a_kind_without_a_schema(tmp_path: Path,
+                                                        write_blueprint: Callable[..., Path]
+                                                        ) -> None:
+    bp = write_blueprint("""
+        from netkit import Blueprint, Manifest
+
+        def build(env):
+            bp = Blueprint("widgets")
+            for name in ("a", "b"):
+                Manifest(bp, name, {"apiVersion": "example.com/v1", "kind": "Widget",
+                                    "metadata": {"name": name, "namespace": "shop"}})
+            return bp
+    """)
+    result = runner.invoke(app, ["synth", str(bp), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("[NK002] no schema for example.com/v1 Widget") == 1

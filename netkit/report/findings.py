@@ -1,19 +1,30 @@
-"""Findings as grouped text, JSON, or SARIF 2.1.0 for code-scanning UIs."""
+"""Findings as grouped text, JSON, SARIF 2.1.0 for code-scanning UIs, JUnit XML for CI test
+reports, or GitHub workflow annotations."""
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from netkit import __version__
 from netkit.findings import RULES, Finding
+from netkit.inputs.manifests import STDIN
 from netkit.report import Writer, writing
 
 _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 _RESET = "\x1b[0m"
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+_GITHUB_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+SRCROOT = "%SRCROOT%"
+# Characters XML 1.0 cannot carry at all, not even escaped.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def summary(findings: Sequence[Finding]) -> str:
@@ -44,6 +55,22 @@ def text(findings: Sequence[Finding], *, color: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
+def use_color(out: TextIO) -> bool:
+    """Colour on a terminal; never with ``NO_COLOR`` set, always with ``FORCE_COLOR`` set
+    (https://no-color.org: set means present and not empty)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(out, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def write_text(findings: Sequence[Finding], out: TextIO) -> None:
+    """The text form, in colour where ``use_color`` says."""
+    out.write(text(findings, color=use_color(out)))
+
+
 def to_json(findings: Sequence[Finding]) -> str:
     """``{"findings": [{"rule", "severity", "object", "field", "message", "hint", "file",
     "line"}]}`` (plus ``origin`` for blueprint input)."""
@@ -52,20 +79,71 @@ def to_json(findings: Sequence[Finding]) -> str:
     return json.dumps({"findings": rows}, indent=2) + "\n"
 
 
+# --- paths as CI systems want them -----------------------------------------------------------
+
+def repository_root() -> Path:
+    """The top of the git work tree around the working directory, else the directory."""
+    from netkit.errors import ConfigError
+    from netkit.inputs.git import repo_root
+
+    try:
+        return repo_root(Path.cwd())
+    except ConfigError:
+        return Path.cwd()
+
+
+def in_repository(file: str, root: Path) -> str | None:
+    """``file`` as a POSIX path relative to ``root``; None when it lies outside."""
+    for path in (Path(os.path.abspath(file)), Path(file).resolve()):
+        if path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+    return None
+
+
+def _message(f: Finding) -> str:
+    return f.message + (f" (hint: {f.hint})" if f.hint else "")
+
+
+def _file(f: Finding) -> str | None:
+    """The file a finding is in; None for stdin and constructs."""
+    return f.file if f.file and f.file != STDIN else None
+
+
+# --- SARIF -------------------------------------------------------------------------------------
+
+def _sarif_rule(rule_id: str) -> dict[str, Any]:
+    rule = RULES[rule_id]
+    fixed = rule.example(fixed=True)
+    markdown = (f"{rule.fix}\n\nFixed example (`{fixed.command}` reports no {rule.id}):\n\n"
+                f"```{fixed.language}\n{fixed.text.rstrip()}\n```\n\n"
+                f"[{rule.id} in the netkit documentation]({rule.help_uri})")
+    return {"id": rule.id, "name": rule.id, "shortDescription": {"text": rule.title},
+            "fullDescription": {"text": rule.rationale},
+            "help": {"text": rule.fix, "markdown": markdown}, "helpUri": rule.help_uri,
+            "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]}}
+
+
+def _artifact(file: str, root: Path) -> dict[str, Any]:
+    """A repository file relative to ``%SRCROOT%``, any other as an absolute file URI."""
+    relative = in_repository(file, root)
+    if relative is None:
+        return {"uri": Path(os.path.abspath(file)).as_uri()}
+    return {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+
+
 def sarif(findings: Sequence[Finding]) -> str:
-    """A SARIF 2.1.0 log with one run."""
-    used = sorted({f.rule for f in findings})
-    rules = [{"id": r, "name": r, "shortDescription": {"text": RULES[r].title},
-              "defaultConfiguration": {"level": _SARIF_LEVEL[RULES[r].severity]}}
-             for r in used if r in RULES]
+    """A SARIF 2.1.0 log with one run; files are relative to the repository root
+    (``%SRCROOT%``), and findings on stdin or constructs have only a logical location."""
+    root = repository_root()
+    rules = [_sarif_rule(r) for r in sorted({f.rule for f in findings}) if r in RULES]
     results = []
     for f in findings:
-        result: dict[str, Any] = {
-            "ruleId": f.rule, "level": _SARIF_LEVEL[f.severity],
-            "message": {"text": f.message + (f" (hint: {f.hint})" if f.hint else "")}}
+        result: dict[str, Any] = {"ruleId": f.rule, "level": _SARIF_LEVEL[f.severity],
+                                  "message": {"text": _message(f)}}
         location: dict[str, Any] = {}
-        if f.file:
-            physical: dict[str, Any] = {"artifactLocation": {"uri": f.file}}
+        file = _file(f)
+        if file:
+            physical: dict[str, Any] = {"artifactLocation": _artifact(file, root)}
             if f.line:
                 physical["region"] = {"startLine": f.line}
             location["physicalLocation"] = physical
@@ -75,16 +153,91 @@ def sarif(findings: Sequence[Finding]) -> str:
         if location:
             result["locations"] = [location]
         results.append(result)
+    driver = {"name": "netkit", "version": __version__, "semanticVersion": __version__,
+              "rules": rules}
     log = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
-           "runs": [{"tool": {"driver": {"name": "netkit", "version": __version__,
-                                         "rules": rules}}, "results": results}]}
+           "runs": [{"tool": {"driver": driver}, "results": results}]}
     return json.dumps(log, indent=2) + "\n"
 
 
-def write_text(findings: Sequence[Finding], out: TextIO) -> None:
-    """The text form, in colour on a terminal."""
-    out.write(text(findings, color=out.isatty()))
+# --- JUnit XML ---------------------------------------------------------------------------------
+
+def _xml_text(s: str) -> str:
+    return _NOT_XML.sub("\ufffd", s)
+
+
+def _case_name(f: Finding) -> tuple[str, str]:
+    """(classname, name) of a finding's test case: its file (or blueprint) and object."""
+    if f.file:
+        return f.file, f.object or f.where
+    blueprint, _, path = (f.origin or "").rpartition(":")
+    return blueprint or "netkit", f.object or path or f.where
+
+
+def junit(findings: Sequence[Finding]) -> str:
+    """JUnit XML: one test suite, one test case per object with findings (a single passing
+    case when there are none); errors fail their case, warnings and info go to its
+    ``system-out``."""
+    cases: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        cases.setdefault(_case_name(f), []).append(f)
+    failed = sum(any(f.severity == "error" for f in fs) for fs in cases.values())
+    total = max(1, len(cases))
+    counts = {"tests": str(total), "failures": str(failed), "errors": "0", "skipped": "0"}
+    suites = ET.Element("testsuites", {"name": "netkit validate", **counts})
+    suite = ET.SubElement(suites, "testsuite", {"name": "netkit validate", **counts})
+    if not cases:
+        ET.SubElement(suite, "testcase", {"classname": "netkit", "name": "no findings"})
+    for (classname, name), fs in cases.items():
+        case = ET.SubElement(suite, "testcase", {"classname": _xml_text(classname),
+                                                 "name": _xml_text(name)})
+        errors = [f for f in fs if f.severity == "error"]
+        if errors:
+            first = errors[0]
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            failure = ET.SubElement(case, "failure", {
+                "type": first.rule, "message": _xml_text(f"[{first.rule}] {first.message}{more}")})
+            failure.text = _xml_text("\n".join(f.line_text() for f in errors))
+        others = [f for f in fs if f.severity != "error"]
+        if others:
+            ET.SubElement(case, "system-out").text = _xml_text(
+                "\n".join(f.line_text() for f in others))
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+# --- GitHub workflow annotations ---------------------------------------------------------------
+
+def _escape_data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(s: str) -> str:
+    return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(findings: Sequence[Finding]) -> str:
+    """``::error file=PATH,line=N,title=NK010 ...::message`` workflow commands, one per
+    finding, then the summary; paths are relative to the repository root."""
+    root = repository_root()
+    lines = []
+    for f in findings:
+        props: dict[str, str] = {}
+        file = _file(f)
+        if file:
+            props["file"] = in_repository(file, root) or os.path.abspath(file)
+            if f.line:
+                props["line"] = str(f.line)
+        props["title"] = f"{f.rule} {RULES[f.rule].title}"
+        where = f.object or f.origin or ""
+        field = f" {f.field}:" if f.field else ""
+        message = f"{where}:{field} {_message(f)}" if where else _message(f)
+        shown = ",".join(f"{k}={_escape_property(v)}" for k, v in props.items())
+        lines.append(f"::{_GITHUB_COMMAND[f.severity]} {shown}::{_escape_data(message)}")
+    lines.append(summary(findings))
+    return "\n".join(lines) + "\n"
 
 
 FORMATS: dict[str, Writer[Sequence[Finding]]] = {
-    "text": write_text, "json": writing(to_json), "sarif": writing(sarif)}
+    "text": write_text, "json": writing(to_json), "sarif": writing(sarif),
+    "junit": writing(junit), "github": writing(github)}
