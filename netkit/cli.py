@@ -2,23 +2,57 @@
 
 from __future__ import annotations
 
+import copy
+import os
+import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from netkit import __version__
 
 if TYPE_CHECKING:
     from netkit.findings import Finding
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+_state = {"debug": False}
+
+
+class _Netkit(TyperGroup):
+    """The ``netkit`` group: ``--debug`` also works after a subcommand (``netkit synth x.py
+    --debug``), as kubectl's global flags do."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        debug = next(p for p in self.params if p.name == "debug")
+        _add_debug(debug, self.commands.values())
+
+
+def _add_debug(debug: Any, commands: Iterable[Any]) -> None:
+    """Give ``commands`` (and their subcommands) a copy of the group's ``--debug`` option."""
+    for command in commands:
+        option = copy.copy(debug)
+        option.expose_value = False  # the command's function has no such parameter
+        option.callback = _debug_after
+        command.params.append(option)
+        if isinstance(command, TyperGroup):
+            _add_debug(debug, command.commands.values())
+
+
+def _debug_after(ctx: Any, param: Any, value: bool) -> bool:
+    if value:
+        _state["debug"] = True
+    return value
+
+
+app = typer.Typer(cls=_Netkit, add_completion=True, no_args_is_help=True,
+                  rich_markup_mode=None,
                   help="Typed network-as-code for Kubernetes: synthesize, validate and "
                        "audit network YAML.")
-_state = {"debug": False}
 
 
 def _version(value: bool) -> None:
@@ -38,24 +72,45 @@ def _main(
 
 @contextmanager
 def _errors() -> Iterator[None]:
-    """Turn library errors into one ``error:`` line and the right exit code."""
+    """Turn errors into one ``error:`` line and the right exit code: 2 for bad input and
+    OS errors, 130 for Ctrl-C, 3 for internal errors; a closed stdout ends quietly."""
     from netkit.errors import NetkitError
 
     try:
         yield
     except NetkitError as exc:
-        if _state["debug"]:
-            traceback.print_exc()
-        typer.echo(f"error: {exc.line()}", err=True)
-        raise typer.Exit(exc.exit_code) from None
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        _fail(exc.line(), exc.exit_code)
+    except BrokenPipeError:  # `netkit audit | head`: the reader has what it wanted
+        _discard_stdout()
+        raise typer.Exit(0) from None
+    except OSError as exc:
+        where = " -> ".join(str(f) for f in (exc.filename, exc.filename2) if f is not None)
+        _fail(NetkitError(where, exc.strerror or str(exc),
+                          hint="check the path, its permissions and free space").line(), 2)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except (typer.Exit, typer.Abort):
         raise
     except Exception as exc:
-        if _state["debug"]:
-            traceback.print_exc()
-        typer.echo(f"error: internal error: {type(exc).__name__}: {exc} "
-                   "(hint: rerun with --debug and report it)", err=True)
-        raise typer.Exit(3) from None
+        _fail(f"internal error: {type(exc).__name__}: {exc} "
+              "(hint: rerun with --debug and report it)", 3)
+
+
+def _fail(line: str, code: int) -> NoReturn:
+    if _state["debug"]:
+        traceback.print_exc()
+    typer.echo(f"error: {line}", err=True)
+    raise typer.Exit(code) from None
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so flushing it at exit cannot fail again."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError):  # no real file descriptor (e.g. under CliRunner)
+        pass
 
 
 def _pairs(values: list[str], option: str) -> dict[str, str]:
@@ -69,6 +124,15 @@ def _pairs(values: list[str], option: str) -> dict[str, str]:
                               hint=f"e.g. {option} ingress=ingress-nginx")
         out[key.strip()] = value.strip()
     return out
+
+
+def _alone(option: str, others: dict[str, bool]) -> None:
+    """Refuse ``option`` together with any of the ``others`` that are given."""
+    from netkit.errors import ConfigError
+
+    if given := [name for name, on in others.items() if on]:
+        raise ConfigError(option, f"cannot be combined with {', '.join(given)}",
+                          hint=f"{option} writes no files; drop {', '.join(given)}")
 
 
 def _print_findings(findings: list[Finding], verbose: bool) -> None:
@@ -94,6 +158,12 @@ def synth(
         "--check", help="Write nothing; exit 1 if the output is stale.")] = False,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Print what would change; write nothing.")] = False,
+    stdout: Annotated[bool, typer.Option(
+        "--stdout", help="Print all objects as one multi-document YAML stream (in file path "
+                         "order) instead of writing files; needs no --out.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Overwrite owned files edited by hand; stop owning (never delete) "
+                        "edited ones netkit no longer writes.")] = False,
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="Also print info findings.")] = False,
     argocd: Annotated[Optional[bool], typer.Option(  # noqa: UP045
@@ -106,12 +176,19 @@ def synth(
         from netkit.config import load_config
 
         cfg = load_config()
-        files, out_dir = lib.project_paths(cfg, blueprints, out)
+        if stdout:
+            _alone("--stdout", {"--out": out is not None, "--check": check, "--dry-run": dry_run})
+            files = lib.project_files(cfg, blueprints)
+        else:
+            files, out_dir = lib.project_paths(cfg, blueprints, out)
         synthesis = lib.synthesize_project(cfg, files, env=env,
                                            overrides=_pairs(target or [], "--target"),
                                            argocd=argocd)
         _print_findings(synthesis.findings, verbose)
-        plan = lib.write(synthesis, out_dir, check=check, dry_run=dry_run)
+        if stdout:
+            typer.echo(lib.stream(synthesis), nl=False)
+            return
+        plan = lib.write(synthesis, out_dir, check=check, dry_run=dry_run, force=force)
         for line in plan.lines() if (check or dry_run) else []:
             typer.echo(line)
         if check and plan.changed:
@@ -130,7 +207,8 @@ def validate(
     paths: Annotated[list[str], typer.Argument(
         help="YAML files, directories (recursive), - for stdin, or blueprint .py files.")],
     output_format: Annotated[str, typer.Option(
-        "--format", help="text, json or sarif.")] = "text",
+        "--format", help="text, json, sarif, junit or github (workflow annotations).")
+    ] = "text",
     kubernetes: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--kubernetes", help="Version whose schema and rules apply (X.Y).")] = None,
     crds: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
@@ -209,7 +287,10 @@ def why(
     env: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--env", help="Environment for blueprint inputs.")] = None,
 ) -> None:
-    """Explain whether SRC may connect to DST on a port, and the smallest fix if not."""
+    """Explain whether SRC may connect to DST on a port, and the smallest fix if not.
+
+    Exits 0 when the connection is ALLOWED, 1 when it is DENIED, 2 on bad input.
+    """
     with _errors():
         from netkit import workspace
         from netkit.report import choose, emit
@@ -217,7 +298,10 @@ def why(
 
         writer = choose(FORMATS, output_format)
         _, sources, _ = _sources(paths, env)
-        emit(writer, workspace.why(sources, src, dst, port, protocol))
+        answer = workspace.why(sources, src, dst, port, protocol)
+        emit(writer, answer)
+        if not answer.allowed:
+            raise typer.Exit(1)
 
 
 @app.command()
@@ -275,9 +359,51 @@ def init(
         typer.echo(f"next: cd {directory} && pip install -e '.[test]' && pytest")
 
 
+@app.command()
+def rules(
+    output_format: Annotated[str, typer.Option(
+        "--format", help="text, json or markdown.")] = "text",
+) -> None:
+    """List every rule: id, severity and title."""
+    with _errors():
+        from netkit.findings import RULES
+        from netkit.report import choose, emit
+        from netkit.report.rules import FORMATS
+
+        emit(choose(FORMATS, output_format), list(RULES.values()))
+
+
+@app.command()
+def explain(
+    rule: Annotated[str, typer.Argument(help="Rule id, e.g. NK115 (any case).")],
+    example: Annotated[bool, typer.Option(
+        "--example", help="Print only the example file that triggers the rule.")] = False,
+    fixed: Annotated[bool, typer.Option(
+        "--fixed", help="Print only the fixed example file.")] = False,
+) -> None:
+    """Explain a rule: why it matters, an example that triggers it, and the fix."""
+    with _errors():
+        from netkit.errors import ConfigError
+        from netkit.findings import find_rule
+        from netkit.report.rules import explanation
+
+        found = find_rule(rule)
+        if example and fixed:
+            raise ConfigError("explain", "--example and --fixed print one file each",
+                              hint="give one of them")
+        typer.echo(found.example(fixed=fixed).text if example or fixed
+                   else explanation(found), nl=False)
+
+
 def main() -> None:
     """Console-script entry point."""
-    app(prog_name="netkit")
+    try:
+        app(prog_name="netkit")
+    finally:
+        try:  # output still buffered meets a closed pipe here, not in Python's exit handler
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _discard_stdout()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,6 +18,7 @@ from netkit.inputs.blueprints import load_blueprints
 from netkit.k8s.meta import stamp
 from netkit.objects import KubeObject
 from netkit.report.network_md import documents
+from netkit.serialize import dump_all
 from netkit.tree import Blueprint
 from netkit.validate.crd import CrdRegistry
 from netkit.validate.engine import Validator
@@ -52,9 +53,7 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
         bp_objects, bp_findings = rendered(bp)
         objects.extend(bp_objects)
         findings.extend(bp_findings)
-        # Kinds without a schema are netkit's own custom resources, tested against upstream
-        # CRDs; reporting each of them on every synth would only be noise.
-        validator = Validator(bp.target, crds=crds, ignore=ignore, report_unknown_kinds=False)
+        validator = Validator(bp.target, crds=crds, ignore=ignore)
         findings.extend(validator.validate(bp_objects))
     if argocd is not None:
         objects = [annotate(o) for o in objects]
@@ -90,13 +89,19 @@ def _argo_objects(cfg: ArgoCdConfig, objects: list[KubeObject]) -> list[KubeObje
     return out
 
 
-def project_paths(cfg: NetkitConfig, files: Sequence[str] | None, out: Path | None
-                  ) -> tuple[list[str], Path]:
-    """The blueprint files and the output directory: as given, else ``[tool.netkit]``'s."""
+def project_files(cfg: NetkitConfig, files: Sequence[str] | None) -> list[str]:
+    """The blueprint files: as given, else ``[tool.netkit] blueprints``."""
     chosen = list(files or []) or [str(cfg.path(b)) for b in cfg.blueprints]
     if not chosen:
         raise ConfigError("synth", "no blueprint given",
                           hint="pass a blueprint file or set [tool.netkit] blueprints")
+    return chosen
+
+
+def project_paths(cfg: NetkitConfig, files: Sequence[str] | None, out: Path | None
+                  ) -> tuple[list[str], Path]:
+    """The blueprint files and the output directory: as given, else ``[tool.netkit]``'s."""
+    chosen = project_files(cfg, files)
     if out is None and not cfg.out:
         raise ConfigError("synth", "no output directory",
                           hint="pass --out DIR or set [tool.netkit] out")
@@ -117,15 +122,26 @@ def synthesize_project(cfg: NetkitConfig, files: Sequence[str], *, env: str | No
                       argocd=cfg.argocd if argocd is not False else None)
 
 
-def write(synthesis: Synthesis, out: Path, *, check: bool = False,
-          dry_run: bool = False) -> writer.Plan:
-    """Plan the write; apply it unless checking or dry-running. Errors write nothing."""
+def write(synthesis: Synthesis, out: Path, *, check: bool = False, dry_run: bool = False,
+          force: bool = False) -> writer.Plan:
+    """Plan the write; apply it (holding the directory's lock) unless checking or dry-running;
+    ``force`` overwrites owned files edited by hand. Errors write nothing."""
+    _fail_on_errors(synthesis)
+    if check or dry_run:
+        return writer.plan(out, synthesis.files, force=force)
+    return writer.write(out, synthesis.files, force=force)
+
+
+def stream(synthesis: Synthesis) -> str:
+    """Every synthesized object as one multi-document YAML stream, in the order of their
+    files' paths (the GitOps tree's order); validation errors raise and yield nothing."""
+    _fail_on_errors(synthesis)
+    return dump_all(ro.obj for ro in sorted(synthesis.objects, key=object_path))
+
+
+def _fail_on_errors(synthesis: Synthesis) -> None:
     if synthesis.errors:
         first = synthesis.errors[0]
         raise CheckFailed(first.where, f"{len(synthesis.errors)} validation error(s), nothing "
                           f"written; first: {first.object}: {first.field or ''} [{first.rule}] "
                           f"{first.message}", hint=first.hint or "fix the blueprint")
-    plan = writer.plan(out, synthesis.files)
-    if not (check or dry_run):
-        writer.apply(plan)
-    return plan

@@ -41,7 +41,14 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-MODULES = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+def in_package(path: Path) -> bool:
+    """Whether ``path`` is a module of the package: every folder up to it is a package (a
+    data folder of example blueprints is user code, not netkit)."""
+    return all((d / "__init__.py").is_file() for d in path.parents
+               if d == PACKAGE or PACKAGE in d.parents)
+
+
+MODULES = {module_name(p): p for p in PACKAGE.rglob("*.py") if in_package(p)}
 
 
 def _type_checking(node: ast.If) -> bool:

@@ -7,7 +7,7 @@ import importlib.util
 import inspect
 import sys
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -43,10 +43,15 @@ def _located(exc: BaseException, path: Path) -> str:
     return f"{path}:{line}" if line else str(path)
 
 
-def _call_build(module: ModuleType, env: str) -> object:
-    build = module.build
+def _call_build(build: Callable[..., object], env: str) -> object:
     params = inspect.signature(build).parameters
     return build(env) if params else build()
+
+
+def _defined_at(fn: Callable[..., object], path: Path) -> str:
+    """file:line where ``fn`` is defined, else ``path``."""
+    code = getattr(fn, "__code__", None)
+    return f"{code.co_filename}:{code.co_firstlineno}" if code is not None else str(path)
 
 
 def load_blueprints(files: str | Path | Sequence[str | Path], env: str = "prod", *,
@@ -68,7 +73,8 @@ def _load_file(file: str | Path, env: str) -> list[Blueprint]:
                                  hint="pass the path of a .py file that defines build(env)")
     try:
         module = _exec_module(path)
-        result = _call_build(module, env) if callable(getattr(module, "build", None)) else None
+        build = getattr(module, "build", None)
+        result = _call_build(build, env) if callable(build) else None
     except NetkitError:
         raise
     except SyntaxError as exc:
@@ -78,11 +84,20 @@ def _load_file(file: str | Path, env: str) -> list[Blueprint]:
         loc, message = first_error(exc)
         raise BlueprintLoadError(_located(exc, path), f"{exc.title} {loc}: {message}",
                                  hint="fix the value; --debug shows the traceback") from exc
-    except Exception as exc:
-        message = " ".join(str(exc).split())  # one line, whatever the exception printed
-        raise BlueprintLoadError(_located(exc, path), f"{type(exc).__name__}: {message}",
+    except KeyboardInterrupt:
+        raise  # Ctrl-C: the CLI stops with exit 130
+    except SystemExit as exc:
+        raise BlueprintLoadError(_located(exc, path), f"exited with sys.exit({exc.code!r})",
+                                 hint="raise an exception or return the Blueprint instead of "
+                                      "calling sys.exit()") from exc
+    except BaseException as exc:  # also GeneratorExit and a blueprint's own BaseExceptions
+        message = " ".join(f"{type(exc).__name__}: {exc}".split())  # one line, always
+        raise BlueprintLoadError(_located(exc, path), message.rstrip(":"),
                                  hint="fix the blueprint; --debug shows the traceback") from exc
-    if result is None:
+    if result is None and callable(build):
+        raise BlueprintLoadError(_defined_at(build, path), "build() returned None",
+                                 hint="return the Blueprint you built")
+    if result is None:  # no build(): the module's own Blueprint objects
         found = [v for v in vars(module).values() if isinstance(v, Blueprint)]
         blueprints = list(dict.fromkeys(found))
     elif isinstance(result, Blueprint):

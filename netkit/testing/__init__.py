@@ -86,25 +86,47 @@ def _why(objs: Objects, r: Reachability, src: str, dst: str, port: int, protocol
     return text(explain(r, src, dst, port, protocol, workloads=declared_ids))
 
 
-def assert_reachable(objs: Objects, src: str, dst: str, port: int,
+def _port_number(r: Reachability, dst: str, port: int | str, protocol: str) -> int:
+    """``port``, or the number ``dst``'s pods give the port named ``port`` for ``protocol``."""
+    if not isinstance(port, str):
+        return port
+    named = r.group(dst).sample.named_ports
+    for name, proto, number in named:
+        if name == port and proto == protocol:
+            return number
+    have = ", ".join(f"{n}={number}/{proto}" for n, proto, number in named) or "none"
+    raise ValueError(f"{dst} has no {protocol} port named {port!r} (named ports: {have})")
+
+
+def _label(port: int | str, number: int, protocol: str) -> str:
+    return f"{protocol}/{number}" + (f" ({port})" if isinstance(port, str) else "")
+
+
+def assert_reachable(objs: Objects, src: str, dst: str, port: int | str,
                      protocol: str = "TCP") -> None:
-    """Fail unless ``src`` may connect to ``dst`` on ``port``, explaining why not."""
+    """Fail unless ``src`` may connect to ``dst`` on ``port`` (a number, or a port name of
+    ``dst``'s pods), explaining why not."""
     r = _reachability(objs)
-    if not r.allowed(src, dst, port, protocol):
-        raise AssertionError(f"{src} cannot reach {dst} on {protocol}/{port}\n"
-                             + _why(objs, r, src, dst, port, protocol))
+    number = _port_number(r, dst, port, protocol)
+    if not r.allowed(src, dst, number, protocol):
+        raise AssertionError(f"{src} cannot reach {dst} on {_label(port, number, protocol)}\n"
+                             + _why(objs, r, src, dst, number, protocol))
 
 
-def assert_isolated(objs: Objects, src: str, dst: str, port: int | None = None,
+def assert_isolated(objs: Objects, src: str, dst: str, port: int | str | None = None,
                     protocol: str = "TCP") -> None:
-    """Fail if ``src`` may connect to ``dst`` on ``port`` (on any port when None)."""
+    """Fail if ``src`` may connect to ``dst`` on ``port`` (a number, or a port name of
+    ``dst``'s pods; any port when None)."""
     r = _reachability(objs)
     ports = r.ports(src, dst)
-    if port is None and ports:
-        raise AssertionError(f"{src} can reach {dst} on {ports.describe()}")
-    if port is not None and ports.contains(port, protocol):
-        raise AssertionError(f"{src} can reach {dst} on {protocol}/{port}\n"
-                             + _why(objs, r, src, dst, port, protocol))
+    if port is None:
+        if ports:
+            raise AssertionError(f"{src} can reach {dst} on {ports.describe()}")
+        return
+    number = _port_number(r, dst, port, protocol)
+    if ports.contains(number, protocol):
+        raise AssertionError(f"{src} can reach {dst} on {_label(port, number, protocol)}\n"
+                             + _why(objs, r, src, dst, number, protocol))
 
 
 def assert_valid(objs: Objects, *, kubernetes: str | None = None) -> None:

@@ -100,7 +100,7 @@ def test_audit_html_renders_in_a_browser(tmp_path: Path) -> None:
 
 def test_why_denied_text_and_fix() -> None:
     result = runner.invoke(app, ["why", "shop/web", "shop/db", SHOP, "--port", "5432"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # DENIED
     out = result.stdout
     assert out.startswith("shop/web -> shop/db TCP/5432: DENIED")
     assert "isolated by: shop/default-deny, shop/allow-dns-egress, shop/allow-egress-web" in out
