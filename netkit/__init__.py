@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+# The distribution name on the package index ("netkit" there is an unrelated project); the
+# import name and the command stay `netkit`.
+DISTRIBUTION = "netkit-k8s"
 
 # Public names → defining module; imported on first use so `netkit --help` stays light.
 _EXPORTS = {

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from netkit.errors import ConfigError, first_error
+from netkit.findings import find_rule
 from netkit.gitops.argocd import ArgoCdConfig
 
 if TYPE_CHECKING:
@@ -37,6 +38,16 @@ class NetkitConfig(BaseModel):
     ignore: list[str] = Field(default_factory=list)
     argocd: ArgoCdConfig | None = None
     root: Path = Path(".")
+
+    @field_validator("ignore")
+    @classmethod
+    def _known_rules(cls, ids: list[str]) -> list[str]:
+        for rule_id in ids:
+            try:
+                find_rule(rule_id)
+            except ConfigError as exc:
+                raise ValueError(f"{exc.message} {rule_id!r}; {exc.hint}") from None
+        return ids
 
     def path(self, value: str) -> Path:
         """``value`` resolved against the directory of the pyproject.toml."""
@@ -76,6 +87,7 @@ def load_config(start: Path | None = None) -> NetkitConfig:
         return NetkitConfig.model_validate({**table, "root": pyproject.parent})
     except ValidationError as exc:
         loc, message = first_error(exc)
+        unknown = exc.errors()[0]["type"] == "extra_forbidden"
+        keys = ", ".join(k for k in NetkitConfig.model_fields if k != "root")
         raise ConfigError(str(pyproject), f"[tool.netkit] {loc}: {message}",
-                          hint="keys: blueprints, out, env, target, crds, "
-                          "gateway_api_channel, ignore, argocd") from None
+                          hint=f"keys: {keys}" if unknown else "fix the value") from None
