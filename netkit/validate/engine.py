@@ -8,7 +8,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from netkit.errors import ConfigError
-from netkit.findings import Finding
+from netkit.findings import Finding, find_rule
 from netkit.objects import KubeObject, as_objects
 from netkit.validate import apiserver
 from netkit.validate.crd import CrdRegistry
@@ -48,7 +48,7 @@ class Validator:
         text = kubernetes or (target.kubernetes if target else SUPPORTED_KUBERNETES[-1])
         self.version = parse_version(text)
         self.crds = crds if crds is not None else CrdRegistry()
-        self.ignore = {r.strip() for r in ignore}
+        self.ignore = {find_rule(r, "ignore").id for r in ignore}
         self.report_unknown_kinds = report_unknown_kinds
 
     def validate(self, objects: Iterable[Any]) -> list[Finding]:
