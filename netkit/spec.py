@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -58,6 +58,30 @@ def check_port(value: object, where: str, *, field: str | None = "port",
                     hint=hint)
     assert isinstance(value, int)
     return value
+
+
+def check_metadata_map(values: object, where: str, field: str, *, labels: bool,
+                       hint: str = "e.g. app.kubernetes.io/part-of: shop") -> dict[str, str]:
+    """``values`` as labels (``labels=True``) or annotations: string keys that are qualified
+    names, string values (label values valid as such); anything else names ``field``."""
+    if values is None:
+        return {}
+    if not isinstance(values, Mapping):
+        raise ConstructError(where, f"{field} must be a mapping, got {type(values).__name__}",
+                             field=field, hint=hint)
+    out: dict[str, str] = {}
+    for key, value in values.items():
+        if not isinstance(key, str) or (errs := names.qualified_name_errors(key)):
+            problem = errs[0] if isinstance(key, str) else "not a string"
+            raise ConstructError(where, f"{field} key {key!r}: {problem}", field=field,
+                                 hint=hint)
+        if not isinstance(value, str) or (labels and (errs := names.label_value_errors(value))):
+            problem = errs[0] if isinstance(value, str) else (
+                f"not a string ({type(value).__name__})")
+            raise ConstructError(where, f"{field[:-1] if field.endswith('s') else field} "
+                                 f"{key}={value!r}: {problem}", field=field, hint=hint)
+        out[key] = value
+    return out
 
 
 def check_choice(value: object, choices: Sequence[str], where: str, *, field: str | None,

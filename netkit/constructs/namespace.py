@@ -8,7 +8,7 @@ from typing import Literal
 from netkit.constructs.workload import Workload
 from netkit.errors import ConstructError
 from netkit.k8s.names import dns1123_label_errors
-from netkit.spec import WorkloadPort, check_choice
+from netkit.spec import WorkloadPort, check_choice, check_metadata_map
 from netkit.tree import Construct
 
 WORKLOADS = "workloads"
@@ -33,8 +33,9 @@ class Namespace(Construct):
         if pod_security is not None:
             check_choice(pod_security, ("privileged", "baseline", "restricted"),
                          self.display_path, field="pod_security")
-        self.labels = dict(labels or {})
-        self.annotations = dict(annotations or {})
+        self.labels = check_metadata_map(labels, self.display_path, "labels", labels=True)
+        self.annotations = check_metadata_map(annotations, self.display_path, "annotations",
+                                              labels=False)
         self.pod_security = pod_security
 
     def namespace(self) -> str:

@@ -15,6 +15,7 @@ from netkit.spec import (
     WorkloadPort,
     canonical_network,
     check_choice,
+    check_metadata_map,
     check_port,
     parse,
 )
@@ -81,8 +82,8 @@ class Service(Construct):
         self.external_traffic_policy = external_traffic_policy
         self.cloud = cloud
         self.internal = internal
-        self.labels = dict(labels or {})
-        self.annotations = dict(annotations or {})
+        self.labels = check_metadata_map(labels, where, "labels", labels=True)
+        self.annotations = check_metadata_map(annotations, where, "annotations", labels=False)
 
     def _check_exposure(self, node_port: int | None, node_port_range: tuple[int, int],
                         ranges: Sequence[str], etp: str | None, cloud: str | None,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from netkit.errors import ConstructError
-from netkit.k8s.names import label_value_errors, port_name_errors, qualified_name_errors
+from netkit.k8s.names import port_name_errors
 from netkit.k8s.pods import ContainerPort, PodTemplate
-from netkit.spec import Protocol, WorkloadPort, parse
+from netkit.spec import Protocol, WorkloadPort, check_metadata_map, parse
 from netkit.tree import Construct
 
 
@@ -30,15 +30,8 @@ class Workload(Construct):
         if not labels:
             raise ConstructError(self.display_path, "labels must not be empty", field="labels",
                                  hint="an empty selector would match every pod in the namespace")
-        for key, value in labels.items():
-            if errs := qualified_name_errors(key):
-                raise ConstructError(self.display_path, f"label key {key!r}: {errs[0]}",
-                                     field="labels", hint="e.g. app or app.kubernetes.io/name")
-            if not isinstance(value, str) or (errs := label_value_errors(value)):
-                raise ConstructError(self.display_path, f"label {key}={value!r}: "
-                                     f"{errs[0] if isinstance(value, str) else 'not a string'}",
-                                     field="labels", hint="use the pods' real label values")
-        self.labels: dict[str, str] = dict(labels)
+        self.labels = check_metadata_map(labels, self.display_path, "labels", labels=True,
+                                         hint="use the pods' real labels, e.g. app: web")
         self.ports: dict[str, WorkloadPort] = {}
         for name, spec in (ports or {}).items():
             if errs := port_name_errors(name):
