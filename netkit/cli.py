@@ -217,6 +217,10 @@ def validate(
         "--fail-on", help="Lowest severity that fails: error or warning.")] = "error",
     ignore: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--ignore", help="Rule id to suppress everywhere (repeatable).")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--exclude", help="Leave matching files out of directory walks, like a .gitignore "
+                          "line (repeatable; snapshot folders and git-ignored files are left "
+                          "out already).")] = None,
     env: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--env", help="Environment for blueprint inputs.")] = None,
 ) -> None:
@@ -234,7 +238,8 @@ def validate(
             raise ConfigError("--fail-on", f"unknown severity {fail_on!r}",
                               hint="error or warning")
         cfg = load_config()
-        sources = workspace.read(paths, env=env or cfg.env, overrides=cfg.target)
+        sources = workspace.read(paths, env=env or cfg.env, overrides=cfg.target,
+                                 exclude=[*cfg.exclude, *(exclude or [])])
         findings = workspace.findings(sources, cfg, kubernetes=kubernetes, crds=crds or [],
                                       ignore=ignore or [])
         emit(writer, findings)
@@ -250,7 +255,9 @@ def _sources(paths: list[str] | None, env: str | None) -> tuple[Any, Any, list[s
 
     cfg = load_config()
     chosen = workspace.default_inputs(paths, cfg)
-    return cfg, workspace.read(chosen, env=env or cfg.env, overrides=cfg.target), chosen
+    sources = workspace.read(chosen, env=env or cfg.env, overrides=cfg.target,
+                             exclude=cfg.exclude)
+    return cfg, sources, chosen
 
 
 @app.command()
@@ -333,7 +340,7 @@ def diff(
         else:
             cfg, after, chosen = _sources(paths, env)
             before = workspace.read_at_revision(base, chosen, env=env or cfg.env,
-                                                overrides=cfg.target)
+                                                overrides=cfg.target, exclude=cfg.exclude)
         changes = workspace.flow_diff(before, after)
         emit(writer, changes)
         if fail_on_added and changes.added:

@@ -36,6 +36,7 @@ class NetkitConfig(BaseModel):
     crds: list[str] = Field(default_factory=list)
     gateway_api_channel: Literal["standard", "experimental"] = "standard"
     ignore: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
     argocd: ArgoCdConfig | None = None
     root: Path = Path(".")
 

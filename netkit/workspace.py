@@ -49,8 +49,9 @@ def rendered(blueprint: Blueprint) -> tuple[list[KubeObject], list[Finding]]:
 
 
 def read(paths: Sequence[str], *, env: str = "prod",
-         overrides: Mapping[str, str] | None = None) -> Sources:
-    """Read every input; ``*.py`` files are blueprints, rendered in memory."""
+         overrides: Mapping[str, str] | None = None, exclude: Sequence[str] = ()) -> Sources:
+    """Read every input; ``*.py`` files are blueprints, rendered in memory; directory walks
+    leave out what ``exclude`` patterns (and the defaults of ``Excludes``) name."""
     from netkit.constructs.workload import declared
     from netkit.inputs.blueprints import load_blueprints
 
@@ -63,7 +64,8 @@ def read(paths: Sequence[str], *, env: str = "prod",
         out.findings.extend(findings)
         out.target = out.target or bp.target
         out.blueprints.append(bp.name)
-    out.objects.extend(manifests.load_manifests([p for p in paths if not p.endswith(".py")]))
+    out.objects.extend(manifests.load_manifests([p for p in paths if not p.endswith(".py")],
+                                                exclude))
     return out
 
 
@@ -78,7 +80,8 @@ def default_inputs(paths: Sequence[str] | None, cfg: NetkitConfig) -> list[str]:
 
 
 def read_at_revision(ref: str, paths: Sequence[str], *, env: str = "prod",
-                     overrides: Mapping[str, str] | None = None) -> Sources:
+                     overrides: Mapping[str, str] | None = None,
+                     exclude: Sequence[str] = ()) -> Sources:
     """The inputs ``paths`` as they were at git revision ``ref`` (absent ones are skipped)."""
     import tempfile
 
@@ -89,7 +92,8 @@ def read_at_revision(ref: str, paths: Sequence[str], *, env: str = "prod",
     with tempfile.TemporaryDirectory() as tmp:
         export(ref, root, Path(tmp))
         moved = [str(Path(tmp) / p) for p in inside]
-        return read([p for p in moved if Path(p).exists()], env=env, overrides=overrides)
+        return read([p for p in moved if Path(p).exists()], env=env, overrides=overrides,
+                    exclude=exclude)
 
 
 def flow_diff(before: Sources, after: Sources) -> FlowDiff:

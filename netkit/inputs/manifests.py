@@ -11,7 +11,7 @@ import json
 import math
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -19,6 +19,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from netkit.errors import NetkitError
+from netkit.inputs.excludes import HIDDEN_ONLY, Excludes
 from netkit.inputs.units import Unit, parse_in_workers
 from netkit.objects import KubeObject
 
@@ -293,15 +294,15 @@ def read_file(path: Path) -> list[KubeObject]:
     return parse(read_text(path), str(path))
 
 
-def yaml_files(path: Path) -> list[Path]:
+def yaml_files(path: Path, excludes: Excludes = HIDDEN_ONLY) -> list[Path]:
     """``path`` itself unless it is a directory, else the .yaml, .yml and .json files below
-    it (recursively, sorted), skipping hidden ones."""
+    it (recursively, sorted) that ``excludes`` keeps (by default: all but hidden ones)."""
     if not path.is_dir():
         if not path.exists():
             raise LoadError(str(path), "no such file or directory", hint="check the path")
         return [path]
-    return sorted(p for p in path.rglob("*") if p.suffix in MANIFEST_SUFFIXES and p.is_file()
-                  and not any(part.startswith(".") for part in p.relative_to(path).parts))
+    found = sorted(p for p in path.rglob("*") if p.suffix in MANIFEST_SUFFIXES and p.is_file())
+    return excludes.select(path, found)
 
 
 _CONTENT = re.compile(r"^[ \t\ufeff]*[^\s#\ufeff]", re.MULTILINE)
@@ -312,13 +313,15 @@ def _blank(text: str) -> bool:
     return _CONTENT.search(text) is None
 
 
-def load_manifests(paths: Iterable[str]) -> list[KubeObject]:
-    """Objects from files, directories (recursive) and ``-`` (stdin), in input order.
+def load_manifests(paths: Iterable[str], exclude: Sequence[str] = ()) -> list[KubeObject]:
+    """Objects from files, directories (recursive; see ``Excludes`` for what a walk leaves
+    out, plus ``exclude`` patterns) and ``-`` (stdin), in input order.
 
     Reading nothing is an error: a directory without manifests, empty stdin, or inputs
     that are all empty (an empty file among others is fine).
     """
     raws = list(paths)
+    excludes = Excludes.of(exclude)
     units: list[Unit] = []
     for raw in raws:
         if raw == "-":
@@ -329,7 +332,7 @@ def load_manifests(paths: Iterable[str]) -> list[KubeObject]:
                                      "netkit validate -")
             units.append(Unit(text, STDIN))
             continue
-        files = yaml_files(Path(raw))
+        files = yaml_files(Path(raw), excludes)
         if not files:
             raise LoadError(raw, "no manifests found (no .yaml, .yml or .json files)",
                             hint="check the path; pass blueprints as .py files")

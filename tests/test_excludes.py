@@ -1,0 +1,84 @@
+"""Directory walks leave out snapshot folders, what git ignores and the user's patterns;
+files named on the command line are always read."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path, PurePosixPath
+
+import pytest
+from typer.testing import CliRunner
+
+from netkit import load_manifests
+from netkit.cli import app
+from netkit.inputs.excludes import Excludes
+
+SERVICE = "apiVersion: v1\nkind: Service\nmetadata: {name: %s, namespace: a}\n" \
+          "spec: {ports: [{port: %d}]}\n"
+
+
+def tree(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def names(objects: list) -> list[str]:  # type: ignore[type-arg]
+    return [o.name for o in objects]
+
+
+@pytest.mark.parametrize(("pattern", "path", "skipped"), [
+    ("snapshots", "tests/snapshots/test_x/a.yaml", True),
+    ("__snapshots__", "__snapshots__/a.yaml", True),
+    ("charts", "deploy/charts/app/values.yaml", True),
+    ("charts/*", "charts/app/templates/svc.yaml", True),
+    ("charts/*", "deploy/charts/app.yaml", False),
+    ("*.tmpl.yaml", "a/b.tmpl.yaml", True),
+    ("*.tmpl.yaml", "a/b.yaml", False),
+    ("deploy/", "deploy/x.yaml", True),
+    ("snapshot", "tests/snapshots/a.yaml", False),
+])
+def test_patterns(pattern: str, path: str, skipped: bool) -> None:
+    assert Excludes((pattern,), gitignore=False).skips(PurePosixPath(path)) is skipped
+
+
+def test_hidden_paths_are_always_skipped() -> None:
+    assert Excludes((), gitignore=False).skips(PurePosixPath(".netkit/lock.yaml"))
+    assert not Excludes((), gitignore=False).skips(PurePosixPath("app/svc.yaml"))
+
+
+def test_walks_leave_out_snapshots_ignored_and_excluded_files(tmp_path: Path) -> None:
+    tree(tmp_path, {"svc.yaml": SERVICE % ("kept", 80),
+                    "tests/snapshots/test_network/snap.yaml": SERVICE % ("snap", 0),
+                    "build/out.yaml": SERVICE % ("ignored", 0),
+                    "charts/app/templates/svc.yaml": "{{ .Values.bad }}\n",
+                    ".gitignore": "build/\n"})
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    assert names(load_manifests([str(tmp_path)], ["charts"])) == ["kept"]
+    # Without git's word (outside a repository) only the patterns apply.
+    subprocess.run(["rm", "-rf", str(tmp_path / ".git")], check=True)
+    assert names(load_manifests([str(tmp_path)], ["charts"])) == ["ignored", "kept"]
+
+
+def test_named_files_are_read_even_when_a_walk_would_skip_them(tmp_path: Path) -> None:
+    tree(tmp_path, {"tests/snapshots/snap.yaml": SERVICE % ("snap", 80)})
+    assert names(load_manifests([str(tmp_path / "tests/snapshots/snap.yaml")])) == ["snap"]
+
+
+def test_validate_of_a_scaffolded_repository_skips_its_snapshots(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runner = CliRunner()
+    repo = tmp_path / "orders"
+    assert runner.invoke(app, ["init", str(repo)]).exit_code == 0
+    tree(repo, {"tests/snapshots/test_network/broken.yaml": SERVICE % ("bad", 0),
+                "charts/x/svc.yaml": SERVICE % ("helm", 0)})
+    monkeypatch.chdir(repo)
+    clean = runner.invoke(app, ["validate", ".", "--exclude", "charts"])
+    assert clean.exit_code == 0, clean.output
+    assert "bad" not in clean.output and "helm" not in clean.output
+    with_charts = runner.invoke(app, ["validate", "."])
+    assert with_charts.exit_code == 1 and "Service/a/helm" in with_charts.output
+    (repo / "pyproject.toml").write_text((repo / "pyproject.toml").read_text().replace(
+        "[tool.netkit]\n", '[tool.netkit]\nexclude = ["charts"]\n'))
+    assert runner.invoke(app, ["validate", "."]).exit_code == 0
