@@ -345,7 +345,7 @@ def test_github_annotations(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> N
     result = cli("validate", "lb.yaml", "--format", "github")
     command, props, message = parse_command(result.stdout.splitlines()[0])
     assert command == "warning"
-    assert props == {"file": "k8s/lb.yaml", "line": "1",
+    assert props == {"file": "k8s/lb.yaml", "line": "6",
                      "title": "NK115 LoadBalancer without source ranges"}
     assert message.startswith("Service/shop/web: spec.loadBalancerSourceRanges: LoadBalancer")
     assert result.stdout.splitlines()[-1] == "0 errors, 1 warning, 0 info"

@@ -85,9 +85,10 @@ def bad_file(tmp_path: Path) -> Path:
 def test_text_output_file_line_and_exit_1(bad_file: Path) -> None:
     result = runner.invoke(app, ["validate", str(bad_file.parent)])
     assert result.exit_code == 1
-    assert f"{bad_file}:1 Service/shop/web" in result.stdout
+    # Each finding points at the line of its field (the nearest one written, if it is missing).
+    assert f"{bad_file}:9 Service/shop/web" in result.stdout
     assert "error   NK010 spec.ports[0].port: Invalid value: 0" in result.stdout
-    assert f"{bad_file}:12 Service/shop/lb" in result.stdout
+    assert f"{bad_file}:17 Service/shop/lb" in result.stdout
     assert result.stdout.rstrip().endswith("1 error, 1 warning, 0 info")
 
 
@@ -98,7 +99,7 @@ def test_json_output(bad_file: Path) -> None:
     assert {"rule", "severity", "object", "field", "message", "hint", "file", "line"} <= set(
         findings[0])
     assert [(f["rule"], f["line"], f["field"]) for f in findings] == [
-        ("NK010", 1, "spec.ports[0].port"), ("NK115", 12, "spec.loadBalancerSourceRanges")]
+        ("NK010", 9, "spec.ports[0].port"), ("NK115", 17, "spec.loadBalancerSourceRanges")]
 
 
 def test_sarif_output(bad_file: Path) -> None:
@@ -111,7 +112,7 @@ def test_sarif_output(bad_file: Path) -> None:
     assert first["level"] == "error" and first["ruleId"] == "NK010"
     assert first["locations"][0]["physicalLocation"] == {
         "artifactLocation": {"uri": bad_file.as_uri()},  # outside the repository: absolute
-        "region": {"startLine": 1}}
+        "region": {"startLine": 9}}
 
 
 def test_fail_on_warning_and_ignore(bad_file: Path, tmp_path: Path) -> None:

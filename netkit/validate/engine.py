@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from netkit.errors import ConfigError
 from netkit.findings import Finding, find_rule
+from netkit.inputs.field_lines import FieldLines
 from netkit.objects import KubeObject, as_objects
 from netkit.validate import apiserver
 from netkit.validate.crd import CrdRegistry
@@ -71,8 +73,9 @@ class Validator:
                             for e in apiserver.check(item.obj, self.version))
         findings.extend(lint(Index(valid, self.target)).findings)
         ignored = _ignored_by_object(valid)
-        return sorted((f for f in findings if f.rule not in self.ignore
-                       and f.rule not in ignored.get(f.object, ())), key=_order)
+        kept = [f for f in findings if f.rule not in self.ignore
+                and f.rule not in ignored.get(f.object, ())]
+        return sorted(_at_field_lines(kept), key=_order)
 
     def _schema(self, item: KubeObject, unknown: set[tuple[str, str]]) -> list[Finding]:
         errors = core_schemas(self.version).validate(item.obj)
@@ -90,6 +93,16 @@ class Validator:
             errors = schema.validate(item.obj)
         return [Finding.on("NK001", item, e.message, field=e.path) for e in errors]
 
+
+
+def _at_field_lines(findings: list[Finding]) -> list[Finding]:
+    """Findings pointing at the line of their field in the file they came from."""
+    lines = FieldLines()
+    out = []
+    for f in findings:
+        line = lines.line(f.file, f.line, f.field)
+        out.append(replace(f, line=line) if line is not None else f)
+    return out
 
 
 def _ignored_by_object(items: list[KubeObject]) -> dict[str, set[str]]:
