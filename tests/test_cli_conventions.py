@@ -433,3 +433,17 @@ def test_known_rules_in_any_case_are_ignored(tmp_path: Path) -> None:
     assert "NK115" not in {f.rule for f in validate([lb], ignore=["nk115"])}
     with pytest.raises(NetkitError, match="ignore: no such rule 'NK1150'"):
         validate([lb], ignore=["NK1150"])
+
+
+@pytest.mark.parametrize("args", [["rules"], ["audit", str(ROOT / "blueprints" / "shop.py")]])
+def test_tables_through_rich_on_a_terminal_plain_otherwise(args: list[str]) -> None:
+    runner = CliRunner()
+    plain = runner.invoke(app, args)
+    styled = runner.invoke(app, args, env={"FORCE_COLOR": "1", "NO_COLOR": ""})
+    refused = runner.invoke(app, args, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert plain.exit_code == styled.exit_code == refused.exit_code == 0
+    assert "┃" in styled.stdout and "\x1b[" in styled.stdout
+    assert "┃" not in plain.stdout and "\x1b[" not in plain.stdout
+    assert refused.stdout == plain.stdout
+    first = plain.stdout.splitlines()[1].split()[0]
+    assert first in styled.stdout  # the same rows, only dressed

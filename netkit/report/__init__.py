@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO, TypeVar
 
@@ -17,6 +17,32 @@ from netkit.errors import ConfigError
 
 T = TypeVar("T")
 Writer = Callable[[T, TextIO], None]
+
+
+def use_color(out: TextIO) -> bool:
+    """Colour and tables on a terminal; never with ``NO_COLOR`` set, always with
+    ``FORCE_COLOR`` set (https://no-color.org: set means present and not empty)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(out, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def write_table(out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[str]],
+                caption: str, plain: str) -> None:
+    """``rows`` as a rich table on a terminal (see ``use_color``), else the ``plain`` text."""
+    if not use_color(out):
+        out.write(plain)
+        return
+    from rich.console import Console  # only on a terminal: rich costs an import
+    from rich.table import Table
+
+    table = Table(*headers, caption=caption, caption_justify="left")
+    for row in rows:
+        table.add_row(*row)
+    Console(file=out, force_terminal=True, highlight=False).print(table)
 
 
 def writing(fn: Callable[[T], str]) -> Writer[T]:

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from netkit import __version__
 from netkit.findings import RULES, Finding
 from netkit.inputs.manifests import STDIN
-from netkit.report import Writer, writing
+from netkit.report import Writer, use_color, writing
 
 _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 _RESET = "\x1b[0m"
@@ -53,17 +53,6 @@ def text(findings: Sequence[Finding], *, color: bool = False) -> str:
             lines.append(f"          hint: {f.hint}")
     lines.append(summary(findings))
     return "\n".join(lines) + "\n"
-
-
-def use_color(out: TextIO) -> bool:
-    """Colour on a terminal; never with ``NO_COLOR`` set, always with ``FORCE_COLOR`` set
-    (https://no-color.org: set means present and not empty)."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    isatty = getattr(out, "isatty", None)
-    return bool(isatty and isatty())
 
 
 def write_text(findings: Sequence[Finding], out: TextIO) -> None:

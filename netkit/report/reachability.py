@@ -11,7 +11,7 @@ from typing import TextIO
 
 from netkit.analysis.engine import Flow, Reachability
 from netkit.findings import Finding
-from netkit.report import Writer, html, jsondoc
+from netkit.report import Writer, html, jsondoc, write_table
 
 
 def _no_findings() -> Sequence[Finding]:
@@ -106,8 +106,15 @@ def _html(audit: Audit, out: TextIO) -> None:
     out.write(html.render(audit.reach, audit.findings(), audit.title))
 
 
+def _table(audit: Audit, out: TextIO) -> None:
+    flows = [(f.src.id, f.dst.id, f.ports.describe()) for f in audit.reach.flows()]
+    write_table(out, ("FROM", "TO", "ALLOWED"), flows,
+                f"{len(flows)} flows between {len(audit.reach.endpoints)} endpoints",
+                table(audit.reach))
+
+
 FORMATS: dict[str, Writer[Audit]] = {
-    "table": _text(table), "json": _json,
+    "table": _table, "json": _json,
     "csv": _text(to_csv), "markdown": _text(markdown), "dot": _text(dot),
     "mermaid": _text(mermaid), "html": _html,
 }

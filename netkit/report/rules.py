@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Sequence
+from typing import TextIO
 
 from netkit.findings import Rule
-from netkit.report import Writer, writing
+from netkit.report import Writer, write_table, writing
 
 WIDTH = 88
 
@@ -58,5 +59,11 @@ def explanation(rule: Rule) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _text(rules: Sequence[Rule], out: TextIO) -> None:
+    write_table(out, ("RULE", "SEVERITY", "TITLE"), [(r.id, r.severity, r.title) for r in rules],
+                f"{len(rules)} rules; netkit explain RULE tells why and how to fix",
+                text(rules))
+
+
 FORMATS: dict[str, Writer[Sequence[Rule]]] = {
-    "text": writing(text), "json": writing(to_json), "markdown": writing(markdown)}
+    "text": _text, "json": writing(to_json), "markdown": writing(markdown)}
