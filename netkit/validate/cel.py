@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -63,16 +64,31 @@ def evaluate_rules(rules: list[CelRule], obj: dict[str, Any]) -> list[tuple[str,
     from celpy import celtypes
     from celpy.adapter import json_to_cel
 
+    def holds(rule: str, value: Any) -> bool:
+        try:
+            result = _program(rule).evaluate({"self": json_to_cel(value)})
+        except Exception:  # an unsupported function or a type the evaluator lacks
+            return True
+        return not (result is False or (isinstance(result, celtypes.BoolType) and not result))
+
     failures: list[tuple[str, str]] = []
     for rule in rules:
         if "oldSelf" in rule.rule:
             continue
         for value, at in _values(obj, rule.path, ""):
-            try:
-                result = _program(rule.rule).evaluate({"self": json_to_cel(value)})
-            except Exception:  # an unsupported function or a type the evaluator lacks
-                continue
-            if result is False or (isinstance(result, celtypes.BoolType) and not result):
+            key = (rule.rule, json.dumps(value, sort_keys=True, separators=(",", ":")))
+            verdict = _VERDICTS.get(key)
+            if verdict is None:
+                verdict = _VERDICTS[key] = holds(rule.rule, value)
+                if len(_VERDICTS) > _MAX_VERDICTS:
+                    _VERDICTS.pop(next(iter(_VERDICTS)))
+            if not verdict:
                 where = at + (rule.field_path or "") if at or rule.field_path else "<root>"
                 failures.append((where.lstrip("."), rule.message or f"failed rule: {rule.rule}"))
     return failures
+
+
+# A rule's verdict on a value, for the process: generated manifests repeat the same values
+# (a path match, a parentRef, a listener) under many objects, and the evaluator is slow.
+_VERDICTS: dict[tuple[str, str], bool] = {}
+_MAX_VERDICTS = 100_000

@@ -34,14 +34,17 @@ class CustomResourceSchema:
     cel_rules: list[CelRule] = field(default_factory=list)
     _validator: Any = None
 
-    def validate(self, obj: dict[str, Any]) -> list[FieldError]:
-        """Structural errors (first one; the schema stops there) and failed CEL rules."""
+    def validate(self, obj: dict[str, Any], *, cel: bool = True) -> list[FieldError]:
+        """Structural errors (first one; the schema stops there) and failed CEL rules (unless
+        ``cel`` is False)."""
         if self._validator is None:
             self._validator = compile_schema(self.schema)
         try:
             self._validator(obj)
         except fastjsonschema.JsonSchemaValueException as exc:
             return [schema_error(exc)]
+        if not cel:
+            return []
         return [FieldError(path, message) for path, message in evaluate_rules(self.cel_rules,
                                                                               obj)]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -53,8 +53,10 @@ class Validator:
         self.ignore = {find_rule(r, "ignore").id for r in ignore}
         self.report_unknown_kinds = report_unknown_kinds
 
-    def validate(self, objects: Iterable[Any]) -> list[Finding]:
-        """Findings for ``objects``, suppressions applied, in a stable order."""
+    def validate(self, objects: Iterable[Any],
+                 cel: Callable[[KubeObject], bool] | None = None) -> list[Finding]:
+        """Findings for ``objects``, suppressions applied, in a stable order; ``cel`` says
+        which objects' CEL rules are evaluated (default: every object's)."""
         items = as_objects(objects)
         findings: list[Finding] = []
         unknown: set[tuple[str, str]] = set()
@@ -64,7 +66,7 @@ class Validator:
                 findings.append(Finding.on("NK003", item, "object has no apiVersion or kind",
                                            hint="each YAML document must be a Kubernetes object"))
                 continue
-            schema_findings = self._schema(item, unknown)
+            schema_findings = self._schema(item, unknown, cel is None or cel(item))
             findings.extend(schema_findings)
             if any(f.rule == "NK001" for f in schema_findings):
                 continue  # like the apiserver: an object that does not decode goes no further
@@ -77,7 +79,8 @@ class Validator:
                 and f.rule not in ignored.get(f.object, ())]
         return sorted(_at_field_lines(kept), key=_order)
 
-    def _schema(self, item: KubeObject, unknown: set[tuple[str, str]]) -> list[Finding]:
+    def _schema(self, item: KubeObject, unknown: set[tuple[str, str]],
+                cel: bool) -> list[Finding]:
         errors = core_schemas(self.version).validate(item.obj)
         if errors is None:
             schema = self.crds.get(item.api_version, item.kind)
@@ -90,7 +93,7 @@ class Validator:
                                    f"{item.kind}; only apiserver rules and cross-object checks "
                                    "apply",
                                    hint="pass its CRD with --crds (or [tool.netkit] crds)")]
-            errors = schema.validate(item.obj)
+            errors = schema.validate(item.obj, cel=cel)
         return [Finding.on("NK001", item, e.message, field=e.path) for e in errors]
 
 
