@@ -33,7 +33,7 @@ class FieldLines:
     """Finds field lines in the files objects came from, reading each file once."""
 
     def __init__(self) -> None:
-        self._texts: dict[str, str | None] = {}
+        self._files: dict[str, tuple[io.StringIO, list[int]] | None] = {}
         self._docs: dict[tuple[str, int], Node | None] = {}
 
     def line(self, file: str | None, line: int | None, field: str | None) -> int | None:
@@ -62,21 +62,31 @@ class FieldLines:
         return self._docs[key]
 
     def _compose(self, file: str, line: int) -> Node | None:
-        if file not in self._texts:
-            try:
-                self._texts[file] = read_text(Path(file))
-            except LoadError:
-                self._texts[file] = None
-        text = self._texts[file]
-        if text is None:
+        if file not in self._files:
+            self._files[file] = _open(file)
+        opened = self._files[file]
+        if opened is None or line > len(opened[1]):
             return None
-        stream = io.StringIO(text)
-        for _ in range(line - 1):
-            stream.readline()
+        stream, starts = opened
+        stream.seek(starts[line - 1])
         try:
             return next(yaml.compose_all(stream, Loader=Loader), None)
         except yaml.YAMLError:
             return None
+
+
+def _open(file: str) -> tuple[io.StringIO, list[int]] | None:
+    """The file's text as a stream, and where each line starts in it."""
+    try:
+        text = read_text(Path(file))
+    except LoadError:
+        return None
+    starts = [0]
+    at = text.find("\n")
+    while at != -1:
+        starts.append(at + 1)
+        at = text.find("\n", at + 1)
+    return io.StringIO(text), starts
 
 
 def _is_list(root: MappingNode) -> bool:
