@@ -82,3 +82,15 @@ def test_validate_of_a_scaffolded_repository_skips_its_snapshots(
     (repo / "pyproject.toml").write_text((repo / "pyproject.toml").read_text().replace(
         "[tool.netkit]\n", '[tool.netkit]\nexclude = ["charts"]\n'))
     assert runner.invoke(app, ["validate", "."]).exit_code == 0
+
+
+def test_a_folder_git_ignores_is_read_when_named(tmp_path: Path) -> None:
+    tree(tmp_path, {"gitops/default/a/svc.yaml": SERVICE % ("out", 80),
+                    "gitops/default/a/build/tmp.yaml": SERVICE % ("tmp", 80),
+                    "src/svc.yaml": SERVICE % ("src", 80),
+                    ".gitignore": "/gitops/\nbuild/\n"})
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    assert names(load_manifests([str(tmp_path)])) == ["src"]
+    # Named on the command line, the ignored output folder is read, all of it: inside an
+    # ignored folder git reports every file as ignored, so its rules cannot pick any out.
+    assert names(load_manifests([str(tmp_path / "gitops")])) == ["tmp", "out"]

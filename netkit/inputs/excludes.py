@@ -46,7 +46,9 @@ class Excludes:
         """``files`` (below ``folder``) that are not excluded, in order."""
         kept = [f for f in files if not self.skips(PurePosixPath(f.relative_to(folder)
                                                                  .as_posix()))]
-        if self.gitignore and kept:
+        # A folder named on the command line is read even when git ignores it (synthesized
+        # output often is); only what git ignores inside it is left out.
+        if self.gitignore and kept and not git_ignored(folder.parent, [folder]):
             ignored = git_ignored(folder, kept)
             kept = [f for f in kept if f not in ignored]
         return kept
