@@ -79,15 +79,6 @@ class KubeObject:
         """spec (empty when absent or not a mapping)."""
         return as_dict(self.obj.get("spec"))
 
-    @property
-    def source(self) -> str | None:
-        """Where it came from: ``file:line``, or ``blueprint:construct/path``."""
-        if self.file:
-            return f"{self.file}:{self.line}" if self.line else self.file
-        if self.origin:
-            return f"{self.blueprint}:{self.origin}" if self.blueprint else self.origin
-        return None
-
 
 def as_objects(objects: Iterable[dict[str, Any] | KubeObject]) -> list[KubeObject]:
     """KubeObjects from KubeObjects or plain dicts (which have no source)."""

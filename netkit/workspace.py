@@ -34,11 +34,6 @@ class Sources:
     blueprints: list[str] = field(default_factory=list)
     workloads: list[PodTemplate] = field(default_factory=list)
 
-    @property
-    def plain(self) -> list[dict[str, object]]:
-        """The objects as plain dicts."""
-        return [o.obj for o in self.objects]
-
 
 def rendered(blueprint: Blueprint) -> tuple[list[KubeObject], list[Finding]]:
     """A blueprint's objects, and the findings of the checks on its constructs."""

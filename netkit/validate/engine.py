@@ -44,14 +44,12 @@ class Validator:
     """Validates objects for one Kubernetes version, compiling each schema once."""
 
     def __init__(self, target: Target | None = None, *, kubernetes: str | None = None,
-                 crds: CrdRegistry | None = None, ignore: Iterable[str] = (),
-                 report_unknown_kinds: bool = True) -> None:
+                 crds: CrdRegistry | None = None, ignore: Iterable[str] = ()) -> None:
         self.target = target
         text = kubernetes or (target.kubernetes if target else SUPPORTED_KUBERNETES[-1])
         self.version = parse_version(text)
         self.crds = crds if crds is not None else CrdRegistry()
         self.ignore = {find_rule(r, "ignore").id for r in ignore}
-        self.report_unknown_kinds = report_unknown_kinds
 
     def validate(self, objects: Iterable[Any],
                  cel: Callable[[KubeObject], bool] | None = None) -> list[Finding]:
@@ -86,7 +84,7 @@ class Validator:
             schema = self.crds.get(item.api_version, item.kind)
             if schema is None:
                 key = (item.api_version, item.kind)
-                if not self.report_unknown_kinds or key in unknown:
+                if key in unknown:
                     return []
                 unknown.add(key)
                 return [Finding.on("NK002", item, f"no schema for {item.api_version} "
