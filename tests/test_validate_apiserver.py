@@ -85,7 +85,7 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ("port-names-required", svc(ports=[{"port": 80}, {"name": "b", "port": 81}]),
      "spec.ports[0].name", "Required value"),
     ("port-name-format", svc(ports=[{"name": "Web_1", "port": 80}]), "spec.ports[0].name",
-     'Invalid value: "Web_1": must contain only alpha-numeric characters'),
+     'Invalid value: "Web_1": a lowercase RFC 1123 label must consist'),
     ("port-name-duplicate", svc(ports=[{"name": "a", "port": 80}, {"name": "a", "port": 81}]),
      "spec.ports[1].name", 'Duplicate value: "a"'),
     ("port-duplicate", svc(ports=[{"name": "a", "port": 80}, {"name": "b", "port": 80}]),
@@ -119,10 +119,10 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
      "spec.loadBalancerSourceRanges", "Forbidden: may only be used when `type` is "
                                       "'LoadBalancer'"),
     ("source-range-format", svc(type="LoadBalancer", loadBalancerSourceRanges=["10.0.0.0"]),
-     "spec.loadBalancerSourceRanges[0]", "must be a list of IP ranges"),
+     "spec.loadBalancerSourceRanges[0]", 'Invalid value: "10.0.0.0": must be a valid CIDR value'),
     ("external-traffic-policy", svc(externalTrafficPolicy="Local"),
-     "spec.externalTrafficPolicy", "may only be set when `type` is 'NodePort' or "
-                                   "'LoadBalancer'"),
+     "spec.externalTrafficPolicy",
+     'Invalid value: "Local": may only be set for externally-accessible services'),
     ("health-check-node-port", svc(type="LoadBalancer", healthCheckNodePort=30200),
      "spec.healthCheckNodePort", "may only be set when `type` is 'LoadBalancer' and"),
     ("session-affinity", svc(sessionAffinity="Cookie"), "spec.sessionAffinity",

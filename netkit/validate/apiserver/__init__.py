@@ -1,18 +1,23 @@
 """kube-apiserver validation the OpenAPI schema cannot express, per kind.
 
-Ported from kubernetes pkg/apis/core/validation and pkg/apis/networking/validation; field
-paths and wording follow the apiserver's.
+Ported from kubernetes pkg/apis/core/validation and pkg/apis/networking/validation (with the
+defaulting the API server applies first); field paths and wording follow the apiserver's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from netkit.validate.apiserver import ingress, meta, namespace, network_policy, service
+from netkit.validate.apiserver.common import DEFAULT_NODE_PORTS, Cluster
 from netkit.validate.field import Errors, FieldError
 
-Check = Callable[[dict[str, Any], Errors, tuple[int, int]], None]
+__all__ = ["DEFAULT_NODE_PORTS", "Cluster", "check", "rules"]
+
+Check = Callable[[dict[str, Any], Errors, Cluster], None]
+Rules = Callable[[dict[str, Any], Cluster], list[FieldError]]
 
 CHECKS: dict[tuple[str, str], Check] = {
     ("v1", "Service"): service.check,
@@ -23,11 +28,22 @@ CHECKS: dict[tuple[str, str], Check] = {
 }
 
 
-def check(obj: dict[str, Any], version: tuple[int, int]) -> list[FieldError]:
-    """Field errors for ``obj`` under Kubernetes ``version`` (major, minor)."""
-    errs = Errors()
-    meta.check(obj, errs)
-    kind_check = CHECKS.get((str(obj.get("apiVersion")), str(obj.get("kind"))))
-    if kind_check is not None:
-        kind_check(obj, errs, version)
-    return errs.items
+@cache
+def rules(api_version: str, kind: str) -> Rules:
+    """Every apiserver rule for objects of ``api_version``/``kind``, as one function."""
+    meta_check = meta.checker(kind)
+    kind_check = CHECKS.get((api_version, kind))
+
+    def run(obj: dict[str, Any], cluster: Cluster) -> list[FieldError]:
+        errs = Errors()
+        meta_check(obj, errs)
+        if kind_check is not None:
+            kind_check(obj, errs, cluster)
+        return errs.items
+
+    return run
+
+
+def check(obj: dict[str, Any], cluster: Cluster) -> list[FieldError]:
+    """Field errors for ``obj`` in ``cluster``."""
+    return rules(str(obj.get("apiVersion")), str(obj.get("kind")))(obj, cluster)

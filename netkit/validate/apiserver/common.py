@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from typing import Any
 
-from netkit.k8s.names import port_name_errors, port_number_errors, qualified_name_errors
+from netkit.k8s.names import (
+    label_value_errors,
+    port_name_errors,
+    port_number_errors,
+    qualified_name_errors,
+)
 from netkit.validate.apiserver.meta import check_labels
 from netkit.validate.field import ROOT, Errors, Path
 
 PROTOCOLS = ("SCTP", "TCP", "UDP")
 SPEC = ROOT.child("spec")
 CIDR_HINT = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
+DEFAULT_NODE_PORTS = (30000, 32767)  # kube-apiserver --service-node-port-range
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """What the rules depend on beyond the object: the Kubernetes version (major, minor) and
+    the API server's node port range (first, last)."""
+
+    version: tuple[int, int]
+    node_ports: tuple[int, int] = DEFAULT_NODE_PORTS
 
 
 def spec(obj: dict[str, Any], errs: Errors) -> dict[str, Any] | None:
@@ -45,6 +61,8 @@ def label_selector(sel: object, path: Path, errs: Errors) -> None:
         else:
             errs.invalid(at.child("operator"), op, "not a valid selector operator")
         errs.extend(at.child("key"), expr.get("key"), qualified_name_errors(str(expr.get("key"))))
+        for j, value in enumerate(values if isinstance(values, list) else []):
+            errs.extend(at.child("values").index(j), value, label_value_errors(str(value)))
 
 
 def port_num_or_name(value: object, path: Path, errs: Errors) -> None:

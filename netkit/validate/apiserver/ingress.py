@@ -7,27 +7,43 @@ from typing import Any
 
 from netkit.k8s.names import (
     dns1035_label_errors,
+    dns1123_label_errors,
     dns1123_subdomain_errors,
     host_errors,
+    path_segment_errors,
     port_name_errors,
     port_number_errors,
     wildcard_subdomain_errors,
 )
-from netkit.validate.apiserver import common
-from netkit.validate.field import ROOT, Errors, Path
+from netkit.validate.apiserver import common, defaults
+from netkit.validate.field import METADATA, Errors, Path
 
 PATH_TYPES = ("Exact", "ImplementationSpecific", "Prefix")
 INVALID_SEQUENCES = ("//", "/./", "/../", "%2f", "%2F")
 INVALID_SUFFIXES = ("/..", "/.")
-_CONTROLLER = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/\S+")
+SCOPES = ("Cluster", "Namespace")
+CLASS_ANNOTATION = "kubernetes.io/ingress.class"
+MAX_CONTROLLER = 250
+# Allowed characters in an HTTP path (RFC 3986), as apimachinery's IsDomainPrefixedPath says.
+HTTP_PATH = r"[A-Za-z0-9/\-._~%!$&'()*+,;=:]+"
+_HTTP_PATH = re.compile(HTTP_PATH)
 
 
-def check(obj: dict[str, Any], errs: Errors, version: tuple[int, int]) -> None:
-    """Check rules, paths, backends, TLS and the class name."""
+def check(obj: dict[str, Any], errs: Errors, cluster: common.Cluster) -> None:
+    """ValidateIngressCreate: rules, paths, backends, TLS and the class."""
     spec = common.spec(obj, errs)
     if spec is None:
         return
     path = common.SPEC
+    annotations = (obj.get("metadata") or {}).get("annotations") or {}
+    class_name = spec.get("ingressClassName")
+    if CLASS_ANNOTATION in annotations and class_name is not None and (
+            annotations[CLASS_ANNOTATION] != class_name):
+        # kube-apiserver names this field "annotations.kubernetes.io/ingress.class"; the
+        # metadata path is the one that leads to the line in the file.
+        errs.invalid(METADATA.child("annotations").index(CLASS_ANNOTATION),
+                     annotations[CLASS_ANNOTATION],
+                     "must match `ingressClassName` when both are specified")
     rules = spec.get("rules") or []
     if not rules and spec.get("defaultBackend") is None:
         errs.invalid(path, rules, "either `defaultBackend` or `rules` must be specified")
@@ -93,9 +109,7 @@ def backend(b: object, path: Path, errs: Errors) -> None:
     if svc is not None and res is not None:
         errs.invalid(path, "", "cannot set both resource and service backends")
     elif isinstance(res, dict):
-        for key in ("kind", "name"):
-            if not res.get(key):
-                errs.required(path.child("resource").child(key))
+        _object_ref(res, path.child("resource"), errs)
     elif isinstance(svc, dict):
         if not svc.get("name"):
             errs.required(path.child("service").child("name"))
@@ -118,28 +132,53 @@ def backend(b: object, path: Path, errs: Errors) -> None:
         errs.invalid(path, "", "resource or service backend is required")
 
 
-def check_class(obj: dict[str, Any], errs: Errors, version: tuple[int, int]) -> None:
-    """IngressClass: a domain-prefixed controller name and a well-formed parameters ref."""
+def _object_ref(ref: dict[str, Any], path: Path, errs: Errors) -> None:
+    """A TypedLocalObjectReference: apiGroup a DNS subdomain, kind and name path segments."""
+    if ref.get("apiGroup") is not None:
+        errs.extend(path.child("apiGroup"), ref["apiGroup"],
+                    dns1123_subdomain_errors(str(ref["apiGroup"])))
+    for key in ("kind", "name"):
+        if not ref.get(key):
+            errs.required(path.child(key))
+        else:
+            errs.extend(path.child(key), ref[key], path_segment_errors(str(ref[key])))
+
+
+def check_class(obj: dict[str, Any], errs: Errors, cluster: common.Cluster) -> None:
+    """ValidateIngressClass: a domain-prefixed controller name and a parameters reference."""
+    obj = defaults.ingress_class(obj)
     spec = obj.get("spec") or {}
-    path = ROOT.child("spec")
+    path = common.SPEC
     controller = spec.get("controller")
     if not controller:
         errs.required(path.child("controller"))
-    elif len(str(controller)) > 250:
-        errs.too_long(path.child("controller"), 250)
-    elif not _CONTROLLER.fullmatch(str(controller)):
-        errs.invalid(path.child("controller"), controller,
-                     'must be a domain-prefixed path (such as "acme.io/foo")')
+    else:
+        _controller(str(controller), path.child("controller"), errs)
     params = spec.get("parameters")
     if isinstance(params, dict):
         at = path.child("parameters")
-        for key in ("kind", "name"):
-            if not params.get(key):
-                errs.required(at.child(key))
-        scope = params.get("scope", "Cluster")
-        if scope not in ("Cluster", "Namespace"):
-            errs.not_supported(at.child("scope"), scope, ("Cluster", "Namespace"))
-        elif scope == "Namespace" and not params.get("namespace"):
-            errs.required(at.child("namespace"), "`parameters.scope` is set to 'Namespace'")
-        elif scope == "Cluster" and params.get("namespace"):
+        _object_ref(params, at, errs)
+        scope, namespace = params["scope"], params.get("namespace")
+        if scope not in SCOPES:
+            errs.not_supported(at.child("scope"), scope, SCOPES)
+        elif scope == "Namespace":
+            if namespace is None:
+                errs.required(at.child("namespace"), "`parameters.scope` is set to 'Namespace'")
+            else:
+                errs.extend(at.child("namespace"), namespace,
+                            dns1123_label_errors(str(namespace)))
+        elif namespace is not None:
             errs.forbidden(at.child("namespace"), "`parameters.scope` is set to 'Cluster'")
+
+
+def _controller(value: str, path: Path, errs: Errors) -> None:
+    """The length limit, then apimachinery's IsDomainPrefixedPath."""
+    if len(value) > MAX_CONTROLLER:
+        errs.too_long(path, MAX_CONTROLLER)
+    host, sep, rest = value.partition("/")
+    if not sep or not host or not rest:
+        errs.invalid(path, value, 'must be a domain-prefixed path (such as "acme.io/foo")')
+        return
+    errs.extend(path, host, dns1123_subdomain_errors(host))
+    if not _HTTP_PATH.fullmatch(rest):
+        errs.invalid(path, rest, f"Invalid path (regex used for validation is '{HTTP_PATH}')")

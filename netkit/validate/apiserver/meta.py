@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from netkit.k8s.kinds import is_cluster_scoped
@@ -11,32 +12,43 @@ from netkit.k8s.names import (
     name_errors,
     qualified_name_errors,
 )
-from netkit.validate.field import ROOT, Errors, Path
+from netkit.validate.field import METADATA, Errors, Path
 
 TOTAL_ANNOTATION_SIZE = 256 * 1024
+NAME = METADATA.child("name")
+NAMESPACE = METADATA.child("namespace")
+LABELS = METADATA.child("labels")
+ANNOTATIONS = METADATA.child("annotations")
+
+MetaCheck = Callable[[dict[str, Any], Errors], None]
 
 
-def check(obj: dict[str, Any], errs: Errors) -> None:
-    """Check metadata.name, namespace, labels and annotations."""
-    md = obj.get("metadata")
-    path = ROOT.child("metadata")
-    if not isinstance(md, dict):
-        errs.required(path)
-        return
-    name = md.get("name")
-    if not name and not md.get("generateName"):
-        errs.required(path.child("name"), "name or generateName is required")
-    elif isinstance(name, str):
-        errs.extend(path.child("name"), name, name_errors(str(obj.get("kind")), name))
-    ns = md.get("namespace")
-    kind = str(obj.get("kind"))
-    if ns is not None:
-        if is_cluster_scoped(kind):
-            errs.forbidden(path.child("namespace"), "not allowed on this type")
-        elif isinstance(ns, str):
-            errs.extend(path.child("namespace"), ns, dns1123_label_errors(ns))
-    check_labels(md.get("labels"), path.child("labels"), errs)
-    check_annotations(md.get("annotations"), path.child("annotations"), errs)
+def checker(kind: str) -> MetaCheck:
+    """ValidateObjectMeta for objects of ``kind``: its name format and scope bound once."""
+    cluster_scoped = is_cluster_scoped(kind)
+
+    def check(obj: dict[str, Any], errs: Errors) -> None:
+        md = obj.get("metadata")
+        if not isinstance(md, dict):
+            errs.required(METADATA)
+            return
+        name = md.get("name")
+        if not name and not md.get("generateName"):
+            errs.required(NAME, "name or generateName is required")
+        elif isinstance(name, str):
+            errs.extend(NAME, name, name_errors(kind, name))
+        ns = md.get("namespace")
+        if ns is not None:
+            if cluster_scoped:
+                errs.forbidden(NAMESPACE, "not allowed on this type")
+            elif isinstance(ns, str):
+                errs.extend(NAMESPACE, ns, dns1123_label_errors(ns))
+        if md.get("labels"):
+            check_labels(md["labels"], LABELS, errs)
+        if md.get("annotations"):
+            check_annotations(md["annotations"], ANNOTATIONS, errs)
+
+    return check
 
 
 def check_labels(values: object, path: Path, errs: Errors) -> None:

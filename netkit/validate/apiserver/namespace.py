@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from netkit.k8s.names import qualified_name_errors
+from netkit.validate.apiserver.common import Cluster
 from netkit.validate.field import ROOT, Errors
 
 
-def check(obj: dict[str, Any], errs: Errors, version: tuple[int, int]) -> None:
+def check(obj: dict[str, Any], errs: Errors, cluster: Cluster) -> None:
     """Check spec.finalizers."""
     finalizers = (obj.get("spec") or {}).get("finalizers") or []
     path = ROOT.child("spec").child("finalizers")

@@ -11,7 +11,7 @@ from netkit.validate.field import Errors, Path
 POLICY_TYPES = ("Egress", "Ingress")
 
 
-def check(obj: dict[str, Any], errs: Errors, version: tuple[int, int]) -> None:
+def check(obj: dict[str, Any], errs: Errors, cluster: common.Cluster) -> None:
     """Check the policy's selector, rules, ports, peers and policyTypes."""
     spec = common.spec(obj, errs)
     if spec is None:
