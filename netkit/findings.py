@@ -130,7 +130,7 @@ _RULES = [
          "right after the policy is applied.",
          "Make the peer's `podSelector` or `namespaceSelector` match the labels the peers "
          "carry (every namespace carries `kubernetes.io/metadata.name`)."),
-    Rule("NK107", "error", "egress is denied without DNS egress",
+    Rule("NK107", "warning", "egress is denied without DNS egress",
          "Once a policy isolates egress, DNS lookups are denied too unless a rule allows "
          "them, so every connection by host name fails even where an egress rule allows the "
          "connection itself.",
