@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 
 
 def _show(value: object) -> str:
-    return json.dumps(value) if isinstance(value, str | int | float | bool) else repr(value)
+    """A value as apimachinery prints it: strings quoted, a string list as Go's ``%#v``
+    (``[]string{"a", "b"}``), other structures as JSON."""
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return "[]string{" + ", ".join(json.dumps(v) for v in value) + "}"
+    if isinstance(value, str | int | float | bool | list | dict) or value is None:
+        return json.dumps(value, default=str)
+    return repr(value)
 
 
 @dataclass(frozen=True)
