@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from netkit.k8s.kinds import is_cluster_scoped
@@ -12,13 +13,14 @@ from netkit.k8s.names import (
     name_errors,
     qualified_name_errors,
 )
-from netkit.validate.field import METADATA, Errors, Path
+from netkit.validate.field import Errors
 
 TOTAL_ANNOTATION_SIZE = 256 * 1024
-NAME = METADATA.child("name")
-NAMESPACE = METADATA.child("namespace")
-LABELS = METADATA.child("labels")
-ANNOTATIONS = METADATA.child("annotations")
+METADATA = "metadata"
+NAME = "metadata.name"
+NAMESPACE = "metadata.namespace"
+LABELS = "metadata.labels"
+ANNOTATIONS = "metadata.annotations"
 
 MetaCheck = Callable[[dict[str, Any], Errors], None]
 
@@ -51,19 +53,27 @@ def checker(kind: str) -> MetaCheck:
     return check
 
 
-def check_labels(values: object, path: Path, errs: Errors) -> None:
+def check_labels(values: object, path: str, errs: Errors) -> None:
     """Label keys are qualified names, values are label values (pkg ValidateLabels)."""
     if not isinstance(values, dict):
         return
     for key, value in values.items():
-        errs.extend(path, key, qualified_name_errors(str(key)))
         if not isinstance(value, str):
-            errs.invalid(path.child(str(key)), value, "label values must be strings")
-        else:
-            errs.extend(path, value, label_value_errors(value))
+            errs.extend(path, key, qualified_name_errors(str(key)))
+            errs.invalid(f"{path}.{key}", value, "label values must be strings")
+            continue
+        for shown, problem in _label_errors(str(key), value):
+            errs.invalid(path, shown, problem)
 
 
-def check_annotations(values: object, path: Path, errs: Errors) -> None:
+@lru_cache(maxsize=16384)  # the same labels recur on most objects of a manifest set
+def _label_errors(key: str, value: str) -> tuple[tuple[str, str], ...]:
+    """(value shown, problem) for a label's key, then its value."""
+    return (*((key, e) for e in qualified_name_errors(key)),
+            *((value, e) for e in label_value_errors(value)))
+
+
+def check_annotations(values: object, path: str, errs: Errors) -> None:
     """Annotation keys are qualified names (lowercased) and all of them fit in 256 KiB."""
     if not isinstance(values, dict):
         return
@@ -71,7 +81,7 @@ def check_annotations(values: object, path: Path, errs: Errors) -> None:
     for key, value in values.items():
         errs.extend(path, key, qualified_name_errors(str(key).lower()))
         if not isinstance(value, str):
-            errs.invalid(path.child(str(key)), value, "annotation values must be strings")
+            errs.invalid(f"{path}.{key}", value, "annotation values must be strings")
             continue
         total += len(str(key)) + len(value)
     if total > TOTAL_ANNOTATION_SIZE:

@@ -6,18 +6,18 @@ from typing import Any
 
 from netkit.k8s.names import qualified_name_errors
 from netkit.validate.apiserver.common import Cluster
-from netkit.validate.field import ROOT, Errors
+from netkit.validate.field import Errors
 
 
 def check(obj: dict[str, Any], errs: Errors, cluster: Cluster) -> None:
     """Check spec.finalizers."""
     finalizers = (obj.get("spec") or {}).get("finalizers") or []
-    path = ROOT.child("spec").child("finalizers")
+    path = "spec.finalizers"
     for i, fin in enumerate(finalizers):
         if not isinstance(fin, str):
             continue
         if "/" not in fin and fin != "kubernetes":
-            errs.invalid(path.index(i), fin, "name is neither a standard finalizer name nor "
+            errs.invalid(f"{path}[{i}]", fin, "name is neither a standard finalizer name nor "
                                              "is it fully qualified")
         else:
-            errs.extend(path.index(i), fin, qualified_name_errors(fin))
+            errs.extend(f"{path}[{i}]", fin, qualified_name_errors(fin))

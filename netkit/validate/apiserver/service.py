@@ -17,7 +17,7 @@ from netkit.k8s.names import (
 )
 from netkit.validate.apiserver import common, defaults
 from netkit.validate.apiserver.meta import check_labels
-from netkit.validate.field import METADATA, Errors, Path
+from netkit.validate.field import Errors
 
 TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
 POLICIES = ("Cluster", "Local")
@@ -29,7 +29,6 @@ TOPOLOGY_MODE = "service.kubernetes.io/topology-mode"
 TOPOLOGY_HINTS = "service.kubernetes.io/topology-aware-hints"
 SOURCE_RANGES = "service.beta.kubernetes.io/load-balancer-source-ranges"
 LB_ONLY = "may only be used when `type` is 'LoadBalancer'"
-ANNOTATIONS = METADATA.child("annotations")
 SPEC = common.SPEC
 
 
@@ -54,21 +53,21 @@ def check(obj: dict[str, Any], errs: Errors, cluster: common.Cluster) -> None:
     headless = ips == ["None"]
     ports = [p for p in spec.get("ports") or [] if isinstance(p, dict)]
     if not ports and not headless and kind != "ExternalName":
-        errs.required(SPEC.child("ports"))
+        errs.required("spec.ports")
     if kind in defaults.EXTERNAL_TYPES and headless:
-        errs.invalid(SPEC.child("clusterIPs").index(0), "None",
+        errs.invalid("spec.clusterIPs[0]", "None",
                      f"may not be set to 'None' for {kind} services")
     elif kind == "ExternalName":
         _external_name(spec, errs)
     _ports(ports, kind, cluster, errs)
     if spec.get("selector") is not None:
-        check_labels(spec["selector"], SPEC.child("selector"), errs)
+        check_labels(spec["selector"], "spec.selector", errs)
     _affinity(spec, errs)
     if kind != "ExternalName":
         _cluster_ips(spec, ips, headless, errs)
     _external_ips(spec, errs)
     if kind not in TYPES:
-        errs.not_supported(SPEC.child("type"), kind, TYPES)
+        errs.not_supported("spec.type", kind, TYPES)
     _load_balancer(spec, annotations, kind, errs)
     _traffic_policies(spec, kind, cluster, errs)
 
@@ -76,22 +75,22 @@ def check(obj: dict[str, Any], errs: Errors, cluster: common.Cluster) -> None:
 def _topology(annotations: dict[str, Any], errs: Errors) -> None:
     if TOPOLOGY_MODE in annotations and TOPOLOGY_HINTS in annotations and (
             annotations[TOPOLOGY_MODE] != annotations[TOPOLOGY_HINTS]):
-        errs.invalid(ANNOTATIONS.index(TOPOLOGY_MODE), annotations[TOPOLOGY_MODE],
+        errs.invalid(f"metadata.annotations[{TOPOLOGY_MODE}]", annotations[TOPOLOGY_MODE],
                      f"must match annotations[{TOPOLOGY_HINTS}] when both are specified")
 
 
 def _external_name(spec: dict[str, Any], errs: Errors) -> None:
     if spec.get("clusterIPs"):
-        errs.forbidden(SPEC.child("clusterIPs"), "may not be set for ExternalName services")
+        errs.forbidden("spec.clusterIPs", "may not be set for ExternalName services")
     if spec.get("ipFamilies"):
-        errs.forbidden(SPEC.child("ipFamilies"), "may not be set for ExternalName services")
+        errs.forbidden("spec.ipFamilies", "may not be set for ExternalName services")
     if spec.get("ipFamilyPolicy") is not None:
-        errs.forbidden(SPEC.child("ipFamilyPolicy"), "may not be set for ExternalName services")
+        errs.forbidden("spec.ipFamilyPolicy", "may not be set for ExternalName services")
     cname = str(spec.get("externalName") or "").removesuffix(".")
     if cname:
-        errs.extend(SPEC.child("externalName"), cname, dns1123_subdomain_errors(cname))
+        errs.extend("spec.externalName", cname, dns1123_subdomain_errors(cname))
     else:
-        errs.required(SPEC.child("externalName"))
+        errs.required("spec.externalName")
 
 
 def _ports(ports: list[dict[str, Any]], kind: str, cluster: common.Cluster,
@@ -100,47 +99,47 @@ def _ports(ports: list[dict[str, Any]], kind: str, cluster: common.Cluster,
     seen: set[tuple[object, object]] = set()
     node_ports: set[tuple[object, object]] = set()
     for i, port in enumerate(ports):
-        at = SPEC.child("ports").index(i)
+        at = f"spec.ports[{i}]"
         _port(port, at, len(ports) > 1, names, errs)
         node_port = port.get("nodePort")
         if node_port:
             if kind == "ClusterIP":
-                errs.forbidden(at.child("nodePort"), "may not be used when `type` is 'ClusterIP'")
+                errs.forbidden(f"{at}.nodePort", "may not be used when `type` is 'ClusterIP'")
             elif kind in defaults.EXTERNAL_TYPES:
-                _node_port_range(node_port, at.child("nodePort"), cluster, errs)
+                _node_port_range(node_port, f"{at}.nodePort", cluster, errs)
             key = (port["protocol"], node_port)
             if key in node_ports:
-                errs.duplicate(at.child("nodePort"), node_port)
+                errs.duplicate(f"{at}.nodePort", node_port)
             node_ports.add(key)
     for i, port in enumerate(ports):
         key = (port.get("port"), port["protocol"])
         if key in seen:
-            errs.duplicate(SPEC.child("ports").index(i), {"port": key[0], "protocol": key[1]})
+            errs.duplicate(f"spec.ports[{i}]", {"port": key[0], "protocol": key[1]})
         seen.add(key)
 
 
-def _port(port: dict[str, Any], path: Path, require_name: bool, names: set[str],
+def _port(port: dict[str, Any], path: str, require_name: bool, names: set[str],
           errs: Errors) -> None:
     name = port.get("name")
     if require_name and not name:
-        errs.required(path.child("name"))
+        errs.required(f"{path}.name")
     elif name:
-        errs.extend(path.child("name"), name, dns1123_label_errors(str(name)))
+        errs.extend(f"{path}.name", name, dns1123_label_errors(str(name)))
         if name in names:
-            errs.duplicate(path.child("name"), name)
+            errs.duplicate(f"{path}.name", name)
         names.add(str(name))
-    errs.extend(path.child("port"), port.get("port"), port_number_errors(port.get("port")))
-    common.protocol(port["protocol"], path.child("protocol"), errs)
-    common.port_num_or_name(port["targetPort"], path.child("targetPort"), errs)
+    errs.extend(f"{path}.port", port.get("port"), port_number_errors(port.get("port")))
+    common.protocol(port["protocol"], f"{path}.protocol", errs)
+    common.port_num_or_name(port["targetPort"], f"{path}.targetPort", errs)
     if port.get("appProtocol") is not None:
-        errs.extend(path.child("appProtocol"), port["appProtocol"],
+        errs.extend(f"{path}.appProtocol", port["appProtocol"],
                     qualified_name_errors(str(port["appProtocol"])))
     if port.get("nodePort"):
-        errs.extend(path.child("nodePort"), port["nodePort"],
+        errs.extend(f"{path}.nodePort", port["nodePort"],
                     port_number_errors(port["nodePort"]))
 
 
-def _node_port_range(value: object, path: Path, cluster: common.Cluster,
+def _node_port_range(value: object, path: str, cluster: common.Cluster,
                      errs: Errors) -> None:
     first, last = cluster.node_ports
     if isinstance(value, int) and not port_number_errors(value) and not (
@@ -152,9 +151,9 @@ def _node_port_range(value: object, path: Path, cluster: common.Cluster,
 def _affinity(spec: dict[str, Any], errs: Errors) -> None:
     affinity = spec["sessionAffinity"]
     if affinity not in AFFINITIES:
-        errs.not_supported(SPEC.child("sessionAffinity"), affinity, AFFINITIES)
+        errs.not_supported("spec.sessionAffinity", affinity, AFFINITIES)
     elif affinity == "ClientIP":
-        at = SPEC.child("sessionAffinityConfig").child("clientIP").child("timeoutSeconds")
+        at = "spec.sessionAffinityConfig.clientIP.timeoutSeconds"
         timeout = spec["sessionAffinityConfig"]["clientIP"]["timeoutSeconds"]
         if not isinstance(timeout, int) or not 0 < timeout <= MAX_AFFINITY_TIMEOUT:
             errs.invalid(at, timeout, f"must be greater than 0 and less than "
@@ -163,7 +162,7 @@ def _affinity(spec: dict[str, Any], errs: Errors) -> None:
 
 def _cluster_ips(spec: dict[str, Any], ips: list[str], headless: bool, errs: Errors) -> None:
     """ValidateServiceClusterIPsRelatedFields, and the registry's IP family policy checks."""
-    at = SPEC.child("clusterIPs")
+    at = "spec.clusterIPs"
     if spec.get("clusterIP"):
         if ips[0] != spec["clusterIP"]:
             errs.invalid(at, ips, "first value must match `clusterIP`")
@@ -172,12 +171,12 @@ def _cluster_ips(spec: dict[str, Any], ips: list[str], headless: bool, errs: Err
     families = [str(f) for f in spec.get("ipFamilies") or []]
     for i, family in enumerate(families):
         if family not in IP_FAMILIES:
-            errs.not_supported(SPEC.child("ipFamilies").index(i), family, IP_FAMILIES)
+            errs.not_supported(f"spec.ipFamilies[{i}]", family, IP_FAMILIES)
         if family in families[:i]:
-            errs.duplicate(SPEC.child("ipFamilies").index(i), family)
+            errs.duplicate(f"spec.ipFamilies[{i}]", family)
     policy = spec.get("ipFamilyPolicy")
     if policy is not None and policy not in IP_FAMILY_POLICIES:
-        errs.not_supported(SPEC.child("ipFamilyPolicy"), policy, IP_FAMILY_POLICIES)
+        errs.not_supported("spec.ipFamilyPolicy", policy, IP_FAMILY_POLICIES)
     valid = True
     for i, ip in enumerate(ips):
         if i == 0 and ip == "None":
@@ -187,7 +186,7 @@ def _cluster_ips(spec: dict[str, Any], ips: list[str], headless: bool, errs: Err
             continue
         problems = ip_errors(ip)
         valid = valid and not problems
-        errs.extend(at.index(i), ip, problems)
+        errs.extend(f"{at}[{i}]", ip, problems)
     if len(ips) > 2:
         errs.invalid(at, ips, "may only hold up to 2 values")
     if not valid:
@@ -197,12 +196,12 @@ def _cluster_ips(spec: dict[str, Any], ips: list[str], headless: bool, errs: Err
     if not headless:
         for i, (ip, family) in enumerate(zip(ips, families, strict=False)):
             if family in IP_FAMILIES and _family(ip) != family:
-                errs.invalid(at.index(i), ip, f"expected an {family} value as indicated by "
+                errs.invalid(f"{at}[{i}]", ip, f"expected an {family} value as indicated by "
                                               f"`ipFamilies[{i}]`")
     if policy == "SingleStack":
         for count, what in ((len(ips), "cluster IPs"), (len(families), "IP families")):
             if count == 2:
-                errs.invalid(SPEC.child("ipFamilyPolicy"), policy, "must be 'RequireDualStack' "
+                errs.invalid("spec.ipFamilyPolicy", policy, "must be 'RequireDualStack' "
                              f"or 'PreferDualStack' when multiple {what} are specified")
 
 
@@ -212,7 +211,7 @@ def _family(ip: str) -> str:
 
 def _external_ips(spec: dict[str, Any], errs: Errors) -> None:
     for i, ip in enumerate(spec.get("externalIPs") or []):
-        at = SPEC.child("externalIPs").index(i)
+        at = f"spec.externalIPs[{i}]"
         problems = ip_errors(str(ip))
         errs.extend(at, ip, problems or special_ip_errors(str(ip)))
 
@@ -221,29 +220,29 @@ def _load_balancer(spec: dict[str, Any], annotations: dict[str, Any], kind: str,
                    errs: Errors) -> None:
     ranges = spec.get("loadBalancerSourceRanges") or []
     if ranges:
-        at = SPEC.child("loadBalancerSourceRanges")
+        at = "spec.loadBalancerSourceRanges"
         if kind != "LoadBalancer":
             errs.forbidden(at, LB_ONLY)
         for i, block in enumerate(ranges):
             # Space-padded values are allowed, a leftover from the annotation's format.
             value = str(block).strip()
-            errs.extend(at.index(i), value, cidr_errors(value))
+            errs.extend(f"{at}[{i}]", value, cidr_errors(value))
     elif SOURCE_RANGES in annotations:
-        at = ANNOTATIONS.index(SOURCE_RANGES)
+        at = f"metadata.annotations[{SOURCE_RANGES}]"
         if kind != "LoadBalancer":
             errs.forbidden(at, LB_ONLY)
         text = str(annotations[SOURCE_RANGES]).strip()
         for value in (v.strip() for v in text.split(",") if text):
             errs.extend(at, value, cidr_errors(value))
     if spec.get("allocateLoadBalancerNodePorts") is not None and kind != "LoadBalancer":
-        errs.forbidden(SPEC.child("allocateLoadBalancerNodePorts"), LB_ONLY)
+        errs.forbidden("spec.allocateLoadBalancerNodePorts", LB_ONLY)
     lb_class = spec.get("loadBalancerClass")
     if lb_class is not None:
         if kind == "LoadBalancer":
-            errs.extend(SPEC.child("loadBalancerClass"), lb_class,
+            errs.extend("spec.loadBalancerClass", lb_class,
                         qualified_name_errors(str(lb_class)))
         else:
-            errs.forbidden(SPEC.child("loadBalancerClass"), LB_ONLY)
+            errs.forbidden("spec.loadBalancerClass", LB_ONLY)
 
 
 def _traffic_policies(spec: dict[str, Any], kind: str, cluster: common.Cluster,
@@ -251,12 +250,12 @@ def _traffic_policies(spec: dict[str, Any], kind: str, cluster: common.Cluster,
     etp = spec.get("externalTrafficPolicy")
     if not defaults.externally_accessible(spec):
         if etp:
-            errs.invalid(SPEC.child("externalTrafficPolicy"), etp,
+            errs.invalid("spec.externalTrafficPolicy", etp,
                          "may only be set for externally-accessible services")
     elif etp not in POLICIES:
-        errs.not_supported(SPEC.child("externalTrafficPolicy"), etp, POLICIES)
+        errs.not_supported("spec.externalTrafficPolicy", etp, POLICIES)
     hc = spec.get("healthCheckNodePort")
-    at = SPEC.child("healthCheckNodePort")
+    at = "spec.healthCheckNodePort"
     if kind != "LoadBalancer" or etp != "Local":
         if hc:
             errs.invalid(at, hc, "may only be set when `type` is 'LoadBalancer' and "
@@ -266,8 +265,8 @@ def _traffic_policies(spec: dict[str, Any], kind: str, cluster: common.Cluster,
         _node_port_range(hc, at, cluster, errs)
     itp = spec.get("internalTrafficPolicy")
     if itp is not None and itp not in POLICIES:
-        errs.not_supported(SPEC.child("internalTrafficPolicy"), itp, POLICIES)
+        errs.not_supported("spec.internalTrafficPolicy", itp, POLICIES)
     dist = spec.get("trafficDistribution")
     if dist is not None and dist not in traffic_distributions(cluster.version):
-        errs.not_supported(SPEC.child("trafficDistribution"), dist,
+        errs.not_supported("spec.trafficDistribution", dist,
                            traffic_distributions(cluster.version))
