@@ -506,6 +506,22 @@ EXACT: list[tuple[str, dict[str, Any], list[tuple[str, str]]]] = [
     ("IngressClass controller without domain", ingress_class(controller="/c"),
      [("spec.controller",
        'Invalid value: "/c": must be a domain-prefixed path (such as "acme.io/foo")')]),
+    ("generateName with a trailing dash", {**renamed(svc(), "x"), "metadata": {
+        "generateName": "web-", "namespace": "a"}}, []),
+    ("invalid generateName", {**svc(), "metadata": {"generateName": "Web-", "namespace": "a"}},
+     [("metadata.generateName", 'Invalid value: "Web-": a DNS-1035 label must consist of lower '
+       "case alphanumeric characters or '-', start with an alphabetic character, and end with "
+       "an alphanumeric character")]),
+    ("standard and qualified finalizers", {**svc(), "metadata": {
+        "name": "web", "finalizers": ["kubernetes", "example.com/cleanup",
+                                      "service.kubernetes.io/load-balancer-cleanup"]}}, []),
+    ("unqualified finalizer", {**svc(), "metadata": {"name": "web", "finalizers": ["cleanup"]}},
+     [("metadata.finalizers", 'Invalid value: "cleanup": name is neither a standard finalizer '
+                              "name nor is it fully qualified")]),
+    ("orphan and foregroundDeletion", {**svc(), "metadata": {
+        "name": "web", "finalizers": ["orphan", "foregroundDeletion"]}},
+     [("metadata.finalizers", 'Invalid value: []string{"orphan", "foregroundDeletion"}: '
+                              "finalizer orphan and foregroundDeletion cannot be both set")]),
     ("invalid label values in matchExpressions", netpol(podSelector={"matchExpressions": [
         {"key": "app", "operator": "In", "values": ["ok", "not ok", "x" * 64]}]}),
      [("spec.podSelector.matchExpressions[0].values[1]",
@@ -535,6 +551,13 @@ def test_node_port_range_must_be_a_range(tmp_path: Path, text: str) -> None:
     (tmp_path / "pyproject.toml").write_text(f'[tool.netkit]\nnode_port_range = "{text}"\n')
     with pytest.raises(ConfigError, match="node_port_range"):
         load_config(tmp_path)
+
+
+def test_custom_resources_may_use_unqualified_finalizers() -> None:
+    route = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+             "metadata": {"name": "r", "namespace": "a", "finalizers": ["cleanup"]},
+             "spec": {}}
+    assert [f.message for f in validate([route]) if f.rule == "NK010"] == []
 
 
 def test_defaults_apply_to_a_copy() -> None:

@@ -31,7 +31,7 @@ CHECKS: dict[tuple[str, str], Check] = {
 @cache
 def rules(api_version: str, kind: str) -> Rules:
     """Every apiserver rule for objects of ``api_version``/``kind``, as one function."""
-    meta_check = meta.checker(kind)
+    meta_check = meta.checker(api_version, kind)
     kind_check = CHECKS.get((api_version, kind))
 
     def run(obj: dict[str, Any], cluster: Cluster) -> list[FieldError]:
