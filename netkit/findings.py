@@ -96,6 +96,13 @@ _RULES = [
          "deploy time instead of in review.",
          "Change the field the finding names as its message says: the message is the one "
          "`kubectl apply` would print."),
+    Rule("NK011", "warning", "kube-apiserver would warn, or a field has no effect",
+         "The API server accepts the object but answers with a warning that `kubectl apply` "
+         "prints and GitOps tools hide: a deprecated field or annotation, an address in a form "
+         "a later release will reject, or a field the object's type ignores. The setting does "
+         "not do what it says, or stops working on an upgrade.",
+         "Change the field as the message says (it is the warning the API server sends), or "
+         "remove the field that has no effect."),
     Rule("NK101", "warning", "Service selects no workload",
          "A Service whose selector matches no pod has no endpoints: clients get connection "
          "refused or time out, and routes to it answer 503, although every object applies "

@@ -565,3 +565,65 @@ def test_defaults_apply_to_a_copy() -> None:
     before = copy.deepcopy(obj)
     validate([obj])
     assert obj == before
+
+
+WARNED: list[tuple[str, dict[str, Any], list[tuple[str, str]]]] = [
+    ("externalName on a ClusterIP Service", svc(externalName="db.example.com"),
+     [("spec.externalName", 'spec.externalName is ignored when spec.type is not "ExternalName"')]),
+    ("externalIPs deprecated", svc(externalIPs=["192.0.2.10"]),
+     [("spec.externalIPs",
+       "spec.externalIPs is deprecated and may no longer be implemented in some clusters")]),
+    ("externalIPs on ExternalName", svc(type="ExternalName", externalName="db.example.com",
+                                        ports=[], externalIPs=["192.0.2.10"]),
+     [("spec.externalIPs", 'spec.externalIPs is ignored when spec.type is "ExternalName"')]),
+    ("headless with load balancer fields", svc(clusterIP="None", loadBalancerIP="192.0.2.1",
+                                              sessionAffinity="ClientIP"),
+     [("spec.loadBalancerIP", "spec.loadBalancerIP is ignored for headless services"),
+      ("spec.sessionAffinity", "spec.SessionAffinity is ignored for headless services")]),
+    ("deprecated topology hints annotation", annotated(svc(), **{TOPOLOGY_HINTS: "Auto"}),
+     [(f"metadata.annotations[{TOPOLOGY_HINTS}]",
+       f"annotation {TOPOLOGY_HINTS} is deprecated, please use {TOPOLOGY_MODE} instead")]),
+    ("trafficDistribution under the topology annotation", annotated(
+        svc(trafficDistribution="PreferSameZone"), **{TOPOLOGY_MODE: "Auto"}),
+     [("spec.trafficDistribution", f"spec.trafficDistribution is ignored: annotation "
+                                   f"{TOPOLOGY_MODE} 'Auto' takes precedence")]),
+    ("trafficDistribution with topology disabled", annotated(
+        svc(trafficDistribution="PreferSameZone"), **{TOPOLOGY_MODE: "Disabled"}), []),
+    ("PreferClose deprecated", svc(trafficDistribution="PreferClose"),
+     [("spec.trafficDistribution",
+       'spec.trafficDistribution: "PreferClose" is deprecated; use "PreferSameZone"')]),
+    ("cluster IP with leading zeros", svc(clusterIP="010.0.0.1"),
+     [("spec.clusterIPs[0]", 'spec.clusterIPs[0]: non-standard IP address "010.0.0.1" will be '
+                             'considered invalid in a future Kubernetes release: use '
+                             '"10.0.0.1"')]),
+    ("non-canonical IPv6 cluster IP", svc(clusterIP="fd00:0::1"),
+     [("spec.clusterIPs[0]", 'spec.clusterIPs[0]: IPv6 address "fd00:0::1" should be in RFC '
+                             '5952 canonical format ("fd00::1")')]),
+    ("ambiguous source range", svc(type="LoadBalancer",
+                                   loadBalancerSourceRanges=["10.0.0.1/8"]),
+     [("spec.loadBalancerSourceRanges[0]", 'spec.loadBalancerSourceRanges[0]: CIDR value '
+       '"10.0.0.1/8" is ambiguous in this context (should be "10.0.0.0/8" or "10.0.0.1/32"?)')]),
+    ("ambiguous ipBlock", netpol(ingress=rule({"ipBlock": {"cidr": "10.0.1.1/16"}})),
+     [("spec.ingress[0].from[0].ipBlock.cidr", 'spec.ingress[0].from[0].ipBlock.cidr: CIDR '
+       'value "10.0.1.1/16" is ambiguous in this context (should be "10.0.0.0/16" or '
+       '"10.0.1.1/32"?)')]),
+    ("ingress.class annotation without ingressClassName", annotated(
+        {**ing(), "spec": {k: v for k, v in ing()["spec"].items() if k != "ingressClassName"}},
+        **{"kubernetes.io/ingress.class": "nginx"}),
+     [("metadata.annotations[kubernetes.io/ingress.class]",
+       "annotation \"kubernetes.io/ingress.class\" is deprecated, please use "
+       "'spec.ingressClassName' instead")]),
+]
+
+
+@pytest.mark.parametrize(("obj", "warnings"), [c[1:] for c in WARNED],
+                         ids=[c[0] for c in WARNED])
+def test_warnings_exactly(obj: dict[str, Any], warnings: list[tuple[str, str]]) -> None:
+    found = validate([obj])
+    assert [f.line_text() for f in found if f.severity == "error"] == []
+    assert [(f.field, f.message) for f in found if f.rule == "NK011"] == warnings
+
+
+def test_a_rejected_object_gets_no_warnings() -> None:
+    obj = svc(externalName="db.example.com", ports=[{"port": 0}])
+    assert {f.rule for f in validate([obj])} == {"NK010"}

@@ -178,11 +178,35 @@ def path_segment_errors(name: str) -> list[str]:
     return [f"may not contain '{c}'" for c in _NAME_MAY_NOT_CONTAIN if c in name]
 
 
+def sloppy_ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """``value`` as an IP address the way the API server parses one (netutils.ParseIPSloppy:
+    IPv4 octets may have leading zeros, read as decimal); None if it is none."""
+    try:
+        return ipaddress.ip_address(value)
+    except ValueError:
+        pass
+    octets = value.split(".")
+    if len(octets) == 4 and all(o and o.isascii() and o.isdigit() and int(o) <= 255
+                                for o in octets):
+        return ipaddress.IPv4Address(".".join(str(int(o)) for o in octets))
+    return None
+
+
+def sloppy_network(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """``value`` as a CIDR, host bits masked, as netutils.ParseCIDRSloppy reads one."""
+    address, sep, prefix = value.partition("/")
+    ip = sloppy_ip(address)
+    if not sep or ip is None or not (prefix.isascii() and prefix.isdigit()):
+        return None
+    try:
+        return ipaddress.ip_network(f"{ip}/{int(prefix)}", strict=False)
+    except ValueError:
+        return None
+
+
 def ip_errors(value: str) -> list[str]:
     """Why ``value`` is not an IP address (validation.IsValidIP)."""
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
+    if sloppy_ip(value) is None:
         return ["must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"]
     return []
 
@@ -190,7 +214,9 @@ def ip_errors(value: str) -> list[str]:
 def special_ip_errors(value: str) -> list[str]:
     """Why the IP address ``value`` may not be used for a Service or an endpoint: it is
     unspecified, loopback or link-local (core validation ValidateNonSpecialIP)."""
-    ip = ipaddress.ip_address(value)
+    ip = sloppy_ip(value)
+    if ip is None:
+        return ip_errors(value)
     errs = []
     if ip.is_unspecified:
         errs.append(f"may not be unspecified ({value})")
@@ -214,14 +240,11 @@ _IPV4_LINK_LOCAL_MULTICAST = ipaddress.ip_network("224.0.0.0/24")
 
 
 def cidr_errors(value: str) -> list[str]:
-    """Why ``value`` is not a CIDR (validation.IsValidCIDR)."""
-    if "/" in value:
-        try:
-            ipaddress.ip_network(value, strict=False)
-            return []
-        except ValueError:
-            pass
-    return ["must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"]
+    """Why ``value`` is not a CIDR (validation.IsValidCIDR, legacy fields: host bits may be
+    set)."""
+    if sloppy_network(value) is None:
+        return ["must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"]
+    return []
 
 
 def join(*parts: str) -> str:

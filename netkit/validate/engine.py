@@ -71,9 +71,11 @@ class Validator:
             if any(f.rule == "NK001" for f in schema_findings):
                 continue  # like the apiserver: an object that does not decode goes no further
             valid.append(item)
-            rules = apiserver.rules(item.api_version, item.kind)
-            findings.extend(Finding.on("NK010", item, e.message, field=e.path)
-                            for e in rules(item.obj, self.cluster))
+            errors, warnings = apiserver.rules(item.api_version, item.kind)(item.obj,
+                                                                             self.cluster)
+            findings.extend(Finding.on("NK010", item, e.message, field=e.path) for e in errors)
+            findings.extend(Finding.on("NK011", item, w.message, field=w.path)
+                            for w in warnings)
         findings.extend(lint(Index(valid, self.target)).findings)
         ignored = _ignored_by_object(valid)
         kept = [f for f in findings if f.rule not in self.ignore

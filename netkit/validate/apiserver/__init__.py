@@ -12,12 +12,15 @@ from typing import Any
 
 from netkit.validate.apiserver import ingress, meta, namespace, network_policy, service
 from netkit.validate.apiserver.common import DEFAULT_NODE_PORTS, Cluster
+from netkit.validate.apiserver.warnings import WARNINGS
 from netkit.validate.field import Errors, FieldError
 
-__all__ = ["DEFAULT_NODE_PORTS", "Cluster", "check", "rules"]
+__all__ = ["DEFAULT_NODE_PORTS", "Cluster", "Verdict", "check", "rules"]
 
 Check = Callable[[dict[str, Any], Errors, Cluster], None]
-Rules = Callable[[dict[str, Any], Cluster], list[FieldError]]
+# What the API server answers: the errors that reject the object, else its warnings.
+Verdict = tuple[list[FieldError], list[FieldError]]
+Rules = Callable[[dict[str, Any], Cluster], Verdict]
 
 CHECKS: dict[tuple[str, str], Check] = {
     ("v1", "Service"): service.check,
@@ -33,17 +36,20 @@ def rules(api_version: str, kind: str) -> Rules:
     """Every apiserver rule for objects of ``api_version``/``kind``, as one function."""
     meta_check = meta.checker(api_version, kind)
     kind_check = CHECKS.get((api_version, kind))
+    warn = WARNINGS.get((api_version, kind))
 
-    def run(obj: dict[str, Any], cluster: Cluster) -> list[FieldError]:
+    def run(obj: dict[str, Any], cluster: Cluster) -> Verdict:
         errs = Errors()
         meta_check(obj, errs)
         if kind_check is not None:
             kind_check(obj, errs, cluster)
-        return errs.items
+        if errs.items or warn is None:
+            return errs.items, []
+        return [], warn(obj, cluster)
 
     return run
 
 
-def check(obj: dict[str, Any], cluster: Cluster) -> list[FieldError]:
-    """Field errors for ``obj`` in ``cluster``."""
+def check(obj: dict[str, Any], cluster: Cluster) -> Verdict:
+    """Field errors for ``obj`` in ``cluster``, or when there are none its warnings."""
     return rules(str(obj.get("apiVersion")), str(obj.get("kind")))(obj, cluster)

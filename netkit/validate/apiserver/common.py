@@ -11,6 +11,7 @@ from netkit.k8s.names import (
     port_name_errors,
     port_number_errors,
     qualified_name_errors,
+    sloppy_network,
 )
 from netkit.validate.apiserver.meta import check_labels
 from netkit.validate.field import Errors
@@ -81,12 +82,7 @@ def protocol(value: object, path: str, errs: Errors) -> None:
 
 def parse_cidr(value: object) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     """``value`` as a network, host bits masked (as ParseCIDRSloppy); None if invalid."""
-    if not isinstance(value, str) or "/" not in value:
-        return None
-    try:
-        return ipaddress.ip_network(value, strict=False)
-    except ValueError:
-        return None
+    return sloppy_network(value) if isinstance(value, str) else None
 
 
 def cidr(value: object, path: str, errs: Errors) -> Any:

@@ -55,7 +55,9 @@ def _port(port: dict[str, Any]) -> dict[str, Any]:
     out = dict(port)
     out["protocol"] = out.get("protocol") or "TCP"
     if out.get("targetPort") in (None, 0, ""):
-        out["targetPort"] = out.get("port")
+        # Defaulted to `port`: it is valid exactly when `port` is, and `port`'s own error is
+        # the one to report (the API server repeats it at a targetPort nobody wrote).
+        out.pop("targetPort", None)
     return out
 
 

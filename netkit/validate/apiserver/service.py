@@ -13,6 +13,7 @@ from netkit.k8s.names import (
     ip_errors,
     port_number_errors,
     qualified_name_errors,
+    sloppy_ip,
     special_ip_errors,
 )
 from netkit.validate.apiserver import common, defaults
@@ -130,7 +131,8 @@ def _port(port: dict[str, Any], path: str, require_name: bool, names: set[str],
         names.add(str(name))
     errs.extend(f"{path}.port", port.get("port"), port_number_errors(port.get("port")))
     common.protocol(port["protocol"], f"{path}.protocol", errs)
-    common.port_num_or_name(port["targetPort"], f"{path}.targetPort", errs)
+    if "targetPort" in port:
+        common.port_num_or_name(port["targetPort"], f"{path}.targetPort", errs)
     if port.get("appProtocol") is not None:
         errs.extend(f"{path}.appProtocol", port["appProtocol"],
                     qualified_name_errors(str(port["appProtocol"])))
@@ -205,8 +207,10 @@ def _cluster_ips(spec: dict[str, Any], ips: list[str], headless: bool, errs: Err
                              f"or 'PreferDualStack' when multiple {what} are specified")
 
 
-def _family(ip: str) -> str:
-    return "IPv6" if ipaddress.ip_address(ip).version == 6 else "IPv4"
+def _family(text: str) -> str:
+    ip = sloppy_ip(text)
+    mapped = isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None
+    return "IPv6" if ip is not None and ip.version == 6 and not mapped else "IPv4"
 
 
 def _external_ips(spec: dict[str, Any], errs: Errors) -> None:
