@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netkit.config import load_config
 from netkit.errors import ConfigError
@@ -627,3 +629,40 @@ def test_warnings_exactly(obj: dict[str, Any], warnings: list[tuple[str, str]]) 
 def test_a_rejected_object_gets_no_warnings() -> None:
     obj = svc(externalName="db.example.com", ports=[{"port": 0}])
     assert {f.rule for f in validate([obj])} == {"NK010"}
+
+
+_PORTS = st.lists(st.fixed_dictionaries(
+    {"port": st.integers(0, 70000)},
+    optional={"name": st.sampled_from(["http", "a", "Web", "metrics"]),
+              "protocol": st.sampled_from(["TCP", "UDP", "HTTP"]),
+              "targetPort": st.one_of(st.integers(0, 70000), st.sampled_from(["", "http", "x--y"])),
+              "nodePort": st.integers(0, 40000)}), max_size=3)
+_SERVICE_SPECS = st.fixed_dictionaries({"ports": _PORTS}, optional={
+    "type": st.sampled_from(["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"]),
+    "sessionAffinity": st.sampled_from(["None", "ClientIP"]),
+    "clusterIP": st.sampled_from(["None", "10.0.0.1", "fd00::1"]),
+    "externalIPs": st.lists(st.sampled_from(["192.0.2.1", "127.0.0.1"]), max_size=2),
+    "externalTrafficPolicy": st.sampled_from(["Cluster", "Local"]),
+    "externalName": st.sampled_from(["db.example.com", "Bad_Name"]),
+})
+
+
+def _with_defaults_written(spec: dict[str, Any]) -> dict[str, Any]:
+    out = {**spec, "ports": [{"protocol": "TCP", **p} for p in spec["ports"]]}
+    out.setdefault("type", "ClusterIP")
+    out.setdefault("sessionAffinity", "None")
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(_SERVICE_SPECS)
+def test_writing_the_defaults_out_changes_no_verdict(spec: dict[str, Any]) -> None:
+    def verdict(s: dict[str, Any]) -> list[tuple[str, str | None, str]]:
+        obj = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"}, "spec": s}
+        before = copy.deepcopy(obj)
+        out = [(f.rule, f.field, f.message) for f in validate([obj])
+               if f.rule in ("NK010", "NK011")]
+        assert obj == before  # defaults go to a copy
+        return out
+
+    assert verdict(spec) == verdict(_with_defaults_written(spec))
