@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from netkit.k8s.names import (
+    cidr_errors,
     label_value_errors,
     port_name_errors,
     port_number_errors,
@@ -18,7 +19,6 @@ from netkit.validate.field import Errors
 
 PROTOCOLS = ("SCTP", "TCP", "UDP")
 SPEC = "spec"
-CIDR_HINT = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
 DEFAULT_NODE_PORTS = (30000, 32767)  # kube-apiserver --service-node-port-range
 
 
@@ -80,14 +80,12 @@ def protocol(value: object, path: str, errs: Errors) -> None:
         errs.not_supported(path, value, PROTOCOLS)
 
 
-def parse_cidr(value: object) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
-    """``value`` as a network, host bits masked (as ParseCIDRSloppy); None if invalid."""
-    return sloppy_network(value) if isinstance(value, str) else None
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def cidr(value: object, path: str, errs: Errors) -> Any:
-    """Check a CIDR; returns the network when valid."""
-    net = parse_cidr(value)
+def cidr(value: object, path: str, errs: Errors) -> Network | None:
+    """Check a CIDR as ParseCIDRSloppy reads one; returns the network when valid."""
+    net = sloppy_network(value) if isinstance(value, str) else None
     if net is None:
-        errs.invalid(path, value, CIDR_HINT)
+        errs.extend(path, value, cidr_errors(str(value)))
     return net

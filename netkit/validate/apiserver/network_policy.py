@@ -92,5 +92,5 @@ def _ip_block(block: object, path: str, errs: Errors) -> None:
         inner = common.cidr(item, at, errs)
         if outer is None or inner is None:
             continue
-        if inner.version != outer.version or not inner.subnet_of(outer) or inner == outer:
+        if inner.network_address not in outer or inner.prefixlen <= outer.prefixlen:
             errs.invalid(at, item, "must be a strict subset of `cidr`")
