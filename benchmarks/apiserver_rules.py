@@ -99,7 +99,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     mixes = {f"synth {args.services} services": synth_objects(args.services),
-             f"validate_objects mix": mixed_objects(args.objects)}
+             "validate_objects mix": mixed_objects(args.objects)}
     with tempfile.TemporaryDirectory() as tmp:
         trees = {"this tree": ROOT}
         if args.baseline:

@@ -15,7 +15,7 @@ from netkit.validate.apiserver.common import DEFAULT_NODE_PORTS, Cluster
 from netkit.validate.apiserver.warnings import WARNINGS
 from netkit.validate.field import Errors, FieldError
 
-__all__ = ["DEFAULT_NODE_PORTS", "Cluster", "Verdict", "check", "rules"]
+__all__ = ["DEFAULT_NODE_PORTS", "Cluster", "Verdict", "rules"]
 
 Check = Callable[[dict[str, Any], Errors, Cluster], None]
 # What the API server answers: the errors that reject the object, else its warnings.
@@ -49,7 +49,3 @@ def rules(api_version: str, kind: str) -> Rules:
 
     return run
 
-
-def check(obj: dict[str, Any], cluster: Cluster) -> Verdict:
-    """Field errors for ``obj`` in ``cluster``, or when there are none its warnings."""
-    return rules(str(obj.get("apiVersion")), str(obj.get("kind")))(obj, cluster)
