@@ -37,6 +37,7 @@ class NetkitConfig(BaseModel):
     gateway_api_channel: Literal["standard", "experimental"] = "standard"
     ignore: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
+    node_port_range: str = "30000-32767"
     argocd: ArgoCdConfig | None = None
     root: Path = Path(".")
 
@@ -50,6 +51,17 @@ class NetkitConfig(BaseModel):
                 raise ValueError(f"{exc.message} {rule_id!r}; {exc.hint}") from None
         return ids
 
+    @field_validator("node_port_range")
+    @classmethod
+    def _port_range(cls, text: str) -> str:
+        parse_port_range(text)
+        return text
+
+    @property
+    def node_ports(self) -> tuple[int, int]:
+        """``node_port_range`` as (first, last): the API server's --service-node-port-range."""
+        return parse_port_range(self.node_port_range)
+
     def path(self, value: str) -> Path:
         """``value`` resolved against the directory of the pyproject.toml."""
         return self.root / value
@@ -61,6 +73,16 @@ class NetkitConfig(BaseModel):
 
         registry = CrdRegistry(gateway_api_channel=self.gateway_api_channel)
         return registry.load([*extra, *(self.path(c) for c in self.crds)])
+
+
+def parse_port_range(text: str) -> tuple[int, int]:
+    """``"30000-32767"`` → (30000, 32767); ValueError unless 1 <= first <= last <= 65535."""
+    first, sep, last = text.strip().partition("-")
+    if sep and first.strip().isdigit() and last.strip().isdigit():
+        low, high = int(first), int(last)
+        if 1 <= low <= high <= 65535:
+            return low, high
+    raise ValueError(f"{text!r} is not a port range like \"30000-32767\"")
 
 
 def find_pyproject(start: Path) -> Path | None:

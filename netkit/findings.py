@@ -96,6 +96,13 @@ _RULES = [
          "deploy time instead of in review.",
          "Change the field the finding names as its message says: the message is the one "
          "`kubectl apply` would print."),
+    Rule("NK011", "warning", "kube-apiserver would warn, or a field has no effect",
+         "The API server accepts the object but answers with a warning that `kubectl apply` "
+         "prints and GitOps tools hide: a deprecated field or annotation, an address in a form "
+         "a later release will reject, or a field the object's type ignores. The setting does "
+         "not do what it says, or stops working on an upgrade.",
+         "Change the field as the message says (it is the warning the API server sends), or "
+         "remove the field that has no effect."),
     Rule("NK101", "warning", "Service selects no workload",
          "A Service whose selector matches no pod has no endpoints: clients get connection "
          "refused or time out, and routes to it answer 503, although every object applies "
@@ -130,7 +137,7 @@ _RULES = [
          "right after the policy is applied.",
          "Make the peer's `podSelector` or `namespaceSelector` match the labels the peers "
          "carry (every namespace carries `kubernetes.io/metadata.name`)."),
-    Rule("NK107", "error", "egress is denied without DNS egress",
+    Rule("NK107", "warning", "egress is denied without DNS egress",
          "Once a policy isolates egress, DNS lookups are denied too unless a rule allows "
          "them, so every connection by host name fails even where an egress rule allows the "
          "connection itself.",

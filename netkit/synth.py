@@ -21,6 +21,7 @@ from netkit.objects import KubeObject
 from netkit.report.network_md import documents
 from netkit.serialize import dump_all
 from netkit.tree import Blueprint
+from netkit.validate.apiserver import DEFAULT_NODE_PORTS
 from netkit.validate.crd import CrdRegistry
 from netkit.validate.engine import Validator
 from netkit.workspace import rendered
@@ -45,7 +46,8 @@ class Synthesis:
 
 def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = None,
                ignore: Sequence[str] = (), argocd: ArgoCdConfig | None = None,
-               docs: bool = True) -> Synthesis:
+               docs: bool = True,
+               node_ports: tuple[int, int] = DEFAULT_NODE_PORTS) -> Synthesis:
     """Render and validate blueprints and lay out their files (with Argo CD objects and a
     NETWORK.md per namespace), all in memory."""
     objects: list[KubeObject] = []
@@ -54,7 +56,7 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
         bp_objects, bp_findings = rendered(bp)
         objects.extend(bp_objects)
         findings.extend(bp_findings)
-        validator = Validator(bp.target, crds=crds, ignore=ignore)
+        validator = Validator(bp.target, crds=crds, ignore=ignore, node_ports=node_ports)
         findings.extend(validator.validate(bp_objects, cel=_authored_by_user(bp)))
     if argocd is not None:
         objects = [annotate(o) for o in objects]
@@ -128,6 +130,7 @@ def synthesize_project(cfg: NetkitConfig, files: Sequence[str], *, env: str | No
         raise ConfigError("--argocd", "no [tool.netkit.argocd] table",
                           hint='add [tool.netkit.argocd] with repo_url = "https://..."')
     return synthesize(blueprints, crds=cfg.crd_registry(), ignore=cfg.ignore,
+                      node_ports=cfg.node_ports,
                       argocd=cfg.argocd if argocd is not False else None)
 
 

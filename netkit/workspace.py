@@ -110,7 +110,7 @@ def findings(sources: Sources, cfg: NetkitConfig, *, kubernetes: str | None = No
     for rule_id in ignore:
         find_rule(rule_id, "--ignore")
     validator = Validator(sources.target, kubernetes=kubernetes, crds=cfg.crd_registry(crds),
-                          ignore=[*cfg.ignore, *ignore])
+                          ignore=[*cfg.ignore, *ignore], node_ports=cfg.node_ports)
     return sources.findings + validator.validate(sources.objects)
 
 

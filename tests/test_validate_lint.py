@@ -140,7 +140,7 @@ CASES: list[tuple[str, list[dict[str, Any]], str | None, list[dict[str, Any]]]] 
      [{"apiVersion": "v1", "kind": "Namespace", "metadata": meta("shop", None, labels={
          "team": "x"})}, policy("p", ingress=[{"from": [{"namespaceSelector": {"matchLabels": {
              "team": "x"}}}], "ports": [{"port": 80}]}])]),
-    ("NK107", [DENY_ALL], None, [DENY_ALL, DNS_EGRESS]),
+    ("NK107", [DENY_ALL], "spec.policyTypes", [DENY_ALL, DNS_EGRESS]),
     ("NK108", [ingress("a"), ingress("b")], "spec.rules[0].http.paths[0]",
      [ingress("a"), ingress("b", path="/b")]),
     ("NK108", [route("a"), route("b")], "spec.rules[0].matches[0]",
@@ -262,3 +262,80 @@ def test_routes_on_different_listeners_do_not_collide() -> None:
     twin = route("twin")
     twin["spec"]["parentRefs"] = [{"kind": "ListenerSet", "name": "site"}]
     assert "NK108" in {f.rule for f in validate([https, twin])}
+
+
+# The Kubernetes documentation's NetworkPolicy examples (concepts/services-networking/
+# network-policies): opinions about them are warnings, never errors.
+DOCS_DEFAULT_DENY_ALL = {
+    "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+    "metadata": {"name": "default-deny-all"},
+    "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}}
+DOCS_DEFAULT_DENY_EGRESS = {
+    "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+    "metadata": {"name": "default-deny-egress"},
+    "spec": {"podSelector": {}, "policyTypes": ["Egress"]}}
+DOCS_MULTI_PORT_EGRESS = {
+    "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+    "metadata": {"name": "multi-port-egress", "namespace": "default"},
+    "spec": {"podSelector": {"matchLabels": {"role": "db"}}, "policyTypes": ["Egress"],
+             "egress": [{"to": [{"ipBlock": {"cidr": "10.0.0.0/24"}}],
+                         "ports": [{"protocol": "TCP", "port": 32000, "endPort": 32768}]}]}}
+
+
+@pytest.mark.parametrize("doc", [DOCS_DEFAULT_DENY_ALL, DOCS_DEFAULT_DENY_EGRESS,
+                                 DOCS_MULTI_PORT_EGRESS], ids=lambda d: d["metadata"]["name"])
+def test_documentation_policies_have_no_errors(doc: dict[str, Any]) -> None:
+    found = validate([doc])
+    assert [f.line_text() for f in found if f.severity == "error"] == []
+    assert [(f.rule, f.severity) for f in found] == [("NK107", "warning")]
+
+
+@pytest.mark.parametrize(("selector", "pods"), [
+    ({}, "all pods in namespace shop"),
+    ({"matchLabels": {"app": "web"}}, "pods app=web in namespace shop"),
+    ({"matchLabels": {"app": "web"}, "matchExpressions": [
+        {"key": "tier", "operator": "In", "values": ["a", "b"]},
+        {"key": "legacy", "operator": "DoesNotExist"}]},
+     "pods app=web,tier in (a,b),!legacy in namespace shop"),
+])
+def test_dns_finding_names_the_isolated_pods(selector: dict[str, Any], pods: str) -> None:
+    [found] = [f for f in validate([policy("p", podSelector=selector, policyTypes=["Egress"])])
+               if f.rule == "NK107"]
+    assert found.message == (f"egress of {pods} is denied and no policy allows them DNS "
+                             "(UDP 53), so they cannot resolve names")
+
+
+def test_dns_must_be_allowed_for_the_isolated_pods_themselves() -> None:
+    web_only = policy("dns", podSelector={"matchLabels": {"app": "web"}}, policyTypes=["Egress"],
+                      egress=[{"ports": [{"port": 53, "protocol": "UDP"}]}])
+    # By selectors: DNS for app=web does not cover every pod of the namespace...
+    assert "NK107" in {f.rule for f in validate([DENY_ALL, web_only])}
+    # ...but covers a policy that isolates app=web alone, and one with more labels.
+    for labels in ({"app": "web"}, {"app": "web", "tier": "front"}):
+        isolating = policy("web", podSelector={"matchLabels": labels}, policyTypes=["Egress"])
+        assert "NK107" not in {f.rule for f in validate([isolating, web_only])}
+    # By workloads, when the input has them: every isolated workload must be covered.
+    db = deploy("db", {"app": "db"})
+    assert [f.message for f in validate([WEB, db, DENY_ALL, web_only]) if f.rule == "NK107"] == [
+        "egress of all pods in namespace shop is denied and no policy allows them DNS (UDP 53), "
+        "so they cannot resolve names"]
+    assert "NK107" not in {f.rule for f in validate([WEB, DENY_ALL, web_only])}
+
+
+def test_policy_findings_say_which_pods() -> None:
+    web = {"matchLabels": {"app": "web"}}
+    open_ports = policy("p", podSelector=web, ingress=[{"from": [{"podSelector": {}}]}])
+    internet = policy("p", podSelector=web, ingress=[{"from": [{"ipBlock": {
+        "cidr": "0.0.0.0/0"}}], "ports": [{"port": 443}]}])
+    messages = {f.rule: f.message for f in validate([open_ports])}
+    assert messages["NK117"] == "ingress rule allows every port of pods app=web in namespace shop"
+    messages = {f.rule: f.message for f in validate([internet])}
+    assert messages["NK116"] == ("ingress from 0.0.0.0/0 admits the whole internet to pods "
+                                 "app=web in namespace shop")
+    nobody = policy("p", podSelector={"matchLabels": {"app": "nope"}})
+    messages = {f.rule: f.message for f in validate([WEB, nobody])}
+    assert messages["NK105"] == ("podSelector matches no workload: no pods app=nope in "
+                                 "namespace shop")
+    flannel = {f.rule: f.message for f in validate([DENY_ALL, DNS_EGRESS], Target(cni="flannel"))}
+    assert flannel["NK114"] == ("cni='flannel' does not enforce NetworkPolicy; this policy has no "
+                                "effect on all pods in namespace shop")

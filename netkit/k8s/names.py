@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 
 DNS1123_LABEL_MAX = 63
 DNS1123_SUBDOMAIN_MAX = 253
@@ -25,12 +26,18 @@ _DNS1035_NAMED = {"Service"}
 
 
 def _format_errors(value: str, limit: int, pattern: re.Pattern[str], rule: str) -> list[str]:
+    return list(_cached_format_errors(value, limit, pattern, rule))
+
+
+@lru_cache(maxsize=16384)  # manifests repeat the same names, keys and values many times
+def _cached_format_errors(value: str, limit: int, pattern: re.Pattern[str],
+                          rule: str) -> tuple[str, ...]:
     errs = []
     if len(value) > limit:
         errs.append(f"must be no more than {limit} characters")
     if not pattern.fullmatch(value):
         errs.append(rule)
-    return errs
+    return tuple(errs)
 
 
 def dns1123_label_errors(value: str) -> list[str]:
@@ -84,6 +91,11 @@ def name_format(kind: str) -> str:
 
 def qualified_name_errors(key: str) -> list[str]:
     """Why ``key`` is not a qualified name (label or annotation key)."""
+    return list(_qualified_name_errors(key))
+
+
+@lru_cache(maxsize=16384)
+def _qualified_name_errors(key: str) -> tuple[str, ...]:
     prefix, sep, name = key.rpartition("/")
     errs = []
     if sep and not prefix:
@@ -97,19 +109,15 @@ def qualified_name_errors(key: str) -> list[str]:
     if name and not _QUALIFIED_NAME.fullmatch(name):
         errs.append("name part must consist of alphanumeric characters, '-', '_' or '.', and "
                     "must start and end with an alphanumeric character")
-    return errs
+    return tuple(errs)
 
 
 def label_value_errors(value: str) -> list[str]:
     """Why ``value`` is not a valid label value."""
-    errs = []
-    if len(value) > LABEL_VALUE_MAX:
-        errs.append(f"must be no more than {LABEL_VALUE_MAX} characters")
-    if not _LABEL_VALUE.fullmatch(value):
-        errs.append("a valid label must be an empty string or consist of alphanumeric "
-                    "characters, '-', '_' or '.', and must start and end with an alphanumeric "
-                    "character")
-    return errs
+    return _format_errors(value, LABEL_VALUE_MAX, _LABEL_VALUE,
+                          "a valid label must be an empty string or consist of alphanumeric "
+                          "characters, '-', '_' or '.', and must start and end with an "
+                          "alphanumeric character")
 
 
 _PORT_NAME_CHARS = re.compile(r"[-a-z0-9]+")
@@ -157,6 +165,86 @@ def host_errors(host: str) -> list[str]:
     if "*" in host:
         return wildcard_subdomain_errors(host)
     return dns1123_subdomain_errors(host)
+
+
+_NAME_MAY_NOT_BE = (".", "..")
+_NAME_MAY_NOT_CONTAIN = ("/", "%")
+
+
+def path_segment_errors(name: str) -> list[str]:
+    """Why ``name`` cannot be a segment of a URL path (apimachinery IsPathSegmentName)."""
+    if name in _NAME_MAY_NOT_BE:
+        return [f"may not be '{name}'"]
+    return [f"may not contain '{c}'" for c in _NAME_MAY_NOT_CONTAIN if c in name]
+
+
+def sloppy_ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """``value`` as an IP address the way the API server parses one (netutils.ParseIPSloppy:
+    IPv4 octets may have leading zeros, read as decimal); None if it is none."""
+    try:
+        return ipaddress.ip_address(value)
+    except ValueError:
+        pass
+    octets = value.split(".")
+    if len(octets) == 4 and all(o and o.isascii() and o.isdigit() and int(o) <= 255
+                                for o in octets):
+        return ipaddress.IPv4Address(".".join(str(int(o)) for o in octets))
+    return None
+
+
+def sloppy_network(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """``value`` as a CIDR, host bits masked, as netutils.ParseCIDRSloppy reads one."""
+    address, sep, prefix = value.partition("/")
+    ip = sloppy_ip(address)
+    if not sep or ip is None or not (prefix.isascii() and prefix.isdigit()):
+        return None
+    try:
+        return ipaddress.ip_network(f"{ip}/{int(prefix)}", strict=False)
+    except ValueError:
+        return None
+
+
+def ip_errors(value: str) -> list[str]:
+    """Why ``value`` is not an IP address (validation.IsValidIP)."""
+    if sloppy_ip(value) is None:
+        return ["must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"]
+    return []
+
+
+def special_ip_errors(value: str) -> list[str]:
+    """Why the IP address ``value`` may not be used for a Service or an endpoint: it is
+    unspecified, loopback or link-local (core validation ValidateNonSpecialIP)."""
+    ip = sloppy_ip(value)
+    if ip is None:
+        return ip_errors(value)
+    errs = []
+    if ip.is_unspecified:
+        errs.append(f"may not be unspecified ({value})")
+    if ip.is_loopback:
+        errs.append("may not be in the loopback range (127.0.0.0/8, ::1/128)")
+    if ip.is_link_local and not ip.is_multicast:
+        errs.append("may not be in the link-local range (169.254.0.0/16, fe80::/10)")
+    if _link_local_multicast(ip):
+        errs.append("may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)")
+    return errs
+
+
+def _link_local_multicast(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    # Go's net.IP.IsLinkLocalMulticast: 224.0.0.0/24, and IPv6 multicast of link-local scope.
+    if isinstance(ip, ipaddress.IPv4Address):
+        return ip in _IPV4_LINK_LOCAL_MULTICAST
+    return ip.packed[0] == 0xFF and ip.packed[1] & 0x0F == 0x02
+
+
+_IPV4_LINK_LOCAL_MULTICAST = ipaddress.ip_network("224.0.0.0/24")
+
+
+def cidr_errors(value: str) -> list[str]:
+    """Why ``value`` is not a CIDR (validation.IsValidCIDR, legacy fields: host bits may be
+    set)."""
+    if sloppy_network(value) is None:
+        return ["must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"]
+    return []
 
 
 def join(*parts: str) -> str:

@@ -41,3 +41,24 @@ def selector_key(selector: Mapping[str, Any] | None) -> str:
     me = sorted((e.get("key"), e.get("operator"), tuple(sorted(e.get("values") or [])))
                 for e in selector.get("matchExpressions") or [])
     return repr((ml, me))
+
+
+def describe(selector: Mapping[str, Any] | None) -> str:
+    """A selector as kubectl writes one: ``app=web,tier in (a,b),!legacy``; empty for one
+    that selects everything."""
+    if not selector:
+        return ""
+    parts = [f"{k}={v}" for k, v in (selector.get("matchLabels") or {}).items()]
+    for expr in selector.get("matchExpressions") or []:
+        key, op = expr.get("key"), expr.get("operator")
+        values = ",".join(str(v) for v in expr.get("values") or [])
+        parts.append({"In": f"{key} in ({values})", "NotIn": f"{key} notin ({values})",
+                      "Exists": str(key), "DoesNotExist": f"!{key}"}.get(str(op), f"{key} {op}"))
+    return ",".join(parts)
+
+
+def pods(selector: Mapping[str, Any] | None, namespace: str) -> str:
+    """Which pods a policy's podSelector picks: ``pods app=web in namespace shop`` or ``all
+    pods in namespace shop``."""
+    text = describe(selector)
+    return f"pods {text} in namespace {namespace}" if text else f"all pods in namespace {namespace}"

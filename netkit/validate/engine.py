@@ -44,10 +44,12 @@ class Validator:
     """Validates objects for one Kubernetes version, compiling each schema once."""
 
     def __init__(self, target: Target | None = None, *, kubernetes: str | None = None,
-                 crds: CrdRegistry | None = None, ignore: Iterable[str] = ()) -> None:
+                 crds: CrdRegistry | None = None, ignore: Iterable[str] = (),
+                 node_ports: tuple[int, int] = apiserver.DEFAULT_NODE_PORTS) -> None:
         self.target = target
         text = kubernetes or (target.kubernetes if target else SUPPORTED_KUBERNETES[-1])
         self.version = parse_version(text)
+        self.cluster = apiserver.Cluster(self.version, node_ports)
         self.crds = crds if crds is not None else CrdRegistry()
         self.ignore = {find_rule(r, "ignore").id for r in ignore}
 
@@ -69,8 +71,11 @@ class Validator:
             if any(f.rule == "NK001" for f in schema_findings):
                 continue  # like the apiserver: an object that does not decode goes no further
             valid.append(item)
-            findings.extend(Finding.on("NK010", item, e.message, field=e.path)
-                            for e in apiserver.check(item.obj, self.version))
+            errors, warnings = apiserver.rules(item.api_version, item.kind)(item.obj,
+                                                                             self.cluster)
+            findings.extend(Finding.on("NK010", item, e.message, field=e.path) for e in errors)
+            findings.extend(Finding.on("NK011", item, w.message, field=w.path)
+                            for w in warnings)
         findings.extend(lint(Index(valid, self.target)).findings)
         ignored = _ignored_by_object(valid)
         kept = [f for f in findings if f.rule not in self.ignore
@@ -123,6 +128,9 @@ def _order(f: Finding) -> tuple[Any, ...]:
 
 def validate(objects: Iterable[Any], target: Target | None = None, *,
              kubernetes: str | None = None, crds: CrdRegistry | None = None,
-             ignore: Iterable[str] = ()) -> list[Finding]:
-    """Validate objects (dicts, loaded or rendered objects) as the Target's cluster would."""
-    return Validator(target, kubernetes=kubernetes, crds=crds, ignore=ignore).validate(objects)
+             ignore: Iterable[str] = (),
+             node_ports: tuple[int, int] = apiserver.DEFAULT_NODE_PORTS) -> list[Finding]:
+    """Validate objects (dicts, loaded or rendered objects) as the Target's cluster would;
+    ``node_ports`` is the API server's node port range (first, last)."""
+    return Validator(target, kubernetes=kubernetes, crds=crds, ignore=ignore,
+                     node_ports=node_ports).validate(objects)

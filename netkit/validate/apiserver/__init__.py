@@ -1,18 +1,26 @@
 """kube-apiserver validation the OpenAPI schema cannot express, per kind.
 
-Ported from kubernetes pkg/apis/core/validation and pkg/apis/networking/validation; field
-paths and wording follow the apiserver's.
+Ported from kubernetes pkg/apis/core/validation and pkg/apis/networking/validation (with the
+defaulting the API server applies first); field paths and wording follow the apiserver's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from netkit.validate.apiserver import ingress, meta, namespace, network_policy, service
+from netkit.validate.apiserver.common import DEFAULT_NODE_PORTS, Cluster
+from netkit.validate.apiserver.warnings import WARNINGS
 from netkit.validate.field import Errors, FieldError
 
-Check = Callable[[dict[str, Any], Errors, tuple[int, int]], None]
+__all__ = ["DEFAULT_NODE_PORTS", "Cluster", "Verdict", "rules"]
+
+Check = Callable[[dict[str, Any], Errors, Cluster], None]
+# What the API server answers: the errors that reject the object, else its warnings.
+Verdict = tuple[list[FieldError], list[FieldError]]
+Rules = Callable[[dict[str, Any], Cluster], Verdict]
 
 CHECKS: dict[tuple[str, str], Check] = {
     ("v1", "Service"): service.check,
@@ -23,11 +31,21 @@ CHECKS: dict[tuple[str, str], Check] = {
 }
 
 
-def check(obj: dict[str, Any], version: tuple[int, int]) -> list[FieldError]:
-    """Field errors for ``obj`` under Kubernetes ``version`` (major, minor)."""
-    errs = Errors()
-    meta.check(obj, errs)
-    kind_check = CHECKS.get((str(obj.get("apiVersion")), str(obj.get("kind"))))
-    if kind_check is not None:
-        kind_check(obj, errs, version)
-    return errs.items
+@cache
+def rules(api_version: str, kind: str) -> Rules:
+    """Every apiserver rule for objects of ``api_version``/``kind``, as one function."""
+    meta_check = meta.checker(api_version, kind)
+    kind_check = CHECKS.get((api_version, kind))
+    warn = WARNINGS.get((api_version, kind))
+
+    def run(obj: dict[str, Any], cluster: Cluster) -> Verdict:
+        errs = Errors()
+        meta_check(obj, errs)
+        if kind_check is not None:
+            kind_check(obj, errs, cluster)
+        if errs.items or warn is None:
+            return errs.items, []
+        return [], warn(obj, cluster)
+
+    return run
+

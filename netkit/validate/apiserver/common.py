@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from typing import Any
 
-from netkit.k8s.names import port_name_errors, port_number_errors, qualified_name_errors
+from netkit.k8s.names import (
+    cidr_errors,
+    label_value_errors,
+    port_name_errors,
+    port_number_errors,
+    qualified_name_errors,
+    sloppy_network,
+)
 from netkit.validate.apiserver.meta import check_labels
-from netkit.validate.field import ROOT, Errors, Path
+from netkit.validate.field import Errors
 
 PROTOCOLS = ("SCTP", "TCP", "UDP")
-SPEC = ROOT.child("spec")
-CIDR_HINT = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
+SPEC = "spec"
+DEFAULT_NODE_PORTS = (30000, 32767)  # kube-apiserver --service-node-port-range
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """What the rules depend on beyond the object: the Kubernetes version (major, minor) and
+    the API server's node port range (first, last)."""
+
+    version: tuple[int, int]
+    node_ports: tuple[int, int] = DEFAULT_NODE_PORTS
 
 
 def spec(obj: dict[str, Any], errs: Errors) -> dict[str, Any] | None:
@@ -23,31 +40,33 @@ def spec(obj: dict[str, Any], errs: Errors) -> dict[str, Any] | None:
     return value
 
 
-def label_selector(sel: object, path: Path, errs: Errors) -> None:
+def label_selector(sel: object, path: str, errs: Errors) -> None:
     """ValidateLabelSelector: matchLabels and matchExpressions."""
     if not isinstance(sel, dict):
         return
-    check_labels(sel.get("matchLabels"), path.child("matchLabels"), errs)
+    check_labels(sel.get("matchLabels"), f"{path}.matchLabels", errs)
     for i, expr in enumerate(sel.get("matchExpressions") or []):
-        at = path.child("matchExpressions").index(i)
+        at = f"{path}.matchExpressions[{i}]"
         if not isinstance(expr, dict):
             continue
         op, values = expr.get("operator"), expr.get("values") or []
         if op in ("In", "NotIn"):
             if not values:
-                errs.required(at.child("values"),
+                errs.required(f"{at}.values",
                               "must be specified when `operator` is 'In' or 'NotIn'")
         elif op in ("Exists", "DoesNotExist"):
             if values:
-                errs.forbidden(at.child("values"),
+                errs.forbidden(f"{at}.values",
                                "may not be specified when `operator` is 'Exists' or "
                                "'DoesNotExist'")
         else:
-            errs.invalid(at.child("operator"), op, "not a valid selector operator")
-        errs.extend(at.child("key"), expr.get("key"), qualified_name_errors(str(expr.get("key"))))
+            errs.invalid(f"{at}.operator", op, "not a valid selector operator")
+        errs.extend(f"{at}.key", expr.get("key"), qualified_name_errors(str(expr.get("key"))))
+        for j, value in enumerate(values if isinstance(values, list) else []):
+            errs.extend(f"{at}.values[{j}]", value, label_value_errors(str(value)))
 
 
-def port_num_or_name(value: object, path: Path, errs: Errors) -> None:
+def port_num_or_name(value: object, path: str, errs: Errors) -> None:
     """ValidatePortNumOrName: an int port or an IANA_SVC_NAME."""
     if isinstance(value, str):
         errs.extend(path, value, port_name_errors(value))
@@ -55,25 +74,18 @@ def port_num_or_name(value: object, path: Path, errs: Errors) -> None:
         errs.extend(path, value, port_number_errors(value))
 
 
-def protocol(value: object, path: Path, errs: Errors) -> None:
+def protocol(value: object, path: str, errs: Errors) -> None:
     """TCP, UDP or SCTP (an absent protocol defaults to TCP)."""
     if value is not None and value not in PROTOCOLS:
         errs.not_supported(path, value, PROTOCOLS)
 
 
-def parse_cidr(value: object) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
-    """``value`` as a network, host bits masked (as ParseCIDRSloppy); None if invalid."""
-    if not isinstance(value, str) or "/" not in value:
-        return None
-    try:
-        return ipaddress.ip_network(value, strict=False)
-    except ValueError:
-        return None
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def cidr(value: object, path: Path, errs: Errors) -> Any:
-    """Check a CIDR; returns the network when valid."""
-    net = parse_cidr(value)
+def cidr(value: object, path: str, errs: Errors) -> Network | None:
+    """Check a CIDR as ParseCIDRSloppy reads one; returns the network when valid."""
+    net = sloppy_network(value) if isinstance(value, str) else None
     if net is None:
-        errs.invalid(path, value, CIDR_HINT)
+        errs.extend(path, value, cidr_errors(str(value)))
     return net

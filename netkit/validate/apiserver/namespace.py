@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from netkit.k8s.names import qualified_name_errors
-from netkit.validate.field import ROOT, Errors
+from netkit.validate.apiserver.common import Cluster
+from netkit.validate.apiserver.meta import finalizer_errors
+from netkit.validate.field import Errors
 
 
-def check(obj: dict[str, Any], errs: Errors, version: tuple[int, int]) -> None:
+def check(obj: dict[str, Any], errs: Errors, cluster: Cluster) -> None:
     """Check spec.finalizers."""
-    finalizers = (obj.get("spec") or {}).get("finalizers") or []
-    path = ROOT.child("spec").child("finalizers")
-    for i, fin in enumerate(finalizers):
-        if not isinstance(fin, str):
-            continue
-        if "/" not in fin and fin != "kubernetes":
-            errs.invalid(path.index(i), fin, "name is neither a standard finalizer name nor "
-                                             "is it fully qualified")
-        else:
-            errs.extend(path.index(i), fin, qualified_name_errors(fin))
+    for i, fin in enumerate((obj.get("spec") or {}).get("finalizers") or []):
+        if isinstance(fin, str):
+            errs.extend(f"spec.finalizers[{i}]", fin, finalizer_errors(fin))

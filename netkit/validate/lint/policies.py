@@ -7,7 +7,7 @@ from typing import Any
 from netkit.capabilities import CNIS
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.networking import effective_policy_types
-from netkit.k8s.selectors import matches
+from netkit.k8s.selectors import describe, matches, pods, selector_key
 from netkit.objects import KubeObject
 from netkit.validate.field import SPEC
 from netkit.validate.lint.index import Index, Report
@@ -21,30 +21,59 @@ def check(index: Index, report: Report) -> None:
     policies = index.of("NetworkPolicy")
     target = index.target
     enforcing = target is None or CNIS[target.cni].network_policy
-    dns_ok: dict[str, bool] = {}
-    isolating: dict[str, KubeObject] = {}
+    dns: dict[str, list[Any]] = {}  # namespace -> podSelectors of policies allowing DNS
+    isolating: list[KubeObject] = []
     for policy in policies:
         spec = policy.spec
+        selected = _pods(policy)
         if not enforcing and target is not None:
             report.add("NK114", policy, f"cni={target.cni!r} does not enforce NetworkPolicy; "
-                       "this policy has no effect", hint="use a CNI that enforces it")
+                       f"this policy has no effect on {selected}",
+                       hint="use a CNI that enforces it")
         if policy.namespace in index.workloads and not _selects_any(
                 index, policy.namespace, spec.get("podSelector")):
-            report.add("NK105", policy, "podSelector matches no workload in namespace "
-                       f"{policy.namespace}", field=SPEC.child("podSelector"),
+            report.add("NK105", policy, f"podSelector matches no workload: no {selected}",
+                       field=SPEC.child("podSelector"),
                        hint="fix the selector or the pod template labels")
         for direction, peers_key in (("ingress", "from"), ("egress", "to")):
             for i, rule in enumerate(spec.get(direction) or []):
                 _rule(index, report, policy, direction, peers_key, i, rule or {})
         if "Egress" in effective_policy_types(spec):
-            isolating.setdefault(policy.namespace, policy)
+            isolating.append(policy)
         if any(_allows_dns(rule or {}) for rule in spec.get("egress") or []):
-            dns_ok[policy.namespace] = True
-    for ns, policy in isolating.items():
-        if not dns_ok.get(ns):
-            report.add("NK107", policy, f"egress is denied in namespace {ns} and no policy "
-                       "allows DNS (UDP 53), so its pods cannot resolve names",
-                       hint="allow egress to kube-dns on UDP and TCP 53")
+            dns.setdefault(policy.namespace, []).append(spec.get("podSelector"))
+    for policy in isolating:
+        if not _dns_covered(index, policy, dns.get(policy.namespace, [])):
+            report.add("NK107", policy, f"egress of {_pods(policy)} is denied and no "
+                       "policy allows them DNS (UDP 53), so they cannot resolve names",
+                       field=SPEC.child("policyTypes"),
+                       hint="allow egress to kube-dns on UDP and TCP 53, unless these pods "
+                            "truly need no names")
+
+
+def _pods(policy: KubeObject) -> str:
+    return pods(policy.spec.get("podSelector"), policy.namespace)
+
+
+def _dns_covered(index: Index, policy: KubeObject, allowing: list[Any]) -> bool:
+    """Whether every pod ``policy`` isolates for egress is selected by a policy allowing DNS:
+    checked on the workloads when the input has them, else on the selectors."""
+    selector = policy.spec.get("podSelector")
+    isolated = index.selected(policy.namespace, selector)
+    if isolated:
+        return all(any(matches(s, t.labels) for s in allowing) for t in isolated)
+    return any(_covers(s, selector) for s in allowing)
+
+
+def _covers(wide: Any, narrow: Any) -> bool:
+    """Whether selector ``wide`` selects at least every pod ``narrow`` does (a sufficient
+    test: equal, empty, or matchLabels alone that ``narrow`` also requires)."""
+    if not wide or selector_key(wide) == selector_key(narrow):
+        return True
+    wide_labels = wide.get("matchLabels") or {}
+    narrow_labels = (narrow or {}).get("matchLabels") or {}
+    return not wide.get("matchExpressions") and all(
+        narrow_labels.get(k) == v for k, v in wide_labels.items())
 
 
 def _selects_any(index: Index, ns: str, selector: Any) -> bool:
@@ -70,14 +99,17 @@ def _rule(index: Index, report: Report, policy: KubeObject, direction: str, peer
     ports = rule.get("ports") or []
     if not ports or any(isinstance(p, dict) and p.get("port") is None for p in ports):
         report.add("NK117", policy, f"{direction} rule allows every port"
-                   + (" of a protocol" if ports else ""), field=at.child("ports"),
+                   + (" of a protocol" if ports else "")
+                   + f" of {_pods(policy)}",
+                   field=at.child("ports"),
                    hint="list the ports the flow needs")
     for j, peer in enumerate(rule.get(peers_key) or []):
         peer = peer or {}
         block = peer.get("ipBlock") or {}
         if direction == "ingress" and block.get("cidr") in EVERYWHERE:
             report.add("NK116", policy, f"ingress from {block['cidr']} admits the whole "
-                       "internet", field=at.child("from").index(j).child("ipBlock").child("cidr"),
+                       f"internet to {_pods(policy)}",
+                       field=at.child("from").index(j).child("ipBlock").child("cidr"),
                        hint="narrow the CIDR, or put the workload behind a gateway")
         if block:
             continue
@@ -92,8 +124,8 @@ def _rule(index: Index, report: Report, policy: KubeObject, direction: str, peer
         given = [ns for ns in namespaces or () if ns in index.workloads]
         if ("podSelector" in peer and given and len(given) == len(namespaces or ())
                 and not any(_selects_any(index, ns, peer["podSelector"]) for ns in given)):
-            report.add("NK106", policy, "podSelector matches no workload in "
-                       f"{', '.join(sorted(given))}",
+            report.add("NK106", policy, f"podSelector {describe(peer['podSelector']) or '{}'} "
+                       f"matches no workload in {', '.join(sorted(given))}",
                        field=at.child(peers_key).index(j).child("podSelector"),
                        hint="check the peer's labels")
 
