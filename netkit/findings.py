@@ -90,6 +90,23 @@ _RULES = [
          "usually a values file or a fragment that landed among the manifests.",
          "Give the document its `apiVersion` and `kind`, or move files that are not "
          "manifests out of the manifests directory."),
+    Rule("NK011", "warning", "template, not a manifest",
+         "A Helm (or other Go) template is not YAML the cluster can apply until it is "
+         "rendered, so netkit cannot check it: the file is reported once and left out, and "
+         "the rest of the tree is validated.",
+         "Validate what the chart renders to (`helm template CHART | netkit validate -`), or "
+         "leave templates out of the walk with `--exclude templates`."),
+    Rule("NK012", "info", "not a Kubernetes manifest, skipped",
+         "Chart metadata, values files, kustomize configuration and other YAML or JSON "
+         "without `apiVersion` and `kind` are not objects for the cluster; they are left out "
+         "and listed, so nothing is dropped without a word.",
+         "Nothing to do for files that are not meant for the cluster; give a document meant "
+         "for it its `apiVersion` and `kind`."),
+    Rule("NK013", "error", "API version no longer served",
+         "Kubernetes removed this API version (or never served it): the API server refuses "
+         "the object with `no matches for kind`, and a GitOps sync of the directory fails.",
+         "Move the object to the served apiVersion the hint names (`kubectl convert` "
+         "rewrites the fields where the schema changed)."),
     Rule("NK010", "error", "kube-apiserver would reject the object",
          "The object fits its schema but breaks a rule the API server checks in code "
          "(required names, value ranges, combinations of fields), so the apply is refused at "

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 @dataclass
 class Sources:
     """Objects read from the inputs, the target of any blueprint among them, the findings
-    of blueprint checks, and the workloads blueprints declare."""
+    of blueprint checks and on input left out, and the workloads blueprints declare."""
 
     objects: list[KubeObject] = field(default_factory=list)
     target: Target | None = None
@@ -59,8 +59,9 @@ def read(paths: Sequence[str], *, env: str = "prod",
         out.findings.extend(findings)
         out.target = out.target or bp.target
         out.blueprints.append(bp.name)
-    out.objects.extend(manifests.load_manifests([p for p in paths if not p.endswith(".py")],
-                                                exclude))
+    read = manifests.read_manifests([p for p in paths if not p.endswith(".py")], exclude)
+    out.objects.extend(read.objects)
+    out.findings.extend(read.findings)
     return out
 
 
@@ -105,13 +106,14 @@ def findings(sources: Sources, cfg: NetkitConfig, *, kubernetes: str | None = No
     """The blueprint checks' findings, then validation of every object with the project's
     CRDs and suppressions (plus ``crds`` and ``ignore``)."""
     from netkit.findings import find_rule
-    from netkit.validate.engine import Validator
+    from netkit.validate.engine import Validator, order
 
     for rule_id in ignore:
         find_rule(rule_id, "--ignore")
     validator = Validator(sources.target, kubernetes=kubernetes, crds=cfg.crd_registry(crds),
                           ignore=[*cfg.ignore, *ignore])
-    return sources.findings + validator.validate(sources.objects)
+    noted = [f for f in sources.findings if f.rule not in validator.ignore]
+    return sorted(noted + validator.validate(sources.objects), key=order)
 
 
 def audit(sources: Sources, cfg: NetkitConfig, title: str) -> Audit:

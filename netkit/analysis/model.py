@@ -196,11 +196,12 @@ def _check_well_formed(obj: Any, file: str | None, line: int | None) -> None:
     """Refuse what the apiserver would refuse to decode: the analysis would only guess."""
     if not isinstance(obj, dict) or obj.get("kind") not in ANALYSED_KINDS:
         return
+    from netkit.inputs.exports import as_submitted
     from netkit.validate.engine import core_schemas
     from netkit.versions import SUPPORTED_KUBERNETES
 
     major, minor = SUPPORTED_KUBERNETES[-1].split(".")
-    errors = core_schemas((int(major), int(minor))).validate(obj)
+    errors = core_schemas((int(major), int(minor))).validate(as_submitted(obj))
     if errors:
         md = as_dict(obj.get("metadata"))
         where = f"{file}:{line}" if file else f"{obj.get('kind')}/{md.get('name', '?')}"

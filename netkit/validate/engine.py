@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from netkit.errors import ConfigError
 from netkit.findings import Finding, find_rule
+from netkit.inputs.exports import as_submitted
 from netkit.inputs.field_lines import FieldLines
+from netkit.k8s.removed_apis import removed_api
 from netkit.objects import KubeObject, as_objects
 from netkit.validate import apiserver
 from netkit.validate.crd import CrdRegistry
@@ -64,6 +66,11 @@ class Validator:
                 findings.append(Finding.on("NK003", item, "object has no apiVersion or kind",
                                            hint="each YAML document must be a Kubernetes object"))
                 continue
+            removed = removed_api(item.api_version, item.kind, self.version)
+            if removed is not None:  # the apiserver has no such resource to decode it as
+                findings.append(Finding.on("NK013", item, removed.message(self.version),
+                                           field="apiVersion", hint=removed.hint))
+                continue
             schema_findings = self._schema(item, unknown, cel is None or cel(item))
             findings.extend(schema_findings)
             if any(f.rule == "NK001" for f in schema_findings):
@@ -75,11 +82,12 @@ class Validator:
         ignored = _ignored_by_object(valid)
         kept = [f for f in findings if f.rule not in self.ignore
                 and f.rule not in ignored.get(f.object, ())]
-        return sorted(_at_field_lines(kept), key=_order)
+        return sorted(_at_field_lines(kept), key=order)
 
     def _schema(self, item: KubeObject, unknown: set[tuple[str, str]],
                 cel: bool) -> list[Finding]:
-        errors = core_schemas(self.version).validate(item.obj)
+        submitted = as_submitted(item.obj)
+        errors = core_schemas(self.version).validate(submitted)
         if errors is None:
             schema = self.crds.get(item.api_version, item.kind)
             if schema is None:
@@ -91,7 +99,7 @@ class Validator:
                                    f"{item.kind}; only apiserver rules and cross-object checks "
                                    "apply",
                                    hint="pass its CRD with --crds (or [tool.netkit] crds)")]
-            errors = schema.validate(item.obj, cel=cel)
+            errors = schema.validate(submitted, cel=cel)
         return [Finding.on("NK001", item, e.message, field=e.path) for e in errors]
 
 
@@ -116,7 +124,8 @@ def _ignored_by_object(items: list[KubeObject]) -> dict[str, set[str]]:
     return out
 
 
-def _order(f: Finding) -> tuple[Any, ...]:
+def order(f: Finding) -> tuple[Any, ...]:
+    """The sort key of findings: by file and line, then construct, object and rule."""
     return (f.file or "", f.line or 0, f.origin or "", f.object, f.rule, f.field or "",
             f.message)
 
