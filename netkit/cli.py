@@ -144,6 +144,17 @@ def _print_findings(findings: list[Finding], verbose: bool) -> None:
         typer.echo(f"({hidden} info finding(s) hidden; --verbose shows them)", err=True)
 
 
+def _input_errors(sources: Any, *, summary: bool = False) -> bool:
+    """Print the findings on input the analysis left out or read differently (and, with
+    ``summary``, the kinds it does not analyse); whether any is an error."""
+    checked = sources.analysable
+    _print_findings(checked.findings, verbose=False)
+    line = checked.summary() if summary else None
+    if line:
+        typer.echo(line, err=True)
+    return any(f.severity == "error" for f in checked.findings)
+
+
 @app.command()
 def synth(
     blueprints: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP045
@@ -280,6 +291,8 @@ def audit(
         writer = choose(FORMATS, output_format)
         cfg, sources, chosen = _sources(paths, env)
         emit(writer, workspace.audit(sources, cfg, ", ".join(chosen)), output)
+        if _input_errors(sources, summary=True):
+            raise typer.Exit(1)
 
 
 @app.command()
@@ -296,7 +309,8 @@ def why(
 ) -> None:
     """Explain whether SRC may connect to DST on a port, and the smallest fix if not.
 
-    Exits 0 when the connection is ALLOWED, 1 when it is DENIED, 2 on bad input.
+    Exits 0 when the connection is ALLOWED, 1 when it is DENIED or an input object is
+    malformed (reported, and left out), 2 on input that cannot be read.
     """
     with _errors():
         from netkit import workspace
@@ -307,7 +321,7 @@ def why(
         _, sources, _ = _sources(paths, env)
         answer = workspace.why(sources, src, dst, port, protocol)
         emit(writer, answer)
-        if not answer.allowed:
+        if _input_errors(sources) or not answer.allowed:
             raise typer.Exit(1)
 
 
@@ -343,7 +357,8 @@ def diff(
                                                 overrides=cfg.target, exclude=cfg.exclude)
         changes = workspace.flow_diff(before, after)
         emit(writer, changes)
-        if fail_on_added and changes.added:
+        broken = [_input_errors(side) for side in (before, after)]
+        if any(broken) or (fail_on_added and changes.added):
             raise typer.Exit(1)
 
 

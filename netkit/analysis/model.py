@@ -13,6 +13,7 @@ from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.networking import effective_policy_types
 from netkit.k8s.pods import WORKLOAD_KINDS, PodTemplate, pod_template
 from netkit.objects import KubeObject, as_dict, as_objects
+from netkit.validate.field import FieldError
 
 NamedPorts = tuple[tuple[str, str, int], ...]  # (name, protocol, number), sorted
 
@@ -192,16 +193,22 @@ class MalformedInput(NetkitError):
 ANALYSED_KINDS = ("Namespace", "NetworkPolicy", *WORKLOAD_KINDS)
 
 
-def _check_well_formed(obj: Any, file: str | None, line: int | None) -> None:
-    """Refuse what the apiserver would refuse to decode: the analysis would only guess."""
+def schema_errors(obj: Any) -> list[FieldError]:
+    """Why the apiserver would refuse to decode an object of a kind the analysis reads
+    (nothing for other kinds): the analysis would only guess at it."""
     if not isinstance(obj, dict) or obj.get("kind") not in ANALYSED_KINDS:
-        return
+        return []
     from netkit.inputs.exports import as_submitted
     from netkit.validate.engine import core_schemas
     from netkit.versions import SUPPORTED_KUBERNETES
 
     major, minor = SUPPORTED_KUBERNETES[-1].split(".")
-    errors = core_schemas((int(major), int(minor))).validate(as_submitted(obj))
+    return core_schemas((int(major), int(minor))).validate(as_submitted(obj)) or []
+
+
+def _check_well_formed(obj: Any, file: str | None, line: int | None) -> None:
+    """Refuse what the apiserver would refuse to decode."""
+    errors = schema_errors(obj)
     if errors:
         md = as_dict(obj.get("metadata"))
         where = f"{file}:{line}" if file else f"{obj.get('kind')}/{md.get('name', '?')}"

@@ -18,10 +18,11 @@ class RemovedApi:
 
     def message(self, version: tuple[int, int]) -> str:
         """Why a cluster of ``version`` refuses the object."""
-        served = (f"was removed in Kubernetes {self.removed_in[0]}.{self.removed_in[1]}"
-                  if self.removed_in else "was never served")
-        return (f"{self.api_version} {self.kind} {served}; Kubernetes {version[0]}.{version[1]} "
-                "does not serve it")
+        name = f"{self.api_version} {self.kind}"
+        if self.removed_in is None:
+            return f"{name} is not an API Kubernetes serves (it never was)"
+        return (f"{name} was removed in Kubernetes {self.removed_in[0]}.{self.removed_in[1]}, "
+                f"so Kubernetes {version[0]}.{version[1]} does not serve it")
 
     @property
     def hint(self) -> str:

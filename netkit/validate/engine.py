@@ -82,7 +82,7 @@ class Validator:
         ignored = _ignored_by_object(valid)
         kept = [f for f in findings if f.rule not in self.ignore
                 and f.rule not in ignored.get(f.object, ())]
-        return sorted(_at_field_lines(kept), key=order)
+        return sorted(at_field_lines(kept), key=order)
 
     def _schema(self, item: KubeObject, unknown: set[tuple[str, str]],
                 cel: bool) -> list[Finding]:
@@ -104,7 +104,7 @@ class Validator:
 
 
 
-def _at_field_lines(findings: list[Finding]) -> list[Finding]:
+def at_field_lines(findings: list[Finding]) -> list[Finding]:
     """Findings pointing at the line of their field in the file they came from."""
     lines = FieldLines()
     out = []
