@@ -234,8 +234,16 @@ def validate(
                           "out already).")] = None,
     env: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--env", help="Environment for blueprint inputs.")] = None,
+    scope: Annotated[str, typer.Option(
+        "--scope", help="What cross-object checks see together: each file, each dir, or all "
+                        "inputs as one cluster (the default; right for synth output).")] = "all",
 ) -> None:
-    """Validate manifests (netkit's or anyone's): schema, apiserver rules, cross-object checks."""
+    """Validate manifests (netkit's or anyone's): schema, apiserver rules, cross-object checks.
+
+    Directories are walked for .yaml, .yml and .json files (one object, a List, or a JSON
+    array of objects each); Helm templates, chart metadata and other files that are no
+    manifests are reported (NK011, NK012) and the rest is validated.
+    """
     with _errors():
         from netkit import workspace
         from netkit.config import load_config
@@ -252,7 +260,7 @@ def validate(
         sources = workspace.read(paths, env=env or cfg.env, overrides=cfg.target,
                                  exclude=[*cfg.exclude, *(exclude or [])])
         findings = workspace.findings(sources, cfg, kubernetes=kubernetes, crds=crds or [],
-                                      ignore=ignore or [])
+                                      ignore=ignore or [], scope=scope)
         emit(writer, findings)
         threshold = SEVERITY_RANK[fail_on]
         if any(SEVERITY_RANK[f.severity] >= threshold for f in findings):

@@ -287,6 +287,8 @@ class Finding:
     file: str | None = None
     line: int | None = None
     origin: str | None = None
+    # what the verdict considered: "object", or the objects of one "file", "dir" or "all"
+    scope: str | None = None
 
     @property
     def severity(self) -> Severity:

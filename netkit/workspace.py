@@ -171,16 +171,18 @@ def flow_diff(before: Sources, after: Sources) -> FlowDiff:
 
 
 def findings(sources: Sources, cfg: NetkitConfig, *, kubernetes: str | None = None,
-             crds: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Finding]:
-    """The blueprint checks' findings, then validation of every object with the project's
-    CRDs and suppressions (plus ``crds`` and ``ignore``)."""
+             crds: Sequence[str] = (), ignore: Sequence[str] = (), scope: str = "all"
+             ) -> list[Finding]:
+    """The blueprint checks' findings, those on input left out, and validation of every
+    object with the project's CRDs and suppressions (plus ``crds`` and ``ignore``);
+    cross-object checks see the objects of each ``scope`` together."""
     from netkit.findings import find_rule
     from netkit.validate.engine import Validator, order
 
     for rule_id in ignore:
         find_rule(rule_id, "--ignore")
     validator = Validator(sources.target, kubernetes=kubernetes, crds=cfg.crd_registry(crds),
-                          ignore=[*cfg.ignore, *ignore])
+                          ignore=[*cfg.ignore, *ignore], scope=scope)
     noted = [f for f in sources.findings + sources.left_out if f.rule not in validator.ignore]
     return sorted(noted + validator.validate(sources.objects), key=order)
 

@@ -29,12 +29,14 @@ def template_line(text: str) -> int | None:
 def template(file: str, line: int) -> Finding:
     """The finding for a template among the manifests."""
     return Finding("NK011", f"a template, not a manifest ({{{{ ... }}}} at line {line}); "
-                   "it is not validated", hint=_TEMPLATE_HINT, file=file, line=line)
+                   "it is not validated", hint=_TEMPLATE_HINT, file=file, line=line,
+                   scope="file")
 
 
 def skipped(file: str, line: int | None, why: str) -> Finding:
     """The finding for a file (or document) that is not a manifest, left out."""
-    return Finding("NK012", f"{why}; skipped", hint=_SKIPPED_HINT, file=file, line=line)
+    return Finding("NK012", f"{why}; skipped", hint=_SKIPPED_HINT, file=file, line=line,
+                   scope="file")
 
 
 def file_note(file: str, text: str) -> Finding | None:

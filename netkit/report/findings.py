@@ -62,8 +62,10 @@ def write_text(findings: Sequence[Finding], out: TextIO) -> None:
 
 def to_json(findings: Sequence[Finding]) -> str:
     """``{"findings": [{"rule", "severity", "object", "field", "message", "hint", "file",
-    "line"}]}`` (plus ``origin`` for blueprint input)."""
-    keys = ("rule", "severity", "object", "field", "message", "hint", "file", "line", "origin")
+    "line", "origin", "scope"}]}``: ``origin`` for blueprint input, ``scope`` what the
+    verdict considered (``object``, or the objects of one ``file``, ``dir`` or ``all``)."""
+    keys = ("rule", "severity", "object", "field", "message", "hint", "file", "line", "origin",
+            "scope")
     rows = [{k: getattr(f, k) for k in keys} for f in findings]
     return json.dumps({"findings": rows}, indent=2) + "\n"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -12,6 +13,7 @@ from netkit.errors import ConfigError
 from netkit.findings import Finding, find_rule
 from netkit.inputs.exports import as_submitted
 from netkit.inputs.field_lines import FieldLines
+from netkit.inputs.manifests import STDIN
 from netkit.k8s.removed_apis import removed_api
 from netkit.objects import KubeObject, as_objects
 from netkit.validate import apiserver
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
     from netkit.target import Target
 
 IGNORE_ANNOTATION = "netkit.dev/ignore"
+# What cross-object checks see together: each file, each directory, or every input.
+SCOPES = ("file", "dir", "all")
 
 
 def parse_version(text: str) -> tuple[int, int]:
@@ -46,12 +50,17 @@ class Validator:
     """Validates objects for one Kubernetes version, compiling each schema once."""
 
     def __init__(self, target: Target | None = None, *, kubernetes: str | None = None,
-                 crds: CrdRegistry | None = None, ignore: Iterable[str] = ()) -> None:
+                 crds: CrdRegistry | None = None, ignore: Iterable[str] = (),
+                 scope: str = "all") -> None:
         self.target = target
         text = kubernetes or (target.kubernetes if target else SUPPORTED_KUBERNETES[-1])
         self.version = parse_version(text)
         self.crds = crds if crds is not None else CrdRegistry()
         self.ignore = {find_rule(r, "ignore").id for r in ignore}
+        if scope not in SCOPES:
+            raise ConfigError("--scope", f"unknown scope {scope!r}",
+                              hint=f"one of {', '.join(SCOPES)}")
+        self.scope = scope
 
     def validate(self, objects: Iterable[Any],
                  cel: Callable[[KubeObject], bool] | None = None) -> list[Finding]:
@@ -78,7 +87,10 @@ class Validator:
             valid.append(item)
             findings.extend(Finding.on("NK010", item, e.message, field=e.path)
                             for e in apiserver.check(item.obj, self.version))
-        findings.extend(lint(Index(valid, self.target)).findings)
+        findings = [replace(f, scope="object") for f in findings]
+        for group in _groups(valid, self.scope):
+            findings.extend(replace(f, scope=self.scope)
+                            for f in lint(Index(group, self.target)).findings)
         ignored = _ignored_by_object(valid)
         kept = [f for f in findings if f.rule not in self.ignore
                 and f.rule not in ignored.get(f.object, ())]
@@ -102,6 +114,22 @@ class Validator:
             errors = schema.validate(submitted, cel=cel)
         return [Finding.on("NK001", item, e.message, field=e.path) for e in errors]
 
+
+
+def _groups(items: list[KubeObject], scope: str) -> list[list[KubeObject]]:
+    """``items`` in the groups cross-object checks see together: all of them, or those of
+    each file or directory (rendered objects: of each blueprint), in input order."""
+    if scope == "all":
+        return [items]
+    groups: dict[str, list[KubeObject]] = {}
+    for item in items:
+        if item.file is None:
+            key = f"blueprint:{item.blueprint or ''}"
+        else:
+            whole = scope == "file" or item.file == STDIN
+            key = item.file if whole else os.path.dirname(os.path.abspath(item.file))
+        groups.setdefault(key, []).append(item)
+    return list(groups.values())
 
 
 def at_field_lines(findings: list[Finding]) -> list[Finding]:
@@ -132,6 +160,8 @@ def order(f: Finding) -> tuple[Any, ...]:
 
 def validate(objects: Iterable[Any], target: Target | None = None, *,
              kubernetes: str | None = None, crds: CrdRegistry | None = None,
-             ignore: Iterable[str] = ()) -> list[Finding]:
-    """Validate objects (dicts, loaded or rendered objects) as the Target's cluster would."""
-    return Validator(target, kubernetes=kubernetes, crds=crds, ignore=ignore).validate(objects)
+             ignore: Iterable[str] = (), scope: str = "all") -> list[Finding]:
+    """Validate objects (dicts, loaded or rendered objects) as the Target's cluster would;
+    ``scope`` says which objects cross-object checks see together."""
+    return Validator(target, kubernetes=kubernetes, crds=crds, ignore=ignore,
+                     scope=scope).validate(objects)
