@@ -254,9 +254,15 @@ def build_cluster(objects: Iterable[KubeObject | dict[str, Any]],
                  for r in rules for peer in r.peers or [] if peer.cidr is not None
                  for n in (peer.cidr, *peer.excepts)]
     cluster.cells = cells(mentioned)
+    kinds: dict[str, set[str]] = {}
+    for template in templates:
+        kinds.setdefault(template.id, set()).add(template.kind)
     seen: set[str] = set()
     for template in templates:
         endpoint = endpoint_from(template)
+        if len(kinds[template.id]) > 1:  # a Pod and a Deployment of one name: keep both
+            endpoint = Endpoint(**{**endpoint.__dict__, "id": f"{template.namespace}/"
+                                   f"{template.kind.lower()}/{template.name}"})
         if endpoint.id in seen:
             continue
         seen.add(endpoint.id)
