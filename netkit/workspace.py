@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from netkit.errors import ConfigError
 from netkit.findings import Finding
 from netkit.inputs import manifests
+from netkit.inputs.triage import broken_object
 from netkit.k8s.kinds import is_builtin
 from netkit.k8s.pods import PodTemplate
 from netkit.k8s.removed_apis import removed_api
@@ -76,9 +77,7 @@ def analysable(objects: Sequence[KubeObject], left_out: Sequence[Finding] = (),
     out = Analysable(findings=list(left_out))
     for item in objects:
         if not item.api_version or not item.kind:
-            out.findings.append(Finding.on("NK003", item, "object has no apiVersion or kind",
-                                           hint="each YAML document must be a Kubernetes "
-                                                "object"))
+            out.findings.append(broken_object(item))
             continue
         removed = removed_api(item.api_version, item.kind, version)
         if removed is not None:

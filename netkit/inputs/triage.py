@@ -49,6 +49,12 @@ def file_note(file: str, text: str) -> Finding | None:
     return template(file, line) if line is not None else None
 
 
+def broken_object(item: KubeObject) -> Finding:
+    """The finding for a document that looks like an object but lacks apiVersion or kind."""
+    return Finding.on("NK003", item, "object has no apiVersion or kind",
+                      hint="each YAML document must be a Kubernetes object")
+
+
 def _not_object(item: KubeObject) -> str | None:
     """Why a document is not an object for the cluster, or None when it is one (or looks
     like a broken one, which validation reports)."""

@@ -14,6 +14,7 @@ from netkit.findings import Finding, find_rule
 from netkit.inputs.exports import as_submitted
 from netkit.inputs.field_lines import FieldLines
 from netkit.inputs.manifests import STDIN
+from netkit.inputs.triage import broken_object
 from netkit.k8s.removed_apis import removed_api
 from netkit.objects import KubeObject, as_objects
 from netkit.validate import apiserver
@@ -72,8 +73,7 @@ class Validator:
         valid: list[KubeObject] = []
         for item in items:
             if not isinstance(item.obj, dict) or not item.api_version or not item.kind:
-                findings.append(Finding.on("NK003", item, "object has no apiVersion or kind",
-                                           hint="each YAML document must be a Kubernetes object"))
+                findings.append(broken_object(item))
                 continue
             removed = removed_api(item.api_version, item.kind, self.version)
             if removed is not None:  # the apiserver has no such resource to decode it as
