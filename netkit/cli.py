@@ -290,7 +290,12 @@ def audit(
     env: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--env", help="Environment for blueprint inputs.")] = None,
 ) -> None:
-    """Show who can reach whom, on which ports, under the NetworkPolicies given."""
+    """Show who can reach whom, on which ports, under the NetworkPolicies given.
+
+    Objects the analysis cannot read as given (malformed, or an API version no longer
+    served) are reported on stderr and left out or read as their successor, and the kinds
+    it does not analyse are listed; exits 1 when such a finding is an error.
+    """
     with _errors():
         from netkit import workspace
         from netkit.report import choose, emit
@@ -346,7 +351,10 @@ def diff(
     env: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--env", help="Environment for blueprint inputs.")] = None,
 ) -> None:
-    """Show the flows a change opens and closes."""
+    """Show the flows a change opens and closes.
+
+    Exits 1 when an input object is malformed (reported on stderr, and left out).
+    """
     with _errors():
         from netkit import workspace
         from netkit.errors import ConfigError
