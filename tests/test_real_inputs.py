@@ -429,3 +429,9 @@ def test_sarif_locates_files_left_out_and_names_the_base_and_scope(
     assert template["properties"] == {"scope": "file"}
     assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"]
                == "%SRCROOT%" for r in run["results"])
+
+
+def test_a_status_the_schema_knows_is_still_checked(workdir: Path) -> None:
+    write(workdir, "pod.yaml", docs(POD.replace("{name}", "a")) + "status: {podIP: 7}\n")
+    assert reported("pod.yaml") == (1, [("NK001", "pod.yaml", 6, "status.podIP",
+                                         "must be string or null")])

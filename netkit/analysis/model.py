@@ -198,12 +198,12 @@ def schema_errors(obj: Any) -> list[FieldError]:
     (nothing for other kinds): the analysis would only guess at it."""
     if not isinstance(obj, dict) or obj.get("kind") not in ANALYSED_KINDS:
         return []
-    from netkit.inputs.exports import as_submitted
+    from netkit.inputs.exports import exported_errors
     from netkit.validate.engine import core_schemas
     from netkit.versions import SUPPORTED_KUBERNETES
 
     major, minor = SUPPORTED_KUBERNETES[-1].split(".")
-    return core_schemas((int(major), int(minor))).validate(as_submitted(obj)) or []
+    return exported_errors(core_schemas((int(major), int(minor))).validate, obj) or []
 
 
 def _check_well_formed(obj: Any, file: str | None, line: int | None) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from netkit.errors import ConfigError
 from netkit.findings import Finding, find_rule
-from netkit.inputs.exports import as_submitted
+from netkit.inputs.exports import exported_errors
 from netkit.inputs.field_lines import FieldLines
 from netkit.inputs.manifests import STDIN
 from netkit.inputs.triage import broken_object
@@ -98,8 +98,7 @@ class Validator:
 
     def _schema(self, item: KubeObject, unknown: set[tuple[str, str]],
                 cel: bool) -> list[Finding]:
-        submitted = as_submitted(item.obj)
-        errors = core_schemas(self.version).validate(submitted)
+        errors = exported_errors(core_schemas(self.version).validate, item.obj)
         if errors is None:
             schema = self.crds.get(item.api_version, item.kind)
             if schema is None:
@@ -111,7 +110,7 @@ class Validator:
                                    f"{item.kind}; only apiserver rules and cross-object checks "
                                    "apply",
                                    hint="pass its CRD with --crds (or [tool.netkit] crds)")]
-            errors = schema.validate(submitted, cel=cel)
+            errors = exported_errors(lambda obj: schema.validate(obj, cel=cel), item.obj)
         return [Finding.on("NK001", item, e.message, field=e.path) for e in errors]
 
 
