@@ -435,3 +435,64 @@ def test_a_status_the_schema_knows_is_still_checked(workdir: Path) -> None:
     write(workdir, "pod.yaml", docs(POD.replace("{name}", "a")) + "status: {podIP: 7}\n")
     assert reported("pod.yaml") == (1, [("NK001", "pod.yaml", 6, "status.podIP",
                                          "must be string or null")])
+
+
+def test_kustomize_patches_and_plugin_configuration_are_no_objects(workdir: Path) -> None:
+    write(workdir, "base/deployment.yaml", """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web, namespace: shop}
+        spec:
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec: {containers: [{name: web, image: nginx}]}
+    """)
+    write(workdir, "base/kustomization.yaml", "resources: [deployment.yaml]\n")
+    write(workdir, "prod/kustomization.yaml", """
+        apiVersion: kustomize.config.k8s.io/v1beta1
+        kind: Kustomization
+        resources: [../base]
+        patches:
+          - path: replicas.yaml
+          - patch: |-
+              - op: replace
+                path: /spec/replicas
+                value: 3
+            target: {kind: Deployment}
+        patchesStrategicMerge: [image.yaml]
+        transformers: [prefix.yaml]
+    """)
+    write(workdir, "prod/replicas.yaml", """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web, namespace: shop}
+        spec: {replicas: 3}
+    """)
+    write(workdir, "prod/image.yaml", """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web, namespace: shop}
+        spec:
+          template:
+            spec: {containers: [{name: web, image: nginx:1.27}]}
+    """)
+    write(workdir, "prod/prefix.yaml", """
+        apiVersion: builtin
+        kind: PrefixSuffixTransformer
+        metadata: {name: prefix}
+        prefix: prod-
+        fieldSpecs: [{path: metadata/name}]
+    """)
+    kustomization = "kustomize configuration, not an object for the cluster; skipped"
+    assert reported(".") == (0, [
+        ("NK012", "kustomization.yaml", 1, None,
+         "no apiVersion or kind, so not a manifest; skipped"),
+        ("NK012", "image.yaml", 1, None, "kustomize patch (named in kustomization.yaml), not "
+                                         "a complete object; skipped"),
+        ("NK012", "kustomization.yaml", 1, None, kustomization),
+        ("NK012", "prefix.yaml", 1, None, "kustomize transformer configuration (named in "
+                                          "kustomization.yaml), not a complete object; "
+                                          "skipped"),
+        ("NK012", "replicas.yaml", 1, None, "kustomize patch (named in kustomization.yaml), "
+                                            "not a complete object; skipped")])

@@ -379,9 +379,11 @@ def read_manifests(paths: Iterable[str], exclude: Sequence[str] = ()) -> Manifes
         if not files:
             raise LoadError(raw, "no manifests found (no .yaml, .yml or .json files)",
                             hint="check the path; pass blueprints as .py files")
-        for file in files:
-            text = read_text(file)
-            note = triage.file_note(str(file), text)
+        texts = [(file, read_text(file)) for file in files]
+        parts = triage.kustomize_parts((file, text) for file, text in texts
+                                       if file.name in triage.KUSTOMIZATION_FILES)
+        for file, text in texts:
+            note = triage.file_note(str(file), text, parts)
             if note is None:
                 units.append(Unit(text, str(file)))
             else:

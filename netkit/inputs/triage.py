@@ -6,13 +6,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from pathlib import PurePath
+from pathlib import Path, PurePath
+from typing import Any
+
+import yaml
 
 from netkit.findings import Finding
 from netkit.objects import KubeObject
 
 KUSTOMIZE_GROUP = "kustomize.config.k8s.io/"
 CHART_FILES = frozenset({"Chart.yaml", "Chart.lock", "requirements.lock"})
+KUSTOMIZATION_FILES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
+# kustomization fields naming files that hold no objects for the cluster
+_KUSTOMIZE_FILES = {"patches": "patch", "patchesStrategicMerge": "patch",
+                    "patchesJson6902": "patch", "replacements": "replacement",
+                    "transformers": "transformer configuration",
+                    "generators": "generator configuration",
+                    "validators": "validator configuration"}
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ACTION = re.compile(r"\{\{.*?\}\}")
 _TEMPLATE_HINT = ("validate what it renders to (`helm template CHART | netkit validate -`), "
                   "or leave templates out with --exclude templates")
@@ -39,12 +50,36 @@ def skipped(file: str, line: int | None, why: str) -> Finding:
                    scope="file")
 
 
-def file_note(file: str, text: str) -> Finding | None:
-    """The finding for a file that is not read as manifests: a Helm chart's metadata, or a
-    template in a chart's ``templates`` folder."""
+def kustomize_parts(kustomizations: Iterable[tuple[Path, str]]) -> dict[Path, str]:
+    """Files that kustomization files (path, text) name as patches or as plugin and
+    replacement configuration, each with why it is no object for the cluster."""
+    out: dict[Path, str] = {}
+    for path, text in kustomizations:
+        try:
+            config = yaml.load(text, Loader=_LOADER)
+        except yaml.YAMLError:
+            continue  # reported when the file itself is read
+        if not isinstance(config, dict):
+            continue
+        for key, what in _KUSTOMIZE_FILES.items():
+            entries = config.get(key)
+            for entry in entries if isinstance(entries, list) else []:
+                named = entry.get("path") if isinstance(entry, dict) else entry
+                if isinstance(named, str) and "\n" not in named:
+                    why = f"kustomize {what} (named in {path.name}), not a complete object"
+                    out.setdefault((path.parent / named).resolve(), why)
+    return out
+
+
+def file_note(file: str, text: str, parts: dict[Path, str] | None = None) -> Finding | None:
+    """The finding for a file that is not read as manifests: a Helm chart's metadata, a
+    template in a chart's ``templates`` folder, or a part of a kustomization (``parts``)."""
     path = PurePath(file)
     if path.name in CHART_FILES:
         return skipped(file, 1, "Helm chart metadata, not a manifest")
+    part = (parts or {}).get(Path(file).resolve())
+    if part is not None:
+        return skipped(file, 1, part)
     line = template_line(text) if "templates" in path.parent.parts else None
     return template(file, line) if line is not None else None
 
