@@ -114,7 +114,6 @@ class Validator:
         return [Finding.on("NK001", item, e.message, field=e.path) for e in errors]
 
 
-
 def _groups(items: list[KubeObject], scope: str) -> list[list[KubeObject]]:
     """``items`` in the groups cross-object checks see together: all of them, or those of
     each file or directory (rendered objects: of each blueprint), in input order."""
