@@ -496,3 +496,32 @@ def test_kustomize_patches_and_plugin_configuration_are_no_objects(workdir: Path
                                           "skipped"),
         ("NK012", "replicas.yaml", 1, None, "kustomize patch (named in kustomization.yaml), "
                                             "not a complete object; skipped")])
+
+
+SERVER_METADATA = st.fixed_dictionaries({}, optional={
+    "uid": st.uuids().map(str),
+    "resourceVersion": st.integers(1, 10**6).map(str),
+    "generation": st.integers(1, 50),
+    "creationTimestamp": st.just("2024-05-01T10:00:00Z"),
+    "managedFields": st.just([{"apiVersion": "v1", "fieldsType": "FieldsV1",
+                               "fieldsV1": {"f:metadata": {}}, "manager": "kubectl",
+                               "operation": "Update", "time": "2024-05-01T10:00:00Z"}]),
+    "annotations": st.just({"kubectl.kubernetes.io/last-applied-configuration": "{}\n"}),
+})
+
+
+@settings(max_examples=30, deadline=None)
+@given(index=st.integers(0, 3), server=SERVER_METADATA, status=st.sampled_from([{}, None]))
+def test_exporting_an_object_changes_no_finding(index: int, server: dict[str, Any],
+                                                status: dict[str, Any] | None) -> None:
+    from netkit.validate import validate
+
+    objs = [o.obj for o in read_manifests([str(EXPORTS)]).objects]
+    plain = {k: v for k, v in objs[index].items() if k != "status"}
+    plain["metadata"] = {k: v for k, v in plain["metadata"].items()
+                         if k in ("name", "namespace", "labels")}
+    exported = {**plain, "metadata": {**plain["metadata"], **server}}
+    if status is not None:
+        exported["status"] = status
+    assert [(f.rule, f.field) for f in validate([exported])] == [
+        (f.rule, f.field) for f in validate([plain])]
