@@ -216,7 +216,8 @@ def synth(
 @app.command()
 def validate(
     paths: Annotated[list[str], typer.Argument(
-        help="YAML files, directories (recursive), - for stdin, or blueprint .py files.")],
+        help="YAML or JSON files, directories (recursive), - for stdin, or blueprint .py "
+             "files.")],
     output_format: Annotated[str, typer.Option(
         "--format", help="text, json, sarif, junit or github (workflow annotations).")
     ] = "text",
