@@ -354,7 +354,8 @@ def diff(
 ) -> None:
     """Show the flows a change opens and closes.
 
-    Exits 1 when an input object is malformed (reported on stderr, and left out).
+    Exits 1 when an input object is malformed (reported on stderr, and left out; with
+    --base, in the working tree).
     """
     with _errors():
         from netkit import workspace
@@ -374,7 +375,9 @@ def diff(
                                                 overrides=cfg.target, exclude=cfg.exclude)
         changes = workspace.flow_diff(before, after)
         emit(writer, changes)
-        broken = [_input_errors(side) for side in (before, after)]
+        # a revision's problems are history, and its files live in a temporary export
+        sides = (before, after) if base is None else (after,)
+        broken = [_input_errors(side) for side in sides]
         if any(broken) or (fail_on_added and changes.added):
             raise typer.Exit(1)
 

@@ -206,6 +206,24 @@ def test_a_malformed_object_is_a_finding_and_the_rest_is_analysed(workdir: Path)
     assert (diff.exit_code, diff.stderr.splitlines()) == (1, [finding])
 
 
+def test_diff_against_a_revision_reports_only_the_working_tree(
+        workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q"], check=True)
+    bad = POD.replace("{name}", "b").replace("containerPort: 80", "containerPort: http")
+    write(workdir, "pods.yaml", docs(POD.replace("{name}", "a"), bad))
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    write(workdir, "pods.yaml", docs(POD.replace("{name}", "a"), POD.replace("{name}", "b")))
+    fixed = cli("diff", "--base", "HEAD", "pods.yaml")
+    assert (fixed.exit_code, fixed.stderr) == (0, "")
+    assert "shop/a" in fixed.stdout and "shop/b" in fixed.stdout  # b appears: flows opened
+    write(workdir, "pods.yaml", docs(POD.replace("{name}", "a"), bad))
+    broken = cli("diff", "--base", "HEAD", "pods.yaml")
+    assert broken.exit_code == 1
+    assert broken.stderr.startswith("error: pods.yaml:11: Pod/shop/b: ")
+
+
 def test_audit_lists_the_kinds_it_does_not_analyse(workdir: Path) -> None:
     write(workdir, "mixed.yaml", docs(POD.replace("{name}", "a"), """
         apiVersion: v1
