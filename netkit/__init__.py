@@ -22,6 +22,7 @@ _EXPORTS = {
     "Include": "netkit.constructs.manifest",
     "load_blueprints": "netkit.inputs.blueprints",
     "load_manifests": "netkit.inputs.manifests",
+    "read_manifests": "netkit.inputs.manifests",
     "synthesize": "netkit.synth",
     "reachability": "netkit.analysis.engine",
 }
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from netkit.errors import NetkitError
     from netkit.findings import Finding
     from netkit.inputs.blueprints import load_blueprints
-    from netkit.inputs.manifests import load_manifests
+    from netkit.inputs.manifests import load_manifests, read_manifests
     from netkit.objects import KubeObject
     from netkit.synth import synthesize
     from netkit.target import GatewayRef, Target
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Blueprint", "Construct", "Finding", "GatewayRef", "Include", "KubeObject",
            "Manifest", "NetkitError", "Target", "__version__", "load_blueprints",
-           "load_manifests", "reachability", "synthesize"]
+           "load_manifests", "reachability", "read_manifests", "synthesize"]
 
 
 def __getattr__(name: str) -> Any:

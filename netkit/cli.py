@@ -144,6 +144,17 @@ def _print_findings(findings: list[Finding], verbose: bool) -> None:
         typer.echo(f"({hidden} info finding(s) hidden; --verbose shows them)", err=True)
 
 
+def _input_errors(sources: Any, *, summary: bool = False) -> bool:
+    """Print the findings on input the analysis left out or read differently (and, with
+    ``summary``, the kinds it does not analyse); whether any is an error."""
+    checked = sources.analysable
+    _print_findings(checked.findings, verbose=False)
+    line = checked.summary() if summary else None
+    if line:
+        typer.echo(line, err=True)
+    return any(f.severity == "error" for f in checked.findings)
+
+
 @app.command()
 def synth(
     blueprints: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP045
@@ -205,7 +216,8 @@ def synth(
 @app.command()
 def validate(
     paths: Annotated[list[str], typer.Argument(
-        help="YAML files, directories (recursive), - for stdin, or blueprint .py files.")],
+        help="YAML or JSON files, directories (recursive), - for stdin, or blueprint .py "
+             "files.")],
     output_format: Annotated[str, typer.Option(
         "--format", help="text, json, sarif, junit or github (workflow annotations).")
     ] = "text",
@@ -223,8 +235,16 @@ def validate(
                           "out already).")] = None,
     env: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--env", help="Environment for blueprint inputs.")] = None,
+    scope: Annotated[str, typer.Option(
+        "--scope", help="What cross-object checks see together: each file, each dir, or all "
+                        "inputs as one cluster (the default; right for synth output).")] = "all",
 ) -> None:
-    """Validate manifests (netkit's or anyone's): schema, apiserver rules, cross-object checks."""
+    """Validate manifests (netkit's or anyone's): schema, apiserver rules, cross-object checks.
+
+    Directories are walked for .yaml, .yml and .json files (one object, a List, or a JSON
+    array of objects each); Helm templates, chart metadata and other files that are no
+    manifests are reported (NK014, NK012) and the rest is validated.
+    """
     with _errors():
         from netkit import workspace
         from netkit.config import load_config
@@ -241,7 +261,7 @@ def validate(
         sources = workspace.read(paths, env=env or cfg.env, overrides=cfg.target,
                                  exclude=[*cfg.exclude, *(exclude or [])])
         findings = workspace.findings(sources, cfg, kubernetes=kubernetes, crds=crds or [],
-                                      ignore=ignore or [])
+                                      ignore=ignore or [], scope=scope)
         emit(writer, findings)
         threshold = SEVERITY_RANK[fail_on]
         if any(SEVERITY_RANK[f.severity] >= threshold for f in findings):
@@ -271,7 +291,12 @@ def audit(
     env: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--env", help="Environment for blueprint inputs.")] = None,
 ) -> None:
-    """Show who can reach whom, on which ports, under the NetworkPolicies given."""
+    """Show who can reach whom, on which ports, under the NetworkPolicies given.
+
+    Objects the analysis cannot read as given (malformed, or an API version no longer
+    served) are reported on stderr and left out or read as their successor, and the kinds
+    it does not analyse are listed; exits 1 when such a finding is an error.
+    """
     with _errors():
         from netkit import workspace
         from netkit.report import choose, emit
@@ -280,6 +305,8 @@ def audit(
         writer = choose(FORMATS, output_format)
         cfg, sources, chosen = _sources(paths, env)
         emit(writer, workspace.audit(sources, cfg, ", ".join(chosen)), output)
+        if _input_errors(sources, summary=True):
+            raise typer.Exit(1)
 
 
 @app.command()
@@ -296,7 +323,8 @@ def why(
 ) -> None:
     """Explain whether SRC may connect to DST on a port, and the smallest fix if not.
 
-    Exits 0 when the connection is ALLOWED, 1 when it is DENIED, 2 on bad input.
+    Exits 0 when the connection is ALLOWED, 1 when it is DENIED or an input object is
+    malformed (reported, and left out), 2 on input that cannot be read.
     """
     with _errors():
         from netkit import workspace
@@ -307,7 +335,7 @@ def why(
         _, sources, _ = _sources(paths, env)
         answer = workspace.why(sources, src, dst, port, protocol)
         emit(writer, answer)
-        if not answer.allowed:
+        if _input_errors(sources) or not answer.allowed:
             raise typer.Exit(1)
 
 
@@ -324,7 +352,11 @@ def diff(
     env: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--env", help="Environment for blueprint inputs.")] = None,
 ) -> None:
-    """Show the flows a change opens and closes."""
+    """Show the flows a change opens and closes.
+
+    Exits 1 when an input object is malformed (reported on stderr, and left out; with
+    --base, in the working tree).
+    """
     with _errors():
         from netkit import workspace
         from netkit.errors import ConfigError
@@ -343,7 +375,10 @@ def diff(
                                                 overrides=cfg.target, exclude=cfg.exclude)
         changes = workspace.flow_diff(before, after)
         emit(writer, changes)
-        if fail_on_added and changes.added:
+        # a revision's problems are history, and its files live in a temporary export
+        sides = (before, after) if base is None else (after,)
+        broken = [_input_errors(side) for side in sides]
+        if any(broken) or (fail_on_added and changes.added):
             raise typer.Exit(1)
 
 

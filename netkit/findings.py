@@ -103,6 +103,23 @@ _RULES = [
          "not do what it says, or stops working on an upgrade.",
          "Change the field as the message says (it is the warning the API server sends), or "
          "remove the field that has no effect."),
+    Rule("NK012", "info", "not a Kubernetes manifest, skipped",
+         "Chart metadata, values files, kustomize configuration and other YAML or JSON "
+         "without `apiVersion` and `kind` are not objects for the cluster; they are left out "
+         "and listed, so nothing is dropped without a word.",
+         "Nothing to do for files that are not meant for the cluster; give a document meant "
+         "for it its `apiVersion` and `kind`."),
+    Rule("NK013", "error", "API version no longer served",
+         "Kubernetes removed this API version (or never served it): the API server refuses "
+         "the object with `no matches for kind`, and a GitOps sync of the directory fails.",
+         "Move the object to the served apiVersion the hint names (`kubectl convert` "
+         "rewrites the fields where the schema changed)."),
+    Rule("NK014", "warning", "template, not a manifest",
+         "A Helm (or other Go) template is not YAML the cluster can apply until it is "
+         "rendered, so netkit cannot check it: the file is reported once and left out, and "
+         "the rest of the tree is validated.",
+         "Validate what the chart renders to (`helm template CHART | netkit validate -`), or "
+         "leave templates out of the walk with `--exclude templates`."),
     Rule("NK101", "warning", "Service selects no workload",
          "A Service whose selector matches no pod has no endpoints: clients get connection "
          "refused or time out, and routes to it answer 503, although every object applies "
@@ -277,6 +294,8 @@ class Finding:
     file: str | None = None
     line: int | None = None
     origin: str | None = None
+    # what the verdict considered: "object", or the objects of one "file", "dir" or "all"
+    scope: str | None = None
 
     @property
     def severity(self) -> Severity:

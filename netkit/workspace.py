@@ -3,16 +3,22 @@ inputs rendered and checked in memory."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netkit.errors import ConfigError
 from netkit.findings import Finding
 from netkit.inputs import manifests
+from netkit.inputs.triage import broken_object
+from netkit.k8s.kinds import is_builtin
 from netkit.k8s.pods import PodTemplate
+from netkit.k8s.removed_apis import removed_api
 from netkit.objects import KubeObject
+from netkit.versions import SUPPORTED_KUBERNETES
 
 if TYPE_CHECKING:
     from netkit.analysis.diff import FlowDiff
@@ -24,15 +30,77 @@ if TYPE_CHECKING:
 
 
 @dataclass
+class Analysable:
+    """The objects the reachability analysis reads, findings on the input it leaves out or
+    reads differently than given, and how many objects of each kind it does not analyse."""
+
+    objects: list[KubeObject] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    not_analysed: Counter[str] = field(default_factory=Counter)
+
+    def summary(self) -> str | None:
+        """``not analysed: 2 Service, 1 ConfigMap``, or None when every object is."""
+        if not self.not_analysed:
+            return None
+        kinds = sorted(self.not_analysed.items(), key=lambda kv: (-kv[1], kv[0]))
+        return "not analysed: " + ", ".join(f"{n} {kind}" for kind, n in kinds)
+
+
+@dataclass
 class Sources:
     """Objects read from the inputs, the target of any blueprint among them, the findings
-    of blueprint checks, and the workloads blueprints declare."""
+    of blueprint checks, those on input left out as no manifest, and the workloads
+    blueprints declare."""
 
     objects: list[KubeObject] = field(default_factory=list)
     target: Target | None = None
     findings: list[Finding] = field(default_factory=list)
     blueprints: list[str] = field(default_factory=list)
     workloads: list[PodTemplate] = field(default_factory=list)
+    left_out: list[Finding] = field(default_factory=list)
+
+    @cached_property
+    def analysable(self) -> Analysable:
+        """What the reachability analysis reads of these inputs."""
+        return analysable(self.objects, self.left_out, self.target)
+
+
+def analysable(objects: Sequence[KubeObject], left_out: Sequence[Finding] = (),
+               target: Target | None = None) -> Analysable:
+    """``objects`` for the reachability analysis: malformed objects of the kinds it reads
+    left out with a finding per problem, API versions no longer served read as their
+    successor where the schema is the same (else left out), each with a finding."""
+    from netkit.analysis.model import ANALYSED_KINDS, schema_errors
+    from netkit.validate.engine import at_field_lines, order, parse_version
+
+    version = parse_version(target.kubernetes if target else SUPPORTED_KUBERNETES[-1])
+    out = Analysable(findings=list(left_out))
+    for item in objects:
+        if not item.api_version or not item.kind:
+            out.findings.append(broken_object(item))
+            continue
+        removed = removed_api(item.api_version, item.kind, version)
+        if removed is not None:
+            readable = removed.same_schema and removed.successor and item.kind in ANALYSED_KINDS
+            read_as = (f"; read as {removed.successor} {item.kind}" if readable
+                       else "; left out of the analysis")
+            out.findings.append(Finding.on("NK013", item, removed.message(version) + read_as,
+                                           field="apiVersion", hint=removed.hint))
+            if not readable:
+                continue
+            item = replace(item, obj={**item.obj, "apiVersion": removed.successor})
+        errors = schema_errors(item.obj)
+        out.findings.extend(Finding.on("NK001", item, e.message, field=e.path,
+                                       hint="the object is left out of the analysis")
+                            for e in errors)
+        if errors:
+            continue
+        if item.kind not in ANALYSED_KINDS or not is_builtin(item.api_version, item.kind):
+            builtin = item.kind in ANALYSED_KINDS
+            out.not_analysed[f"{item.kind} ({item.api_version})" if builtin else item.kind] += 1
+        out.objects.append(item)
+    out.findings = sorted(at_field_lines(out.findings), key=order)
+    return out
 
 
 def rendered(blueprint: Blueprint) -> tuple[list[KubeObject], list[Finding]]:
@@ -59,8 +127,9 @@ def read(paths: Sequence[str], *, env: str = "prod",
         out.findings.extend(findings)
         out.target = out.target or bp.target
         out.blueprints.append(bp.name)
-    out.objects.extend(manifests.load_manifests([p for p in paths if not p.endswith(".py")],
-                                                exclude))
+    read = manifests.read_manifests([p for p in paths if not p.endswith(".py")], exclude)
+    out.objects.extend(read.objects)
+    out.left_out.extend(read.findings)
     return out
 
 
@@ -96,22 +165,26 @@ def flow_diff(before: Sources, after: Sources) -> FlowDiff:
     from netkit.analysis.diff import diff
     from netkit.analysis.engine import reachability
 
-    return diff(reachability(before.objects, before.workloads),
-                reachability(after.objects, after.workloads))
+    return diff(reachability(before.analysable.objects, before.workloads),
+                reachability(after.analysable.objects, after.workloads))
 
 
 def findings(sources: Sources, cfg: NetkitConfig, *, kubernetes: str | None = None,
-             crds: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Finding]:
-    """The blueprint checks' findings, then validation of every object with the project's
-    CRDs and suppressions (plus ``crds`` and ``ignore``)."""
+             crds: Sequence[str] = (), ignore: Sequence[str] = (), scope: str = "all"
+             ) -> list[Finding]:
+    """The blueprint checks' findings, those on input left out, and validation of every
+    object with the project's CRDs and suppressions (plus ``crds`` and ``ignore``);
+    cross-object checks see the objects of each ``scope`` together."""
     from netkit.findings import find_rule
-    from netkit.validate.engine import Validator
+    from netkit.validate.engine import Validator, order
 
     for rule_id in ignore:
         find_rule(rule_id, "--ignore")
     validator = Validator(sources.target, kubernetes=kubernetes, crds=cfg.crd_registry(crds),
-                          ignore=[*cfg.ignore, *ignore], node_ports=cfg.node_ports)
-    return sources.findings + validator.validate(sources.objects)
+                          ignore=[*cfg.ignore, *ignore], node_ports=cfg.node_ports,
+                          scope=scope)
+    noted = [f for f in sources.findings + sources.left_out if f.rule not in validator.ignore]
+    return sorted(noted + validator.validate(sources.objects), key=order)
 
 
 def audit(sources: Sources, cfg: NetkitConfig, title: str) -> Audit:
@@ -119,7 +192,7 @@ def audit(sources: Sources, cfg: NetkitConfig, title: str) -> Audit:
     from netkit.analysis.engine import reachability
     from netkit.report.reachability import Audit
 
-    return Audit(reachability(sources.objects, sources.workloads), title,
+    return Audit(reachability(sources.analysable.objects, sources.workloads), title,
                  lambda: findings(sources, cfg))
 
 
@@ -134,5 +207,5 @@ def why(sources: Sources, src: str, dst: str, port: int, protocol: str = "TCP"
                  error=ConfigError)
     check_port(port, "--port", field=None, hint="a destination port number", error=ConfigError)
     declared = {w.id for w in sources.workloads} or None
-    return explain(reachability(sources.objects, sources.workloads), src, dst, port, protocol,
-                   workloads=declared)
+    return explain(reachability(sources.analysable.objects, sources.workloads), src, dst, port,
+                   protocol, workloads=declared)

@@ -64,14 +64,22 @@ def test_json_files_too(tmp_path: Path) -> None:
     assert found == [json.dumps(obj, indent=2).splitlines().index('        "port": 0') + 1]
 
 
-def test_list_items_and_unreadable_sources_keep_the_object_line(tmp_path: Path) -> None:
+def test_list_items_point_at_their_field_and_unreadable_sources_at_nothing(
+        tmp_path: Path) -> None:
     lst = {"apiVersion": "v1", "kind": "List", "items": [
         {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a", "namespace": "x"},
          "spec": {"ports": [{"port": 0}]}}]}
-    path = tmp_path / "list.yaml"
+    path = tmp_path / "list.json"
     path.write_text(json.dumps(lst, indent=1))
     assert [f.line for f in validate(load_manifests([str(path)]))
-            if f.rule == "NK010"] == [1]
+            if f.rule == "NK010"] == [15]
+    exported = tmp_path / "export.yaml"  # kubectl get -o yaml: items at column 0
+    exported.write_text("apiVersion: v1\nitems:\n- kind: Service\n  apiVersion: v1\n"
+                        "  metadata: {name: a}\n  spec:\n    ports:\n    - port: 80\n"
+                        "- kind: Service\n  apiVersion: v1\n  metadata: {name: b}\n"
+                        "  spec:\n    ports:\n    - port: 0\nkind: List\n")
+    assert [(f.object, f.line) for f in validate(load_manifests([str(exported)]))
+            if f.rule == "NK010"] == [("Service/default/b", 14)]
     lines = FieldLines()
     assert lines.line("<stdin>", 3, "spec.ports") is None
     assert lines.line(str(tmp_path / "gone.yaml"), 3, "spec.ports") is None

@@ -61,8 +61,10 @@ def test_lines_lists_and_kustomizations(tmp_path: Path) -> None:
     text = ("# comment\n\napiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: A, "
             "metadata: {name: a}}\n---\napiVersion: kustomize.config.k8s.io/v1beta1\n"
             "kind: Kustomization\n---\n\nkind: B\n")
-    objs = manifests.parse(text, "f")
-    assert [(o.obj["kind"], o.line) for o in objs] == [("A", 3), ("B", 12)]
+    (tmp_path / "f.yaml").write_text(text)
+    read = manifests.read_manifests([str(tmp_path / "f.yaml")])
+    assert [(o.obj["kind"], o.line) for o in read.objects] == [("A", 6), ("B", 12)]
+    assert [(f.rule, f.line) for f in read.findings] == [("NK012", 8)]
 
 
 def test_hidden_directories_are_skipped(tmp_path: Path) -> None:

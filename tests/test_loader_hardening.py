@@ -206,7 +206,7 @@ def test_json_files_are_walked_with_lines(tmp_path: Path) -> None:
                                      ' "metadata": {"name": "s\\/x"}}')
     loaded = manifests.load_manifests([str(tmp_path)])
     assert [(o.kind, Path(o.file or "").name, o.line) for o in loaded] == [
-        ("ConfigMap", "a.yaml", 1), ("Service", "b.json", 1), ("Secret", "c.json", 3)]
+        ("ConfigMap", "a.yaml", 1), ("Service", "b.json", 5), ("Secret", "c.json", 3)]
     assert loaded[2].name == "s/x"
 
 

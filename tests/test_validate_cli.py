@@ -317,14 +317,15 @@ def test_objects_that_fail_their_schema_get_no_deeper_checks() -> None:
     assert [f.rule for f in validate([broken])] == ["NK001"]
 
 
-def test_audit_refuses_malformed_policies(tmp_path: Path) -> None:
+def test_audit_reports_malformed_policies_and_leaves_them_out(tmp_path: Path) -> None:
     path = tmp_path / "np.yaml"
     path.write_text("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}"
                     "\nspec:\n  podSelector: {}\n  ingress: {from: []}\n")
     result = runner.invoke(app, ["audit", str(path)])
-    assert result.exit_code == 2
-    assert result.stderr.startswith(f"error: {path}:1: NetworkPolicy p is malformed: "
-                                    "spec.ingress")
+    assert result.exit_code == 1
+    assert result.stderr == (f"error: {path}:6: NetworkPolicy/default/p: spec.ingress: [NK001] "
+                             "must be array or null (hint: the object is left out of the "
+                             "analysis)\n")
 
 
 def test_synth_warns_once_about_a_kind_without_a_schema(tmp_path: Path,

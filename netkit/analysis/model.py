@@ -13,6 +13,7 @@ from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.networking import effective_policy_types
 from netkit.k8s.pods import WORKLOAD_KINDS, PodTemplate, pod_template
 from netkit.objects import KubeObject, as_dict, as_objects
+from netkit.validate.field import FieldError
 
 NamedPorts = tuple[tuple[str, str, int], ...]  # (name, protocol, number), sorted
 
@@ -192,15 +193,22 @@ class MalformedInput(NetkitError):
 ANALYSED_KINDS = ("Namespace", "NetworkPolicy", *WORKLOAD_KINDS)
 
 
-def _check_well_formed(obj: Any, file: str | None, line: int | None) -> None:
-    """Refuse what the apiserver would refuse to decode: the analysis would only guess."""
+def schema_errors(obj: Any) -> list[FieldError]:
+    """Why the apiserver would refuse to decode an object of a kind the analysis reads
+    (nothing for other kinds): the analysis would only guess at it."""
     if not isinstance(obj, dict) or obj.get("kind") not in ANALYSED_KINDS:
-        return
+        return []
+    from netkit.inputs.exports import exported_errors
     from netkit.validate.engine import core_schemas
     from netkit.versions import SUPPORTED_KUBERNETES
 
     major, minor = SUPPORTED_KUBERNETES[-1].split(".")
-    errors = core_schemas((int(major), int(minor))).validate(obj)
+    return exported_errors(core_schemas((int(major), int(minor))).validate, obj) or []
+
+
+def _check_well_formed(obj: Any, file: str | None, line: int | None) -> None:
+    """Refuse what the apiserver would refuse to decode."""
+    errors = schema_errors(obj)
     if errors:
         md = as_dict(obj.get("metadata"))
         where = f"{file}:{line}" if file else f"{obj.get('kind')}/{md.get('name', '?')}"
@@ -246,9 +254,15 @@ def build_cluster(objects: Iterable[KubeObject | dict[str, Any]],
                  for r in rules for peer in r.peers or [] if peer.cidr is not None
                  for n in (peer.cidr, *peer.excepts)]
     cluster.cells = cells(mentioned)
+    kinds: dict[str, set[str]] = {}
+    for template in templates:
+        kinds.setdefault(template.id, set()).add(template.kind)
     seen: set[str] = set()
     for template in templates:
         endpoint = endpoint_from(template)
+        if len(kinds[template.id]) > 1:  # a Pod and a Deployment of one name: keep both
+            endpoint = Endpoint(**{**endpoint.__dict__, "id": f"{template.namespace}/"
+                                   f"{template.kind.lower()}/{template.name}"})
         if endpoint.id in seen:
             continue
         seen.add(endpoint.id)

@@ -18,6 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from netkit.inputs.manifests import STDIN, Loader, LoadError, read_text
 
 _TOKEN = re.compile(r"\[([^\]]*)\]|([^.\[]+)")
+_BLOCK_ITEM = re.compile(r" *- ")
 
 
 def _tokens(field: str) -> Iterator[str | int]:
@@ -69,8 +70,13 @@ class FieldLines:
             return None
         stream, starts = opened
         stream.seek(starts[line - 1])
+        first = stream.readline()
+        stream.seek(starts[line - 1])
+        source: io.StringIO = stream
+        if _BLOCK_ITEM.match(first):
+            source = io.StringIO(_block_item(stream))
         try:
-            return next(yaml.compose_all(stream, Loader=Loader), None)
+            return next(yaml.compose_all(source, Loader=Loader), None)
         except yaml.YAMLError:
             return None
 
@@ -87,6 +93,21 @@ def _open(file: str) -> tuple[io.StringIO, list[int]] | None:
         starts.append(at + 1)
         at = text.find("\n", at + 1)
     return io.StringIO(text), starts
+
+
+def _block_item(stream: io.StringIO) -> str:
+    """The text of the block sequence item ``stream`` is at (``- metadata: ...``, an item
+    of an exported list), as a document of its own: its dash becomes a space, and it ends
+    where a line is indented no deeper than the dash."""
+    first = stream.readline()
+    column = len(first) - len(first.lstrip(" "))
+    lines = [first[:column] + " " + first[column + 1:]]
+    for text in stream:
+        stripped = text.lstrip(" ")
+        if stripped.strip() and len(text) - len(stripped) <= column:
+            break
+        lines.append(text)
+    return "".join(lines)
 
 
 def _is_list(root: MappingNode) -> bool:

@@ -12,6 +12,7 @@ import math
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -19,13 +20,14 @@ import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from netkit.errors import NetkitError
+from netkit.findings import Finding
+from netkit.inputs import triage
 from netkit.inputs.excludes import HIDDEN_ONLY, Excludes
 from netkit.inputs.units import Unit, parse_in_workers
 from netkit.objects import KubeObject
 
 Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
-KUSTOMIZE_GROUP = "kustomize.config.k8s.io/"
 STDIN = "<stdin>"
 MAX_DEPTH = 100  # bundled CRDs nest 38 levels; the checks downstream recurse per level
 NODES_PER_CHAR = 10  # text without aliases makes at most about one node per character
@@ -60,7 +62,7 @@ def parse(text: str, file: str, first_line: int = 1) -> list[KubeObject]:
                 doc = builder.build(node, 0)
             except _Runaway as exc:
                 raise _runaway(exc, node, builder.limit) from None
-            out.extend(_objects(doc, file, line))
+            out.extend(_objects(doc, node, file, offset))
     except _Bad as bad:
         raise LoadError(f"{file}:{bad.node.start_mark.line + 1 + offset}", bad.message,
                         hint=bad.hint) from None
@@ -241,20 +243,50 @@ def _children(node: Node) -> Iterator[Node]:
     return iter(())
 
 
-def _objects(doc: object, file: str, line: int) -> Iterator[KubeObject]:
+def _objects(doc: object, node: Node, file: str, offset: int) -> Iterator[KubeObject]:
+    """The objects of a document: itself, the items of a ``*List``, or those of a JSON
+    array of objects; each item at its own line."""
+    line = node.start_mark.line + 1 + offset
     if doc is None:
+        return
+    if isinstance(doc, list) and doc and all(isinstance(item, dict) for item in doc):
+        for item, item_node in _items(doc, node):
+            yield from _objects(item, item_node, file, offset)
         return
     if not isinstance(doc, dict):
         raise LoadError(f"{file}:{line}", f"expected a mapping, got {type(doc).__name__}",
                         hint="each YAML document must be one Kubernetes object")
-    if str(doc.get("apiVersion", "")).startswith(KUSTOMIZE_GROUP):
-        return  # kustomize build configuration, not an object for the cluster
-    items = doc.get("items")
-    if str(doc.get("kind", "")).endswith("List") and isinstance(items, list):
-        for item in items:
-            yield from _objects(item, file, line)
+    kind, items = str(doc.get("kind", "")), doc.get("items")
+    if kind.endswith("List") and isinstance(items, list):
+        for item, item_node in _items(items, _value(node, "items") or node):
+            yield from _objects(_list_item(item, doc, kind), item_node, file, offset)
         return
     yield KubeObject(doc, file, line)
+
+
+def _items(items: list[Any], node: Node) -> Iterator[tuple[Any, Node]]:
+    """Each item with its node (the list's own node when they do not pair up)."""
+    nodes = node.value if isinstance(node, SequenceNode) else []
+    if len(nodes) != len(items):
+        nodes = [node] * len(items)
+    return zip(items, nodes, strict=True)
+
+
+def _value(node: Node, key: str) -> Node | None:
+    """The node of ``key``'s value in a mapping node."""
+    if isinstance(node, MappingNode):
+        found: list[Node] = [v for k, v in node.value if k.value == key]
+        return found[0] if found else None
+    return None
+
+
+def _list_item(item: Any, listed: dict[str, Any], kind: str) -> Any:
+    """An item of a typed list (``NetworkPolicyList``) as the API returns it, without kind
+    and apiVersion: those of the list's kind and group; a ``List``'s items keep theirs."""
+    if kind == "List" or not isinstance(item, dict):
+        return item
+    implied = {"apiVersion": listed.get("apiVersion"), "kind": kind.removesuffix("List")}
+    return {**{k: v for k, v in implied.items() if v}, **item}
 
 
 def read_stream(stream: IO[bytes], where: str) -> str:
@@ -290,8 +322,9 @@ def read_text(path: Path) -> str:
 
 
 def read_file(path: Path) -> list[KubeObject]:
-    """Objects from one YAML file."""
-    return parse(read_text(path), str(path))
+    """Objects from one YAML file (kustomize configuration left out)."""
+    return [o for o in parse(read_text(path), str(path))
+            if not o.api_version.startswith(triage.KUSTOMIZE_GROUP)]
 
 
 def yaml_files(path: Path, excludes: Excludes = HIDDEN_ONLY) -> list[Path]:
@@ -313,9 +346,18 @@ def _blank(text: str) -> bool:
     return _CONTENT.search(text) is None
 
 
-def load_manifests(paths: Iterable[str], exclude: Sequence[str] = ()) -> list[KubeObject]:
+@dataclass
+class Manifests:
+    """Objects read from the inputs, and findings on what was left out as no manifest."""
+
+    objects: list[KubeObject] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def read_manifests(paths: Iterable[str], exclude: Sequence[str] = ()) -> Manifests:
     """Objects from files, directories (recursive; see ``Excludes`` for what a walk leaves
-    out, plus ``exclude`` patterns) and ``-`` (stdin), in input order.
+    out, plus ``exclude`` patterns) and ``-`` (stdin), in input order; Helm templates, chart
+    metadata and YAML that is no Kubernetes object are left out with a finding each.
 
     Reading nothing is an error: a directory without manifests, empty stdin, or inputs
     that are all empty (an empty file among others is fine).
@@ -323,6 +365,7 @@ def load_manifests(paths: Iterable[str], exclude: Sequence[str] = ()) -> list[Ku
     raws = list(paths)
     excludes = Excludes.of(exclude)
     units: list[Unit] = []
+    notes: list[Finding] = []
     for raw in raws:
         if raw == "-":
             text = read_stream(sys.stdin.buffer, STDIN)
@@ -336,19 +379,44 @@ def load_manifests(paths: Iterable[str], exclude: Sequence[str] = ()) -> list[Ku
         if not files:
             raise LoadError(raw, "no manifests found (no .yaml, .yml or .json files)",
                             hint="check the path; pass blueprints as .py files")
-        units.extend(Unit(read_text(file), str(file)) for file in files)
-    if units and all(_blank(unit.text) for unit in units):
+        texts = [(file, read_text(file)) for file in files]
+        parts = triage.kustomize_parts((file, text) for file, text in texts
+                                       if file.name in triage.KUSTOMIZATION_FILES)
+        for file, text in texts:
+            note = triage.file_note(str(file), text, parts)
+            if note is None:
+                units.append(Unit(text, str(file)))
+            else:
+                notes.append(note)
+    if units and not notes and all(_blank(unit.text) for unit in units):
         raise LoadError(", ".join(raws), "no manifests found: the input is empty or only "
                         "comments", hint="check the path")
-    return parse_units(units)
+    objects, left_out = triage.documents(parse_units(units))
+    return Manifests(objects, notes + left_out)
 
 
-def parse_batch(units: list[Unit]) -> list[KubeObject]:
-    """Objects of several units, in order."""
-    return [obj for unit in units for obj in parse(unit.text, unit.file, unit.first_line)]
+def load_manifests(paths: Iterable[str], exclude: Sequence[str] = ()) -> list[KubeObject]:
+    """The objects ``read_manifests`` reads from ``paths``; what is no manifest is left
+    out (``read_manifests`` says what and why)."""
+    return read_manifests(paths, exclude).objects
 
 
-def parse_units(units: list[Unit]) -> list[KubeObject]:
+def parse_batch(units: list[Unit]) -> list[KubeObject | Finding]:
+    """Objects of several units, in order; a unit that is a template (it fails to parse
+    and holds ``{{ ... }}``) is one finding instead."""
+    out: list[KubeObject | Finding] = []
+    for unit in units:
+        try:
+            out.extend(parse(unit.text, unit.file, unit.first_line))
+        except LoadError:
+            line = triage.template_line(unit.text)
+            if line is None:
+                raise
+            out.append(triage.template(unit.file, line + unit.first_line - 1))
+    return out
+
+
+def parse_units(units: list[Unit]) -> list[KubeObject | Finding]:
     """Objects of every unit, in order; large inputs are parsed on every core."""
     parallel = parse_in_workers(units, parse_batch)
     return parallel if parallel is not None else parse_batch(units)

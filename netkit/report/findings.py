@@ -62,8 +62,10 @@ def write_text(findings: Sequence[Finding], out: TextIO) -> None:
 
 def to_json(findings: Sequence[Finding]) -> str:
     """``{"findings": [{"rule", "severity", "object", "field", "message", "hint", "file",
-    "line"}]}`` (plus ``origin`` for blueprint input)."""
-    keys = ("rule", "severity", "object", "field", "message", "hint", "file", "line", "origin")
+    "line", "origin", "scope"}]}``: ``origin`` for blueprint input, ``scope`` what the
+    verdict considered (``object``, or the objects of one ``file``, ``dir`` or ``all``)."""
+    keys = ("rule", "severity", "object", "field", "message", "hint", "file", "line", "origin",
+            "scope")
     rows = [{k: getattr(f, k) for k in keys} for f in findings]
     return json.dumps({"findings": rows}, indent=2) + "\n"
 
@@ -100,6 +102,13 @@ def _file(f: Finding) -> str | None:
 
 # --- SARIF -------------------------------------------------------------------------------------
 
+def _logical_name(f: Finding) -> str:
+    """The object (and field) a finding is about, else its construct path."""
+    if f.object:
+        return f"{f.object}.{f.field}" if f.field else f.object
+    return f.origin or ""
+
+
 def _sarif_rule(rule_id: str) -> dict[str, Any]:
     rule = RULES[rule_id]
     fixed = rule.example(fixed=True)
@@ -122,7 +131,8 @@ def _artifact(file: str, root: Path) -> dict[str, Any]:
 
 def sarif(findings: Sequence[Finding]) -> str:
     """A SARIF 2.1.0 log with one run; files are relative to the repository root
-    (``%SRCROOT%``), and findings on stdin or constructs have only a logical location."""
+    (``%SRCROOT%``, given in ``originalUriBaseIds``), findings on stdin or constructs have
+    only a logical location, and a finding's scope is a result property."""
     root = repository_root()
     rules = [_sarif_rule(r) for r in sorted({f.rule for f in findings}) if r in RULES]
     results = []
@@ -136,16 +146,21 @@ def sarif(findings: Sequence[Finding]) -> str:
             if f.line:
                 physical["region"] = {"startLine": f.line}
             location["physicalLocation"] = physical
-        name = f"{f.object}{'.' + f.field if f.field else ''}" or f.origin or ""
+        name = _logical_name(f)
         if name:
             location["logicalLocations"] = [{"fullyQualifiedName": name, "kind": "object"}]
         if location:
             result["locations"] = [location]
+        if f.scope:
+            result["properties"] = {"scope": f.scope}
         results.append(result)
     driver = {"name": "netkit", "version": __version__, "semanticVersion": __version__,
               "rules": rules}
+    run = {"tool": {"driver": driver},
+           "originalUriBaseIds": {SRCROOT: {"uri": root.as_uri().rstrip("/") + "/"}},
+           "results": results}
     log = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
-           "runs": [{"tool": {"driver": driver}, "results": results}]}
+           "runs": [run]}
     return json.dumps(log, indent=2) + "\n"
 
 

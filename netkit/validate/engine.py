@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -10,7 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from netkit.errors import ConfigError
 from netkit.findings import Finding, find_rule
+from netkit.inputs.exports import exported_errors
 from netkit.inputs.field_lines import FieldLines
+from netkit.inputs.manifests import STDIN
+from netkit.inputs.triage import broken_object
+from netkit.k8s.removed_apis import removed_api
 from netkit.objects import KubeObject, as_objects
 from netkit.validate import apiserver
 from netkit.validate.crd import CrdRegistry
@@ -23,6 +28,8 @@ if TYPE_CHECKING:
     from netkit.target import Target
 
 IGNORE_ANNOTATION = "netkit.dev/ignore"
+# What cross-object checks see together: each file, each directory, or every input.
+SCOPES = ("file", "dir", "all")
 
 
 def parse_version(text: str) -> tuple[int, int]:
@@ -45,13 +52,18 @@ class Validator:
 
     def __init__(self, target: Target | None = None, *, kubernetes: str | None = None,
                  crds: CrdRegistry | None = None, ignore: Iterable[str] = (),
-                 node_ports: tuple[int, int] = apiserver.DEFAULT_NODE_PORTS) -> None:
+                 node_ports: tuple[int, int] = apiserver.DEFAULT_NODE_PORTS,
+                 scope: str = "all") -> None:
         self.target = target
         text = kubernetes or (target.kubernetes if target else SUPPORTED_KUBERNETES[-1])
         self.version = parse_version(text)
         self.cluster = apiserver.Cluster(self.version, node_ports)
         self.crds = crds if crds is not None else CrdRegistry()
         self.ignore = {find_rule(r, "ignore").id for r in ignore}
+        if scope not in SCOPES:
+            raise ConfigError("--scope", f"unknown scope {scope!r}",
+                              hint=f"one of {', '.join(SCOPES)}")
+        self.scope = scope
 
     def validate(self, objects: Iterable[Any],
                  cel: Callable[[KubeObject], bool] | None = None) -> list[Finding]:
@@ -63,8 +75,12 @@ class Validator:
         valid: list[KubeObject] = []
         for item in items:
             if not isinstance(item.obj, dict) or not item.api_version or not item.kind:
-                findings.append(Finding.on("NK003", item, "object has no apiVersion or kind",
-                                           hint="each YAML document must be a Kubernetes object"))
+                findings.append(broken_object(item))
+                continue
+            removed = removed_api(item.api_version, item.kind, self.version)
+            if removed is not None:  # the apiserver has no such resource to decode it as
+                findings.append(Finding.on("NK013", item, removed.message(self.version),
+                                           field="apiVersion", hint=removed.hint))
                 continue
             schema_findings = self._schema(item, unknown, cel is None or cel(item))
             findings.extend(schema_findings)
@@ -76,15 +92,18 @@ class Validator:
             findings.extend(Finding.on("NK010", item, e.message, field=e.path) for e in errors)
             findings.extend(Finding.on("NK011", item, w.message, field=w.path)
                             for w in warnings)
-        findings.extend(lint(Index(valid, self.target)).findings)
+        findings = [replace(f, scope="object") for f in findings]
+        for group in _groups(valid, self.scope):
+            findings.extend(replace(f, scope=self.scope)
+                            for f in lint(Index(group, self.target)).findings)
         ignored = _ignored_by_object(valid)
         kept = [f for f in findings if f.rule not in self.ignore
                 and f.rule not in ignored.get(f.object, ())]
-        return sorted(_at_field_lines(kept), key=_order)
+        return sorted(at_field_lines(kept), key=order)
 
     def _schema(self, item: KubeObject, unknown: set[tuple[str, str]],
                 cel: bool) -> list[Finding]:
-        errors = core_schemas(self.version).validate(item.obj)
+        errors = exported_errors(core_schemas(self.version).validate, item.obj)
         if errors is None:
             schema = self.crds.get(item.api_version, item.kind)
             if schema is None:
@@ -96,12 +115,27 @@ class Validator:
                                    f"{item.kind}; only apiserver rules and cross-object checks "
                                    "apply",
                                    hint="pass its CRD with --crds (or [tool.netkit] crds)")]
-            errors = schema.validate(item.obj, cel=cel)
+            errors = exported_errors(lambda obj: schema.validate(obj, cel=cel), item.obj)
         return [Finding.on("NK001", item, e.message, field=e.path) for e in errors]
 
 
+def _groups(items: list[KubeObject], scope: str) -> list[list[KubeObject]]:
+    """``items`` in the groups cross-object checks see together: all of them, or those of
+    each file or directory (rendered objects: of each blueprint), in input order."""
+    if scope == "all":
+        return [items]
+    groups: dict[str, list[KubeObject]] = {}
+    for item in items:
+        if item.file is None:
+            key = f"blueprint:{item.blueprint or ''}"
+        else:
+            whole = scope == "file" or item.file == STDIN
+            key = item.file if whole else os.path.dirname(os.path.abspath(item.file))
+        groups.setdefault(key, []).append(item)
+    return list(groups.values())
 
-def _at_field_lines(findings: list[Finding]) -> list[Finding]:
+
+def at_field_lines(findings: list[Finding]) -> list[Finding]:
     """Findings pointing at the line of their field in the file they came from."""
     lines = FieldLines()
     out = []
@@ -121,7 +155,8 @@ def _ignored_by_object(items: list[KubeObject]) -> dict[str, set[str]]:
     return out
 
 
-def _order(f: Finding) -> tuple[Any, ...]:
+def order(f: Finding) -> tuple[Any, ...]:
+    """The sort key of findings: by file and line, then construct, object and rule."""
     return (f.file or "", f.line or 0, f.origin or "", f.object, f.rule, f.field or "",
             f.message)
 
@@ -129,8 +164,10 @@ def _order(f: Finding) -> tuple[Any, ...]:
 def validate(objects: Iterable[Any], target: Target | None = None, *,
              kubernetes: str | None = None, crds: CrdRegistry | None = None,
              ignore: Iterable[str] = (),
-             node_ports: tuple[int, int] = apiserver.DEFAULT_NODE_PORTS) -> list[Finding]:
+             node_ports: tuple[int, int] = apiserver.DEFAULT_NODE_PORTS,
+             scope: str = "all") -> list[Finding]:
     """Validate objects (dicts, loaded or rendered objects) as the Target's cluster would;
-    ``node_ports`` is the API server's node port range (first, last)."""
+    ``node_ports`` is the API server's node port range (first, last), ``scope`` says which
+    objects cross-object checks see together."""
     return Validator(target, kubernetes=kubernetes, crds=crds, ignore=ignore,
-                     node_ports=node_ports).validate(objects)
+                     node_ports=node_ports, scope=scope).validate(objects)
