@@ -296,6 +296,7 @@ class Finding:
     origin: str | None = None
     # what the verdict considered: "object", or the objects of one "file", "dir" or "all"
     scope: str | None = None
+    site: tuple[str, int] | None = None  # a construct finding's place in its blueprint file
 
     @property
     def severity(self) -> Severity:
@@ -309,7 +310,7 @@ class Finding:
         origin = (f"{item.blueprint}:{item.origin}" if item.blueprint and item.origin
                   else item.origin)
         return cls(rule=rule, message=message, object=item.ref, field=field or None,
-                   hint=hint, file=item.file, line=item.line, origin=origin)
+                   hint=hint, file=item.file, line=item.line, origin=origin, site=item.site)
 
     @property
     def where(self) -> str:

@@ -33,6 +33,7 @@ class KubeObject:
     origin: str | None = None
     blueprint: str | None = None
     target: Target | None = None
+    site: tuple[str, int] | None = None  # where the blueprint made ``origin``: file, line
 
     @property
     def kind(self) -> str:

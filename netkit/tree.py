@@ -88,14 +88,17 @@ def _checked_call(fn: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-def calling_file() -> str | None:
-    """The ``__file__`` of the code that called the function calling this, looking past the
-    argument checks that wrap construct methods."""
-    frame = sys._getframe(2)
-    while frame.f_globals.get("__name__") == __name__ and frame.f_back is not None:
-        frame = frame.f_back
-    file = frame.f_globals.get("__file__")
-    return file if isinstance(file, str) else None
+def calling_site() -> tuple[str, int] | None:
+    """The file and line of the innermost caller outside netkit: where the user's code
+    made the construct being built."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if not (module == "netkit" or module.startswith("netkit.")):
+            file = frame.f_globals.get("__file__")
+            return (file, frame.f_lineno) if isinstance(file, str) else None
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
 
 
 def _call_error(self: Construct, fn: Callable[..., Any], args: Sequence[Any],
@@ -185,6 +188,7 @@ class Construct:
             raise ConstructError(where, f"invalid id {id!r}: {errs[0]}",
                                  hint="use lowercase letters, digits and '-', e.g. 'web-api'")
         self.node = Node(self, scope, id)
+        self.site = calling_site()
         if scope is not None:
             scope.node._add_child(self)
 

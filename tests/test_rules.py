@@ -252,18 +252,28 @@ def test_sarif_paths_outside_the_repository_and_without_git(workdir: Path,
     assert artifact == {"uri": "elsewhere/lb.yaml", "uriBaseId": "%SRCROOT%"}
 
 
-def test_sarif_stdin_and_blueprint_findings_have_no_physical_location(workdir: Path) -> None:
+def test_sarif_stdin_findings_have_only_a_logical_location(workdir: Path) -> None:
     log = sarif_of("-", input=LOAD_BALANCER)
     check_sarif_shape(log)
     (location,) = log["runs"][0]["results"][0]["locations"]
     assert "physicalLocation" not in location
     assert location["logicalLocations"][0]["fullyQualifiedName"] == (
         "Service/shop/web.spec.loadBalancerSourceRanges")
+
+
+def test_blueprint_findings_point_at_the_line_that_made_the_construct(workdir: Path) -> None:
     example = RULES["NK125"].example()
     Path(example.name).write_text(example.text, encoding="utf-8")
+    made_at = example.text.splitlines().index(
+        next(line for line in example.text.splitlines() if line.startswith("stable ="))) + 1
     (location,) = sarif_of(example.name)["runs"][0]["results"][0]["locations"]
-    assert location == {"logicalLocations": [{"fullyQualifiedName": "shop/workloads/web",
-                                              "kind": "object"}]}
+    assert location == {
+        "physicalLocation": {"artifactLocation": {"uri": example.name,
+                                                  "uriBaseId": "%SRCROOT%"},
+                             "region": {"startLine": made_at}},
+        "logicalLocations": [{"fullyQualifiedName": "shop/workloads/web", "kind": "object"}]}
+    annotations = cli("validate", example.name, "--format", "github").stdout
+    assert f"file={example.name},line={made_at}," in annotations
 
 
 names = st.text(st.characters(codec="utf-8", exclude_characters="/\\\0"), min_size=1,

@@ -11,7 +11,7 @@ from netkit.errors import ConstructError
 from netkit.inputs.manifests import read_file
 from netkit.k8s.kinds import is_cluster_scoped
 from netkit.k8s.names import kind_errors
-from netkit.tree import Construct, calling_file
+from netkit.tree import Construct
 
 _MAX_DEPTH = 100
 _DATA_HINT = "use only str, int, float, bool, None, lists and dicts with string keys"
@@ -101,8 +101,7 @@ class Include(Construct):
         super().__init__(scope, id)
         file = Path(path)
         if not file.is_absolute():
-            caller = calling_file()
-            file = (Path(caller).parent if caller else Path.cwd()) / file
+            file = (Path(self.site[0]).parent if self.site else Path.cwd()) / file
         self.path = file
         self.objects = [checked_object(o.obj, f"{o.file}:{o.line}", scope.namespace())
                         for o in read_file(file)]

@@ -38,5 +38,6 @@ class RenderContext:
         """Add an object made by ``construct``, stamped with netkit's ownership metadata."""
         stamped = stamp(obj, blueprint=self.blueprint.name, construct=construct.display_path)
         self.objects.append(KubeObject(stamped, origin=construct.display_path,
-                                       blueprint=self.blueprint.name, target=self.target))
+                                       blueprint=self.blueprint.name, target=self.target,
+                                       site=construct.site))
         return stamped

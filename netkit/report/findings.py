@@ -95,12 +95,13 @@ def _message(f: Finding) -> str:
     return f.message + (f" (hint: {f.hint})" if f.hint else "")
 
 
-def _file(f: Finding) -> str | None:
-    """The file a finding is in; None for stdin and constructs."""
-    return f.file if f.file and f.file != STDIN else None
+def _place(f: Finding) -> tuple[str | None, int | None]:
+    """The file and line a finding points at: its manifest's, or for a construct where its
+    blueprint made it; no file for stdin."""
+    if f.site is not None:
+        return f.site
+    return (f.file if f.file and f.file != STDIN else None), f.line
 
-
-# --- SARIF -------------------------------------------------------------------------------------
 
 def _logical_name(f: Finding) -> str:
     """The object (and field) a finding is about, else its construct path."""
@@ -131,8 +132,9 @@ def _artifact(file: str, root: Path) -> dict[str, Any]:
 
 def sarif(findings: Sequence[Finding]) -> str:
     """A SARIF 2.1.0 log with one run; files are relative to the repository root
-    (``%SRCROOT%``, given in ``originalUriBaseIds``), findings on stdin or constructs have
-    only a logical location, and a finding's scope is a result property."""
+    (``%SRCROOT%``, given in ``originalUriBaseIds``), a construct's finding points at the
+    blueprint line that made it, one on stdin has only a logical location, and a finding's
+    scope is a result property."""
     root = repository_root()
     rules = [_sarif_rule(r) for r in sorted({f.rule for f in findings}) if r in RULES]
     results = []
@@ -140,11 +142,11 @@ def sarif(findings: Sequence[Finding]) -> str:
         result: dict[str, Any] = {"ruleId": f.rule, "level": _SARIF_LEVEL[f.severity],
                                   "message": {"text": _message(f)}}
         location: dict[str, Any] = {}
-        file = _file(f)
+        file, line = _place(f)
         if file:
             physical: dict[str, Any] = {"artifactLocation": _artifact(file, root)}
-            if f.line:
-                physical["region"] = {"startLine": f.line}
+            if line:
+                physical["region"] = {"startLine": line}
             location["physicalLocation"] = physical
         name = _logical_name(f)
         if name:
@@ -227,11 +229,11 @@ def github(findings: Sequence[Finding]) -> str:
     lines = []
     for f in findings:
         props: dict[str, str] = {}
-        file = _file(f)
+        file, line = _place(f)
         if file:
             props["file"] = in_repository(file, root) or os.path.abspath(file)
-            if f.line:
-                props["line"] = str(f.line)
+            if line:
+                props["line"] = str(line)
         props["title"] = f"{f.rule} {RULES[f.rule].title}"
         where = f.object or f.origin or ""
         field = f" {f.field}:" if f.field else ""

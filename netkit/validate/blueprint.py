@@ -39,7 +39,7 @@ def overlapping_selectors(ns: Namespace, facts: Facts) -> Iterator[Finding]:
                 yield Finding("NK125", f"selector {shown} of {a.ref} also selects the pods of "
                               f"{b.ref}; policies and Services for {a.name} apply to them too",
                               hint=f"give {a.name} a label {b.name} lacks, e.g. track=stable",
-                              origin=a.display_path)
+                              origin=a.display_path, site=a.site)
 
 
 def wildcard_certificate(ing: TlsIngress, facts: Facts) -> Iterator[Finding]:
@@ -50,7 +50,7 @@ def wildcard_certificate(ing: TlsIngress, facts: Facts) -> Iterator[Finding]:
                       "ACME DNS-01 solver; HTTP-01 cannot validate wildcards",
                       hint=f"give {ing.issuer} a DNS-01 solver, or list the hosts one by one",
                       object=f"Certificate/{ing.namespace()}/{ing.node.id}",
-                      origin=ing.display_path)
+                      origin=ing.display_path, site=ing.site)
 
 
 def unrouted_rate_limit(svc: RateLimitedService, facts: Facts) -> Iterator[Finding]:
@@ -58,7 +58,7 @@ def unrouted_rate_limit(svc: RateLimitedService, facts: Facts) -> Iterator[Findi
     if id(svc) not in facts.routed:
         yield Finding("NK123", f"no TlsIngress routes to {svc.ref}, so its rate limit is "
                       "enforced nowhere", hint="route it with site.route(path, service)",
-                      object=f"Service/{svc.ref}", origin=svc.display_path)
+                      object=f"Service/{svc.ref}", origin=svc.display_path, site=svc.site)
 
 
 # Construct type → its check; subclasses are checked as their base (ZeroTrustNamespace as
