@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from netkit.analysis.external import Cell, Network, cells, innermost, network
+from netkit.analysis.external import Cell, Network, cells, locator, network
 from netkit.errors import NetkitError
 from netkit.k8s.kinds import is_builtin
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL
@@ -246,6 +246,7 @@ def build_cluster(objects: Iterable[KubeObject | dict[str, Any]],
                  for r in rules for peer in r.peers or [] if peer.cidr is not None
                  for n in (peer.cidr, *peer.excepts)]
     cluster.cells = cells(mentioned)
+    locate = locator(cluster.cells)
     seen: set[str] = set()
     for template in templates:
         endpoint = endpoint_from(template)
@@ -253,8 +254,7 @@ def build_cluster(objects: Iterable[KubeObject | dict[str, Any]],
             continue
         seen.add(endpoint.id)
         if endpoint.ip:
-            endpoint = Endpoint(**{**endpoint.__dict__, "cell": innermost(endpoint.ip,
-                                                                          cluster.cells)})
+            endpoint = Endpoint(**{**endpoint.__dict__, "cell": locate(endpoint.ip)})
         cluster.endpoints.append(endpoint)
     populated = {e.namespace for e in cluster.endpoints}
     for ns in sorted(_named_namespaces(cluster.policies) - populated):
