@@ -304,8 +304,8 @@ def why(
         from netkit.report.explain import FORMATS
 
         writer = choose(FORMATS, output_format)
-        _, sources, _ = _sources(paths, env)
-        answer = workspace.why(sources, src, dst, port, protocol)
+        cfg, sources, _ = _sources(paths, env)
+        answer = workspace.why(sources, src, dst, port, protocol, parts=cfg.implied.parts())
         emit(writer, answer)
         if not answer.allowed:
             raise typer.Exit(1)
@@ -327,6 +327,7 @@ def diff(
     """Show the flows a change opens and closes."""
     with _errors():
         from netkit import workspace
+        from netkit.config import load_config
         from netkit.errors import ConfigError
         from netkit.report import choose, emit
         from netkit.report.diff import FORMATS
@@ -336,12 +337,13 @@ def diff(
             if not paths or len(paths) != 2:
                 raise ConfigError("diff", "give BASE and HEAD, or --base REF",
                                   hint="netkit diff old/ new/  or  netkit diff --base main")
+            cfg = load_config()
             before, after = workspace.read([paths[0]]), workspace.read([paths[1]])
         else:
             cfg, after, chosen = _sources(paths, env)
             before = workspace.read_at_revision(base, chosen, env=env or cfg.env,
                                                 overrides=cfg.target, exclude=cfg.exclude)
-        changes = workspace.flow_diff(before, after)
+        changes = workspace.flow_diff(before, after, parts=cfg.implied.parts())
         emit(writer, changes)
         if fail_on_added and changes.added:
             raise typer.Exit(1)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netkit.analysis.engine import reachability
+from netkit.analysis.implied import ClusterParts
 from netkit.constructs.manifest import Include, Manifest
 from netkit.constructs.workload import declared
 from netkit.errors import CheckFailed, ConfigError
@@ -45,9 +46,10 @@ class Synthesis:
 
 def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = None,
                ignore: Sequence[str] = (), argocd: ArgoCdConfig | None = None,
-               docs: bool = True) -> Synthesis:
+               docs: bool = True, parts: ClusterParts | None = None) -> Synthesis:
     """Render and validate blueprints and lay out their files (with Argo CD objects and a
-    NETWORK.md per namespace), all in memory."""
+    NETWORK.md per namespace, whose flows include the cluster's parts ``parts`` implies),
+    all in memory."""
     objects: list[KubeObject] = []
     findings: list[Finding] = []
     for bp in blueprints:
@@ -61,7 +63,7 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
         objects += _argo_objects(argocd, objects)
     files = layout(objects)
     if docs:
-        reach = reachability(objects, [w for bp in blueprints for w in declared(bp)])
+        reach = reachability(objects, [w for bp in blueprints for w in declared(bp)], parts)
         files.update(documents(objects, reach, namespace_directories(files)))
     return Synthesis(objects, findings, dict(sorted(files.items())))
 
@@ -128,7 +130,8 @@ def synthesize_project(cfg: NetkitConfig, files: Sequence[str], *, env: str | No
         raise ConfigError("--argocd", "no [tool.netkit.argocd] table",
                           hint='add [tool.netkit.argocd] with repo_url = "https://..."')
     return synthesize(blueprints, crds=cfg.crd_registry(), ignore=cfg.ignore,
-                      argocd=cfg.argocd if argocd is not False else None)
+                      argocd=cfg.argocd if argocd is not False else None,
+                      parts=cfg.implied.parts())
 
 
 def write(synthesis: Synthesis, out: Path, *, check: bool = False, dry_run: bool = False,

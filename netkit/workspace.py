@@ -16,7 +16,9 @@ from netkit.objects import KubeObject
 
 if TYPE_CHECKING:
     from netkit.analysis.diff import FlowDiff
+    from netkit.analysis.engine import Reachability
     from netkit.analysis.explain import Explanation
+    from netkit.analysis.implied import ClusterParts
     from netkit.config import NetkitConfig
     from netkit.report.reachability import Audit
     from netkit.target import Target
@@ -91,13 +93,15 @@ def read_at_revision(ref: str, paths: Sequence[str], *, env: str = "prod",
                     exclude=exclude)
 
 
-def flow_diff(before: Sources, after: Sources) -> FlowDiff:
-    """The flows ``after`` opens and closes compared with ``before``."""
+def flow_diff(before: Sources, after: Sources, *, parts: ClusterParts | None = None
+              ) -> FlowDiff:
+    """The flows ``after`` opens and closes compared with ``before`` (with the cluster's
+    parts that ``parts`` implies)."""
     from netkit.analysis.diff import diff
     from netkit.analysis.engine import reachability
 
-    return diff(reachability(before.objects, before.workloads),
-                reachability(after.objects, after.workloads))
+    return diff(reachability(before.objects, before.workloads, parts),
+                reachability(after.objects, after.workloads, parts))
 
 
 def findings(sources: Sources, cfg: NetkitConfig, *, kubernetes: str | None = None,
@@ -119,13 +123,30 @@ def audit(sources: Sources, cfg: NetkitConfig, title: str) -> Audit:
     from netkit.analysis.engine import reachability
     from netkit.report.reachability import Audit
 
-    return Audit(reachability(sources.objects, sources.workloads), title,
+    return Audit(reachability(sources.objects, sources.workloads, cfg.implied.parts()), title,
                  lambda: findings(sources, cfg))
 
 
-def why(sources: Sources, src: str, dst: str, port: int, protocol: str = "TCP"
-        ) -> Explanation:
-    """Whether ``src`` may open ``port``/``protocol`` on ``dst`` in ``sources``, and why."""
+def endpoint_ids(r: Reachability, pattern: str) -> list[str]:
+    """The endpoint ``pattern`` names: an id, else the ids it matches as a glob (``ns/*``:
+    every endpoint of the namespace), sorted; none is an error suggesting close ids."""
+    from fnmatch import fnmatchcase
+
+    if "*" in pattern and pattern not in {e.id for e in r.endpoints}:
+        found = sorted(e.id for e in r.endpoints if fnmatchcase(e.id, pattern))
+        if found:
+            return found
+    r.group(pattern)  # an unknown id is an error naming close ones
+    return [pattern]
+
+
+def why(sources: Sources, src: str, dst: str, port: int, protocol: str = "TCP", *,
+        parts: ClusterParts | None = None) -> Explanation:
+    """Whether ``src`` may open ``port``/``protocol`` on ``dst`` in ``sources``, and why.
+
+    ``src`` and ``dst`` are endpoint ids or globs over them (``kube-system/*``); a glob
+    explains the first pair of endpoints it names whose flow is allowed, else the first pair.
+    """
     from netkit.analysis.engine import reachability
     from netkit.analysis.explain import explain
     from netkit.spec import PROTOCOLS, check_choice, check_port
@@ -134,5 +155,13 @@ def why(sources: Sources, src: str, dst: str, port: int, protocol: str = "TCP"
                  error=ConfigError)
     check_port(port, "--port", field=None, hint="a destination port number", error=ConfigError)
     declared = {w.id for w in sources.workloads} or None
-    return explain(reachability(sources.objects, sources.workloads), src, dst, port, protocol,
-                   workloads=declared)
+    r = reachability(sources.objects, sources.workloads, parts)
+    pairs = [(a, b) for a in endpoint_ids(r, src) for b in endpoint_ids(r, dst)]
+    answers = (explain(r, a, b, port, protocol, workloads=declared) for a, b in pairs)
+    first = None
+    for answer in answers:
+        if answer.allowed:
+            return answer
+        first = first or answer
+    assert first is not None
+    return first

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netkit.analysis.external import block_matches
+from netkit.analysis.implied import ClusterParts
 from netkit.analysis.model import Cluster, Endpoint, Peer, Policy, PortRule, Rule, build_cluster
 from netkit.analysis.ports import ALL, NONE, PortSet
 from netkit.errors import NetkitError
@@ -129,16 +130,7 @@ class Reachability:
             return False
         if peer.cidr is not None:
             return e.cell is not None and block_matches(e.cell, peer.cidr, peer.excepts)
-        if e.external:
-            return False
-        if peer.namespace_selector is None:
-            in_scope = e.namespace == policy.namespace
-        else:
-            in_scope = matches(peer.namespace_selector,
-                               self.cluster.namespace_labels(e.namespace))
-        if not in_scope:
-            return False
-        return peer.pod_selector is None or matches(peer.pod_selector, g.labels)
+        return not e.external and self.cluster.peer_selects(peer, policy, e.namespace, g.labels)
 
     def _candidates_for(self, peer: Peer, policy: Policy) -> list[Group]:
         """Groups that ``peer`` could match, narrowed by namespace or ipBlock cell."""
@@ -261,6 +253,8 @@ class Reachability:
 
 
 def reachability(objects: Iterable[KubeObject | dict[str, Any]],
-                 workloads: Iterable[PodTemplate] = ()) -> Reachability:
-    """Reachability of the pods and workloads in ``objects`` (plus declared ``workloads``)."""
-    return Reachability(build_cluster(objects, workloads))
+                 workloads: Iterable[PodTemplate] = (), parts: ClusterParts | None = None
+                 ) -> Reachability:
+    """Reachability of the pods and workloads in ``objects`` (plus declared ``workloads``
+    and the parts of the cluster ``parts`` implies)."""
+    return Reachability(build_cluster(objects, workloads, parts))

@@ -32,10 +32,16 @@ def test_audit_json_contract() -> None:
     assert set(data) == {"endpoints", "flows"}
     ids = [e["id"] for e in data["endpoints"]]
     assert {"shop/web", "shop/api", "shop/db", "payments/api"} <= set(ids)
-    assert all(set(e) == {"id", "namespace", "name", "kind", "labels"} for e in data["endpoints"])
+    assert all(set(e) == {"id", "namespace", "name", "kind", "labels", "implied"}
+               for e in data["endpoints"])
     web = next(e for e in data["endpoints"] if e["id"] == "shop/web")
     assert web == {"id": "shop/web", "namespace": "shop", "name": "web", "kind": "Workload",
-                   "labels": {"app": "web-server", "track": "stable"}}
+                   "labels": {"app": "web-server", "track": "stable"}, "implied": False}
+    dns = next(e for e in data["endpoints"] if e["id"] == "kube-system/kube-dns")
+    assert dns["implied"] and dns["kind"] == "ClusterDNS"
+    flows = {(f["from"], f["to"]): f["allowed"] for f in data["flows"]}
+    assert flows[("shop/web", "kube-system/kube-dns")] == {
+        "TCP": [[53, 53]], "UDP": [[53, 53]], "SCTP": []}
     flows = {(f["from"], f["to"]): f["allowed"] for f in data["flows"]}
     assert flows[("shop/api", "shop/db")] == {"TCP": [[5432, 5432]], "UDP": [], "SCTP": []}
     assert flows[("shop/api", "payments/api")]["TCP"] == [[8443, 8443]]
