@@ -15,7 +15,7 @@ from netkit.errors import CheckFailed, ConfigError
 from netkit.findings import Finding
 from netkit.gitops import writer
 from netkit.gitops.argocd import ArgoCdConfig, annotate, applications
-from netkit.gitops.layout import layout, object_path
+from netkit.gitops.layout import identity_files, layout, object_path
 from netkit.inputs.blueprints import load_blueprints
 from netkit.k8s.meta import stamp
 from netkit.objects import KubeObject
@@ -47,9 +47,9 @@ class Synthesis:
 def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = None,
                ignore: Sequence[str] = (), argocd: ArgoCdConfig | None = None,
                docs: bool = True, parts: ClusterParts | None = None) -> Synthesis:
-    """Render and validate blueprints and lay out their files (with Argo CD objects and a
-    NETWORK.md per namespace, whose flows include the cluster's parts ``parts`` implies),
-    all in memory."""
+    """Render and validate blueprints and lay out their files (with Argo CD objects, the
+    declared workloads' identities, and a NETWORK.md per namespace whose flows include the
+    cluster's parts ``parts`` implies), all in memory."""
     objects: list[KubeObject] = []
     findings: list[Finding] = []
     for bp in blueprints:
@@ -62,9 +62,12 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
         objects = [annotate(o) for o in objects]
         objects += _argo_objects(argocd, objects)
     files = layout(objects)
+    directories = namespace_directories(files)
+    workloads = [(bp.target.cluster, w) for bp in blueprints for w in declared(bp)]
+    files.update(identity_files(workloads, directories))
     if docs:
-        reach = reachability(objects, [w for bp in blueprints for w in declared(bp)], parts)
-        files.update(documents(objects, reach, namespace_directories(files)))
+        reach = reachability(objects, [w for _, w in workloads], parts)
+        files.update(documents(objects, reach, directories))
     return Synthesis(objects, findings, dict(sorted(files.items())))
 
 

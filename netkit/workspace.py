@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from netkit.errors import ConfigError
 from netkit.findings import Finding
 from netkit.inputs import manifests
+from netkit.inputs.identities import read_identities
 from netkit.k8s.pods import PodTemplate
 from netkit.objects import KubeObject
 
@@ -48,7 +49,8 @@ def rendered(blueprint: Blueprint) -> tuple[list[KubeObject], list[Finding]]:
 def read(paths: Sequence[str], *, env: str = "prod",
          overrides: Mapping[str, str] | None = None, exclude: Sequence[str] = ()) -> Sources:
     """Read every input; ``*.py`` files are blueprints, rendered in memory; directory walks
-    leave out what ``exclude`` patterns (and the defaults of ``Excludes``) name."""
+    leave out what ``exclude`` patterns (and the defaults of ``Excludes``) name, and read
+    the declared workloads synth recorded in ``.netkit/workloads.yaml``."""
     from netkit.constructs.workload import declared
     from netkit.inputs.blueprints import load_blueprints
 
@@ -61,8 +63,9 @@ def read(paths: Sequence[str], *, env: str = "prod",
         out.findings.extend(findings)
         out.target = out.target or bp.target
         out.blueprints.append(bp.name)
-    out.objects.extend(manifests.load_manifests([p for p in paths if not p.endswith(".py")],
-                                                exclude))
+    files = [p for p in paths if not p.endswith(".py")]
+    out.objects.extend(manifests.load_manifests(files, exclude))
+    out.workloads.extend(read_identities(files, exclude))
     return out
 
 

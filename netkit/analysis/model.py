@@ -12,7 +12,7 @@ from netkit.errors import NetkitError
 from netkit.k8s.kinds import is_builtin
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.networking import effective_policy_types
-from netkit.k8s.pods import WORKLOAD_KINDS, PodTemplate, pod_template
+from netkit.k8s.pods import DECLARED_KIND, WORKLOAD_KINDS, PodTemplate, pod_template
 from netkit.k8s.selectors import matches
 from netkit.objects import KubeObject, as_dict, as_objects
 
@@ -191,9 +191,6 @@ def endpoint_from(template: PodTemplate, id: str | None = None) -> Endpoint:
     named = tuple(sorted((p.name, p.protocol, p.port) for p in template.ports if p.name))
     return Endpoint(id or template.id, template.namespace, template.name, template.kind,
                     tuple(sorted(template.labels.items())), named, template.ip)
-
-
-DECLARED_KIND = "Workload"  # a blueprint's declaration of pods an object of the input may run
 
 
 def _distinct_ids(templates: list[PodTemplate]) -> list[tuple[str, PodTemplate]]:
