@@ -280,6 +280,7 @@ def audit(
         writer = choose(FORMATS, output_format)
         cfg, sources, chosen = _sources(paths, env)
         emit(writer, workspace.audit(sources, cfg, ", ".join(chosen)), output)
+        _print_findings(workspace.unseen(sources, cfg), verbose=False)
 
 
 @app.command()

@@ -57,7 +57,8 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
         objects.extend(bp_objects)
         findings.extend(bp_findings)
         validator = Validator(bp.target, crds=crds, ignore=ignore)
-        findings.extend(validator.validate(bp_objects, cel=_authored_by_user(bp)))
+        findings.extend(validator.validate(bp_objects, cel=_authored_by_user(bp),
+                                           workloads=declared(bp)))
     if argocd is not None:
         objects = [annotate(o) for o in objects]
         objects += _argo_objects(argocd, objects)

@@ -118,7 +118,7 @@ def findings(sources: Sources, cfg: NetkitConfig, *, kubernetes: str | None = No
         find_rule(rule_id, "--ignore")
     validator = Validator(sources.target, kubernetes=kubernetes, crds=cfg.crd_registry(crds),
                           ignore=[*cfg.ignore, *ignore])
-    return sources.findings + validator.validate(sources.objects)
+    return sources.findings + validator.validate(sources.objects, workloads=sources.workloads)
 
 
 def audit(sources: Sources, cfg: NetkitConfig, title: str) -> Audit:
@@ -127,7 +127,22 @@ def audit(sources: Sources, cfg: NetkitConfig, title: str) -> Audit:
     from netkit.report.reachability import Audit
 
     return Audit(reachability(sources.objects, sources.workloads, cfg.implied.parts()), title,
-                 lambda: findings(sources, cfg))
+                 lambda: list(dict.fromkeys([*findings(sources, cfg), *unseen(sources, cfg)])))
+
+
+def unseen(sources: Sources, cfg: NetkitConfig) -> list[Finding]:
+    """NK220 for each namespace with NetworkPolicies whose pods ``sources`` omit, however
+    little they hold: what an audit of them cannot show (``validate`` reports it only when
+    the input holds workloads elsewhere)."""
+    from netkit.findings import find_rule
+    from netkit.validate.lint.coverage import unpopulated
+    from netkit.validate.lint.index import Index, Report
+
+    if "NK220" in {find_rule(r).id for r in cfg.ignore}:
+        return []
+    report = Report()
+    unpopulated(Index(sources.objects, declared=sources.workloads), report)
+    return report.findings
 
 
 def endpoint_ids(r: Reachability, pattern: str) -> list[str]:

@@ -78,3 +78,17 @@ def test_excluded_folders_and_foreign_content(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["audit", str(out)])
     assert bad.exit_code == 2
     assert bad.stderr.startswith(f"error: {identities}:1: not a netkit workload identity")
+
+
+def test_an_audit_of_output_without_identities_warns_per_namespace(tmp_path: Path) -> None:
+    out = written(tmp_path)
+    assert "NK220" not in runner.invoke(app, ["audit", str(out)]).stderr
+    for identities in out.rglob(".netkit/workloads.yaml"):
+        identities.unlink()
+    result = runner.invoke(app, ["audit", str(out)])
+    assert result.exit_code == 0
+    warned = [line for line in result.stderr.splitlines() if "[NK220]" in line]
+    assert [line.split(": ")[2] for line in warned] == [
+        "NetworkPolicy/payments/allow-dns-egress", "NetworkPolicy/shop/allow-dns-egress"]
+    html = runner.invoke(app, ["audit", str(out), "--format", "html"])
+    assert html.stdout.count("NK220") == 2

@@ -20,6 +20,7 @@ from netkit.validate.schema import CoreSchemas
 from netkit.versions import SUPPORTED_KUBERNETES
 
 if TYPE_CHECKING:
+    from netkit.k8s.pods import PodTemplate
     from netkit.target import Target
 
 IGNORE_ANNOTATION = "netkit.dev/ignore"
@@ -52,9 +53,11 @@ class Validator:
         self.ignore = {find_rule(r, "ignore").id for r in ignore}
 
     def validate(self, objects: Iterable[Any],
-                 cel: Callable[[KubeObject], bool] | None = None) -> list[Finding]:
+                 cel: Callable[[KubeObject], bool] | None = None,
+                 workloads: Iterable[PodTemplate] = ()) -> list[Finding]:
         """Findings for ``objects``, suppressions applied, in a stable order; ``cel`` says
-        which objects' CEL rules are evaluated (default: every object's)."""
+        which objects' CEL rules are evaluated (default: every object's); ``workloads`` are
+        those blueprints declare."""
         items = as_objects(objects)
         findings: list[Finding] = []
         unknown: set[tuple[str, str]] = set()
@@ -71,7 +74,7 @@ class Validator:
             valid.append(item)
             findings.extend(Finding.on("NK010", item, e.message, field=e.path)
                             for e in apiserver.check(item.obj, self.version))
-        findings.extend(lint(Index(valid, self.target)).findings)
+        findings.extend(lint(Index(valid, self.target, declared=list(workloads))).findings)
         ignored = _ignored_by_object(valid)
         kept = [f for f in findings if f.rule not in self.ignore
                 and f.rule not in ignored.get(f.object, ())]
