@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -91,6 +92,13 @@ def test_audit_html_is_self_contained(tmp_path: Path) -> None:
     assert parser.tags.count("svg") == 1 and "path" in parser.tags and "circle" in parser.tags
     assert "shop/api → shop/db: TCP 5432" in page
     assert "NK121" in page  # findings from validation are part of the report
+    # grouped by namespace, with a legend naming the implied parts, and the toggle
+    for box in ("shop", "payments", "kube-system", "outside the cluster"):
+        assert f">{box}</text>" in page
+    assert ("implied: the cluster has it, the input omits it "
+            "(<code>kube-system/kube-dns</code>)") in page
+    assert '<input type="checkbox" id="hide-open">' in page
+    assert page.count('class="edge open"') == page.count('<tr class="open">') > 0
 
 
 @pytest.mark.skipif(not shutil.which("chromium"), reason="no headless browser installed")
@@ -102,6 +110,24 @@ def test_audit_html_renders_in_a_browser(tmp_path: Path) -> None:
                           f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
                           out.as_uri()], capture_output=True, text=True, timeout=60).stdout
     assert "Reachability audit" in dom and "<svg" in dom
+    # the checkbox hides the unconstrained flows with CSS alone: a copy of the page with a
+    # probe script (the report itself has none) reports what is displayed once it is checked
+    probe = tmp_path / "probe.html"
+    probe.write_text(out.read_text().replace("</body>", """<script>
+      const shown = () => [...document.querySelectorAll('.edge.open, tr.open')]
+        .filter(e => getComputedStyle(e).display !== 'none').length;
+      const before = shown();
+      document.getElementById('hide-open').checked = true;
+      document.body.dataset.probe = before + '/' + shown() + '/' +
+        [...document.querySelectorAll('.edge:not(.open)')]
+          .filter(e => getComputedStyle(e).display !== 'none').length;
+    </script></body>"""))
+    dom = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                          "--disable-background-networking", "--no-first-run",
+                          f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
+                          probe.as_uri()], capture_output=True, text=True, timeout=60).stdout
+    before, after, application = re.search(r'data-probe="(\d+)/(\d+)/(\d+)"', dom).groups()
+    assert int(before) > 0 and int(after) == 0 and int(application) > 0
 
 
 def test_why_denied_text_and_fix() -> None:
