@@ -60,7 +60,8 @@ class Explanation:
 def _side(r: Reachability, selected: Group, other: Group, dst: Group, port: int,
           protocol: str, direction: str) -> Side:
     if selected.sample.external:
-        return Side(True, False, note="outside the cluster: no NetworkPolicy applies there")
+        where = "on its hosts' network" if selected.sample.implied else "outside the cluster"
+        return Side(True, False, note=f"{where}: no NetworkPolicy applies there")
     policies: list[Policy] = getattr(selected, f"{direction}_policies")
     if not policies:
         return Side(True, False, note=f"no policy selects {selected.sample.id} for "

@@ -3,8 +3,9 @@ DNS pods and the API server.
 
 Cluster DNS is implied as one endpoint, ``<dns namespace>/kube-dns`` (kind ``ClusterDNS``):
 the CoreDNS pods with their labels and named ports ``dns`` (53/UDP), ``dns-tcp`` (53/TCP) and
-``metrics`` (9153/TCP). It is added when some NetworkPolicy peer selects such pods and the
-input holds none (no pod or workload in that namespace carries the DNS labels).
+``metrics`` (9153/TCP). It is added when some NetworkPolicy selects such pods or names them
+as a peer, and the input holds none (no pod or workload in that namespace carries the DNS
+labels).
 
 The API server is implied as ``default/kubernetes`` (kind ``APIServer``; one endpoint per
 address, ``default/kubernetes[ADDRESS]``, when there are several): the endpoints of the

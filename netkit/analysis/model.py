@@ -129,11 +129,14 @@ class Cluster:
             in_scope = matches(peer.namespace_selector, self.namespace_labels(namespace))
         return in_scope and (peer.pod_selector is None or matches(peer.pod_selector, labels))
 
-    def selected_by_a_peer(self, namespace: str, labels: dict[str, str]) -> bool:
-        """Whether some rule of some policy names pods with ``labels`` in ``namespace``."""
-        return any(self.peer_selects(peer, policy, namespace, labels)
-                   for policy in self.policies for rules in (policy.ingress, policy.egress)
-                   for rule in rules or [] for peer in rule.peers or [])
+    def targets(self, namespace: str, labels: dict[str, str]) -> bool:
+        """Whether some policy selects, or some rule's peer names, pods with ``labels`` in
+        ``namespace``."""
+        return any(policy.namespace == namespace and matches(policy.pod_selector, labels)
+                   for policy in self.policies) or any(
+            self.peer_selects(peer, policy, namespace, labels)
+            for policy in self.policies for rules in (policy.ingress, policy.egress)
+            for rule in rules or [] for peer in rule.peers or [])
 
 
 def _port_rules(ports: Any) -> list[PortRule] | None:
@@ -298,7 +301,7 @@ def build_cluster(objects: Iterable[KubeObject | dict[str, Any]],
     cluster.cells = cells(mentioned)
     dns = parts.dns_template()
     if parts.dns and not any(parts.is_dns(t) for t in templates) and (
-            cluster.selected_by_a_peer(dns.namespace, dns.labels)):
+            cluster.targets(dns.namespace, dns.labels)):
         templates.append(dns)
     templates += parts.api_server_templates(obj for obj, _, _ in items if isinstance(obj, dict))
     locate = locator(cluster.cells)

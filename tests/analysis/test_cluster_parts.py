@@ -45,6 +45,14 @@ def test_dns_is_not_implied_unless_named_or_when_present_or_off() -> None:
     assert ids([WEB, DNS_EGRESS], ClusterParts(dns=False)) == ["a/web", "kube-system/*"]
 
 
+def test_dns_is_implied_when_a_policy_of_its_namespace_selects_it() -> None:
+    guard = np("dns-ingress", "kube-system", podSelector={"matchLabels": {"k8s-app": "kube-dns"}},
+               ingress=[{"ports": [{"port": 53, "protocol": "UDP"}]}])
+    r = reachability([WEB, guard])
+    assert r.allowed("a/web", "kube-system/kube-dns", 53, "UDP")
+    assert not r.allowed("a/web", "kube-system/kube-dns", 9153)
+
+
 def test_dns_labels_and_namespace_are_configurable() -> None:
     peer = {"namespaceSelector": {"matchLabels": {"role": "dns"}},
             "podSelector": {"matchLabels": {"app": "coredns"}}}
