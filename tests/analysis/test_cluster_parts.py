@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
 from typer.testing import CliRunner
 
 from netkit import reachability
 from netkit.analysis.implied import ClusterParts
 from netkit.cli import app
+from tests.analysis.reference import allowed
+from tests.analysis.test_property import cluster
 from tests.analysis.test_semantics import SEL_WEB, WEB, namespace, np, pod
 from tests.conftest import ROOT
 
@@ -142,3 +145,24 @@ def test_implied_parts_follow_the_project_configuration(tmp_path: Path,
     (tmp_path / "pyproject.toml").write_text('[tool.netkit.implied]\napi_server_port = 0\n')
     bad = CliRunner().invoke(app, ["audit", SHOP])
     assert bad.exit_code == 2 and "[tool.netkit] implied.api_server_port" in bad.stderr
+
+
+@given(cluster())
+@settings(max_examples=100, deadline=None)
+def test_implied_parts_match_the_brute_force_evaluator(objs: list[dict[str, Any]]) -> None:
+    result = reachability(objs, parts=ClusterParts(api_server_addresses=("10.1.2.7",)))
+    assert "default/kubernetes" in {e.id for e in result.endpoints}
+    policies = [o for o in objs if o["kind"] == "NetworkPolicy"]
+    namespaces = {o["metadata"]["name"]: {**o["metadata"].get("labels", {}),
+                                          "kubernetes.io/metadata.name": o["metadata"]["name"]}
+                  for o in objs if o["kind"] == "Namespace"}
+    implied = [e for e in result.endpoints if e.implied]
+    for a in implied:
+        for b in result.endpoints:
+            for src, dst in ((a, b), (b, a)):
+                ports = result.ports(src.id, dst.id)
+                for protocol in ("TCP", "UDP"):
+                    for number in (53, 80, 6443, 9153):
+                        assert ports.contains(number, protocol) == allowed(
+                            policies, namespaces, src, dst, number, protocol), (
+                            src.id, dst.id, protocol, number)
