@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from netkit.k8s.pods import ContainerPort, PodTemplate
+from netkit.objects import as_dict, as_list
 
 DNS_KIND = "ClusterDNS"
 API_SERVER_KIND = "APIServer"
@@ -73,7 +74,7 @@ class ClusterParts:
 
 
 def _https_port(ports: Any, default: int) -> int:
-    for p in ports or []:
+    for p in as_list(ports):
         if isinstance(p, dict) and isinstance(p.get("port"), int) and (
                 p.get("protocol") or "TCP") == "TCP":
             return int(p["port"])
@@ -82,18 +83,19 @@ def _https_port(ports: Any, default: int) -> int:
 
 def _service_endpoints(obj: dict[str, Any], default_port: int) -> list[tuple[str, int]]:
     """(address, port) of an Endpoints or EndpointSlice object of the API server's Service."""
-    md = obj.get("metadata") or {}
-    if not isinstance(md, dict) or (md.get("namespace") or "default") != API_SERVER_NAMESPACE:
+    md = as_dict(obj.get("metadata"))
+    if (md.get("namespace") or "default") != API_SERVER_NAMESPACE:
         return []
     kind, version = obj.get("kind"), obj.get("apiVersion")
     if kind == "Endpoints" and version == "v1" and md.get("name") == API_SERVER_NAME:
-        return [(str(a["ip"]), _https_port(subset.get("ports"), default_port))
-                for subset in obj.get("subsets") or [] if isinstance(subset, dict)
-                for a in subset.get("addresses") or [] if isinstance(a, dict) and a.get("ip")]
-    service = (md.get("labels") or {}).get("kubernetes.io/service-name")
+        return [(str(a["ip"]), _https_port(as_dict(subset).get("ports"), default_port))
+                for subset in as_list(obj.get("subsets"))
+                for a in as_list(as_dict(subset).get("addresses"))
+                if isinstance(a, dict) and a.get("ip")]
+    service = as_dict(md.get("labels")).get("kubernetes.io/service-name")
     if kind == "EndpointSlice" and version == "discovery.k8s.io/v1" and (
             service == API_SERVER_NAME):
         port = _https_port(obj.get("ports"), default_port)
-        return [(str(a), port) for e in obj.get("endpoints") or [] if isinstance(e, dict)
-                for a in e.get("addresses") or []]
+        return [(str(a), port) for e in as_list(obj.get("endpoints"))
+                for a in as_list(as_dict(e).get("addresses"))]
     return []

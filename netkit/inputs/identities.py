@@ -18,6 +18,7 @@ from typing import Any
 from netkit.inputs.excludes import Excludes
 from netkit.inputs.manifests import LoadError, read_file
 from netkit.k8s.pods import DECLARED_KIND, PodTemplate, container_ports
+from netkit.objects import as_dict
 
 IDENTITY_DIR = ".netkit"
 IDENTITY_FILE = "workloads.yaml"
@@ -41,18 +42,18 @@ def identity(template: PodTemplate) -> dict[str, Any]:
 
 
 def _template(obj: Any, where: str) -> PodTemplate:
-    md = obj.get("metadata") if isinstance(obj, dict) else None
-    if not isinstance(md, dict) or obj.get("apiVersion") != "v1" or obj.get(
-            "kind") != "PodTemplate" or (md.get("annotations") or {}).get(
-            IDENTITY_ANNOTATION) != DECLARED:
+    md = as_dict(obj.get("metadata")) if isinstance(obj, dict) else {}
+    if not isinstance(obj, dict) or obj.get("apiVersion") != "v1" or obj.get(
+            "kind") != "PodTemplate" or as_dict(md.get("annotations")).get(
+            IDENTITY_ANNOTATION) != DECLARED or not md.get("name"):
         raise LoadError(where, "not a netkit workload identity",
                         hint=f"{IDENTITY_DIR}/{IDENTITY_FILE} holds only what netkit synth "
                              "writes; run `netkit synth` again")
-    template = obj.get("template") or {}
-    labels = ((template.get("metadata") or {}).get("labels")) or {}
-    return PodTemplate(str(md.get("namespace") or "default"), str(md.get("name")),
-                       DECLARED_KIND, {str(k): str(v) for k, v in labels.items()},
-                       container_ports(template.get("spec") or {}))
+    template = as_dict(obj.get("template"))
+    labels = as_dict(as_dict(template.get("metadata")).get("labels"))
+    return PodTemplate(str(md.get("namespace") or "default"), str(md["name"]), DECLARED_KIND,
+                       {str(k): str(v) for k, v in labels.items()},
+                       container_ports(as_dict(template.get("spec"))))
 
 
 def read_identities(paths: Sequence[str], exclude: Sequence[str] = ()) -> list[PodTemplate]:

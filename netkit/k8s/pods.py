@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netkit.k8s.kinds import is_builtin
+from netkit.objects import as_dict, as_list
 
 DECLARED_KIND = "Workload"  # a blueprint's declaration of pods that netkit does not own
 WORKLOAD_KINDS = ("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job",
@@ -52,9 +53,9 @@ def _template(obj: dict[str, Any]) -> dict[str, Any] | None:
 def container_ports(pod_spec: dict[str, Any]) -> list[ContainerPort]:
     """The ports of a pod spec's containers and init containers."""
     ports = []
-    for container in (pod_spec.get("containers") or []) + (pod_spec.get("initContainers")
-                                                            or []):
-        for p in container.get("ports") or []:
+    for container in as_list(pod_spec.get("containers")) + as_list(
+            pod_spec.get("initContainers")):
+        for p in as_list(as_dict(container).get("ports")):
             if isinstance(p, dict) and isinstance(p.get("containerPort"), int):
                 ports.append(ContainerPort(p.get("name"), p["containerPort"],
                                            p.get("protocol") or "TCP"))
