@@ -7,6 +7,7 @@ memory grows with distinct label sets rather than with pods².
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -69,6 +70,11 @@ def _group_key(e: Endpoint) -> tuple[Any, ...]:
     return (e.namespace, e.labels, e.named_ports, e.cell.id if e.cell else None)
 
 
+def _address_key(e: Endpoint) -> tuple[int, int]:
+    assert e.cell is not None
+    return e.cell.network.version, int(e.cell.network.network_address)
+
+
 def resolve_ports(ports: list[PortRule] | None, dst: Endpoint) -> PortSet:
     """The ports a rule allows on ``dst``: named ports resolve on the destination pods."""
     if ports is None:
@@ -106,7 +112,9 @@ class Reachability:
         for g in self.groups:
             if not g.sample.external:
                 self._in_namespace[g.sample.namespace].append(g)
-        self._with_cell = [g for g in self.groups if g.sample.cell is not None]
+        self._with_cell = sorted((g for g in self.groups if g.sample.cell is not None),
+                                 key=lambda g: _address_key(g.sample))
+        self._cell_keys = [_address_key(g.sample) for g in self._with_cell]
         self._by_label: dict[tuple[str, str, str], list[Group]] = defaultdict(list)
         for ns, groups in self._in_namespace.items():
             for g in groups:
@@ -136,8 +144,10 @@ class Reachability:
         """Groups that ``peer`` could match, narrowed by namespace or ipBlock cell."""
         if peer.invalid:
             return []
-        if peer.cidr is not None:
-            return self._with_cell
+        if peer.cidr is not None:  # cells within the block start inside its address range
+            lo = bisect_left(self._cell_keys, (peer.cidr.version, int(peer.cidr[0])))
+            hi = bisect_right(self._cell_keys, (peer.cidr.version, int(peer.cidr[-1])))
+            return self._with_cell[lo:hi]
         if peer.namespace_selector is None:
             names = [policy.namespace]
         else:
@@ -228,6 +238,8 @@ class Reachability:
     def _candidates(self, src: Group) -> Iterable[Group]:
         if src.egress_isolated:
             return [self.groups[i] for i in sorted(src.egress)]
+        if src.sample.external:  # nothing outside the pod network reaches the outside
+            return [g for ns in self._in_namespace.values() for g in ns]
         return self.groups
 
     def flows(self) -> Iterator[Flow]:

@@ -156,6 +156,9 @@ def test_implied_parts_match_the_brute_force_evaluator(objs: list[dict[str, Any]
     namespaces = {o["metadata"]["name"]: {**o["metadata"].get("labels", {}),
                                           "kubernetes.io/metadata.name": o["metadata"]["name"]}
                   for o in objs if o["kind"] == "Namespace"}
+    flows = {(f.src.id, f.dst.id) for f in result.flows()}
+    assert flows == {(a.id, b.id) for a in result.endpoints for b in result.endpoints
+                     if a.id != b.id and result.ports(a.id, b.id)}
     implied = [e for e in result.endpoints if e.implied]
     for a in implied:
         for b in result.endpoints:
