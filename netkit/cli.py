@@ -285,8 +285,10 @@ def audit(
 
 @app.command()
 def why(
-    src: Annotated[str, typer.Argument(help="Source endpoint: namespace/name.")],
-    dst: Annotated[str, typer.Argument(help="Destination endpoint: namespace/name.")],
+    src: Annotated[str, typer.Argument(
+        help="Source endpoint: namespace/name, or a glob over endpoints ('ns/*').")],
+    dst: Annotated[str, typer.Argument(
+        help="Destination endpoint: namespace/name, or a glob ('kube-system/*').")],
     paths: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP045
         help="Manifests or blueprints (default: [tool.netkit] blueprints).")] = None,
     port: Annotated[int, typer.Option("--port", help="Destination port.")] = ...,  # type: ignore[assignment]
