@@ -98,8 +98,9 @@ def _peer(e: Endpoint, seen_from: str) -> dict[str, Any]:
 
 
 def _slug(e: Endpoint) -> str:
-    """The endpoint as part of a name: lower-case letters, digits and dashes, never empty."""
-    return re.sub(r"[^a-z0-9]+", "-", e.name.lower()).strip("-") or "all-pods"
+    """The endpoint (its id past the namespace, so kinds that share a name differ) as part
+    of a name: lower-case letters, digits and dashes, never empty."""
+    return re.sub(r"[^a-z0-9]+", "-", e.id.split("/", 1)[-1].lower()).strip("-") or "all-pods"
 
 
 def _fix_name(direction: str, here: Endpoint, link: str, there: Endpoint) -> str:
