@@ -305,14 +305,17 @@ def audit(
         writer = choose(FORMATS, output_format)
         cfg, sources, chosen = _sources(paths, env)
         emit(writer, workspace.audit(sources, cfg, ", ".join(chosen)), output)
+        _print_findings(workspace.unseen(sources, cfg), verbose=False)
         if _input_errors(sources, summary=True):
             raise typer.Exit(1)
 
 
 @app.command()
 def why(
-    src: Annotated[str, typer.Argument(help="Source endpoint: namespace/name.")],
-    dst: Annotated[str, typer.Argument(help="Destination endpoint: namespace/name.")],
+    src: Annotated[str, typer.Argument(
+        help="Source endpoint: namespace/name, or a glob over endpoints ('ns/*').")],
+    dst: Annotated[str, typer.Argument(
+        help="Destination endpoint: namespace/name, or a glob ('kube-system/*').")],
     paths: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP045
         help="Manifests or blueprints (default: [tool.netkit] blueprints).")] = None,
     port: Annotated[int, typer.Option("--port", help="Destination port.")] = ...,  # type: ignore[assignment]
@@ -332,8 +335,8 @@ def why(
         from netkit.report.explain import FORMATS
 
         writer = choose(FORMATS, output_format)
-        _, sources, _ = _sources(paths, env)
-        answer = workspace.why(sources, src, dst, port, protocol)
+        cfg, sources, _ = _sources(paths, env)
+        answer = workspace.why(sources, src, dst, port, protocol, parts=cfg.implied.parts())
         emit(writer, answer)
         if _input_errors(sources) or not answer.allowed:
             raise typer.Exit(1)
@@ -359,6 +362,7 @@ def diff(
     """
     with _errors():
         from netkit import workspace
+        from netkit.config import load_config
         from netkit.errors import ConfigError
         from netkit.report import choose, emit
         from netkit.report.diff import FORMATS
@@ -368,12 +372,13 @@ def diff(
             if not paths or len(paths) != 2:
                 raise ConfigError("diff", "give BASE and HEAD, or --base REF",
                                   hint="netkit diff old/ new/  or  netkit diff --base main")
+            cfg = load_config()
             before, after = workspace.read([paths[0]]), workspace.read([paths[1]])
         else:
             cfg, after, chosen = _sources(paths, env)
             before = workspace.read_at_revision(base, chosen, env=env or cfg.env,
                                                 overrides=cfg.target, exclude=cfg.exclude)
-        changes = workspace.flow_diff(before, after)
+        changes = workspace.flow_diff(before, after, parts=cfg.implied.parts())
         emit(writer, changes)
         # a revision's problems are history, and its files live in a temporary export
         sides = (before, after) if base is None else (after,)

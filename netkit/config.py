@@ -7,8 +7,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    IPvAnyAddress,
+    ValidationError,
+    field_validator,
+)
 
+from netkit.analysis.implied import ClusterParts
 from netkit.errors import ConfigError, first_error
 from netkit.findings import find_rule
 from netkit.gitops.argocd import ArgoCdConfig
@@ -22,6 +30,27 @@ else:  # pragma: no cover
     import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 DEFAULT_ENV = "prod"
+_PARTS = ClusterParts()
+
+
+class ImpliedConfig(BaseModel):
+    """The ``[tool.netkit.implied]`` table: the cluster's own parts the analysis implies."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dns: bool = _PARTS.dns
+    dns_namespace: str = _PARTS.dns_namespace
+    dns_labels: dict[str, str] = Field(default_factory=lambda: dict(_PARTS.dns_labels),
+                                       min_length=1)
+    api_server: bool = _PARTS.api_server
+    api_server_addresses: list[IPvAnyAddress] = Field(default_factory=list)
+    api_server_port: int = Field(_PARTS.api_server_port, ge=1, le=65535)
+
+    def parts(self) -> ClusterParts:
+        """The analysis's view of this table."""
+        return ClusterParts(self.dns, self.dns_namespace, tuple(sorted(self.dns_labels.items())),
+                            self.api_server, tuple(str(a) for a in self.api_server_addresses),
+                            self.api_server_port)
 
 
 class NetkitConfig(BaseModel):
@@ -39,6 +68,7 @@ class NetkitConfig(BaseModel):
     exclude: list[str] = Field(default_factory=list)
     node_port_range: str = "30000-32767"
     argocd: ArgoCdConfig | None = None
+    implied: ImpliedConfig = Field(default_factory=ImpliedConfig)
     root: Path = Path(".")
 
     @field_validator("ignore")

@@ -259,6 +259,13 @@ _RULES = [
          "mix-up, where the canary gets stable traffic and stable rules.",
          "Give each workload a label the other lacks (e.g. `track: stable` and "
          "`track: canary`), so each selector picks only its own pods."),
+    Rule("NK220", "warning", "policies in a namespace whose pods the input omits",
+         "The analysis knows pods only from the input: with NetworkPolicies but no Pod, "
+         "workload or declared workload in their namespace, an audit shows none of the flows "
+         "they allow or deny there, and a zero-trust review passes on an empty picture.",
+         "Add the namespace's workloads to the input (`kubectl get pods,deployments -n NS -o "
+         "yaml`), audit the blueprints, or synthesize the output again so that it records "
+         "the declared workloads in `.netkit/workloads.yaml`."),
 ]
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netkit.analysis.engine import reachability
+from netkit.analysis.implied import ClusterParts
 from netkit.constructs.manifest import Include, Manifest
 from netkit.constructs.workload import declared
 from netkit.errors import CheckFailed, ConfigError
 from netkit.findings import Finding
 from netkit.gitops import writer
 from netkit.gitops.argocd import ArgoCdConfig, annotate, applications
-from netkit.gitops.layout import layout, object_path
+from netkit.gitops.layout import identity_files, layout, object_path
 from netkit.inputs.blueprints import load_blueprints
 from netkit.k8s.meta import stamp
 from netkit.objects import KubeObject
@@ -46,10 +47,11 @@ class Synthesis:
 
 def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = None,
                ignore: Sequence[str] = (), argocd: ArgoCdConfig | None = None,
-               docs: bool = True,
+               docs: bool = True, parts: ClusterParts | None = None,
                node_ports: tuple[int, int] = DEFAULT_NODE_PORTS) -> Synthesis:
-    """Render and validate blueprints and lay out their files (with Argo CD objects and a
-    NETWORK.md per namespace), all in memory."""
+    """Render and validate blueprints and lay out their files (with Argo CD objects, the
+    declared workloads' identities, and a NETWORK.md per namespace whose flows include the
+    cluster's parts ``parts`` implies), all in memory."""
     objects: list[KubeObject] = []
     findings: list[Finding] = []
     for bp in blueprints:
@@ -57,14 +59,18 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
         objects.extend(bp_objects)
         findings.extend(bp_findings)
         validator = Validator(bp.target, crds=crds, ignore=ignore, node_ports=node_ports)
-        findings.extend(validator.validate(bp_objects, cel=_authored_by_user(bp)))
+        findings.extend(validator.validate(bp_objects, cel=_authored_by_user(bp),
+                                           workloads=declared(bp)))
     if argocd is not None:
         objects = [annotate(o) for o in objects]
         objects += _argo_objects(argocd, objects)
     files = layout(objects)
+    directories = namespace_directories(files)
+    workloads = [(bp.target.cluster, w) for bp in blueprints for w in declared(bp)]
+    files.update(identity_files(workloads, directories))
     if docs:
-        reach = reachability(objects, [w for bp in blueprints for w in declared(bp)])
-        files.update(documents(objects, reach, namespace_directories(files)))
+        reach = reachability(objects, [w for _, w in workloads], parts)
+        files.update(documents(objects, reach, directories))
     return Synthesis(objects, findings, dict(sorted(files.items())))
 
 
@@ -131,7 +137,8 @@ def synthesize_project(cfg: NetkitConfig, files: Sequence[str], *, env: str | No
                           hint='add [tool.netkit.argocd] with repo_url = "https://..."')
     return synthesize(blueprints, crds=cfg.crd_registry(), ignore=cfg.ignore,
                       node_ports=cfg.node_ports,
-                      argocd=cfg.argocd if argocd is not False else None)
+                      argocd=cfg.argocd if argocd is not False else None,
+                      parts=cfg.implied.parts())
 
 
 def write(synthesis: Synthesis, out: Path, *, check: bool = False, dry_run: bool = False,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from netkit.errors import ConfigError
 from netkit.findings import Finding
 from netkit.inputs import manifests
+from netkit.inputs.identities import read_identities
 from netkit.inputs.triage import broken_object
 from netkit.k8s.kinds import is_builtin
 from netkit.k8s.pods import PodTemplate
@@ -22,7 +23,9 @@ from netkit.versions import SUPPORTED_KUBERNETES
 
 if TYPE_CHECKING:
     from netkit.analysis.diff import FlowDiff
+    from netkit.analysis.engine import Reachability
     from netkit.analysis.explain import Explanation
+    from netkit.analysis.implied import ClusterParts
     from netkit.config import NetkitConfig
     from netkit.report.reachability import Audit
     from netkit.target import Target
@@ -114,7 +117,8 @@ def rendered(blueprint: Blueprint) -> tuple[list[KubeObject], list[Finding]]:
 def read(paths: Sequence[str], *, env: str = "prod",
          overrides: Mapping[str, str] | None = None, exclude: Sequence[str] = ()) -> Sources:
     """Read every input; ``*.py`` files are blueprints, rendered in memory; directory walks
-    leave out what ``exclude`` patterns (and the defaults of ``Excludes``) name."""
+    leave out what ``exclude`` patterns (and the defaults of ``Excludes``) name, and read
+    the declared workloads synth recorded in ``.netkit/workloads.yaml``."""
     from netkit.constructs.workload import declared
     from netkit.inputs.blueprints import load_blueprints
 
@@ -127,9 +131,11 @@ def read(paths: Sequence[str], *, env: str = "prod",
         out.findings.extend(findings)
         out.target = out.target or bp.target
         out.blueprints.append(bp.name)
-    read = manifests.read_manifests([p for p in paths if not p.endswith(".py")], exclude)
+    files = [p for p in paths if not p.endswith(".py")]
+    read = manifests.read_manifests(files, exclude)
     out.objects.extend(read.objects)
     out.left_out.extend(read.findings)
+    out.workloads.extend(read_identities(files, exclude))
     return out
 
 
@@ -160,13 +166,15 @@ def read_at_revision(ref: str, paths: Sequence[str], *, env: str = "prod",
                     exclude=exclude)
 
 
-def flow_diff(before: Sources, after: Sources) -> FlowDiff:
-    """The flows ``after`` opens and closes compared with ``before``."""
+def flow_diff(before: Sources, after: Sources, *, parts: ClusterParts | None = None
+              ) -> FlowDiff:
+    """The flows ``after`` opens and closes compared with ``before`` (with the cluster's
+    parts that ``parts`` implies)."""
     from netkit.analysis.diff import diff
     from netkit.analysis.engine import reachability
 
-    return diff(reachability(before.analysable.objects, before.workloads),
-                reachability(after.analysable.objects, after.workloads))
+    return diff(reachability(before.analysable.objects, before.workloads, parts),
+                reachability(after.analysable.objects, after.workloads, parts))
 
 
 def findings(sources: Sources, cfg: NetkitConfig, *, kubernetes: str | None = None,
@@ -184,7 +192,8 @@ def findings(sources: Sources, cfg: NetkitConfig, *, kubernetes: str | None = No
                           ignore=[*cfg.ignore, *ignore], node_ports=cfg.node_ports,
                           scope=scope)
     noted = [f for f in sources.findings + sources.left_out if f.rule not in validator.ignore]
-    return sorted(noted + validator.validate(sources.objects), key=order)
+    return sorted(noted + validator.validate(sources.objects, workloads=sources.workloads),
+                  key=order)
 
 
 def audit(sources: Sources, cfg: NetkitConfig, title: str) -> Audit:
@@ -192,13 +201,46 @@ def audit(sources: Sources, cfg: NetkitConfig, title: str) -> Audit:
     from netkit.analysis.engine import reachability
     from netkit.report.reachability import Audit
 
-    return Audit(reachability(sources.analysable.objects, sources.workloads), title,
-                 lambda: findings(sources, cfg))
+    return Audit(reachability(sources.analysable.objects, sources.workloads,
+                              cfg.implied.parts()), title,
+                 lambda: list(dict.fromkeys([*findings(sources, cfg), *unseen(sources, cfg)])))
 
 
-def why(sources: Sources, src: str, dst: str, port: int, protocol: str = "TCP"
-        ) -> Explanation:
-    """Whether ``src`` may open ``port``/``protocol`` on ``dst`` in ``sources``, and why."""
+def unseen(sources: Sources, cfg: NetkitConfig) -> list[Finding]:
+    """NK220 for each namespace with NetworkPolicies whose pods ``sources`` omit, however
+    little they hold: what an audit of them cannot show (``validate`` reports it only when
+    the input holds workloads elsewhere)."""
+    from netkit.findings import find_rule
+    from netkit.validate.lint.coverage import unpopulated
+    from netkit.validate.lint.index import Index, Report
+
+    if "NK220" in {find_rule(r).id for r in cfg.ignore}:
+        return []
+    report = Report()
+    unpopulated(Index(sources.analysable.objects, declared=sources.workloads), report)
+    return report.findings
+
+
+def endpoint_ids(r: Reachability, pattern: str) -> list[str]:
+    """The endpoint ``pattern`` names: an id, else the ids it matches as a glob (``ns/*``:
+    every endpoint of the namespace), sorted; none is an error suggesting close ids."""
+    from fnmatch import fnmatchcase
+
+    if "*" in pattern and pattern not in {e.id for e in r.endpoints}:
+        found = sorted(e.id for e in r.endpoints if fnmatchcase(e.id, pattern))
+        if found:
+            return found
+    r.group(pattern)  # an unknown id is an error naming close ones
+    return [pattern]
+
+
+def why(sources: Sources, src: str, dst: str, port: int, protocol: str = "TCP", *,
+        parts: ClusterParts | None = None) -> Explanation:
+    """Whether ``src`` may open ``port``/``protocol`` on ``dst`` in ``sources``, and why.
+
+    ``src`` and ``dst`` are endpoint ids or globs over them (``kube-system/*``); a glob
+    explains the first pair of endpoints it names whose flow is allowed, else the first pair.
+    """
     from netkit.analysis.engine import reachability
     from netkit.analysis.explain import explain
     from netkit.spec import PROTOCOLS, check_choice, check_port
@@ -207,5 +249,13 @@ def why(sources: Sources, src: str, dst: str, port: int, protocol: str = "TCP"
                  error=ConfigError)
     check_port(port, "--port", field=None, hint="a destination port number", error=ConfigError)
     declared = {w.id for w in sources.workloads} or None
-    return explain(reachability(sources.analysable.objects, sources.workloads), src, dst, port,
-                   protocol, workloads=declared)
+    r = reachability(sources.analysable.objects, sources.workloads, parts)
+    pairs = [(a, b) for a in endpoint_ids(r, src) for b in endpoint_ids(r, dst)]
+    answers = (explain(r, a, b, port, protocol, workloads=declared) for a, b in pairs)
+    first = None
+    for answer in answers:
+        if answer.allowed:
+            return answer
+        first = first or answer
+    assert first is not None
+    return first

@@ -121,7 +121,8 @@ def test_completion_completes_commands_and_options(tmp_path: Path, words: str,
 # -- 3. synth --stdout -------------------------------------------------------------------------
 
 def _object_files(out: Path) -> list[Path]:
-    return sorted((p for p in out.rglob("*.yaml") if p.name != "kustomization.yaml"),
+    return sorted((p for p in out.rglob("*.yaml") if p.name != "kustomization.yaml"
+                   and ".netkit" not in p.parts),  # identities of workloads, not objects
                   key=lambda p: p.relative_to(out).as_posix())
 
 

@@ -7,12 +7,14 @@ memory grows with distinct label sets rather than with pods².
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from netkit.analysis.external import block_matches
+from netkit.analysis.implied import ClusterParts
 from netkit.analysis.model import Cluster, Endpoint, Peer, Policy, PortRule, Rule, build_cluster
 from netkit.analysis.ports import ALL, NONE, PortSet
 from netkit.errors import NetkitError
@@ -68,6 +70,11 @@ def _group_key(e: Endpoint) -> tuple[Any, ...]:
     return (e.namespace, e.labels, e.named_ports, e.cell.id if e.cell else None)
 
 
+def _address_key(e: Endpoint) -> tuple[int, int]:
+    assert e.cell is not None
+    return e.cell.network.version, int(e.cell.network.network_address)
+
+
 def resolve_ports(ports: list[PortRule] | None, dst: Endpoint) -> PortSet:
     """The ports a rule allows on ``dst``: named ports resolve on the destination pods."""
     if ports is None:
@@ -105,7 +112,9 @@ class Reachability:
         for g in self.groups:
             if not g.sample.external:
                 self._in_namespace[g.sample.namespace].append(g)
-        self._with_cell = [g for g in self.groups if g.sample.cell is not None]
+        self._with_cell = sorted((g for g in self.groups if g.sample.cell is not None),
+                                 key=lambda g: _address_key(g.sample))
+        self._cell_keys = [_address_key(g.sample) for g in self._with_cell]
         self._by_label: dict[tuple[str, str, str], list[Group]] = defaultdict(list)
         for ns, groups in self._in_namespace.items():
             for g in groups:
@@ -129,23 +138,16 @@ class Reachability:
             return False
         if peer.cidr is not None:
             return e.cell is not None and block_matches(e.cell, peer.cidr, peer.excepts)
-        if e.external:
-            return False
-        if peer.namespace_selector is None:
-            in_scope = e.namespace == policy.namespace
-        else:
-            in_scope = matches(peer.namespace_selector,
-                               self.cluster.namespace_labels(e.namespace))
-        if not in_scope:
-            return False
-        return peer.pod_selector is None or matches(peer.pod_selector, g.labels)
+        return not e.external and self.cluster.peer_selects(peer, policy, e.namespace, g.labels)
 
     def _candidates_for(self, peer: Peer, policy: Policy) -> list[Group]:
         """Groups that ``peer`` could match, narrowed by namespace or ipBlock cell."""
         if peer.invalid:
             return []
-        if peer.cidr is not None:
-            return self._with_cell
+        if peer.cidr is not None:  # cells within the block start inside its address range
+            lo = bisect_left(self._cell_keys, (peer.cidr.version, int(peer.cidr[0])))
+            hi = bisect_right(self._cell_keys, (peer.cidr.version, int(peer.cidr[-1])))
+            return self._with_cell[lo:hi]
         if peer.namespace_selector is None:
             names = [policy.namespace]
         else:
@@ -236,6 +238,8 @@ class Reachability:
     def _candidates(self, src: Group) -> Iterable[Group]:
         if src.egress_isolated:
             return [self.groups[i] for i in sorted(src.egress)]
+        if src.sample.external:  # nothing outside the pod network reaches the outside
+            return [g for ns in self._in_namespace.values() for g in ns]
         return self.groups
 
     def flows(self) -> Iterator[Flow]:
@@ -261,6 +265,8 @@ class Reachability:
 
 
 def reachability(objects: Iterable[KubeObject | dict[str, Any]],
-                 workloads: Iterable[PodTemplate] = ()) -> Reachability:
-    """Reachability of the pods and workloads in ``objects`` (plus declared ``workloads``)."""
-    return Reachability(build_cluster(objects, workloads))
+                 workloads: Iterable[PodTemplate] = (), parts: ClusterParts | None = None
+                 ) -> Reachability:
+    """Reachability of the pods and workloads in ``objects`` (plus declared ``workloads``
+    and the parts of the cluster ``parts`` implies)."""
+    return Reachability(build_cluster(objects, workloads, parts))

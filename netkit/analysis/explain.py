@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
+from ipaddress import ip_address
 from typing import Any
 
 from netkit.analysis.engine import Group, Reachability, resolve_ports
 from netkit.analysis.model import Endpoint, Policy
 from netkit.k8s import networking as np
+from netkit.k8s.names import DNS1123_SUBDOMAIN_MAX
 from netkit.serialize import dump_all
 
 
@@ -57,7 +60,8 @@ class Explanation:
 def _side(r: Reachability, selected: Group, other: Group, dst: Group, port: int,
           protocol: str, direction: str) -> Side:
     if selected.sample.external:
-        return Side(True, False, note="outside the cluster: no NetworkPolicy applies there")
+        where = "on its hosts' network" if selected.sample.implied else "outside the cluster"
+        return Side(True, False, note=f"{where}: no NetworkPolicy applies there")
     policies: list[Policy] = getattr(selected, f"{direction}_policies")
     if not policies:
         return Side(True, False, note=f"no policy selects {selected.sample.id} for "
@@ -75,16 +79,38 @@ def _side(r: Reachability, selected: Group, other: Group, dst: Group, port: int,
     return side
 
 
+def _block(e: Endpoint) -> tuple[str, list[str]]:
+    """The ipBlock of an endpoint outside the pod network: the API server's own address, or
+    a cell of the world outside."""
+    if e.ip is not None:
+        ip = ip_address(e.ip)
+        return f"{ip}/{ip.max_prefixlen}", []
+    assert e.cell is not None
+    return str(e.cell.network), [str(h) for h in e.cell.holes]
+
+
 def _peer(e: Endpoint, seen_from: str) -> dict[str, Any]:
-    if e.external and e.cell is not None:
-        return np.ip_peer(str(e.cell.network), [str(h) for h in e.cell.holes])
+    if e.external:
+        return np.ip_peer(*_block(e))
     pods = e.label_map() or None
     return np.pod_peer(pods if e.name != "*" else None,
                        namespace=None if e.namespace == seen_from else e.namespace)
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+def _slug(e: Endpoint) -> str:
+    """The endpoint (its id past the namespace, so kinds that share a name differ) as part
+    of a name: lower-case letters, digits and dashes, never empty."""
+    return re.sub(r"[^a-z0-9]+", "-", e.id.split("/", 1)[-1].lower()).strip("-") or "all-pods"
+
+
+def _fix_name(direction: str, here: Endpoint, link: str, there: Endpoint) -> str:
+    """``allow-<direction>-<here>-<to|from>-<there>``; a name past the 253 characters of a
+    DNS subdomain is cut short and ends with a hash of the whole."""
+    name = f"allow-{direction}-{_slug(here)}-{link}-{_slug(there)}"
+    if len(name) <= DNS1123_SUBDOMAIN_MAX:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:12]
+    return f"{name[:DNS1123_SUBDOMAIN_MAX - 13].rstrip('-')}-{digest}"
 
 
 def _fix(x: Explanation) -> list[dict[str, Any]]:
@@ -98,7 +124,7 @@ def _fix(x: Explanation) -> list[dict[str, Any]]:
             continue
         rule = np.rule([_peer(there, here.namespace)], port, direction=direction)
         out.append(np.network_policy(
-            f"allow-{direction}-{_slug(here.name)}-{link}-{_slug(there.name)}", here.namespace,
+            _fix_name(direction, here, link, there), here.namespace,
             pod_selector=here.label_map() or None, policy_types=[direction.capitalize()],
             ingress=[rule] if direction == "ingress" else None,
             egress=[rule] if direction == "egress" else None))
@@ -110,8 +136,9 @@ def _identifier(text: str) -> str:
 
 
 def _construct_expr(e: Endpoint) -> str:
-    if e.external and e.cell is not None:
-        return f'cidr("{e.cell.network}")'
+    if e.external:
+        cidr, excepts = _block(e)
+        return f'cidr("{cidr}", except_={excepts})' if excepts else f'cidr("{cidr}")'
     if e.name == "*":
         return f'any_pod_in("{e.namespace}")'
     return _identifier(e.name)

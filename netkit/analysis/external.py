@@ -9,7 +9,7 @@ none of it, which is what makes cells exact.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -54,32 +54,52 @@ def within(inner: Network, outer: Network) -> bool:
     return inner.version == outer.version and inner.subnet_of(outer)  # type: ignore[arg-type]
 
 
+def _order(n: Network) -> tuple[int, int, int]:
+    return (n.version, int(n.network_address), n.prefixlen)
+
+
 def cells(mentioned: Iterable[Network]) -> list[Cell]:
-    """The non-empty cells of the mentioned CIDRs, sorted by address."""
-    nets = sorted(set(mentioned), key=lambda n: (n.version, n.network_address, n.prefixlen))
-    out = []
+    """The non-empty cells of the mentioned CIDRs, sorted by address.
+
+    Sorted by address then prefix length, every CIDR follows the CIDRs that contain it, so a
+    stack of the open enclosing CIDRs yields each one's maximal sub-CIDRs (its holes) in one
+    pass. Holes are disjoint, so they cover the cell exactly when their sizes add up to it.
+    """
+    nets = sorted(set(mentioned), key=_order)
+    holes: dict[Network, list[Network]] = {n: [] for n in nets}
+    open_: list[Network] = []
     for net in nets:
-        children = [n for n in nets if n != net and within(n, net)]
-        maximal = tuple(c for c in children
-                        if not any(o != c and within(c, o) for o in children))
-        cell = Cell(net, maximal)
-        if cell.representative() is not None:
-            out.append(cell)
-    return out
+        while open_ and not within(net, open_[-1]):
+            open_.pop()
+        if open_:
+            holes[open_[-1]].append(net)
+        open_.append(net)
+    return [Cell(net, tuple(inner)) for net, inner in holes.items()
+            if sum(h.num_addresses for h in inner) < net.num_addresses]
 
 
-def innermost(address: str, all_cells: list[Cell]) -> Cell | None:
-    """The cell an address falls in (None when no mentioned CIDR contains it)."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return None
-    best = None
+def locator(all_cells: Iterable[Cell]) -> Callable[[str], Cell | None]:
+    """A lookup of the cell an address falls in (None when no mentioned CIDR contains it or
+    the address is invalid), probing one table per prefix length, longest first."""
+    tables: dict[tuple[int, int], dict[int, Cell]] = {}
     for cell in all_cells:
-        if ip.version == cell.network.version and ip in cell.network and (
-                best is None or cell.network.prefixlen > best.network.prefixlen):
-            best = cell
-    return best
+        net = cell.network
+        tables.setdefault((net.version, net.prefixlen), {})[int(net.network_address)] = cell
+    order = sorted(tables, key=lambda k: -k[1])
+
+    def locate(address: str) -> Cell | None:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return None
+        bits, value = ip.max_prefixlen, int(ip)
+        for version, length in order:
+            if version == ip.version:
+                found = tables[(version, length)].get(value >> (bits - length) << (bits - length))
+                if found is not None:
+                    return found
+        return None
+    return locate
 
 
 def block_matches(cell: Cell, cidr: Network, excepts: tuple[Network, ...]) -> bool:

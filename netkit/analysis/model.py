@@ -6,12 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from netkit.analysis.external import Cell, Network, cells, innermost, network
+from netkit.analysis.external import Cell, Network, cells, locator, network
+from netkit.analysis.implied import API_SERVER_KIND, IMPLIED_KINDS, ClusterParts
 from netkit.errors import NetkitError
 from netkit.k8s.kinds import is_builtin
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.networking import effective_policy_types
-from netkit.k8s.pods import WORKLOAD_KINDS, PodTemplate, pod_template
+from netkit.k8s.pods import DECLARED_KIND, WORKLOAD_KINDS, PodTemplate, pod_template
+from netkit.k8s.selectors import matches
 from netkit.objects import KubeObject, as_dict, as_objects
 from netkit.validate.field import FieldError
 
@@ -20,9 +22,12 @@ NamedPorts = tuple[tuple[str, str, int], ...]  # (name, protocol, number), sorte
 
 @dataclass(frozen=True)
 class Endpoint:
-    """Pods (or the template of a workload's pods), a cell of the world outside, or (id
-    ``ns/*``, kind Namespace, no labels) the unknown pods of a namespace that a policy names
-    but the input does not populate."""
+    """Pods (or the template of a workload's pods), a cell of the world outside, (id ``ns/*``,
+    kind Namespace, no labels) the unknown pods of a namespace that a policy names but the
+    input does not populate, or a part of the cluster the input omits (``implied``).
+
+    The id is ``namespace/name``, or ``namespace/kind/name`` (kind in lower case) where
+    objects of different kinds share a namespace and name."""
 
     id: str
     namespace: str
@@ -35,17 +40,23 @@ class Endpoint:
 
     @property
     def external(self) -> bool:
-        """Whether this is outside the cluster."""
-        return self.kind == "External"
+        """Whether this is outside the pod network: the world outside, or the API server on
+        its hosts' network. No NetworkPolicy selects it and only ipBlocks match it."""
+        return self.kind in ("External", API_SERVER_KIND)
+
+    @property
+    def implied(self) -> bool:
+        """Whether the input omits this part of the cluster and the analysis implies it."""
+        return self.kind in IMPLIED_KINDS
 
     def label_map(self) -> dict[str, str]:
         """The labels as a dict."""
         return dict(self.labels)
 
     def to_json(self) -> dict[str, Any]:
-        """``{"id", "namespace", "name", "kind", "labels"}``."""
+        """``{"id", "namespace", "name", "kind", "labels", "implied"}``."""
         return {"id": self.id, "namespace": self.namespace, "name": self.name,
-                "kind": self.kind, "labels": self.label_map()}
+                "kind": self.kind, "labels": self.label_map(), "implied": self.implied}
 
 
 @dataclass(frozen=True)
@@ -107,6 +118,27 @@ class Cluster:
         """Labels of ``ns``; a namespace that was not given has only its name label."""
         return self.namespaces.get(ns) or {NAMESPACE_NAME_LABEL: ns}
 
+    def peer_selects(self, peer: Peer, policy: Policy, namespace: str,
+                     labels: dict[str, str]) -> bool:
+        """Whether ``peer`` (of a rule in ``policy``) selects pods with ``labels`` in
+        ``namespace``; an ipBlock peer selects no pod."""
+        if peer.invalid or peer.cidr is not None:
+            return False
+        if peer.namespace_selector is None:
+            in_scope = namespace == policy.namespace
+        else:
+            in_scope = matches(peer.namespace_selector, self.namespace_labels(namespace))
+        return in_scope and (peer.pod_selector is None or matches(peer.pod_selector, labels))
+
+    def targets(self, namespace: str, labels: dict[str, str]) -> bool:
+        """Whether some policy selects, or some rule's peer names, pods with ``labels`` in
+        ``namespace``."""
+        return any(policy.namespace == namespace and matches(policy.pod_selector, labels)
+                   for policy in self.policies) or any(
+            self.peer_selects(peer, policy, namespace, labels)
+            for policy in self.policies for rules in (policy.ingress, policy.egress)
+            for rule in rules or [] for peer in rule.peers or [])
+
 
 def _port_rules(ports: Any) -> list[PortRule] | None:
     if not ports:
@@ -158,11 +190,29 @@ def policy_from(obj: dict[str, Any], file: str | None = None,
                   file, line)
 
 
-def endpoint_from(template: PodTemplate) -> Endpoint:
-    """An Endpoint from a pod or workload template."""
+def endpoint_from(template: PodTemplate, id: str | None = None) -> Endpoint:
+    """An Endpoint from a pod or workload template (with ``id`` instead of the template's)."""
     named = tuple(sorted((p.name, p.protocol, p.port) for p in template.ports if p.name))
-    return Endpoint(template.id, template.namespace, template.name, template.kind,
+    return Endpoint(id or template.id, template.namespace, template.name, template.kind,
                     tuple(sorted(template.labels.items())), named, template.ip)
+
+
+def _distinct_ids(templates: list[PodTemplate]) -> list[tuple[str, PodTemplate]]:
+    """Each template with its endpoint id: ``namespace/name``, or ``namespace/kind/name``
+    where objects of different kinds share both; the first of one kind and name wins, and a
+    blueprint's declared workload stands for an object of the same name."""
+    kinds: dict[str, set[str]] = {}
+    for t in templates:
+        if t.kind != DECLARED_KIND:
+            kinds.setdefault(t.id, set()).add(t.kind)
+    out, seen = [], set()
+    for t in templates:
+        qualified = t.kind != DECLARED_KIND and len(kinds[t.id]) > 1
+        id = f"{t.namespace}/{t.kind.lower()}/{t.name}" if qualified else t.id
+        if id not in seen:
+            seen.add(id)
+            out.append((id, t))
+    return out
 
 
 def _owned_by_input(obj: dict[str, Any], present: set[tuple[Any, Any, Any]]) -> bool:
@@ -218,12 +268,15 @@ def _check_well_formed(obj: Any, file: str | None, line: int | None) -> None:
 
 
 def build_cluster(objects: Iterable[KubeObject | dict[str, Any]],
-                  extra: Iterable[PodTemplate] = ()) -> Cluster:
-    """A Cluster from objects (KubeObjects or plain dicts) and declared workloads.
+                  extra: Iterable[PodTemplate] = (), parts: ClusterParts | None = None
+                  ) -> Cluster:
+    """A Cluster from objects (KubeObjects or plain dicts), declared workloads and the parts
+    of the cluster ``parts`` implies (by default cluster DNS, when policies name it).
 
     A pod or ReplicaSet whose controller is in the input is represented by the controller.
     Malformed Namespaces, NetworkPolicies and workloads are errors.
     """
+    parts = parts or ClusterParts()
     items = [(o.obj, o.file, o.line) for o in as_objects(objects)]
     for obj, file, line in items:
         _check_well_formed(obj, file, line)
@@ -254,23 +307,18 @@ def build_cluster(objects: Iterable[KubeObject | dict[str, Any]],
                  for r in rules for peer in r.peers or [] if peer.cidr is not None
                  for n in (peer.cidr, *peer.excepts)]
     cluster.cells = cells(mentioned)
-    kinds: dict[str, set[str]] = {}
-    for template in templates:
-        kinds.setdefault(template.id, set()).add(template.kind)
-    seen: set[str] = set()
-    for template in templates:
-        endpoint = endpoint_from(template)
-        if len(kinds[template.id]) > 1:  # a Pod and a Deployment of one name: keep both
-            endpoint = Endpoint(**{**endpoint.__dict__, "id": f"{template.namespace}/"
-                                   f"{template.kind.lower()}/{template.name}"})
-        if endpoint.id in seen:
-            continue
-        seen.add(endpoint.id)
+    dns = parts.dns_template()
+    if parts.dns and not any(parts.is_dns(t) for t in templates) and (
+            cluster.targets(dns.namespace, dns.labels)):
+        templates.append(dns)
+    templates += parts.api_server_templates(obj for obj, _, _ in items if isinstance(obj, dict))
+    locate = locator(cluster.cells)
+    for id, template in _distinct_ids(templates):
+        endpoint = endpoint_from(template, id)
         if endpoint.ip:
-            endpoint = Endpoint(**{**endpoint.__dict__, "cell": innermost(endpoint.ip,
-                                                                          cluster.cells)})
+            endpoint = Endpoint(**{**endpoint.__dict__, "cell": locate(endpoint.ip)})
         cluster.endpoints.append(endpoint)
-    populated = {e.namespace for e in cluster.endpoints}
+    populated = {e.namespace for e in cluster.endpoints if not e.external}
     for ns in sorted(_named_namespaces(cluster.policies) - populated):
         cluster.endpoints.append(Endpoint(f"{ns}/*", ns, "*", "Namespace"))
     cluster.endpoints.sort(key=lambda e: e.id)

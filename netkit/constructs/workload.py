@@ -6,14 +6,14 @@ from collections.abc import Mapping
 
 from netkit.errors import ConstructError
 from netkit.k8s.names import port_name_errors
-from netkit.k8s.pods import ContainerPort, PodTemplate
+from netkit.k8s.pods import DECLARED_KIND, ContainerPort, PodTemplate
 from netkit.spec import Protocol, WorkloadPort, check_metadata_map, parse
 from netkit.tree import Construct
 
 
 def declared(root: Construct) -> list[PodTemplate]:
     """Every Workload under ``root`` as a pod template, for reachability analysis."""
-    return [PodTemplate(str(w.namespace()), w.name, "Workload", dict(w.labels),
+    return [PodTemplate(str(w.namespace()), w.name, DECLARED_KIND, dict(w.labels),
                         [ContainerPort(n, p.port, p.protocol) for n, p in w.ports.items()])
             for w in root.node.walk() if isinstance(w, Workload)]
 

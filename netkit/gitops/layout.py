@@ -7,10 +7,12 @@ from pathlib import PurePosixPath
 
 from netkit.errors import InvalidNameError
 from netkit.gitops.lock import NAME_MAX, sha256
+from netkit.inputs.identities import IDENTITY_DIR, IDENTITY_FILE, identity
 from netkit.k8s.kinds import is_cluster_scoped
 from netkit.k8s.names import dns1123_label_errors, kind_errors, name_errors, name_format
+from netkit.k8s.pods import PodTemplate
 from netkit.objects import KubeObject
-from netkit.serialize import dump
+from netkit.serialize import dump, dump_all
 from netkit.target import DEFAULT_CLUSTER
 
 CLUSTER_DIR = "_cluster"
@@ -84,3 +86,16 @@ def layout(objects: Iterable[KubeObject]) -> dict[str, bytes]:
     for directory, names in children.items():
         files[f"{directory}/{KUSTOMIZATION}"] = kustomization(names).encode()
     return dict(sorted(files.items()))
+
+
+def identity_files(workloads: Iterable[tuple[str, PodTemplate]],
+                   directories: dict[tuple[str, str], str]) -> dict[str, bytes]:
+    """``.netkit/workloads.yaml`` with the identities of ``(cluster, workload)`` pairs: in
+    each namespace's directory (``directories``: (cluster, namespace) → path), else in the
+    cluster's directory of cluster-scoped objects. No kustomization lists them."""
+    by_file: dict[str, list[PodTemplate]] = {}
+    for cluster, w in workloads:
+        folder = directories.get((cluster, w.namespace), f"{cluster}/{CLUSTER_DIR}")
+        by_file.setdefault(f"{folder}/{IDENTITY_DIR}/{IDENTITY_FILE}", []).append(w)
+    return {path: dump_all(identity(w) for w in sorted(ws, key=lambda w: w.id)).encode()
+            for path, ws in sorted(by_file.items())}

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netkit.k8s.kinds import is_builtin
+from netkit.objects import as_dict, as_list
 
+DECLARED_KIND = "Workload"  # a blueprint's declaration of pods that netkit does not own
 WORKLOAD_KINDS = ("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job",
                   "CronJob", "ReplicationController")
 
@@ -48,6 +50,18 @@ def _template(obj: dict[str, Any]) -> dict[str, Any] | None:
     return template if isinstance(template, dict) else None
 
 
+def container_ports(pod_spec: dict[str, Any]) -> list[ContainerPort]:
+    """The ports of a pod spec's containers and init containers."""
+    ports = []
+    for container in as_list(pod_spec.get("containers")) + as_list(
+            pod_spec.get("initContainers")):
+        for p in as_list(as_dict(container).get("ports")):
+            if isinstance(p, dict) and isinstance(p.get("containerPort"), int):
+                ports.append(ContainerPort(p.get("name"), p["containerPort"],
+                                           p.get("protocol") or "TCP"))
+    return ports
+
+
 def pod_template(obj: dict[str, Any], default_namespace: str = "default") -> PodTemplate | None:
     """The endpoint an object defines, if it is a Pod or a workload with a pod template."""
     if obj.get("kind") not in WORKLOAD_KINDS or not is_builtin(obj.get("apiVersion"),
@@ -59,14 +73,7 @@ def pod_template(obj: dict[str, Any], default_namespace: str = "default") -> Pod
     md = obj.get("metadata") or {}
     labels = {str(k): str(v) for k, v in ((template.get("metadata") or {}).get("labels")
                                           or {}).items()}
-    ports = []
-    pod_spec = template.get("spec") or {}
-    for container in (pod_spec.get("containers") or []) + (pod_spec.get("initContainers")
-                                                            or []):
-        for p in container.get("ports") or []:
-            if isinstance(p, dict) and isinstance(p.get("containerPort"), int):
-                ports.append(ContainerPort(p.get("name"), p["containerPort"],
-                                           p.get("protocol") or "TCP"))
+    ports = container_ports(template.get("spec") or {})
     ip = (obj.get("status") or {}).get("podIP") if obj.get("kind") == "Pod" else None
     return PodTemplate(str(md.get("namespace") or default_namespace), str(md.get("name")),
                        str(obj.get("kind")), labels, ports, ip)

@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader
 from netkit.analysis.engine import Reachability
 from netkit.k8s.networking import effective_policy_types
 from netkit.objects import KubeObject
+from netkit.report.reachability import code
 from netkit.target import DEFAULT_CLUSTER
 
 DOC_NAME = "NETWORK.md"
@@ -85,11 +86,13 @@ def documents(objects: Iterable[KubeObject], reach: Reachability,
     flows = list(reach.flows())
     out = {}
     for (cluster, ns), ros in sorted(by_ns.items()):
-        rows = [{"src": f.src.id, "dst": f.dst.id, "ports": f.ports.describe()} for f in flows
-                if ns in (f.src.namespace, f.dst.namespace)]
+        here = [f for f in flows if ns in (f.src.namespace, f.dst.namespace)]
+        rows = [{"src": code(f.src), "dst": code(f.dst), "ports": f.ports.describe()}
+                for f in here]
         text = template.render(namespace=ns, cluster=cluster,
                                blueprints=", ".join(sorted({f"`{r.blueprint}`" for r in ros})),
                                entries=_entries([r.obj for r in ros]), flows=rows,
+                               implied=any(f.src.implied or f.dst.implied for f in here),
                                policies=_policies([r.obj for r in ros]))
         out[f"{directories[(cluster, ns)]}/{DOC_NAME}"] = text.encode()
     return out

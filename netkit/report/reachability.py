@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from netkit.analysis.engine import Flow, Reachability
+from netkit.analysis.model import Endpoint
 from netkit.findings import Finding
 from netkit.report import Writer, html, jsondoc, write_table
 
@@ -28,13 +29,30 @@ class Audit:
     findings: Callable[[], Sequence[Finding]] = field(default=_no_findings)
 
 
+IMPLIED = "(implied)"
+
+
+def shown(e: Endpoint) -> str:
+    """An endpoint's id, marked ``(implied)`` when the input omits that part of the cluster."""
+    return f"{e.id} {IMPLIED}" if e.implied else e.id
+
+
+def _rows(r: Reachability) -> list[tuple[str, str, str]]:
+    return [(shown(f.src), shown(f.dst), f.ports.describe()) for f in r.flows()]
+
+
+def _caption(r: Reachability, flows: int) -> str:
+    implied = sum(e.implied for e in r.endpoints)
+    return f"{flows} flows between {len(r.endpoints)} endpoints" + (
+        f" ({implied} implied: the cluster has them, the input omits them)" if implied else "")
+
+
 def table(r: Reachability) -> str:
     """Aligned FROM / TO / ALLOWED columns."""
-    rows = [("FROM", "TO", "ALLOWED")] + [(f.src.id, f.dst.id, f.ports.describe())
-                                          for f in r.flows()]
+    rows = [("FROM", "TO", "ALLOWED"), *_rows(r)]
     widths = [max(len(row[i]) for row in rows) for i in range(2)]
     lines = [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c}" for a, b, c in rows]
-    lines.append(f"{len(rows) - 1} flows between {len(r.endpoints)} endpoints")
+    lines.append(_caption(r, len(rows) - 1))
     return "\n".join(lines) + "\n"
 
 
@@ -50,10 +68,15 @@ def to_csv(r: Reachability) -> str:
     return buf.getvalue()
 
 
+def code(e: Endpoint) -> str:
+    """An endpoint's id as Markdown code, marked ``(implied)`` as in ``shown``."""
+    return f"`{e.id}` {IMPLIED}" if e.implied else f"`{e.id}`"
+
+
 def markdown(r: Reachability) -> str:
     """A Markdown table of flows."""
     lines = ["| from | to | allowed |", "| --- | --- | --- |"]
-    lines += [f"| `{f.src.id}` | `{f.dst.id}` | {f.ports.describe()} |" for f in r.flows()]
+    lines += [f"| {code(f.src)} | {code(f.dst)} | {f.ports.describe()} |" for f in r.flows()]
     return "\n".join(lines) + "\n"
 
 
@@ -64,12 +87,12 @@ def _label(f: Flow) -> str:
 def dot(r: Reachability) -> str:
     """A Graphviz digraph, namespaces as clusters."""
     lines = ["digraph reachability {", "  rankdir=LR;", "  node [shape=box];"]
-    by_ns: dict[str, list[str]] = {}
+    by_ns: dict[str, list[Endpoint]] = {}
     for e in r.endpoints:
-        by_ns.setdefault(e.namespace or "external", []).append(e.id)
+        by_ns.setdefault(e.namespace or "external", []).append(e)
     for i, (ns, ids) in enumerate(sorted(by_ns.items())):
         lines.append(f"  subgraph cluster_{i} {{ label={json.dumps(ns)};")
-        lines += [f"    {json.dumps(node)};" for node in ids]
+        lines += [f"    {json.dumps(e.id)}{' [style=dashed]' if e.implied else ''};" for e in ids]
         lines.append("  }")
     lines += [f"  {json.dumps(f.src.id)} -> {json.dumps(f.dst.id)} [label={json.dumps(_label(f))}];"
               for f in r.flows()]
@@ -81,7 +104,7 @@ def mermaid(r: Reachability) -> str:
     """A Mermaid flowchart."""
     ids = {e.id: f"n{i}" for i, e in enumerate(r.endpoints)}
     lines = ["flowchart LR"]
-    lines += [f'  {ids[e.id]}["{e.id}"]' for e in r.endpoints]
+    lines += [f'  {ids[e.id]}["{shown(e)}"]' for e in r.endpoints]
     lines += [f'  {ids[f.src.id]} -->|"{_label(f)}"| {ids[f.dst.id]}' for f in r.flows()]
     return "\n".join(lines) + "\n"
 
@@ -107,9 +130,8 @@ def _html(audit: Audit, out: TextIO) -> None:
 
 
 def _table(audit: Audit, out: TextIO) -> None:
-    flows = [(f.src.id, f.dst.id, f.ports.describe()) for f in audit.reach.flows()]
-    write_table(out, ("FROM", "TO", "ALLOWED"), flows,
-                f"{len(flows)} flows between {len(audit.reach.endpoints)} endpoints",
+    flows = _rows(audit.reach)
+    write_table(out, ("FROM", "TO", "ALLOWED"), flows, _caption(audit.reach, len(flows)),
                 table(audit.reach))
 
 

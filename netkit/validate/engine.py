@@ -25,6 +25,7 @@ from netkit.validate.schema import CoreSchemas
 from netkit.versions import SUPPORTED_KUBERNETES
 
 if TYPE_CHECKING:
+    from netkit.k8s.pods import PodTemplate
     from netkit.target import Target
 
 IGNORE_ANNOTATION = "netkit.dev/ignore"
@@ -66,9 +67,11 @@ class Validator:
         self.scope = scope
 
     def validate(self, objects: Iterable[Any],
-                 cel: Callable[[KubeObject], bool] | None = None) -> list[Finding]:
+                 cel: Callable[[KubeObject], bool] | None = None,
+                 workloads: Iterable[PodTemplate] = ()) -> list[Finding]:
         """Findings for ``objects``, suppressions applied, in a stable order; ``cel`` says
-        which objects' CEL rules are evaluated (default: every object's)."""
+        which objects' CEL rules are evaluated (default: every object's); ``workloads`` are
+        those blueprints declare."""
         items = as_objects(objects)
         findings: list[Finding] = []
         unknown: set[tuple[str, str]] = set()
@@ -93,9 +96,10 @@ class Validator:
             findings.extend(Finding.on("NK011", item, w.message, field=w.path)
                             for w in warnings)
         findings = [replace(f, scope="object") for f in findings]
+        declared = list(workloads)
         for group in _groups(valid, self.scope):
             findings.extend(replace(f, scope=self.scope)
-                            for f in lint(Index(group, self.target)).findings)
+                            for f in lint(Index(group, self.target, declared=declared)).findings)
         ignored = _ignored_by_object(valid)
         kept = [f for f in findings if f.rule not in self.ignore
                 and f.rule not in ignored.get(f.object, ())]

@@ -20,8 +20,7 @@ def policy_types(spec: dict[str, Any]) -> list[str]:
 
 
 def address(e: Endpoint) -> Any:
-    if e.external:
-        assert e.cell is not None
+    if e.external and e.cell is not None:
         return e.cell.representative()
     return ipaddress.ip_address(e.ip) if e.ip else None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -32,10 +33,16 @@ def test_audit_json_contract() -> None:
     assert set(data) == {"endpoints", "flows"}
     ids = [e["id"] for e in data["endpoints"]]
     assert {"shop/web", "shop/api", "shop/db", "payments/api"} <= set(ids)
-    assert all(set(e) == {"id", "namespace", "name", "kind", "labels"} for e in data["endpoints"])
+    assert all(set(e) == {"id", "namespace", "name", "kind", "labels", "implied"}
+               for e in data["endpoints"])
     web = next(e for e in data["endpoints"] if e["id"] == "shop/web")
     assert web == {"id": "shop/web", "namespace": "shop", "name": "web", "kind": "Workload",
-                   "labels": {"app": "web-server", "track": "stable"}}
+                   "labels": {"app": "web-server", "track": "stable"}, "implied": False}
+    dns = next(e for e in data["endpoints"] if e["id"] == "kube-system/kube-dns")
+    assert dns["implied"] and dns["kind"] == "ClusterDNS"
+    flows = {(f["from"], f["to"]): f["allowed"] for f in data["flows"]}
+    assert flows[("shop/web", "kube-system/kube-dns")] == {
+        "TCP": [[53, 53]], "UDP": [[53, 53]], "SCTP": []}
     flows = {(f["from"], f["to"]): f["allowed"] for f in data["flows"]}
     assert flows[("shop/api", "shop/db")] == {"TCP": [[5432, 5432]], "UDP": [], "SCTP": []}
     assert flows[("shop/api", "payments/api")]["TCP"] == [[8443, 8443]]
@@ -85,6 +92,13 @@ def test_audit_html_is_self_contained(tmp_path: Path) -> None:
     assert parser.tags.count("svg") == 1 and "path" in parser.tags and "circle" in parser.tags
     assert "shop/api → shop/db: TCP 5432" in page
     assert "NK121" in page  # findings from validation are part of the report
+    # grouped by namespace, with a legend naming the implied parts, and the toggle
+    for box in ("shop", "payments", "kube-system", "outside the cluster"):
+        assert f">{box}</text>" in page
+    assert ("implied: the cluster has it, the input omits it "
+            "(<code>kube-system/kube-dns</code>)") in page
+    assert '<input type="checkbox" id="hide-open">' in page
+    assert page.count('class="edge open"') == page.count('<tr class="open">') > 0
 
 
 @pytest.mark.skipif(not shutil.which("chromium"), reason="no headless browser installed")
@@ -96,6 +110,24 @@ def test_audit_html_renders_in_a_browser(tmp_path: Path) -> None:
                           f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
                           out.as_uri()], capture_output=True, text=True, timeout=60).stdout
     assert "Reachability audit" in dom and "<svg" in dom
+    # the checkbox hides the unconstrained flows with CSS alone: a copy of the page with a
+    # probe script (the report itself has none) reports what is displayed once it is checked
+    probe = tmp_path / "probe.html"
+    probe.write_text(out.read_text().replace("</body>", """<script>
+      const shown = () => [...document.querySelectorAll('.edge.open, tr.open')]
+        .filter(e => getComputedStyle(e).display !== 'none').length;
+      const before = shown();
+      document.getElementById('hide-open').checked = true;
+      document.body.dataset.probe = before + '/' + shown() + '/' +
+        [...document.querySelectorAll('.edge:not(.open)')]
+          .filter(e => getComputedStyle(e).display !== 'none').length;
+    </script></body>"""))
+    dom = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                          "--disable-background-networking", "--no-first-run",
+                          f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
+                          probe.as_uri()], capture_output=True, text=True, timeout=60).stdout
+    before, after, application = re.search(r'data-probe="(\d+)/(\d+)/(\d+)"', dom).groups()
+    assert int(before) > 0 and int(after) == 0 and int(application) > 0
 
 
 def test_why_denied_text_and_fix() -> None:

@@ -226,7 +226,7 @@ def test_flows_json_contract() -> None:
     deny_all = np("d", policyTypes=["Ingress", "Egress"])
     data = reachability([WEB, API, deny_all, policy]).to_json()
     assert data["endpoints"][0] == {"id": "a/api", "namespace": "a", "name": "api",
-                                    "kind": "Pod", "labels": {"app": "api"}}
+                                    "kind": "Pod", "labels": {"app": "api"}, "implied": False}
     assert data["flows"] == []  # default deny in both directions blocks web's egress
     data = reachability([WEB, API, policy]).to_json()
     assert {"from": "a/web", "to": "a/api",

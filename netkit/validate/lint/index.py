@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class Index:
-    """Objects by kind and by (namespace, name), workloads by namespace, namespace labels."""
+    """Objects by kind and by (namespace, name), workloads by namespace, namespace labels,
+    and the workloads blueprints declare."""
 
     items: list[KubeObject]
     target: Target | None = None
@@ -29,6 +30,7 @@ class Index:
     workloads: dict[str, list[tuple[KubeObject, PodTemplate]]] = field(
         default_factory=lambda: defaultdict(list))
     namespaces: dict[str, dict[str, str]] = field(default_factory=dict)
+    declared: list[PodTemplate] = field(default_factory=list)  # by blueprints, not in items
     _by_label: dict[tuple[str, str, str], list[PodTemplate]] | None = None
 
     def __post_init__(self) -> None:
