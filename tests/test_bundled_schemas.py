@@ -240,7 +240,8 @@ def test_gateway_api_channel() -> None:
     assert experimental.get(f"{group}/v1alpha2", "TCPRoute") is not None
     tcp = schemas.find(group, "TCPRoute")
     assert tcp is not None
-    assert standard.source(group, "TCPRoute") == CrdSource(str(tcp.path), ("v1",), "standard")
+    assert standard.source(group, "TCPRoute") == CrdSource(str(tcp.path), ("v1",), "standard",
+                                                            "tcproutes")
     source = experimental.source(group, "TCPRoute")
     assert source is not None and source.channel == "experimental"
     assert "v1alpha2" in source.versions
@@ -267,7 +268,7 @@ def test_a_users_crd_replaces_the_bundled_one() -> None:
     mine = registry.get(f"{group}/v1", "Gateway")
     assert mine is not None and mine is not bundled and mine.validate(GATEWAY) == []
     assert registry.get(f"{group}/v1beta1", "Gateway") is None  # the user's CRD serves v1 only
-    assert registry.source(group, "Gateway") == CrdSource("mine.yaml:1", ("v1",))
+    assert registry.source(group, "Gateway") == CrdSource("mine.yaml:1", ("v1",), plural="gateways")
     assert f"{group}/v1beta1 Gateway" not in registry.kinds()
     assert registry.get(f"{group}/v1", "HTTPRoute") is not None  # other kinds stay bundled
     assert CrdRegistry().get(f"{group}/v1", "Gateway") is bundled  # other registries unchanged

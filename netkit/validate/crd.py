@@ -14,12 +14,21 @@ import fastjsonschema
 
 from netkit import schemas
 from netkit.inputs.manifests import LoadError, read_file, yaml_files
-from netkit.validate.cel import CelRule, evaluate_rules
+from netkit.validate.cel import CelRule, Unevaluated, evaluate_rules
 from netkit.validate.field import FieldError
-from netkit.validate.schema import compile_schema, schema_error
+from netkit.validate.schema import compile_schema, schema_errors
+from netkit.validate.structural import apply_defaults, has_defaults, has_list_types, list_errors
 
 # The groups whose bundled CRDs follow [tool.netkit] gateway_api_channel.
 GATEWAY_API_GROUPS = frozenset({"gateway.networking.k8s.io", "gateway.networking.x-k8s.io"})
+
+
+@dataclass(frozen=True)
+class SchemaResult:
+    """What checking one object against its custom resource schema found."""
+
+    errors: list[FieldError]
+    unevaluated: list[Unevaluated] = field(default_factory=list)
 
 
 @dataclass
@@ -32,21 +41,35 @@ class CustomResourceSchema:
     namespaced: bool
     schema: dict[str, Any]
     cel_rules: list[CelRule] = field(default_factory=list)
+    structural: dict[str, Any] = field(default_factory=dict)
     _validator: Any = None
+    _defaults: bool | None = None
+    _list_types: bool | None = None
 
     def validate(self, obj: dict[str, Any], *, cel: bool = True) -> list[FieldError]:
-        """Structural errors (first one; the schema stops there) and failed CEL rules (unless
-        ``cel`` is False)."""
+        """The errors the API server reports when ``obj`` is created (see ``check``)."""
+        return self.check(obj, cel=cel).errors
+
+    def check(self, obj: dict[str, Any], *, cel: bool = True) -> SchemaResult:
+        """As the API server on create: defaults applied to a copy, then structural errors
+        (the first the schema finds), duplicate list-type set/map items and failed CEL rules
+        (unless ``cel`` is False)."""
         if self._validator is None:
             self._validator = compile_schema(self.schema)
+            self._defaults = has_defaults(self.structural)
+            self._list_types = has_list_types(self.structural)
+        if self._defaults:
+            obj = copy.deepcopy(obj)
+            apply_defaults(obj, self.structural)
         try:
             self._validator(obj)
         except fastjsonschema.JsonSchemaValueException as exc:
-            return [schema_error(exc)]
+            return SchemaResult(schema_errors(exc))
+        errors = list_errors(obj, self.structural) if self._list_types else []
         if not cel:
-            return []
-        return [FieldError(path, message) for path, message in evaluate_rules(self.cel_rules,
-                                                                              obj)]
+            return SchemaResult(errors)
+        failed, unevaluated = evaluate_rules(self.cel_rules, obj)
+        return SchemaResult(errors + failed, unevaluated)
 
 
 def escape_class_dollars(pattern: str) -> str:
@@ -126,6 +149,7 @@ class CrdSource:
     where: str
     versions: tuple[str, ...]
     channel: str | None = None  # the bundled channel; None for a CRD the user added
+    plural: str = ""
 
 
 class CrdRegistry:
@@ -162,7 +186,8 @@ class CrdRegistry:
     def add(self, crd: dict[str, Any], *, where: str = "<crd>") -> None:
         """Add every served version of one CRD; it replaces a bundled CRD of its group/kind."""
         group, kind, served = _served(crd, where)
-        self._sources[(group, kind)] = CrdSource(where, tuple(served))
+        plural = str(((crd.get("spec") or {}).get("names") or {}).get("plural") or "")
+        self._sources[(group, kind)] = CrdSource(where, tuple(served), plural=plural)
         for version, schema in served.items():
             self._schemas[(f"{group}/{version}", kind)] = schema
 
@@ -183,7 +208,8 @@ class CrdRegistry:
         if found is not None:
             return found
         crd = self._bundled(group, kind)
-        return None if crd is None else CrdSource(str(crd.path), crd.versions, crd.channel)
+        return None if crd is None else CrdSource(str(crd.path), crd.versions, crd.channel,
+                                                  crd.plural)
 
     def _bundled(self, group: str, kind: str) -> schemas.BundledCrd | None:
         if not self.bundled or not group:
@@ -218,13 +244,18 @@ def _served(crd: dict[str, Any], where: str
             "type": "object", "x-kubernetes-preserve-unknown-fields": True}
         served[version["name"]] = CustomResourceSchema(
             group, version["name"], kind, namespaced, strict(copy.deepcopy(raw)),
-            list(_cel_rules(raw, ())))
+            list(_cel_rules(raw, ())), raw)
     return group, kind, served
 
 
 def _cel_rules(schema: dict[str, Any], path: tuple[str, ...]) -> Iterator[CelRule]:
+    kind = schema.get("type") or ("object" if "properties" in schema else "")
     for rule in schema.get("x-kubernetes-validations") or ():
-        yield CelRule(path, rule["rule"], rule.get("message"), rule.get("fieldPath"))
+        yield CelRule(path, rule["rule"], rule.get("message"), rule.get("fieldPath"),
+                      rule.get("reason"), rule.get("messageExpression"),
+                      bool(rule.get("optionalOldSelf", False)), kind)
+    for sub in schema.get("allOf") or ():
+        yield from _cel_rules(sub, path)
     for name, sub in (schema.get("properties") or {}).items():
         yield from _cel_rules(sub, (*path, name))
     if isinstance(schema.get("items"), dict):

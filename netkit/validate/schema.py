@@ -47,16 +47,22 @@ def field_path(parts: list[Any]) -> str:
     return out
 
 
-def schema_error(exc: fastjsonschema.JsonSchemaValueException) -> FieldError:
-    """A FieldError from fastjsonschema's exception, unknown fields named."""
+def schema_errors(exc: fastjsonschema.JsonSchemaValueException) -> list[FieldError]:
+    """FieldErrors from fastjsonschema's exception: unknown fields named, and each missing
+    required field at its own path (``spec.x.name: Required value``), as the API server."""
     text, name = str(exc.message), str(exc.name)
     if text.startswith(name):
         text = text[len(name):].strip()
+    parts = list(exc.path)[1:]
+    if exc.rule == "required" and isinstance(exc.value, dict):
+        missing = [f for f in exc.rule_definition or () if f not in exc.value]
+        if missing:
+            return [FieldError(field_path([*parts, f]), "Required value") for f in missing]
     if exc.rule == "additionalProperties" and isinstance(exc.value, dict):
         allowed = set((exc.definition or {}).get("properties", {}))
         unknown = sorted(str(k) for k in exc.value if k not in allowed)
         text = f"unknown field(s) {', '.join(map(repr, unknown))}"
-    return FieldError(field_path(list(exc.path)[1:]), text)
+    return [FieldError(field_path(parts), text)]
 
 
 def _no_remote(uri: str) -> Any:
@@ -138,5 +144,5 @@ class CoreSchemas:
         try:
             validator(obj)
         except fastjsonschema.JsonSchemaValueException as exc:
-            return [schema_error(exc)]
+            return schema_errors(exc)
         return []
