@@ -7,7 +7,6 @@ The engine is cel-expr-python (the CEL C++ implementation) with the Kubernetes l
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -150,7 +149,7 @@ def _declarations() -> list[Any]:
     for fmt in lib.FORMATS:
         add(f"format.{fmt}", dyn, [], functools.partial(lib.format_named, fmt))
     add("format.named", dyn, [string], lib.format_named)
-    add("validate", t.List(string), [dyn, string], lib.format_validate, True)
+    add("validate", dyn, [dyn, string], lib.format_validate, True)
     add("hasValue", boolean, [t.List(string)], lambda errs: bool(errs), True)
     add("value", t.List(string), [t.List(string)], lambda errs: errs, True)
     return [_cel.FunctionDecl(name, overloads) for name, overloads in decls.items()]
@@ -232,10 +231,6 @@ def values_at(obj: Any, path: tuple[str, ...], at: str = "") -> Iterator[tuple[A
 
 # --- evaluation -----------------------------------------------------------------------------
 
-def _show(value: Any) -> str:
-    return json.dumps(value) if isinstance(value, str) else str(value)
-
-
 def _engine_error(text: str) -> str:
     """cel-cpp's error worded as cel-go's, which the API server prints."""
     m = re.match(r'NOT_FOUND: Key not found in map : "?(.*?)"?$', text)
@@ -247,14 +242,14 @@ def _engine_error(text: str) -> str:
     return text
 
 
-def _failure(rule: CelRule, where: str, detail: str, value: Any) -> FieldError:
+def _failure(rule: CelRule, where: str, detail: str) -> FieldError:
     reason = rule.reason
     if reason == "FieldValueForbidden":
         return FieldError(where, f"Forbidden: {detail}")
     if reason == "FieldValueRequired":
         return FieldError(where, f"Required value: {detail}")
     if reason == "FieldValueDuplicate":
-        return FieldError(where, f"Duplicate value: {_show(value)}")
+        return FieldError(where, f'Duplicate value: "{rule.schema_type}"')
     return FieldError(where, f'Invalid value: "{rule.schema_type}": {detail}')
 
 
@@ -293,7 +288,7 @@ def evaluate(rule: CelRule, value: Any, at: str) -> FieldError | None:
     if rule.field_path:
         sep = "" if rule.field_path.startswith("[") else "."
         where = (at + sep + rule.field_path.lstrip(".")) if at else rule.field_path.lstrip(".")
-    return _failure(rule, where, _message(rule, data), value)
+    return _failure(rule, where, _message(rule, data))
 
 
 def evaluate_rules(rules: list[CelRule], obj: dict[str, Any]

@@ -340,9 +340,14 @@ def is_quantity(text: str) -> bool:
     return True
 
 
+def _quantity(q: Decimal) -> dict[str, str]:
+    # one spelling per amount, so that equal quantities are equal maps
+    return {_QUANTITY: format(q.normalize(), "f")}
+
+
 def to_quantity(text: str) -> dict[str, str]:
     """``quantity(string)``."""
-    return {_QUANTITY: str(_parse_quantity(text))}
+    return _quantity(_parse_quantity(text))
 
 
 def _q(value: Any) -> Decimal:
@@ -374,8 +379,8 @@ QUANTITY_BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "compareTo": _compare,
     "isGreaterThan": lambda a, b: _compare(a, b) > 0,
     "isLessThan": lambda a, b: _compare(a, b) < 0,
-    "add": lambda a, b: {_QUANTITY: str(_q(a) + _q(b))},
-    "sub": lambda a, b: {_QUANTITY: str(_q(a) - _q(b))},
+    "add": lambda a, b: _quantity(_q(a) + _q(b)),
+    "sub": lambda a, b: _quantity(_q(a) - _q(b)),
 }
 
 

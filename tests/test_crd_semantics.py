@@ -1,0 +1,306 @@
+"""Custom resources checked as the API server does on create: structural defaults first,
+list-type sets and maps, required fields at their own path, unserved versions, and every CEL
+rule evaluated with the Kubernetes CEL libraries; upstream examples pass, invalid ones fail
+with the API server's path and message."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netkit import load_manifests
+from netkit.validate import validate
+from netkit.validate.cel import CelRule, evaluate, evaluate_rules
+from netkit.validate.crd import CrdRegistry
+from netkit.validate.structural import apply_defaults, list_errors
+
+FIXTURES = Path(__file__).parent / "fixtures"
+UPSTREAM = FIXTURES / "upstream"
+INVALID = sorted((FIXTURES / "gateway-api-invalid").glob("*.yaml"))
+STANDARD = CrdRegistry()
+EXPERIMENTAL = CrdRegistry(gateway_api_channel="experimental")
+SCHEMA_RULES = {"NK001", "NK004", "NK005"}
+
+
+def schema_findings(objects: list[Any], crds: CrdRegistry = STANDARD) -> list[tuple[str, ...]]:
+    return [(f.rule, f.field or "", f.message) for f in validate(objects, crds=crds)
+            if f.rule in SCHEMA_RULES]
+
+
+# --- Gateway API: invalid examples rejected, upstream examples accepted -----------------------
+
+@pytest.mark.parametrize("case", INVALID, ids=lambda p: p.stem)
+def test_invalid_gateway_api_objects_are_rejected_as_the_api_server_does(case: Path) -> None:
+    text = case.read_text(encoding="utf-8")
+    expected = [tuple(["NK001", *m.split(": ", 1)]) for m in re.findall(r"^# expect: (.*)$",
+                                                                          text, re.M)]
+    assert expected
+    assert schema_findings(load_manifests([str(case)])) == expected
+
+
+@pytest.mark.parametrize(("folder", "crds", "expected"), [
+    ("gateway-api/examples/standard", STANDARD, []),
+    ("gateway-api/examples", EXPERIMENTAL, []),
+    ("envoy-gateway", EXPERIMENTAL, []),
+    ("cert-manager", STANDARD, []),
+    # An upstream typo the API server refuses too (kubectl validates fields strictly).
+    ("argo-cd", STANDARD, [("NK001", "spec.generators[0].list.template.spec.source",
+                            "unknown field(s) 'revision'")]),
+])
+def test_upstream_examples_are_accepted(folder: str, crds: CrdRegistry,
+                                        expected: list[tuple[str, ...]]) -> None:
+    assert schema_findings(load_manifests([str(UPSTREAM / folder)]), crds) == expected
+
+
+def test_gateway_addresses_validate_because_the_type_default_is_applied() -> None:
+    example = UPSTREAM / "gateway-api/examples/standard/gateway-addresses.yaml"
+    objects = load_manifests([str(example)])
+    before = copy.deepcopy([o.obj for o in objects])
+    assert schema_findings(objects) == []
+    assert [o.obj for o in objects] == before  # defaults go to a copy
+
+
+# --- structural defaulting --------------------------------------------------------------------
+
+OBJ_SCHEMA: dict[str, Any] = {"type": "object", "properties": {
+    "mode": {"type": "string", "default": "Terminate"},
+    "opts": {"type": "object", "default": {}, "properties": {
+        "size": {"type": "integer", "default": 3}}},
+    "nullable": {"type": "string", "nullable": True, "default": "x"},
+    "items": {"type": "array", "items": {"type": "object", "properties": {
+        "kind": {"type": "string", "default": "Service"}}}},
+    "labels": {"type": "object", "additionalProperties": {"type": "string", "default": "v"}}}}
+
+
+BASE = {"mode": "Terminate", "opts": {"size": 3}, "nullable": "x"}
+
+
+@pytest.mark.parametrize(("given_value", "defaulted"), [
+    ({}, BASE),
+    ({"mode": "Passthrough", "opts": {"size": 1}},
+     {**BASE, "mode": "Passthrough", "opts": {"size": 1}}),
+    ({"mode": None}, BASE),  # the null of a non-nullable field is defaulted
+    ({"nullable": None}, {**BASE, "nullable": None}),  # a nullable one's stays null
+    ({"items": [{}, {"kind": "Backend"}]},
+     {**BASE, "items": [{"kind": "Service"}, {"kind": "Backend"}]}),
+    ({"labels": {"a": None, "b": "c"}}, {**BASE, "labels": {"a": "v", "b": "c"}}),
+])
+def test_defaults_are_applied_recursively(given_value: dict[str, Any],
+                                          defaulted: dict[str, Any]) -> None:
+    value = copy.deepcopy(given_value)
+    apply_defaults(value, OBJ_SCHEMA)
+    assert value == defaulted
+
+
+# --- x-kubernetes-list-type -------------------------------------------------------------------
+
+SET = {"type": "array", "x-kubernetes-list-type": "set", "items": {"type": "string"}}
+MAP = {"type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"],
+       "items": {"type": "object", "properties": {"name": {"type": "string"},
+                                                 "value": {"type": "string"}}}}
+MAP2 = {"type": "array", "x-kubernetes-list-type": "map",
+        "x-kubernetes-list-map-keys": ["port", "protocol"],
+        "items": {"type": "object", "properties": {
+            "port": {"type": "integer"}, "protocol": {"type": "string", "default": "TCP"}}}}
+
+
+@pytest.mark.parametrize(("schema", "value", "errors"), [
+    (SET, ["a", "b"], []),
+    (SET, ["a", "b", "a", "a"], [("x[2]", 'Duplicate value: "a"')]),
+    ({**SET, "items": {"type": "integer"}}, [1, 2, 1], [("x[2]", "Duplicate value: 1")]),
+    ({**SET, "items": {"type": "object"}}, [{"a": 1}, {"a": 1}],
+     [("x[1]", 'Duplicate value: map[string]interface {}{"a":1}')]),
+    (MAP, [{"name": "a", "value": "1"}, {"name": "a", "value": "2"}],
+     [("x[1]", 'Duplicate value: map[string]interface {}{"name":"a"}')]),
+    (MAP, [{"name": "a"}, {"name": "b"}], []),
+    (MAP, [{"name": "a"}, "b"],
+     [("x[1]", 'Invalid value: "b": must be an object for an array of list-type map')]),
+    (MAP, [{"name": ["a"]}, {"name": "b"}],
+     [("x[0].name", 'Invalid value: []interface {}{"a"}: must be a scalar')]),
+    (MAP2, [{"port": 53}, {"port": 53, "protocol": "TCP"}, {"port": 53, "protocol": "UDP"}],
+     [("x[1]", 'Duplicate value: map[string]interface {}{"port":53, "protocol":"TCP"}')]),
+    ({"type": "array", "x-kubernetes-list-type": "atomic"}, ["a", "a"], []),
+])
+def test_list_type_duplicates(schema: dict[str, Any], value: list[Any],
+                              errors: list[tuple[str, str]]) -> None:
+    found = list_errors({"x": value}, {"type": "object", "properties": {"x": schema}})
+    assert [(e.path, e.message) for e in found] == errors
+
+
+@given(st.lists(st.sampled_from(["a", "b", "c"]), max_size=6))
+@settings(max_examples=30, deadline=None)
+def test_a_set_is_reported_once_per_duplicated_value(items: list[str]) -> None:
+    found = list_errors(items, SET)
+    assert len(found) == len({x for x in items if items.count(x) > 1})
+
+
+# --- required fields and unserved versions ----------------------------------------------------
+
+def test_missing_required_fields_are_reported_at_their_own_path() -> None:
+    grant = {"apiVersion": "gateway.networking.k8s.io/v1beta1", "kind": "ReferenceGrant",
+             "metadata": {"name": "g", "namespace": "n"},
+             "spec": {"from": [{"group": "", "kind": "Service"}], "to": [{"group": ""}]}}
+    assert schema_findings([grant]) == [("NK001", "spec.from[0].namespace", "Required value")]
+    ingress = {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+               "metadata": {"name": "i", "namespace": "n"},
+               "spec": {"defaultBackend": {"service": {"port": {"number": 80}}}}}
+    assert schema_findings([ingress]) == [
+        ("NK001", "spec.defaultBackend.service.name", "Required value")]
+
+
+def test_an_unserved_version_is_refused_and_the_hint_names_the_served_ones() -> None:
+    route = {"apiVersion": "gateway.networking.k8s.io/v1alpha2", "kind": "TLSRoute",
+             "metadata": {"name": "r", "namespace": "n"},
+             "spec": {"rules": [{"backendRefs": [{"name": "s", "port": 443}]}]}}
+    [finding] = [f for f in validate([route]) if f.rule == "NK005"]
+    assert (finding.field, finding.message, finding.hint) == (
+        "apiVersion", "the cluster does not serve tlsroutes v1alpha2",
+        "served versions of gateway.networking.k8s.io TLSRoute: v1")
+    assert schema_findings([route], EXPERIMENTAL) == []
+    mine = CrdRegistry(bundled=False)
+    mine.add({"spec": {"group": "example.com", "names": {"kind": "Widget", "plural": "widgets"},
+                       "versions": [{"name": "v1", "served": True},
+                                    {"name": "v2", "served": False}]}})
+    widget = {"apiVersion": "example.com/v2", "kind": "Widget", "metadata": {"name": "w"}}
+    [finding] = validate([widget], crds=mine)
+    assert (finding.rule, finding.message, finding.hint) == (
+        "NK005", "the cluster does not serve widgets v2",
+        "served versions of example.com Widget: v1")
+
+
+# --- CEL: the Kubernetes libraries ------------------------------------------------------------
+
+def holds(rule: str, value: Any) -> bool | str:
+    """True/False, or the error message the API server gives."""
+    error = evaluate(CelRule((), rule, "m", None), value, "f")
+    if error is None:
+        return True
+    return False if error.message == 'Invalid value: "object": m' else error.message
+
+
+@pytest.mark.parametrize(("rule", "value", "result"), [
+    # IPs and CIDRs
+    ("isIP(self)", "192.0.2.1", True),
+    ("isIP(self)", "2001:db8::1", True),
+    ("isIP(self)", "192.0.2.01", False),  # leading zeros are ambiguous
+    ("isIP(self)", "::ffff:192.0.2.1", False),  # IPv4-mapped
+    ("isIP(self)", "fe80::1%eth0", False),  # zone
+    ("ip(self).family() == 6", "2001:db8::1", True),
+    ("ip(self).isLoopback()", "127.0.0.1", True),
+    ("ip(self).isGlobalUnicast()", "10.0.0.1", True),
+    ("ip(self).isLinkLocalUnicast()", "169.254.1.1", True),
+    ("ip(self).isUnspecified()", "::", True),
+    ("ip(self) == ip('2001:db8:0::1')", "2001:db8::1", True),
+    ("ip.isCanonical(self)", "2001:DB8::1", False),
+    ("isCIDR(self)", "10.0.0.0/8", True),
+    ("isCIDR(self)", "10.0.0.0", False),
+    ("isCIDR(self)", "10.0.0.0/33", False),
+    ("cidr(self).containsIP('10.1.2.3')", "10.0.0.0/8", True),
+    ("cidr(self).containsIP(ip('11.0.0.1'))", "10.0.0.0/8", False),
+    ("cidr(self).containsCIDR('10.1.0.0/16')", "10.0.0.0/8", True),
+    ("cidr(self).prefixLength() == 8", "10.0.0.0/8", True),
+    ("cidr(self).masked() == cidr('10.0.0.0/8')", "10.1.2.3/8", True),
+    ("cidr(self).ip() == ip('10.1.2.3')", "10.1.2.3/8", True),
+    # URLs
+    ("isURL(self)", "https://example.com:8443/a?b=c", True),
+    ("isURL(self)", "example.com", False),
+    ("url(self).getScheme() == 'https'", "https://example.com", True),
+    ("url(self).getHost() == 'example.com:8443'", "https://example.com:8443/a", True),
+    ("url(self).getHostname() == '::1'", "https://[::1]:80/", True),
+    ("url(self).getPort() == '8443'", "https://example.com:8443/a", True),
+    ("url(self).getEscapedPath() == '/a%20b'", "https://example.com/a%20b", True),
+    ("url(self).getQuery()['b'] == ['c', 'd']", "https://example.com/?b=c&b=d", True),
+    # quantities
+    ("isQuantity(self)", "1.5Gi", True),
+    ("isQuantity(self)", "1.5GB", False),
+    ("quantity(self).isGreaterThan(quantity('1G'))", "1Gi", True),
+    ("quantity(self).compareTo(quantity('1000m')) == 0", "1", True),
+    ("quantity(self).add(quantity('500m')) == quantity('1.5')", "1", True),
+    ("quantity(self).sub(1).asInteger() == 1", "2", True),
+    ("quantity(self).isInteger()", "1500m", False),
+    ("quantity(self).sign() == -1", "-1Ki", True),
+    ("quantity(self).asApproximateFloat() == 0.5", "500m", True),
+    # named formats (validate() is optional<list<string>>: hasValue when invalid)
+    ("!format.dns1123Label().validate(self).hasValue()", "web-1", True),
+    ("!format.dns1123Label().validate(self).hasValue()", "Web_1", False),
+    ("format.dns1123Label().validate(self) == null", "web-1", False),  # an optional is not null
+    ("!format.named('labelValue').validate(self).hasValue()", "a.b_c", True),
+    ("!format.uuid().validate(self).hasValue()", "123e4567-e89b-12d3-a456-426614174000", True),
+    ("!format.byte().validate(self).hasValue()", "not base64!", False),
+    ("!format.date().validate(self).hasValue()", "2021-02-30", False),
+    ("!format.datetime().validate(self).hasValue()", "2021-01-01T00:00:00Z", True),
+    ("!format.dns1035LabelPrefix().validate(self).hasValue()", "web-", True),
+    # lists, regex, sets, strings (cel-go extensions)
+    ("self.isSorted()", [1, 2, 2, 5], True),
+    ("self.isSorted()", ["b", "a"], False),
+    ("self.sum() == 6 && self.min() == 1 && self.max() == 3", [1, 2, 3], True),
+    ("self.indexOf(2) == 1 && self.lastIndexOf(2) == 3", [1, 2, 3, 2], True),
+    ("self.find('[0-9]+') == '42'", "abc42def7", True),
+    ("self.findAll('[0-9]+') == ['42', '7']", "abc42def7", True),
+    ("self.findAll('[0-9]+', 1) == ['42']", "abc42def7", True),
+    ("sets.contains(self, [1, 2])", [1, 2, 3], True),
+    ("sets.equivalent(self, [3, 2, 1, 1])", [1, 2, 3], True),
+    ("sets.intersects(self, [4, 5])", [1, 2, 3], False),
+    ("self.split('/')[1] == 'b'", "a/b/c", True),
+    ("self.lowerAscii() == 'host' && self.upperAscii() == 'HOST'", "Host", True),
+    ("self.substring(2) == 'st' && self.indexOf('s') == 2", "host", True),
+    ("self.replace('-', '_') == 'a_b' && self.trim() == self", "a-b", True),
+    ("['a', 'b'].join('-') == self", "a-b", True),
+    ("self.matches('^[a-z]+$')", "abc", True),
+    ("duration(self) > duration('1m')", "90s", True),
+    ("math.greatest(self, 3) == 5", 5, True),
+    ("base64.decode(self) == b'hi'", "aGk=", True),
+    ("self.?port.orValue(80) == 80", {}, True),
+    ("self.exists_one(x, x == 1) && self.all(x, x > 0)", [1, 2], True),
+    # errors the API server reports as they are
+    ("self.type == 'A'", {}, 'Invalid value: "object": no such key: type evaluating rule: m'),
+    ("ip(self).family() == 4", "nope", 'Invalid value: "object": IP Address \'nope\' parse '
+                                       "error during conversion from string evaluating rule: m"),
+])
+def test_kubernetes_cel_library(rule: str, value: Any, result: bool | str) -> None:
+    assert holds(rule, value) == result
+
+
+# --- CEL: what the API server does around a rule ----------------------------------------------
+
+@pytest.mark.parametrize(("rule", "at", "errors"), [
+    (CelRule(("spec",), "self.a > 1", None, None), "spec", [
+        ("spec", 'Invalid value: "object": failed rule: self.a > 1')]),
+    (CelRule(("spec",), "self.a > 1", "too small", ".a"), "spec", [
+        ("spec.a", 'Invalid value: "object": too small')]),
+    (CelRule(("spec",), "self.a > 1", "m", None, reason="FieldValueForbidden"), "spec", [
+        ("spec", "Forbidden: m")]),
+    (CelRule(("spec",), "self.a > 1", "m", None, reason="FieldValueRequired"), "spec", [
+        ("spec", "Required value: m")]),
+    (CelRule(("spec",), "self.a > 1", "m", None, reason="FieldValueDuplicate"), "spec", [
+        ("spec", 'Duplicate value: "object"')]),
+    (CelRule(("spec",), "self.a > 1", "m", None,
+             message_expression="'a is ' + string(self.a)"), "spec", [
+        ("spec", 'Invalid value: "object": a is 1')]),
+    (CelRule(("spec", "items", "[]"), "self > 1", "m", None, schema_type="integer"), "", [
+        ("spec.items[0]", 'Invalid value: "integer": m')]),
+    (CelRule(("spec", "labels", "{}"), "self != 'x'", "m", None, schema_type="string"), "", [
+        ("spec.labels[k]", 'Invalid value: "string": m')]),
+    (CelRule(("spec",), "self.__namespace__ == 'a'", "m", None), "", []),
+    (CelRule(("spec",), "self == oldSelf", "immutable", None), "", []),  # skipped on create
+    (CelRule(("spec",), "!oldSelf.hasValue() || self == oldSelf.value()", "m", None,
+             optional_old_self=True), "", []),
+])
+def test_how_rules_are_applied(rule: CelRule, at: str, errors: list[tuple[str, str]]) -> None:
+    obj = {"spec": {"a": 1, "namespace": "a", "items": [1, 2], "labels": {"k": "x"}}}
+    found, skipped = evaluate_rules([rule], obj)
+    assert [(e.path, e.message) for e in found] == errors
+    assert skipped == []
+
+
+def test_a_rule_that_cannot_be_evaluated_is_a_warning_naming_it() -> None:
+    found, [skipped] = evaluate_rules([CelRule(("spec",), "isSemver(self.v)", "m", None)],
+                                      {"spec": {"v": "1.0.0"}})
+    assert found == []
+    assert skipped.why == "undeclared reference to 'isSemver'"
