@@ -18,7 +18,7 @@ from netkit import load_manifests
 from netkit.validate import validate
 from netkit.validate.cel import CelRule, evaluate, evaluate_rules
 from netkit.validate.crd import CrdRegistry
-from netkit.validate.structural import apply_defaults, list_errors
+from netkit.validate.structural import defaulted, list_errors
 
 FIXTURES = Path(__file__).parent / "fixtures"
 UPSTREAM = FIXTURES / "upstream"
@@ -81,7 +81,7 @@ OBJ_SCHEMA: dict[str, Any] = {"type": "object", "properties": {
 BASE = {"mode": "Terminate", "opts": {"size": 3}, "nullable": "x"}
 
 
-@pytest.mark.parametrize(("given_value", "defaulted"), [
+@pytest.mark.parametrize(("given_value", "expected"), [
     ({}, BASE),
     ({"mode": "Passthrough", "opts": {"size": 1}},
      {**BASE, "mode": "Passthrough", "opts": {"size": 1}}),
@@ -92,10 +92,10 @@ BASE = {"mode": "Terminate", "opts": {"size": 3}, "nullable": "x"}
     ({"labels": {"a": None, "b": "c"}}, {**BASE, "labels": {"a": "v", "b": "c"}}),
 ])
 def test_defaults_are_applied_recursively(given_value: dict[str, Any],
-                                          defaulted: dict[str, Any]) -> None:
-    value = copy.deepcopy(given_value)
-    apply_defaults(value, OBJ_SCHEMA)
-    assert value == defaulted
+                                          expected: dict[str, Any]) -> None:
+    before = copy.deepcopy(given_value)
+    assert defaulted(given_value, OBJ_SCHEMA) == expected
+    assert given_value == before
 
 
 # --- x-kubernetes-list-type -------------------------------------------------------------------

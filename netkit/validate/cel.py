@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from netkit.validate import cel_library as lib
@@ -43,7 +43,7 @@ class CelRule:
     optional_old_self: bool = False
     schema_type: str = "object"
 
-    @property
+    @functools.cached_property
     def transition(self) -> bool:
         """Whether the rule compares with the stored object (``oldSelf``)."""
         return bool(_OLD_SELF.search(self.rule))
@@ -210,23 +210,44 @@ def _with_escaped_names(value: Any) -> Any:
     return out
 
 
-def values_at(obj: Any, path: tuple[str, ...], at: str = "") -> Iterator[tuple[Any, str]]:
-    """(value, field path) of every value at a rule's schema location; nulls are skipped."""
-    if not path:
-        if obj is not None:
-            yield obj, at
-        return
-    head, rest = path[0], path[1:]
-    if head == "[]":
-        if isinstance(obj, list):
-            for i, item in enumerate(obj):
-                yield from values_at(item, rest, f"{at}[{i}]")
-    elif head == "{}":
-        if isinstance(obj, dict):
-            for key, item in obj.items():
-                yield from values_at(item, rest, f"{at}[{key}]")
-    elif isinstance(obj, dict) and head in obj:
-        yield from values_at(obj[head], rest, f"{at}.{head}" if at else head)
+@dataclass
+class RuleTree:
+    """Rules by schema location (``[]`` list items, ``{}`` map values), so that one walk of an
+    object finds the values of every rule; transition rules are left out, as on create."""
+
+    rules: list[CelRule] = field(default_factory=list)
+    children: dict[str, RuleTree] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, rules: Iterable[CelRule]) -> RuleTree:
+        """The tree of ``rules``."""
+        root = cls()
+        for rule in rules:
+            if rule.transition and not rule.optional_old_self:
+                continue
+            node = root
+            for part in rule.path:
+                node = node.children.setdefault(part, cls())
+            node.rules.append(rule)
+        return root
+
+    def walk(self, obj: Any, at: str = "") -> Iterator[tuple[CelRule, Any, str]]:
+        """(rule, value, field path) for every value a rule applies to; nulls are skipped."""
+        if obj is None:
+            return
+        for rule in self.rules:
+            yield rule, obj, at
+        for part, child in self.children.items():
+            if part == "[]":
+                if isinstance(obj, list):
+                    for i, item in enumerate(obj):
+                        yield from child.walk(item, f"{at}[{i}]")
+            elif part == "{}":
+                if isinstance(obj, dict):
+                    for key, item in obj.items():
+                        yield from child.walk(item, f"{at}[{key}]")
+            elif isinstance(obj, dict) and part in obj:
+                yield from child.walk(obj[part], f"{at}.{part}" if at else part)
 
 
 # --- evaluation -----------------------------------------------------------------------------
@@ -291,24 +312,24 @@ def evaluate(rule: CelRule, value: Any, at: str) -> FieldError | None:
     return _failure(rule, where, _message(rule, data))
 
 
-def evaluate_rules(rules: list[CelRule], obj: dict[str, Any]
+def evaluate_rules(rules: RuleTree | list[CelRule], obj: dict[str, Any]
                    ) -> tuple[list[FieldError], list[Unevaluated]]:
     """Errors of the rules ``obj`` fails, and the rules that could not be evaluated.
 
     Transition rules (``oldSelf``) are skipped as on create, unless ``optionalOldSelf``
     lets them run with no old object.
     """
+    tree = rules if isinstance(rules, RuleTree) else RuleTree.of(rules)
     errors: list[FieldError] = []
-    skipped: list[Unevaluated] = []
-    for rule in rules:
-        if rule.transition and not rule.optional_old_self:
+    skipped: dict[CelRule, Unevaluated] = {}
+    for rule, value, at in tree.walk(obj):
+        if rule in skipped:
             continue
-        for value, at in values_at(obj, rule.path):
-            try:
-                error = evaluate(rule, value, at)
-            except CelCompileError as exc:
-                skipped.append(Unevaluated(rule, str(exc)))
-                break
-            if error is not None:
-                errors.append(error)
-    return errors, skipped
+        try:
+            error = evaluate(rule, value, at)
+        except CelCompileError as exc:
+            skipped[rule] = Unevaluated(rule, str(exc))
+            continue
+        if error is not None:
+            errors.append(error)
+    return errors, list(skipped.values())

@@ -14,10 +14,17 @@ import fastjsonschema
 
 from netkit import schemas
 from netkit.inputs.manifests import LoadError, read_file, yaml_files
-from netkit.validate.cel import CelRule, Unevaluated, evaluate_rules
+from netkit.validate.cel import CelRule, RuleTree, Unevaluated, evaluate_rules
 from netkit.validate.field import FieldError
 from netkit.validate.schema import compile_schema, schema_errors
-from netkit.validate.structural import apply_defaults, has_defaults, has_list_types, list_errors
+from netkit.validate.schema_cache import cached, file_key
+from netkit.validate.structural import (
+    defaulted,
+    has_default,
+    has_list_type,
+    list_errors,
+    pruned,
+)
 
 # The groups whose bundled CRDs follow [tool.netkit] gateway_api_channel.
 GATEWAY_API_GROUPS = frozenset({"gateway.networking.k8s.io", "gateway.networking.x-k8s.io"})
@@ -43,8 +50,9 @@ class CustomResourceSchema:
     cel_rules: list[CelRule] = field(default_factory=list)
     structural: dict[str, Any] = field(default_factory=dict)
     _validator: Any = None
-    _defaults: bool | None = None
-    _list_types: bool | None = None
+    _defaults: dict[str, Any] | None = None
+    _list_types: dict[str, Any] | None = None
+    _rules: RuleTree | None = None
 
     def validate(self, obj: dict[str, Any], *, cel: bool = True) -> list[FieldError]:
         """The errors the API server reports when ``obj`` is created (see ``check``)."""
@@ -56,19 +64,18 @@ class CustomResourceSchema:
         (unless ``cel`` is False)."""
         if self._validator is None:
             self._validator = compile_schema(self.schema)
-            self._defaults = has_defaults(self.structural)
-            self._list_types = has_list_types(self.structural)
-        if self._defaults:
-            obj = copy.deepcopy(obj)
-            apply_defaults(obj, self.structural)
+            self._defaults = pruned(self.structural, has_default)
+            self._list_types = pruned(self.structural, has_list_type)
+            self._rules = RuleTree.of(self.cel_rules)
+        obj = defaulted(obj, self._defaults)
         try:
             self._validator(obj)
         except fastjsonschema.JsonSchemaValueException as exc:
             return SchemaResult(schema_errors(exc))
-        errors = list_errors(obj, self.structural) if self._list_types else []
-        if not cel:
+        errors = list_errors(obj, self._list_types)
+        if not cel or self._rules is None:
             return SchemaResult(errors)
-        failed, unevaluated = evaluate_rules(self.cel_rules, obj)
+        failed, unevaluated = evaluate_rules(self._rules, obj)
         return SchemaResult(errors + failed, unevaluated)
 
 
@@ -221,7 +228,8 @@ class CrdRegistry:
 @functools.cache
 def _bundled_schemas(crd: schemas.BundledCrd) -> dict[str, CustomResourceSchema]:
     """Served version → schema of a bundled CRD, shared by every registry of the process."""
-    return _served(crd.load(), str(crd.path))[2]
+    doc = cached("crds", file_key(crd.path, crd.group, crd.kind), crd.load)
+    return _served(doc, str(crd.path))[2]
 
 
 def _served(crd: dict[str, Any], where: str

@@ -4,52 +4,81 @@ defaulting (apiextensions ``schema/defaulting``) and list/map semantics
 
 from __future__ import annotations
 
-import copy
 import json
+from collections.abc import Callable
 from typing import Any
 
 from netkit.validate.field import FieldError
+
+
+def pruned(schema: Any, wanted: Callable[[dict[str, Any]], bool]) -> dict[str, Any] | None:
+    """The part of a structural schema on the way to the nodes ``wanted`` (each kept whole),
+    or None if there is none: walking an object along it skips what cannot matter."""
+    if not isinstance(schema, dict):
+        return None
+    if wanted(schema):
+        return schema
+    out: dict[str, Any] = {}
+    props = {}
+    for name, sub in (schema.get("properties") or {}).items():
+        kept = pruned(sub, wanted)
+        if kept is not None:
+            props[name] = kept
+    if props:
+        out["properties"] = props
+    for key in ("items", "additionalProperties"):
+        kept = pruned(schema.get(key), wanted)
+        if kept is not None:
+            out[key] = kept
+    return out or None
+
+
+def has_default(schema: dict[str, Any]) -> bool:
+    """Whether a schema node sets a ``default``."""
+    return "default" in schema
 
 
 def _non_nullable_null(value: Any, schema: dict[str, Any] | None) -> bool:
     return value is None and schema is not None and not schema.get("nullable", False)
 
 
-def apply_defaults(value: Any, schema: dict[str, Any] | None) -> None:
-    """Fill in every ``default`` of the structural schema, recursively, in place."""
+def defaulted(value: Any, schema: dict[str, Any] | None) -> Any:
+    """``value`` with every ``default`` of the structural schema filled in, recursively, as
+    the API server does before validating; ``value`` itself is left as it is (what changes is
+    copied, the rest shared)."""
     if not isinstance(schema, dict):
-        return
+        return value
     if isinstance(value, dict):
         props = schema.get("properties") or {}
+        extra = schema.get("additionalProperties")
+        out: dict[str, Any] | None = None
         for name, prop in props.items():
             if "default" in prop and (name not in value or _non_nullable_null(value[name], prop)):
-                value[name] = copy.deepcopy(prop["default"])
-        extra = schema.get("additionalProperties")
-        for name, item in value.items():
-            if name in props:
-                apply_defaults(item, props[name])
-            elif isinstance(extra, dict):
+                out = out if out is not None else dict(value)
+                out[name] = prop["default"]
+        for name, item in list((out if out is not None else value).items()):
+            new = item
+            sub = props.get(name)
+            if sub is None and isinstance(extra, dict):
+                sub = extra
                 if "default" in extra and _non_nullable_null(item, extra):
-                    value[name] = item = copy.deepcopy(extra["default"])
-                apply_defaults(item, extra)
-    elif isinstance(value, list):
+                    new = extra["default"]
+            if sub is None:
+                continue
+            new = defaulted(new, sub)
+            if new is not item:
+                out = out if out is not None else dict(value)
+                out[name] = new
+        return out if out is not None else value
+    if isinstance(value, list):
         items = schema.get("items")
         if not isinstance(items, dict):
-            return
-        for i, item in enumerate(value):
-            if "default" in items and _non_nullable_null(item, items):
-                value[i] = item = copy.deepcopy(items["default"])
-            apply_defaults(item, items)
-
-
-def has_defaults(schema: Any) -> bool:
-    """Whether a schema sets any ``default`` (no copy is needed otherwise)."""
-    if not isinstance(schema, dict):
-        return False
-    if any("default" in p or has_defaults(p) for p in (schema.get("properties") or {}).values()):
-        return True
-    return any(isinstance(schema.get(k), dict) and ("default" in schema[k] or has_defaults(
-        schema[k])) for k in ("items", "additionalProperties"))
+            return value
+        new_list = [defaulted(items["default"] if "default" in items and _non_nullable_null(
+            item, items) else item, items) for item in value]
+        changed = any(a is not b for a, b in zip(new_list, value, strict=True))
+        return new_list if changed else value
+    return value
 
 
 def go_value(value: Any) -> str:
@@ -150,13 +179,6 @@ def list_errors(value: Any, schema: dict[str, Any] | None, path: str = "") -> li
     return errors
 
 
-def has_list_types(schema: Any) -> bool:
-    """Whether any list in the schema is a set or a map (nothing to check otherwise)."""
-    if not isinstance(schema, dict):
-        return False
-    if schema.get("x-kubernetes-list-type") in ("set", "map"):
-        return True
-    subs = list((schema.get("properties") or {}).values())
-    subs += [schema[k] for k in ("items", "additionalProperties") if isinstance(schema.get(k),
-                                                                                   dict)]
-    return any(has_list_types(s) for s in subs)
+def has_list_type(schema: dict[str, Any]) -> bool:
+    """Whether a schema node is a list of type set or map."""
+    return schema.get("x-kubernetes-list-type") in ("set", "map")
