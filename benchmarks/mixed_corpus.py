@@ -16,9 +16,9 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from validate_objects import objects as core_objects  # noqa: E402
+from validate_objects import objects as core_objects
 
-from netkit.serialize import dump_all  # noqa: E402
+from netkit.serialize import dump_all
 
 UPSTREAM = Path(__file__).parent.parent / "tests" / "fixtures" / "upstream"
 

@@ -1,22 +1,18 @@
-"""Custom resource schemas from CRDs: strict structural validation and CEL rules."""
+"""Custom resource schemas from CRDs: structural validation, list types and CEL rules."""
 
 from __future__ import annotations
 
-import copy
 import functools
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import fastjsonschema
-
 from netkit import schemas
 from netkit.inputs.manifests import LoadError, read_file, yaml_files
+from netkit.validate import openapi
 from netkit.validate.cel import CelRule, RuleTree, Unevaluated, evaluate_rules
 from netkit.validate.field import FieldError
-from netkit.validate.schema import compile_schema, schema_errors
 from netkit.validate.schema_cache import cached, file_key
 from netkit.validate.structural import (
     defaulted,
@@ -26,6 +22,8 @@ from netkit.validate.structural import (
     pruned,
 )
 
+CEL_SKIPPED = ("some validation rules were not checked because the object was invalid; "
+               "correct the existing errors to complete validation")
 # The groups whose bundled CRDs follow [tool.netkit] gateway_api_channel.
 GATEWAY_API_GROUPS = frozenset({"gateway.networking.k8s.io", "gateway.networking.x-k8s.io"})
 
@@ -46,10 +44,9 @@ class CustomResourceSchema:
     version: str
     kind: str
     namespaced: bool
-    schema: dict[str, Any]
+    structural: dict[str, Any]  # the CRD's openAPIV3Schema
     cel_rules: list[CelRule] = field(default_factory=list)
-    structural: dict[str, Any] = field(default_factory=dict)
-    _validator: Any = None
+    _prepared: bool = False
     _defaults: dict[str, Any] | None = None
     _list_types: dict[str, Any] | None = None
     _rules: RuleTree | None = None
@@ -59,94 +56,24 @@ class CustomResourceSchema:
         return self.check(obj, cel=cel).errors
 
     def check(self, obj: dict[str, Any], *, cel: bool = True) -> SchemaResult:
-        """As the API server on create: defaults applied to a copy, then structural errors
-        (the first the schema finds), duplicate list-type set/map items and failed CEL rules
-        (unless ``cel`` is False)."""
-        if self._validator is None:
-            self._validator = compile_schema(self.schema)
+        """As the API server on create: defaults applied (to a copy), then the schema's errors,
+        duplicate list-type set/map items and failed CEL rules (unless ``cel`` is False, or a
+        wrong type or value keeps the API server from evaluating them)."""
+        if not self._prepared:
             self._defaults = pruned(self.structural, has_default)
             self._list_types = pruned(self.structural, has_list_type)
             self._rules = RuleTree.of(self.cel_rules)
+            self._prepared = True
         obj = defaulted(obj, self._defaults)
-        try:
-            self._validator(obj)
-        except fastjsonschema.JsonSchemaValueException as exc:
-            return SchemaResult(schema_errors(exc))
-        errors = list_errors(obj, self._list_types)
+        errors, blocking = openapi.validate(obj, self.structural)
+        errors += list_errors(obj, self._list_types)
         if not cel or self._rules is None:
             return SchemaResult(errors)
+        if blocking:
+            return SchemaResult([*errors, FieldError("<root>",
+                                                     f'Invalid value: "null": {CEL_SKIPPED}')])
         failed, unevaluated = evaluate_rules(self._rules, obj)
         return SchemaResult(errors + failed, unevaluated)
-
-
-def escape_class_dollars(pattern: str) -> str:
-    """``$`` inside ``[...]`` escaped: fastjsonschema rewrites every bare ``$`` as ``\\Z``."""
-    out, in_class, escaped = [], False, False
-    for ch in pattern:
-        if escaped:
-            out.append(ch)
-            escaped = False
-            continue
-        if ch == "\\":
-            escaped = True
-        elif ch == "[" and not in_class:
-            in_class = True
-        elif ch == "]" and in_class:
-            in_class = False
-        elif ch == "$" and in_class:
-            out.append("\\")
-        out.append(ch)
-    return "".join(out)
-
-
-def _compiles(pattern: str) -> bool:
-    try:
-        re.compile(pattern)
-    except re.error:
-        return False
-    return True
-
-
-def strict(schema: dict[str, Any], *, root: bool = True, closed: bool = True) -> dict[str, Any]:
-    """An OpenAPI v3 structural schema as strict JSON Schema (unknown fields rejected).
-
-    ``closed=False`` inside allOf/anyOf/oneOf/not, where structural schemas only restate
-    constraints on fields the enclosing schema declares.
-    """
-    s = {k: v for k, v in schema.items() if k != "x-kubernetes-validations"}
-    if isinstance(s.get("pattern"), str):
-        s["pattern"] = escape_class_dollars(s["pattern"])
-        if not _compiles(s["pattern"]):
-            # RE2 syntax Python lacks (Cilium's ``^\\PC*$``): unchecked rather than a crash.
-            del s["pattern"]
-    if s.pop("x-kubernetes-int-or-string", False):
-        s.pop("type", None)
-        s.setdefault("anyOf", [{"type": "integer"}, {"type": "string"}])
-    if s.pop("nullable", False) and "type" in s:
-        s["type"] = [s["type"], "null"]
-    preserve = s.pop("x-kubernetes-preserve-unknown-fields", False)
-    embedded = s.pop("x-kubernetes-embedded-resource", False)
-    if "properties" in s:
-        s["properties"] = {k: strict(v, root=False, closed=closed)
-                           for k, v in s["properties"].items()}
-    for key in ("additionalProperties", "items"):
-        if isinstance(s.get(key), dict):
-            s[key] = strict(s[key], root=False, closed=closed)
-    for key in ("allOf", "anyOf", "oneOf"):
-        if key in s:
-            s[key] = [strict(x, root=False, closed=False) for x in s[key]]
-    if "not" in s:
-        s["not"] = strict(s["not"], root=False, closed=False)
-    if embedded or root:
-        props = s.setdefault("properties", {})
-        for name in ("apiVersion", "kind"):
-            props.setdefault(name, {"type": "string"})
-        # ObjectMeta is checked by the apiserver rules, not by the CRD's schema.
-        props["metadata"] = {"type": "object"}
-    is_object = s.get("type") == "object" or "properties" in s
-    if closed and is_object and not preserve and "additionalProperties" not in s:
-        s["additionalProperties"] = False
-    return s
 
 
 @dataclass(frozen=True)
@@ -251,8 +178,7 @@ def _served(crd: dict[str, Any], where: str
         raw = ((version.get("schema") or {}).get("openAPIV3Schema")) or {
             "type": "object", "x-kubernetes-preserve-unknown-fields": True}
         served[version["name"]] = CustomResourceSchema(
-            group, version["name"], kind, namespaced, strict(copy.deepcopy(raw)),
-            list(_cel_rules(raw, ())), raw)
+            group, version["name"], kind, namespaced, raw, list(_cel_rules(raw, ())))
     return group, kind, served
 
 
