@@ -11,7 +11,7 @@ from typing import Any
 from netkit import schemas
 from netkit.inputs.manifests import LoadError, read_file, yaml_files
 from netkit.validate import openapi
-from netkit.validate.cel import CelRule, RuleTree, Unevaluated, evaluate_rules
+from netkit.validate.cel import CelRule, RuleTree, Unevaluated, evaluate_rules, load_programs
 from netkit.validate.field import FieldError
 from netkit.validate.schema_cache import cached, file_key
 from netkit.validate.structural import (
@@ -50,6 +50,7 @@ class CustomResourceSchema:
     _defaults: dict[str, Any] | None = None
     _list_types: dict[str, Any] | None = None
     _rules: RuleTree | None = None
+    _programs_loaded: bool = False
 
     def validate(self, obj: dict[str, Any], *, cel: bool = True) -> list[FieldError]:
         """The errors the API server reports when ``obj`` is created (see ``check``)."""
@@ -72,6 +73,9 @@ class CustomResourceSchema:
         if blocking:
             return SchemaResult([*errors, FieldError("<root>",
                                                      f'Invalid value: "null": {CEL_SKIPPED}')])
+        if not self._programs_loaded:
+            load_programs(self.cel_rules)
+            self._programs_loaded = True
         failed, unevaluated = evaluate_rules(self._rules, obj)
         return SchemaResult(errors + failed, unevaluated)
 
