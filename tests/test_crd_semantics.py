@@ -6,7 +6,11 @@ with the API server's path and message."""
 from __future__ import annotations
 
 import copy
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -314,3 +318,29 @@ def test_a_rule_that_cannot_be_evaluated_is_a_warning_naming_it() -> None:
                                       {"spec": {"v": "1.0.0"}})
     assert found == []
     assert skipped.why == "undeclared reference to 'isSemver'"
+
+
+def test_checked_rules_are_cached_across_runs_and_a_damaged_cache_is_rebuilt(
+        tmp_path: Path) -> None:
+    route = tmp_path / "route.yaml"
+    route.write_text((FIXTURES / "gateway-api-invalid" / "httproute-path-dot-dot.yaml")
+                     .read_text(encoding="utf-8"), encoding="utf-8")
+    env = {**os.environ, "NETKIT_CACHE_DIR": str(tmp_path / "cache")}
+
+    def run() -> list[tuple[str, str]]:
+        proc = subprocess.run([sys.executable, "-m", "netkit.cli", "validate", str(route),
+                               "--format", "json"], capture_output=True, text=True, env=env,
+                              check=False)
+        assert proc.returncode == 1, proc.stderr
+        return [(f["field"], f["message"]) for f in json.loads(proc.stdout)["findings"]
+                if f["rule"] == "NK001"]
+
+    first = run()
+    assert first == [("spec.rules[0].matches[0].path", 'Invalid value: "object": must not '
+                      "contain '/../' when type one of ['Exact', 'PathPrefix']")]
+    cached = list((tmp_path / "cache" / "cel").iterdir())
+    assert cached
+    for file in cached:
+        file.write_bytes(b"\x00not a cache entry")
+    assert run() == first
+    assert run() == first
