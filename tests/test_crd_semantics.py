@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netkit import load_manifests
-from netkit.validate import validate
+from netkit.validate import openapi, validate
 from netkit.validate.cel import CelRule, evaluate, evaluate_rules
 from netkit.validate.crd import CrdRegistry
 from netkit.validate.structural import defaulted, list_errors
@@ -344,3 +344,95 @@ def test_checked_rules_are_cached_across_runs_and_a_damaged_cache_is_rebuilt(
         file.write_bytes(b"\x00not a cache entry")
     assert run() == first
     assert run() == first
+
+
+# --- the structural schema, as kube-openapi words it ------------------------------------------
+
+def schema_of(**props: Any) -> dict[str, Any]:
+    return {"type": "object", "properties": {"spec": {"type": "object", "properties": props}}}
+
+
+@pytest.mark.parametrize(("props", "spec", "errors"), [
+    ({"port": {"type": "integer", "maximum": 65535}}, {"port": 70000},
+     [("spec.port", "Invalid value: 70000: spec.port in body should be less than or equal to "
+                    "65535")]),
+    ({"port": {"type": "integer", "minimum": 1, "exclusiveMinimum": True}}, {"port": 1},
+     [("spec.port", "Invalid value: 1: spec.port in body should be greater than 1")]),
+    ({"port": {"type": "integer"}}, {"port": "80"},
+     [("spec.port", 'Invalid value: "string": spec.port in body must be of type integer: '
+                    '"string"')]),
+    ({"ratio": {"type": "number", "multipleOf": 0.5}}, {"ratio": 0.7},
+     [("spec.ratio", "Invalid value: 0.7: spec.ratio in body should be a multiple of 0.5")]),
+    ({"port": {"x-kubernetes-int-or-string": True}}, {"port": True},
+     [("spec.port", 'Invalid value: "boolean": spec.port in body must be of type '
+                    'integer,string: "boolean"')]),
+    ({"port": {"x-kubernetes-int-or-string": True}}, {"port": "http"}, []),
+    ({"mode": {"type": "string", "enum": ["A", "B"]}}, {"mode": "C"},
+     [("spec.mode", 'Unsupported value: "C": supported values: "A", "B"')]),
+    ({"name": {"type": "string", "maxLength": 3}}, {"name": "abcd"},
+     [("spec.name", "Too long: may not be more than 3 bytes")]),
+    ({"name": {"type": "string", "minLength": 2}}, {"name": "a"},
+     [("spec.name", 'Invalid value: "a": spec.name in body should be at least 2 chars long')]),
+    ({"name": {"type": "string", "pattern": "^\\PC*$"}}, {"name": "a\u0007"},  # RE2 classes
+     [("spec.name", 'Invalid value: "a\u0007": spec.name in body should match \'^\\PC*$\'')]),
+    ({"ip": {"type": "string", "format": "ipv4"}}, {"ip": "1.2.3"},
+     [("spec.ip", 'Invalid value: "1.2.3": spec.ip in body must be of type ipv4: "1.2.3"')]),
+    ({"ip": {"type": "string", "format": "email"}}, {"ip": "not checked"}, []),
+    ({"l": {"type": "array", "maxItems": 1, "items": {"type": "string"}}}, {"l": ["a", "b"]},
+     [("spec.l", "Too many: 2: must have at most 1 items")]),
+    ({"l": {"type": "array", "minItems": 1, "items": {"type": "string"}}}, {"l": []},
+     [("spec.l", "Invalid value: 0: spec.l in body should have at least 1 items")]),
+    ({"m": {"type": "object", "additionalProperties": {"type": "integer"}}}, {"m": {"a": "x"}},
+     [("spec.m.a", 'Invalid value: "string": spec.m.a in body must be of type integer: '
+                   '"string"')]),
+    ({"m": {"type": "object", "maxProperties": 1, "additionalProperties": {"type": "string"}}},
+     {"m": {"a": "x", "b": "y"}}, [("spec.m", "Too many: 2: must have at most 1 items")]),
+    ({"o": {"type": "object", "required": ["a", "b"], "properties": {
+        "a": {"type": "string"}, "b": {"type": "string", "nullable": True}}}},
+     {"o": {"a": None, "b": None}}, [("spec.o.a", "Required value")]),  # a null is pruned
+    ({"o": {"type": "object", "properties": {"a": {"type": "string"}}}},
+     {"o": {"a": "x", "zz": 1, "b": 2}}, [("spec.o", "unknown field(s) 'b', 'zz'")]),
+    ({"o": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}},
+     {"o": {"anything": [1]}}, []),
+    ({"o": {"type": "object", "x-kubernetes-embedded-resource": True,
+            "x-kubernetes-preserve-unknown-fields": True}}, {"o": {"metadata": {}}},
+     [("spec.o.apiVersion", "Required value: must not be empty"),
+      ("spec.o.kind", "Required value: must not be empty")]),
+    ({"o": {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+            "oneOf": [{"required": ["a"]}, {"required": ["b"]}]}}, {"o": {"a": "x", "b": "y"}},
+     [("spec.o", 'Invalid value: "": spec.o must validate one and only one schema (oneOf). '
+                 "Found 2 valid alternatives")]),
+    ({"o": {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+            "anyOf": [{"required": ["a"]}, {"required": ["b"]}]}}, {"o": {}},
+     [("spec.o", 'Invalid value: "": spec.o must validate at least one schema (anyOf)')]),
+    ({"o": {"type": "object", "properties": {"a": {"type": "string"}},
+            "not": {"required": ["a"]}}}, {"o": {"a": "x"}},
+     [("spec.o", 'Invalid value: "": spec.o must not validate the schema (not)')]),
+    ({"o": {"type": "object", "properties": {"a": {"type": "string"}},
+            "allOf": [{"properties": {"a": {"maxLength": 1}}}]}}, {"o": {"a": "xy"}},
+     [("spec.o", 'Invalid value: "": spec.o must validate all the schemas (allOf)'),
+      ("spec.o.a", "Too long: may not be more than 1 bytes")]),
+])
+def test_structural_schema_errors(props: dict[str, Any], spec: dict[str, Any],
+                                  errors: list[tuple[str, str]]) -> None:
+    found, _ = openapi.validate({"apiVersion": "x/v1", "kind": "X", "metadata": {},
+                                 "spec": spec}, schema_of(**props))
+    assert sorted((e.path, e.message) for e in found) == sorted(errors)
+
+
+def test_cel_rules_wait_for_a_well_typed_object() -> None:
+    mine = CrdRegistry(bundled=False)
+    mine.add({"spec": {"group": "example.com", "names": {"kind": "Widget", "plural": "widgets"},
+                       "versions": [{"name": "v1", "schema": {"openAPIV3Schema": schema_of(
+                           size={"type": "integer",
+                                 "x-kubernetes-validations": [{"rule": "self < 10",
+                                                               "message": "too big"}]},
+                           mode={"type": "string", "enum": ["A"]})}}]}})
+    widget = {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}}
+    assert schema_findings([{**widget, "spec": {"size": 12}}], mine) == [
+        ("NK001", "spec.size", 'Invalid value: "integer": too big')]
+    assert schema_findings([{**widget, "spec": {"size": 12, "mode": "B"}}], mine) == [
+        ("NK001", "<root>", 'Invalid value: "null": some validation rules were not checked '
+                            "because the object was invalid; correct the existing errors to "
+                            "complete validation"),
+        ("NK001", "spec.mode", 'Unsupported value: "B": supported values: "A"')]
