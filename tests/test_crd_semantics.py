@@ -318,6 +318,19 @@ def test_a_rule_that_cannot_be_evaluated_is_a_warning_naming_it() -> None:
                                       {"spec": {"v": "1.0.0"}})
     assert found == []
     assert skipped.why == "undeclared reference to 'isSemver'"
+    mine = CrdRegistry(bundled=False)
+    mine.add({"spec": {"group": "example.com", "names": {"kind": "Release", "plural": "releases"},
+                       "versions": [{"name": "v1", "schema": {"openAPIV3Schema": schema_of(
+                           versions={"type": "array", "items": {
+                               "type": "string", "x-kubernetes-validations": [
+                                   {"rule": "isSemver(self)"}]}})}}]}})
+    releases = [{"apiVersion": "example.com/v1", "kind": "Release",
+                 "metadata": {"name": n, "namespace": "a"},
+                 "spec": {"versions": ["1.0.0", "2.0.0"]}} for n in ("a", "b")]
+    [finding] = validate(releases, crds=mine)  # once per kind and rule, not per value
+    assert (finding.rule, finding.severity, finding.field, finding.message) == (
+        "NK004", "warning", "spec.versions[0]",
+        "CEL rule 'isSemver(self)' was not evaluated: undeclared reference to 'isSemver'")
 
 
 def test_checked_rules_are_cached_across_runs_and_a_damaged_cache_is_rebuilt(

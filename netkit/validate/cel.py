@@ -62,10 +62,11 @@ class CelRule:
 
 @dataclass(frozen=True)
 class Unevaluated:
-    """A rule netkit could not evaluate, and why."""
+    """A rule netkit could not evaluate, why, and the first field it applies to."""
 
     rule: CelRule
     why: str
+    at: str = ""
 
 
 class CelCompileError(Exception):
@@ -367,7 +368,7 @@ def evaluate_rules(rules: RuleTree | list[CelRule], obj: dict[str, Any]
         try:
             error = evaluate(rule, value, at)
         except CelCompileError as exc:
-            skipped[rule] = Unevaluated(rule, str(exc))
+            skipped[rule] = Unevaluated(rule, str(exc), at)
             continue
         if error is not None:
             errors.append(error)

@@ -97,8 +97,7 @@ class Validator:
                 unknown.add(key)
                 findings.append(Finding.on(
                     "NK004", item, f"CEL rule {skipped.rule.rule!r} was not evaluated: "
-                    f"{skipped.why}", field=".".join(p for p in skipped.rule.path
-                                                      if p not in ("[]", "{}")) or None,
+                    f"{skipped.why}", field=skipped.at or None,
                     hint="check this rule by hand, or against a cluster (kubectl apply "
                          "--dry-run=server)"))
         return findings
