@@ -417,14 +417,23 @@ def schema_of(**props: Any) -> dict[str, Any]:
                  "Found 2 valid alternatives")]),
     ({"o": {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
             "anyOf": [{"required": ["a"]}, {"required": ["b"]}]}}, {"o": {}},
-     [("spec.o", 'Invalid value: "": spec.o must validate at least one schema (anyOf)')]),
+     [("spec.o", 'Invalid value: "": spec.o must validate at least one schema (anyOf)'),
+      ("spec.o.a", "Required value")]),  # the closest alternative's errors too
     ({"o": {"type": "object", "properties": {"a": {"type": "string"}},
             "not": {"required": ["a"]}}}, {"o": {"a": "x"}},
      [("spec.o", 'Invalid value: "": spec.o must not validate the schema (not)')]),
     ({"o": {"type": "object", "properties": {"a": {"type": "string"}},
             "allOf": [{"properties": {"a": {"maxLength": 1}}}]}}, {"o": {"a": "xy"}},
-     [("spec.o", 'Invalid value: "": spec.o must validate all the schemas (allOf)'),
+     [("spec.o", 'Invalid value: "": spec.o must validate all the schemas (allOf). None '
+                 "validated"),
       ("spec.o.a", "Too long: may not be more than 1 bytes")]),
+    ({"o": {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+            "oneOf": [{"required": ["a", "b"]}, {"required": ["b"]},
+                      {"properties": {"a": {"enum": ["z"]}}, "required": ["a"]}]}},
+     {"o": {"a": "x"}},
+     [("spec.o", 'Invalid value: "": spec.o must validate one and only one schema (oneOf). '
+                 "Found none valid"),
+      ("spec.o.b", "Required value")]),
 ])
 def test_structural_schema_errors(props: dict[str, Any], spec: dict[str, Any],
                                   errors: list[tuple[str, str]]) -> None:

@@ -122,6 +122,7 @@ class Walk:
     def __init__(self) -> None:
         self.errors = Errors()
         self.blocking = False  # a wrong type or value: the API server then skips CEL
+        self.matches = 0  # values that passed: picks the closest alternative of a junctor
 
     def _at(self, path: Path, message: str, value: Any = "") -> None:
         self.errors.items.append(FieldError(str(path) or "<root>",
@@ -133,6 +134,12 @@ class Walk:
         restates constraints only (no unknown-field check)."""
         if value is None:
             return  # a null the schema allows, or one the API server prunes
+        before = len(self.errors.items)
+        self._check(value, schema, path, structural)
+        if len(self.errors.items) == before:
+            self.matches += 1
+
+    def _check(self, value: Any, schema: dict[str, Any], path: Path, structural: bool) -> None:
         if not self._type(value, schema, path):
             return
         if "enum" in schema and value not in schema["enum"]:
@@ -249,28 +256,43 @@ class Walk:
             self.errors.items.append(FieldError(str(path) or "<root>", "unknown field(s) " +
                                                 ", ".join(repr(u) for u in sorted(unknown))))
 
-    def _passes(self, value: Any, schema: dict[str, Any], path: Path) -> bool:
+    def _alternative(self, value: Any, schema: dict[str, Any], path: Path) -> Walk:
         walk = Walk()
         walk.value(value, schema, path, structural=False)
-        return not walk.errors.items
+        return walk
+
+    def _merge(self, walk: Walk) -> None:
+        self.errors.items.extend(walk.errors.items)
+        self.blocking = self.blocking or walk.blocking
 
     def _junctors(self, value: Any, schema: dict[str, Any], path: Path) -> None:
+        # As kube-openapi: a failed anyOf/oneOf adds the errors of its closest alternative
+        # (the one with the most values that passed), a failed allOf those of every part.
         name = str(path)
-        for sub in schema.get("allOf") or ():
-            before = len(self.errors.items)
-            self.value(value, sub, path, structural=False)
-            if len(self.errors.items) > before:
-                self._at(path, f"{name} must validate all the schemas (allOf)")
-                break
-        if "anyOf" in schema and not any(self._passes(value, s, path) for s in schema["anyOf"]):
-            self._at(path, f"{name} must validate at least one schema (anyOf)")
+        if "anyOf" in schema:
+            tries = [self._alternative(value, s, path) for s in schema["anyOf"]]
+            if all(t.errors.items for t in tries):
+                self._at(path, f"{name} must validate at least one schema (anyOf)")
+                self._merge(max(tries, key=lambda t: t.matches))
         if "oneOf" in schema:
-            valid = sum(self._passes(value, s, path) for s in schema["oneOf"])
+            tries = [self._alternative(value, s, path) for s in schema["oneOf"]]
+            valid = sum(not t.errors.items for t in tries)
             if valid != 1:
                 found = "Found none valid" if valid == 0 else \
                     f"Found {valid} valid alternatives"
                 self._at(path, f"{name} must validate one and only one schema (oneOf). {found}")
-        if isinstance(schema.get("not"), dict) and self._passes(value, schema["not"], path):
+                if valid == 0:
+                    self._merge(max(tries, key=lambda t: t.matches))
+        if "allOf" in schema:
+            tries = [self._alternative(value, s, path) for s in schema["allOf"]]
+            for t in tries:
+                self._merge(t)
+            valid = sum(not t.errors.items for t in tries)
+            if valid != len(tries):
+                none = ". None validated" if valid == 0 else ""
+                self._at(path, f"{name} must validate all the schemas (allOf){none}")
+        if isinstance(schema.get("not"), dict) and not self._alternative(
+                value, schema["not"], path).errors.items:
             self._at(path, f"{name} must not validate the schema (not)")
 
 
