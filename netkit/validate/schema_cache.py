@@ -1,10 +1,10 @@
-"""Compiled schema validators and parsed bundled CRDs, cached with ``marshal`` in the user
-cache directory.
+"""Compiled core-kind validators, parsed bundled CRDs and checked CEL rules, cached with
+``marshal`` in the user cache directory.
 
 Compiling the generated validator of a big kind (a Deployment's pod spec) takes a third of a
 second, parsing a big CRD's YAML a fifth; loading either from the cache takes a millisecond or
-two. The cache key covers everything the value depends on; an unwritable cache is skipped
-silently.
+two. The cache key covers everything the value depends on; an unwritable or damaged cache is
+skipped silently.
 """
 
 from __future__ import annotations
