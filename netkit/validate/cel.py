@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netkit.validate import cel_library as lib
+from netkit.validate.cel_values import has_time_values, typed, with_escaped_names
 from netkit.validate.field import FieldError
 from netkit.validate.schema_cache import cached
 
@@ -48,6 +49,8 @@ class CelRule:
     message_expression: str | None = None
     optional_old_self: bool = False
     schema_type: str = "object"
+    # the part of the rule's schema whose values CEL sees typed (see cel_values.typed)
+    typing: dict[str, Any] | None = field(default=None, compare=False, hash=False)
 
     @functools.cached_property
     def transition(self) -> bool:
@@ -221,35 +224,6 @@ def _program(source: str) -> Any:
 
 # --- values ---------------------------------------------------------------------------------
 
-_RESERVED = frozenset({"true", "false", "null", "in", "as", "break", "const", "continue", "else",
-                       "for", "function", "if", "import", "let", "loop", "package", "namespace",
-                       "return", "var", "void", "while"})
-
-
-def _escaped(name: str) -> str | None:
-    """The CEL name of a property the API server escapes, or None if it needs none."""
-    if name in _RESERVED:
-        return f"__{name}__"
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_./-]*", name):
-        return None
-    out = name.replace("__", "__underscores__").replace(".", "__dot__")
-    out = out.replace("-", "__dash__").replace("/", "__slash__")
-    return out if out != name else None
-
-
-def _with_escaped_names(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_with_escaped_names(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    out = {k: _with_escaped_names(v) for k, v in value.items()}
-    for key in value:
-        alias = _escaped(str(key))
-        if alias is not None:
-            out.setdefault(alias, out[key])
-    return out
-
-
 @dataclass
 class RuleTree:
     """Rules by schema location (``[]`` list items, ``{}`` map values), so that one walk of an
@@ -330,7 +304,8 @@ def evaluate(rule: CelRule, value: Any, at: str) -> FieldError | None:
     (None if it holds); raises CelCompileError when the rule cannot be evaluated."""
     source = _OLD_SELF.sub("optional.none()", rule.rule) if rule.optional_old_self else rule.rule
     program = _program(source)
-    data = {"self": _with_escaped_names(value) if "__" in source else value}
+    value = typed(value, rule.typing)
+    data = {"self": with_escaped_names(value) if "__" in source else value}
     try:
         result = program.eval(data=data)
     except (RuntimeError, TypeError, ValueError) as exc:
@@ -338,6 +313,9 @@ def evaluate(rule: CelRule, value: Any, at: str) -> FieldError | None:
     where = at or "<root>"
     if result.type().name() == "ERROR":
         err = _engine_error(str(result.value()))
+        if has_time_values(rule.typing):
+            raise CelCompileError(f"{err}; values of format duration, date or date-time reach "
+                                  "it as text, and the API server gives them to CEL typed")
         if err == "no such overload":
             return FieldError(where, f"Invalid value: \"{rule.schema_type}\": '{err}': call "
                               "arguments did not match a supported operator, function or macro "

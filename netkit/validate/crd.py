@@ -12,6 +12,7 @@ from netkit import schemas
 from netkit.inputs.manifests import LoadError, read_file, yaml_files
 from netkit.validate import openapi
 from netkit.validate.cel import CelRule, RuleTree, Unevaluated, evaluate_rules, load_programs
+from netkit.validate.cel_values import typing_schema
 from netkit.validate.field import FieldError
 from netkit.validate.schema_cache import cached, file_key
 from netkit.validate.structural import (
@@ -191,7 +192,7 @@ def _cel_rules(schema: dict[str, Any], path: tuple[str, ...]) -> Iterator[CelRul
     for rule in schema.get("x-kubernetes-validations") or ():
         yield CelRule(path, rule["rule"], rule.get("message"), rule.get("fieldPath"),
                       rule.get("reason"), rule.get("messageExpression"),
-                      bool(rule.get("optionalOldSelf", False)), kind)
+                      bool(rule.get("optionalOldSelf", False)), kind, typing_schema(schema))
     for sub in schema.get("allOf") or ():
         yield from _cel_rules(sub, path)
     for name, sub in (schema.get("properties") or {}).items():
