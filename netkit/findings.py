@@ -52,6 +52,8 @@ class Rule:
     fix: str
     # `netkit validate` options the fixed example needs besides its file name
     fixed_options: tuple[str, ...] = ()
+    # and those the example itself needs
+    example_options: tuple[str, ...] = ()
 
     @property
     def help_uri(self) -> str:
@@ -66,7 +68,7 @@ class Rule:
             file = folder.joinpath(name)
             if file.is_file():
                 return Example(name, file.read_text(encoding="utf-8"),
-                               self.fixed_options if fixed else ())
+                               self.fixed_options if fixed else self.example_options)
         raise LookupError(f"no example {stem}.yaml or {stem}.py in netkit/{EXAMPLES}")
 
 
@@ -90,6 +92,20 @@ _RULES = [
          "usually a values file or a fragment that landed among the manifests.",
          "Give the document its `apiVersion` and `kind`, or move files that are not "
          "manifests out of the manifests directory."),
+    Rule("NK004", "warning", "a CEL rule of the CRD was not evaluated",
+         "The API server evaluates every `x-kubernetes-validations` rule of a custom "
+         "resource; a rule netkit cannot evaluate (a function or value its CEL engine lacks) "
+         "is a check that did not happen, so an object it would reject can pass here.",
+         "Check the rule by hand or with `kubectl apply --dry-run=server`; report the rule so "
+         "netkit can evaluate it.",
+         fixed_options=("--crds", "NK004_fixed.yaml"),
+         example_options=("--crds", "NK004.yaml")),
+    Rule("NK005", "error", "the cluster does not serve this version",
+         "A CRD lists the versions the API server serves; an object in any other version "
+         "(one a newer CRD dropped, or an experimental one the installed channel lacks) is "
+         "refused at apply time with \"no matches for kind\".",
+         "Change `apiVersion` to a served version, or install the CRD (channel) that serves "
+         "it."),
     Rule("NK010", "error", "kube-apiserver would reject the object",
          "The object fits its schema but breaks a rule the API server checks in code "
          "(required names, value ranges, combinations of fields), so the apply is refused at "

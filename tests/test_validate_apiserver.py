@@ -265,8 +265,7 @@ def test_version_dependent_traffic_distribution() -> None:
 
 def test_missing_path_type_is_a_schema_error() -> None:
     found = [(f.rule, f.field, f.message) for f in validate([with_paths(path("/", None))])]
-    assert found == [("NK001", "spec.rules[0].http.paths[0]",
-                      "must contain ['pathType'] properties")]
+    assert found == [("NK001", "spec.rules[0].http.paths[0].pathType", "Required value")]
 
 
 @pytest.mark.parametrize(("port", "errors"), [

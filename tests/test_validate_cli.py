@@ -213,8 +213,8 @@ spec:
 
 
 @pytest.mark.parametrize(("setting", "rules"), [
-    ("", ["NK002"]),  # the standard channel does not serve TCPRoute v1alpha2
-    ('gateway_api_channel = "standard"', ["NK002"]),
+    ("", ["NK005"]),  # the standard channel does not serve TCPRoute v1alpha2
+    ('gateway_api_channel = "standard"', ["NK005"]),
     ('gateway_api_channel = "experimental"', ["NK001"]),
 ])
 def test_gateway_api_channel_from_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -224,7 +224,7 @@ def test_gateway_api_channel_from_config(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["validate", "route.yaml", "--format", "json"])
     found = json.loads(result.stdout)["findings"]
-    assert [f["rule"] for f in found if f["rule"] in ("NK001", "NK002")] == rules
+    assert [f["rule"] for f in found if f["rule"] in ("NK001", "NK002", "NK005")] == rules
 
 
 def test_unknown_gateway_api_channel_is_a_config_error(tmp_path: Path,

@@ -1,25 +1,40 @@
-"""Custom resource schemas from CRDs: strict structural validation and CEL rules."""
+"""Custom resource schemas from CRDs: structural validation, list types and CEL rules."""
 
 from __future__ import annotations
 
-import copy
 import functools
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import fastjsonschema
-
 from netkit import schemas
 from netkit.inputs.manifests import LoadError, read_file, yaml_files
-from netkit.validate.cel import CelRule, evaluate_rules
+from netkit.validate import openapi
+from netkit.validate.cel import CelRule, RuleTree, Unevaluated, evaluate_rules, load_programs
+from netkit.validate.cel_values import typing_schema
 from netkit.validate.field import FieldError
-from netkit.validate.schema import compile_schema, schema_error
+from netkit.validate.schema_cache import cached, file_key
+from netkit.validate.structural import (
+    defaulted,
+    has_default,
+    has_list_type,
+    list_errors,
+    pruned,
+)
 
+CEL_SKIPPED = ("some validation rules were not checked because the object was invalid; "
+               "correct the existing errors to complete validation")
 # The groups whose bundled CRDs follow [tool.netkit] gateway_api_channel.
 GATEWAY_API_GROUPS = frozenset({"gateway.networking.k8s.io", "gateway.networking.x-k8s.io"})
+
+
+@dataclass(frozen=True)
+class SchemaResult:
+    """What checking one object against its custom resource schema found."""
+
+    errors: list[FieldError]
+    unevaluated: list[Unevaluated] = field(default_factory=list)
 
 
 @dataclass
@@ -30,93 +45,40 @@ class CustomResourceSchema:
     version: str
     kind: str
     namespaced: bool
-    schema: dict[str, Any]
+    structural: dict[str, Any]  # the CRD's openAPIV3Schema
     cel_rules: list[CelRule] = field(default_factory=list)
-    _validator: Any = None
+    _prepared: bool = False
+    _defaults: dict[str, Any] | None = None
+    _list_types: dict[str, Any] | None = None
+    _rules: RuleTree | None = None
+    _programs_loaded: bool = False
 
     def validate(self, obj: dict[str, Any], *, cel: bool = True) -> list[FieldError]:
-        """Structural errors (first one; the schema stops there) and failed CEL rules (unless
-        ``cel`` is False)."""
-        if self._validator is None:
-            self._validator = compile_schema(self.schema)
-        try:
-            self._validator(obj)
-        except fastjsonschema.JsonSchemaValueException as exc:
-            return [schema_error(exc)]
-        if not cel:
-            return []
-        return [FieldError(path, message) for path, message in evaluate_rules(self.cel_rules,
-                                                                              obj)]
+        """The errors the API server reports when ``obj`` is created (see ``check``)."""
+        return self.check(obj, cel=cel).errors
 
-
-def escape_class_dollars(pattern: str) -> str:
-    """``$`` inside ``[...]`` escaped: fastjsonschema rewrites every bare ``$`` as ``\\Z``."""
-    out, in_class, escaped = [], False, False
-    for ch in pattern:
-        if escaped:
-            out.append(ch)
-            escaped = False
-            continue
-        if ch == "\\":
-            escaped = True
-        elif ch == "[" and not in_class:
-            in_class = True
-        elif ch == "]" and in_class:
-            in_class = False
-        elif ch == "$" and in_class:
-            out.append("\\")
-        out.append(ch)
-    return "".join(out)
-
-
-def _compiles(pattern: str) -> bool:
-    try:
-        re.compile(pattern)
-    except re.error:
-        return False
-    return True
-
-
-def strict(schema: dict[str, Any], *, root: bool = True, closed: bool = True) -> dict[str, Any]:
-    """An OpenAPI v3 structural schema as strict JSON Schema (unknown fields rejected).
-
-    ``closed=False`` inside allOf/anyOf/oneOf/not, where structural schemas only restate
-    constraints on fields the enclosing schema declares.
-    """
-    s = {k: v for k, v in schema.items() if k != "x-kubernetes-validations"}
-    if isinstance(s.get("pattern"), str):
-        s["pattern"] = escape_class_dollars(s["pattern"])
-        if not _compiles(s["pattern"]):
-            # RE2 syntax Python lacks (Cilium's ``^\\PC*$``): unchecked rather than a crash.
-            del s["pattern"]
-    if s.pop("x-kubernetes-int-or-string", False):
-        s.pop("type", None)
-        s.setdefault("anyOf", [{"type": "integer"}, {"type": "string"}])
-    if s.pop("nullable", False) and "type" in s:
-        s["type"] = [s["type"], "null"]
-    preserve = s.pop("x-kubernetes-preserve-unknown-fields", False)
-    embedded = s.pop("x-kubernetes-embedded-resource", False)
-    if "properties" in s:
-        s["properties"] = {k: strict(v, root=False, closed=closed)
-                           for k, v in s["properties"].items()}
-    for key in ("additionalProperties", "items"):
-        if isinstance(s.get(key), dict):
-            s[key] = strict(s[key], root=False, closed=closed)
-    for key in ("allOf", "anyOf", "oneOf"):
-        if key in s:
-            s[key] = [strict(x, root=False, closed=False) for x in s[key]]
-    if "not" in s:
-        s["not"] = strict(s["not"], root=False, closed=False)
-    if embedded or root:
-        props = s.setdefault("properties", {})
-        for name in ("apiVersion", "kind"):
-            props.setdefault(name, {"type": "string"})
-        # ObjectMeta is checked by the apiserver rules, not by the CRD's schema.
-        props["metadata"] = {"type": "object"}
-    is_object = s.get("type") == "object" or "properties" in s
-    if closed and is_object and not preserve and "additionalProperties" not in s:
-        s["additionalProperties"] = False
-    return s
+    def check(self, obj: dict[str, Any], *, cel: bool = True) -> SchemaResult:
+        """As the API server on create: defaults applied (to a copy), then the schema's errors,
+        duplicate list-type set/map items and failed CEL rules (unless ``cel`` is False, or a
+        wrong type or value keeps the API server from evaluating them)."""
+        if not self._prepared:
+            self._defaults = pruned(self.structural, has_default)
+            self._list_types = pruned(self.structural, has_list_type)
+            self._rules = RuleTree.of(self.cel_rules)
+            self._prepared = True
+        obj = defaulted(obj, self._defaults)
+        errors, blocking = openapi.validate(obj, self.structural)
+        errors += list_errors(obj, self._list_types)
+        if not cel or self._rules is None:
+            return SchemaResult(errors)
+        if blocking:
+            return SchemaResult([*errors, FieldError("<root>",
+                                                     f'Invalid value: "null": {CEL_SKIPPED}')])
+        if not self._programs_loaded:
+            load_programs(self.cel_rules)
+            self._programs_loaded = True
+        failed, unevaluated = evaluate_rules(self._rules, obj)
+        return SchemaResult(errors + failed, unevaluated)
 
 
 @dataclass(frozen=True)
@@ -126,6 +88,7 @@ class CrdSource:
     where: str
     versions: tuple[str, ...]
     channel: str | None = None  # the bundled channel; None for a CRD the user added
+    plural: str = ""
 
 
 class CrdRegistry:
@@ -162,7 +125,8 @@ class CrdRegistry:
     def add(self, crd: dict[str, Any], *, where: str = "<crd>") -> None:
         """Add every served version of one CRD; it replaces a bundled CRD of its group/kind."""
         group, kind, served = _served(crd, where)
-        self._sources[(group, kind)] = CrdSource(where, tuple(served))
+        plural = str(((crd.get("spec") or {}).get("names") or {}).get("plural") or "")
+        self._sources[(group, kind)] = CrdSource(where, tuple(served), plural=plural)
         for version, schema in served.items():
             self._schemas[(f"{group}/{version}", kind)] = schema
 
@@ -183,7 +147,8 @@ class CrdRegistry:
         if found is not None:
             return found
         crd = self._bundled(group, kind)
-        return None if crd is None else CrdSource(str(crd.path), crd.versions, crd.channel)
+        return None if crd is None else CrdSource(str(crd.path), crd.versions, crd.channel,
+                                                  crd.plural)
 
     def _bundled(self, group: str, kind: str) -> schemas.BundledCrd | None:
         if not self.bundled or not group:
@@ -195,7 +160,8 @@ class CrdRegistry:
 @functools.cache
 def _bundled_schemas(crd: schemas.BundledCrd) -> dict[str, CustomResourceSchema]:
     """Served version → schema of a bundled CRD, shared by every registry of the process."""
-    return _served(crd.load(), str(crd.path))[2]
+    doc = cached("crds", file_key(crd.path, crd.group, crd.kind), crd.load)
+    return _served(doc, str(crd.path))[2]
 
 
 def _served(crd: dict[str, Any], where: str
@@ -217,14 +183,18 @@ def _served(crd: dict[str, Any], where: str
         raw = ((version.get("schema") or {}).get("openAPIV3Schema")) or {
             "type": "object", "x-kubernetes-preserve-unknown-fields": True}
         served[version["name"]] = CustomResourceSchema(
-            group, version["name"], kind, namespaced, strict(copy.deepcopy(raw)),
-            list(_cel_rules(raw, ())))
+            group, version["name"], kind, namespaced, raw, list(_cel_rules(raw, ())))
     return group, kind, served
 
 
 def _cel_rules(schema: dict[str, Any], path: tuple[str, ...]) -> Iterator[CelRule]:
+    kind = schema.get("type") or ("object" if "properties" in schema else "")
     for rule in schema.get("x-kubernetes-validations") or ():
-        yield CelRule(path, rule["rule"], rule.get("message"), rule.get("fieldPath"))
+        yield CelRule(path, rule["rule"], rule.get("message"), rule.get("fieldPath"),
+                      rule.get("reason"), rule.get("messageExpression"),
+                      bool(rule.get("optionalOldSelf", False)), kind, typing_schema(schema))
+    for sub in schema.get("allOf") or ():
+        yield from _cel_rules(sub, path)
     for name, sub in (schema.get("properties") or {}).items():
         yield from _cel_rules(sub, (*path, name))
     if isinstance(schema.get("items"), dict):

@@ -108,20 +108,40 @@ class Validator:
     def _schema(self, item: KubeObject, unknown: set[tuple[str, str]],
                 cel: bool) -> list[Finding]:
         errors = exported_errors(core_schemas(self.version).validate, item.obj)
-        if errors is None:
-            schema = self.crds.get(item.api_version, item.kind)
-            if schema is None:
-                key = (item.api_version, item.kind)
-                if key in unknown:
-                    return []
+        if errors is not None:
+            return [Finding.on("NK001", item, e.message, field=e.path) for e in errors]
+        schema = self.crds.get(item.api_version, item.kind)
+        if schema is None:
+            key = (item.api_version, item.kind)
+            if key in unknown:
+                return []
+            unknown.add(key)
+            return [self._no_schema(item)]
+        result = schema.check(item.obj, cel=cel)
+        findings = [Finding.on("NK001", item, e.message, field=e.path) for e in result.errors]
+        for skipped in result.unevaluated:
+            key = (f"{item.api_version} {item.kind}", skipped.rule.rule)
+            if key not in unknown:
                 unknown.add(key)
-                return [Finding.on("NK002", item, f"no schema for {item.api_version} "
-                                   f"{item.kind}; only apiserver rules and cross-object checks "
-                                   "apply",
-                                   hint="pass its CRD with --crds (or [tool.netkit] crds)")]
-            errors = exported_errors(lambda obj: schema.validate(obj, cel=cel), item.obj)
-        return [Finding.on("NK001", item, e.message, field=e.path) for e in errors]
+                findings.append(Finding.on(
+                    "NK004", item, f"CEL rule {skipped.rule.rule!r} was not evaluated: "
+                    f"{skipped.why}", field=skipped.at or None,
+                    hint="check this rule by hand, or against a cluster (kubectl apply "
+                         "--dry-run=server)"))
+        return findings
 
+    def _no_schema(self, item: KubeObject) -> Finding:
+        group, _, version = item.api_version.rpartition("/")
+        source = self.crds.source(group, item.kind)
+        if source is not None:
+            name = source.plural or item.kind.lower()
+            return Finding.on("NK005", item, f"the cluster does not serve {name} {version}",
+                              field="apiVersion",
+                              hint=f"served versions of {group} {item.kind}: "
+                                   f"{', '.join(source.versions) or 'none'}")
+        return Finding.on("NK002", item, f"no schema for {item.api_version} {item.kind}; only "
+                          "apiserver rules and cross-object checks apply",
+                          hint="pass its CRD with --crds (or [tool.netkit] crds)")
 
 def _groups(items: list[KubeObject], scope: str) -> list[list[KubeObject]]:
     """``items`` in the groups cross-object checks see together: all of them, or those of

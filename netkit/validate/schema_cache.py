@@ -1,8 +1,10 @@
-"""Compiled schema validators cached as bytecode in the user cache directory.
+"""Compiled core-kind validators, parsed bundled CRDs and checked CEL rules, cached with
+``marshal`` in the user cache directory.
 
 Compiling the generated validator of a big kind (a Deployment's pod spec) takes a third of a
-second; loading its cached bytecode takes a millisecond. The cache key covers everything the
-code depends on; an unwritable cache is skipped silently.
+second, parsing a big CRD's YAML a fifth; loading either from the cache takes a millisecond or
+two. The cache key covers everything the value depends on; an unwritable or damaged cache is
+skipped silently.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import marshal
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,15 +39,31 @@ def _key(schema: dict[str, Any], options: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def cached(folder: str, key: str, build: Callable[[], Any]) -> Any:
+    """``build()``'s value (marshal-able: plain data or code), from the cache when there."""
+    path = cache_dir() / folder / f"{key}.marshal"
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        value = build()
+        _store(path, marshal.dumps(value))
+        return value
+
+
+def file_key(path: Path, *parts: str) -> str:
+    """A cache key for something read from ``path``: its bytes and ``parts``."""
+    digest = hashlib.sha256(path.read_bytes())
+    digest.update(json.dumps([sys.version, __version__, *parts]).encode())
+    return digest.hexdigest()[:32]
+
+
 def compile_cached(schema: dict[str, Any], **options: Any) -> Any:
     """``fastjsonschema.compile(schema, **options)``, through the bytecode cache."""
-    path = cache_dir() / "schemas" / f"{_key(schema, options)}.pyc"
-    try:
-        code = marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
+    def build() -> Any:
         source = fastjsonschema.compile_to_code(schema, **options)
-        code = compile(source, "<netkit schema>", "exec")
-        _store(path, marshal.dumps(code))
+        return compile(source, "<netkit schema>", "exec")
+
+    code = cached("schemas", _key(schema, options), build)
     namespace: dict[str, Any] = {}
     exec(code, namespace)
     return namespace["validate"]
