@@ -270,16 +270,39 @@ def audit(
         "--output", "-o", help="Write to this file instead of stdout.")] = None,
     env: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--env", help="Environment for blueprint inputs.")] = None,
+    flows: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--flows", help="Observed flow log (Hubble JSON, or plain CSV / JSON lines; - for "
+                        "stdin): the verdict on every flow instead of the reachability "
+                        "(formats: table, json, markdown, html).")] = None,
+    fail_on_denied: Annotated[bool, typer.Option(
+        "--fail-on-denied", help="With --flows: exit 1 if any observed flow would be "
+                                 "denied.")] = False,
 ) -> None:
-    """Show who can reach whom, on which ports, under the NetworkPolicies given."""
+    """Show who can reach whom, on which ports, under the NetworkPolicies given; with
+    --flows, whether each observed flow would be allowed."""
     with _errors():
         from netkit import workspace
+        from netkit.errors import ConfigError
         from netkit.report import choose, emit
-        from netkit.report.reachability import FORMATS
 
-        writer = choose(FORMATS, output_format)
+        if flows is None:
+            from netkit.report.reachability import FORMATS
+
+            if fail_on_denied:
+                raise ConfigError("--fail-on-denied", "needs --flows",
+                                  hint="netkit audit --flows flows.json --fail-on-denied PATH")
+            writer = choose(FORMATS, output_format)
+            cfg, sources, chosen = _sources(paths, env)
+            emit(writer, workspace.audit(sources, cfg, ", ".join(chosen)), output)
+            return
+        from netkit.report.flows import FORMATS as FLOW_FORMATS
+
+        flow_writer = choose(FLOW_FORMATS, output_format)
         cfg, sources, chosen = _sources(paths, env)
-        emit(writer, workspace.audit(sources, cfg, ", ".join(chosen)), output)
+        verdicts = workspace.audit_flows(sources, flows, ", ".join(chosen))
+        emit(flow_writer, verdicts, output)
+        if fail_on_denied and verdicts.denied:
+            raise typer.Exit(1)
 
 
 @app.command()

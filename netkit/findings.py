@@ -235,6 +235,17 @@ _RULES = [
          "mix-up, where the canary gets stable traffic and stable rules.",
          "Give each workload a label the other lacks (e.g. `track: stable` and "
          "`track: canary`), so each selector picks only its own pods."),
+
+    Rule("NK401", "warning", "flow log line is not a flow record",
+         "A line that cannot be read is a flow nobody judged: if it was a connection the "
+         "policies deny, the audit passes and the outage follows the rollout.",
+         "Fix the line the finding names (valid JSON with `source`, `destination`, `IP` and "
+         "`l4`, or a plain CSV row with src, dst, protocol and port), or drop it."),
+    Rule("NK402", "info", "allow rule used by no observed flow",
+         "A rule that admitted none of the traffic observed over a representative window is "
+         "access nobody needs, and least privilege means removing it.",
+         "Remove or narrow the rule (peers and ports) if the flow log covers the traffic "
+         "that matters; keep it if it serves traffic the window did not include."),
 ]
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}

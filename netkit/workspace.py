@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from netkit.analysis.diff import FlowDiff
     from netkit.analysis.explain import Explanation
     from netkit.config import NetkitConfig
+    from netkit.flows.verdicts import FlowAudit
     from netkit.report.reachability import Audit
     from netkit.target import Target
     from netkit.tree import Blueprint
@@ -136,3 +137,20 @@ def why(sources: Sources, src: str, dst: str, port: int, protocol: str = "TCP"
     declared = {w.id for w in sources.workloads} or None
     return explain(reachability(sources.objects, sources.workloads), src, dst, port, protocol,
                    workloads=declared)
+
+
+def audit_flows(sources: Sources, flows: str, title: str) -> FlowAudit:
+    """The verdict on every flow in the log ``flows`` under the policies in ``sources``,
+    the allows no flow used, and the log's malformed lines."""
+    from netkit.analysis.engine import reachability
+    from netkit.flows.aggregate import read
+    from netkit.flows.staged import as_enforced
+    from netkit.flows.unused import never_seen
+    from netkit.flows.verdicts import FlowAudit, flow_reachability, judge
+
+    observed = read(flows)
+    r = flow_reachability(sources.objects, sources.workloads, observed)
+    verdicts = judge(r, observed)
+    unused = never_seen(r, verdicts, observed, as_enforced(sources.objects))
+    return FlowAudit(observed, verdicts, unused, title,
+                     lambda: reachability(sources.objects, sources.workloads))

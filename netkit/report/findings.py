@@ -60,12 +60,17 @@ def write_text(findings: Sequence[Finding], out: TextIO) -> None:
     out.write(text(findings, color=use_color(out)))
 
 
+def finding_json(f: Finding) -> dict[str, Any]:
+    """``{"rule", "severity", "object", "field", "message", "hint", "file", "line",
+    "origin"}``."""
+    keys = ("rule", "severity", "object", "field", "message", "hint", "file", "line", "origin")
+    return {k: getattr(f, k) for k in keys}
+
+
 def to_json(findings: Sequence[Finding]) -> str:
     """``{"findings": [{"rule", "severity", "object", "field", "message", "hint", "file",
     "line"}]}`` (plus ``origin`` for blueprint input)."""
-    keys = ("rule", "severity", "object", "field", "message", "hint", "file", "line", "origin")
-    rows = [{k: getattr(f, k) for k in keys} for f in findings]
-    return json.dumps({"findings": rows}, indent=2) + "\n"
+    return json.dumps({"findings": [finding_json(f) for f in findings]}, indent=2) + "\n"
 
 
 # --- paths as CI systems want them -----------------------------------------------------------

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from netkit.analysis.engine import Reachability
 from netkit.analysis.ports import ALL
@@ -40,11 +41,18 @@ def _graph(r: Reachability, flows: list[Any]) -> dict[str, Any]:
     return {"size": int(size), "nodes": nodes, "edges": edges}
 
 
-def render(r: Reachability, findings: Sequence[Finding], title: str) -> str:
-    """The HTML page (inline CSS and SVG, no external resources)."""
-    env = Environment(loader=PackageLoader("netkit.report", "templates"),
-                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
-                      lstrip_blocks=True, keep_trailing_newline=True)
+def environment() -> Environment:
+    """The Jinja environment of the report templates (HTML autoescaped)."""
+    return Environment(loader=PackageLoader("netkit.report", "templates"),
+                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
+                       lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def render(r: Reachability, findings: Sequence[Finding], title: str,
+           sections: Sequence[Markup] = ()) -> str:
+    """The HTML page (inline CSS and SVG, no external resources); ``sections`` are more
+    report sections, placed before the findings."""
+    env = environment()
     flows = list(r.flows())
     matrix = {(f.src.id, f.dst.id): {"all": f.ports == ALL, "text": f.ports.describe(),
                                      "short": "all" if f.ports == ALL else "✓"}
@@ -53,5 +61,5 @@ def render(r: Reachability, findings: Sequence[Finding], title: str) -> str:
     rows = [{"src": f.src.id, "dst": f.dst.id, "text": f.ports.describe()} for f in flows]
     return env.get_template("audit.html.j2").render(
         title=title, endpoints=r.endpoints, flows=rows, matrix=matrix,
-        graph=_graph(r, flows), findings=list(findings),
+        graph=_graph(r, flows), findings=list(findings), sections=list(sections),
         counts={"error": counts["error"], "warning": counts["warning"]})

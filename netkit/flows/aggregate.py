@@ -1,0 +1,202 @@
+"""Flow logs read as a stream and aggregated by source, destination, protocol and port:
+memory grows with distinct flows and identities, never with records."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from netkit.errors import NetkitError
+from netkit.findings import Finding
+from netkit.flows import hubble, plain
+from netkit.flows.records import BadRecord, Peer, Record
+
+MAX_LISTED = 100  # malformed lines reported one by one; the rest are counted
+Key = tuple[str, str, str, int]
+
+
+class FlowLogError(NetkitError):
+    """A flow log that cannot be read at all: empty, or in no known form."""
+
+
+class Aggregate:
+    """Every record of one (source, destination, protocol, port)."""
+
+    __slots__ = ("count", "dst", "first", "last", "port", "protocol", "src", "verdicts")
+
+    def __init__(self, src: str, dst: str, protocol: str, port: int) -> None:
+        self.src, self.dst, self.protocol, self.port = src, dst, protocol, port
+        self.count = 0
+        self.first: str | None = None
+        self.last: str | None = None
+        self.verdicts: dict[str, int] = {}
+
+    def add(self, record: Record) -> None:
+        """Count one record in."""
+        self.count += record.count
+        self.verdicts[record.verdict] = self.verdicts.get(record.verdict, 0) + record.count
+        t = record.time
+        if t is not None:
+            if self.first is None or t < self.first:
+                self.first = t
+            if self.last is None or t > self.last:
+                self.last = t
+
+    @property
+    def key(self) -> Key:
+        """``(src, dst, protocol, port)``."""
+        return (self.src, self.dst, self.protocol, self.port)
+
+    @property
+    def only_dropped(self) -> bool:
+        """Whether the dataplane dropped every record (nothing depended on it working)."""
+        return set(self.verdicts) <= {"DROPPED", "ERROR"}
+
+
+@dataclass
+class Observed:
+    """The aggregated flows of one log, the identities they name, and what was left out."""
+
+    source: str
+    peers: dict[str, Peer] = field(default_factory=dict)
+    names: dict[str, set[str]] = field(default_factory=dict)
+    flows: dict[Key, Aggregate] = field(default_factory=dict)
+    records: int = 0
+    skipped: int = 0
+    malformed: list[Finding] = field(default_factory=list)
+    malformed_total: int = 0
+
+    def add(self, record: Record) -> None:
+        """Aggregate one record."""
+        self.records += record.count
+        src, dst = self._peer(record.src), self._peer(record.dst)
+        key = (src, dst, record.protocol, record.port)
+        agg = self.flows.get(key)
+        if agg is None:
+            agg = self.flows[key] = Aggregate(*key)
+        agg.add(record)
+        if record.dst_names:
+            self.names.setdefault(dst, set()).update(record.dst_names)
+
+    def _peer(self, peer: Peer) -> str:
+        known = self.peers.get(peer.id)
+        if known is None:
+            self.peers[peer.id] = peer
+        elif known != peer:  # pods of one workload: keep the labels they all carry
+            self.peers[peer.id] = Peer(
+                known.kind, known.id, known.namespace, known.name,
+                tuple(sorted(set(known.labels) & set(peer.labels))),
+                tuple(sorted(set(known.namespace_labels) | set(peer.namespace_labels))),
+                known.ip)
+        return peer.id
+
+    def bad(self, line: int, message: str) -> None:
+        """Note a malformed line (listed up to ``MAX_LISTED``, then counted)."""
+        self.malformed_total += 1
+        if len(self.malformed) < MAX_LISTED:
+            self.malformed.append(Finding("NK401", message, file=self.source, line=line,
+                                          hint="fix or drop the line; the others were read"))
+
+    def findings(self) -> list[Finding]:
+        """NK401 for each listed malformed line, and one for those only counted."""
+        more = self.malformed_total - len(self.malformed)
+        if more <= 0:
+            return list(self.malformed)
+        return [*self.malformed, Finding(
+            "NK401", f"{more} more malformed line(s) not listed", file=self.source,
+            hint=f"the first {MAX_LISTED} are listed above")]
+
+    def sorted_flows(self) -> list[Aggregate]:
+        """The aggregates by source, destination, protocol and port."""
+        return [self.flows[k] for k in sorted(self.flows)]
+
+
+def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    for number, raw in enumerate(stream, 1):
+        line = raw.strip()
+        if line:
+            yield number, line
+
+
+def _json_record(line: bytes) -> Record | None:
+    try:
+        obj: Any = json.loads(line)
+    except ValueError as exc:
+        raise BadRecord(f"not JSON: {exc}") from None
+    if not isinstance(obj, dict):
+        raise BadRecord("a line must be one JSON object")
+    if "src" in obj or "dst" in obj:
+        return plain.parse(obj)
+    return hubble.parse(obj)
+
+
+def _csv_rows(first: bytes, rest: Iterable[tuple[int, bytes]]
+              ) -> Iterator[tuple[int, dict[str, str] | BadRecord]]:
+    header = [h.strip() for h in next(csv.reader([first.decode("utf-8", "replace")]))]
+    for number, line in rest:
+        try:
+            values = next(csv.reader([line.decode("utf-8")]))
+        except (UnicodeDecodeError, csv.Error) as exc:
+            yield number, BadRecord(f"not a CSV row: {exc}")
+            continue
+        if len(values) != len(header):
+            yield number, BadRecord(f"{len(values)} values for {len(header)} columns "
+                                    f"({', '.join(header)})")
+            continue
+        yield number, {k: v.strip() for k, v in zip(header, values, strict=True) if v.strip()}
+
+
+def read(path: str, stream: IO[bytes] | None = None) -> Observed:
+    """Aggregate the flow log at ``path`` (``-``: standard input), Hubble JSON, plain JSON
+    lines or plain CSV, told apart line by line (JSON) or by the header (CSV)."""
+    name = "<stdin>" if path == "-" else path
+    observed = Observed(name)
+    if stream is None and path != "-":
+        with Path(path).open("rb") as fh:
+            return _read(fh, observed)
+    return _read(stream or sys.stdin.buffer, observed)
+
+
+def _read(stream: IO[bytes], observed: Observed) -> Observed:
+    lines = _lines(stream)
+    first = next(lines, None)
+    if first is None:
+        raise FlowLogError(observed.source, "no flow records (the file is empty)",
+                         hint="hubble observe -o json > flows.json, or the plain CSV form "
+                              "with a src,dst,protocol,port header")
+    if first[1].startswith(b"{"):
+        for number, line in _chain(first, lines):
+            try:
+                record = _json_record(line)
+            except BadRecord as exc:
+                observed.bad(number, str(exc))
+                continue
+            if record is None:
+                observed.skipped += 1
+            else:
+                observed.add(record)
+        return observed
+    header = [h.strip() for h in first[1].decode("utf-8", "replace").split(",")]
+    if not {"src", "dst", "port"} <= set(header):
+        raise FlowLogError(f"{observed.source}:{first[0]}", "neither JSON lines nor a CSV "
+                         f"header with src, dst and port (got {first[1][:60]!r})",
+                         hint="plain CSV starts with a header line: src,dst,protocol,port")
+    for number, row in _csv_rows(first[1], lines):
+        try:
+            if isinstance(row, BadRecord):
+                raise row
+            observed.add(plain.parse(row))
+        except BadRecord as exc:
+            observed.bad(number, str(exc))
+    return observed
+
+
+def _chain(first: tuple[int, bytes], rest: Iterator[tuple[int, bytes]]
+           ) -> Iterator[tuple[int, bytes]]:
+    yield first
+    yield from rest
