@@ -371,6 +371,48 @@ def diff(
 
 
 @app.command()
+def suggest(
+    paths: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP045
+        help="More manifests or blueprints whose policies apply (other namespaces, live "
+             "workloads).")] = None,
+    flows: Annotated[str, typer.Option(
+        "--flows", help="Observed flow log (Hubble JSON, or plain CSV / JSON lines; - for "
+                        "stdin).")] = ...,  # type: ignore[assignment]
+    blueprint: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--blueprint", help="The blueprint the lines are for: its namespaces, workloads, "
+                            "named ports and target.")] = None,
+    output_format: Annotated[str, typer.Option(
+        "--format", help="python (lines for the blueprint) or yaml (NetworkPolicies).")
+    ] = "python",
+    output: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--output", "-o", help="Write to this file instead of stdout.")] = None,
+    env: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--env", help="Environment for blueprint inputs.")] = None,
+) -> None:
+    """Suggest least-privilege allows that admit exactly the observed flows the policies
+    would deny."""
+    with _errors():
+        from netkit import workspace
+        from netkit.config import load_config
+        from netkit.errors import ConfigError
+        from netkit.report import choose, emit
+        from netkit.report.suggestions import FORMATS
+
+        writer = choose(FORMATS, output_format)
+        cfg = load_config()
+        if blueprint is not None and not blueprint.endswith(".py"):
+            raise ConfigError("--blueprint", f"{blueprint!r} is not a blueprint .py file",
+                              hint="pass manifests as PATH arguments")
+        if blueprint is None and not paths:
+            paths = workspace.default_inputs(None, cfg)
+        options: dict[str, Any] = {"env": env or cfg.env, "overrides": cfg.target,
+                                   "exclude": cfg.exclude}
+        emit(writer, workspace.suggest(workspace.read(paths or [], **options), flows,
+                                       workspace.read([blueprint], **options)
+                                       if blueprint else None), output)
+
+
+@app.command()
 def init(
     directory: Annotated[Path, typer.Argument(help="New (or empty) directory to create.")],
     name: Annotated[Optional[str], typer.Option(  # noqa: UP045

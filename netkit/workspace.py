@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from netkit.analysis.diff import FlowDiff
     from netkit.analysis.explain import Explanation
     from netkit.config import NetkitConfig
+    from netkit.flows.suggest import Suggestion
     from netkit.flows.verdicts import FlowAudit
     from netkit.report.reachability import Audit
     from netkit.target import Target
@@ -34,6 +35,7 @@ class Sources:
     findings: list[Finding] = field(default_factory=list)
     blueprints: list[str] = field(default_factory=list)
     workloads: list[PodTemplate] = field(default_factory=list)
+    zero_trust: list[str] = field(default_factory=list)  # ZeroTrustNamespaces of blueprints
 
 
 def rendered(blueprint: Blueprint) -> tuple[list[KubeObject], list[Finding]]:
@@ -49,6 +51,7 @@ def read(paths: Sequence[str], *, env: str = "prod",
     """Read every input; ``*.py`` files are blueprints, rendered in memory; directory walks
     leave out what ``exclude`` patterns (and the defaults of ``Excludes``) name."""
     from netkit.constructs.workload import declared
+    from netkit.constructs.zero_trust import ZeroTrustNamespace
     from netkit.inputs.blueprints import load_blueprints
 
     out = Sources()
@@ -56,6 +59,7 @@ def read(paths: Sequence[str], *, env: str = "prod",
     for bp in load_blueprints(blueprint_files, env, overrides=overrides):
         objects, findings = rendered(bp)
         out.workloads.extend(declared(bp))
+        out.zero_trust.extend(c.name for c in bp.node.walk() if isinstance(c, ZeroTrustNamespace))
         out.objects.extend(objects)
         out.findings.extend(findings)
         out.target = out.target or bp.target
@@ -154,3 +158,24 @@ def audit_flows(sources: Sources, flows: str, title: str) -> FlowAudit:
     unused = never_seen(r, verdicts, observed, as_enforced(sources.objects))
     return FlowAudit(observed, verdicts, unused, title,
                      lambda: reachability(sources.objects, sources.workloads))
+
+
+def suggest(sources: Sources, flows: str, blueprint: Sources | None = None) -> Suggestion:
+    """The allows that admit exactly the flows in the log ``flows`` that the policies of
+    ``sources`` and ``blueprint`` deny; names and ports follow ``blueprint``, which the
+    lines are for, and its target decides whether DNS names can be allowed."""
+    from netkit.capabilities import CNIS
+    from netkit.flows.aggregate import read
+    from netkit.flows.suggest import suggest as openings
+    from netkit.flows.verdicts import flow_reachability, judge
+    from netkit.target import Target
+
+    both = Sources(objects=[*sources.objects, *(blueprint.objects if blueprint else [])],
+                   workloads=[*sources.workloads, *(blueprint.workloads if blueprint else [])])
+    observed = read(flows)
+    verdicts = judge(flow_reachability(both.objects, both.workloads, observed), observed)
+    target = (blueprint.target if blueprint else None) or sources.target or Target()
+    declared = {w.id: {p.name: (p.protocol, p.port) for p in w.ports if p.name}
+                for w in (blueprint.workloads if blueprint else [])}
+    return openings(verdicts, observed, fqdn=CNIS[target.cni].fqdn_egress,
+                    owned=blueprint.zero_trust if blueprint else None, declared=declared)
