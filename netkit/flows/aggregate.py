@@ -169,7 +169,8 @@ def _read(stream: IO[bytes], observed: Observed) -> Observed:
         raise FlowLogError(observed.source, "no flow records (the file is empty)",
                          hint="hubble observe -o json > flows.json, or the plain CSV form "
                               "with a src,dst,protocol,port header")
-    if first[1].startswith(b"{"):
+    header = [h.strip() for h in first[1].decode("utf-8", "replace").split(",")]
+    if first[1].startswith(b"{") or not {"src", "dst", "port"} <= set(header):
         for number, line in _chain(first, lines):
             try:
                 record = _json_record(line)
@@ -180,19 +181,20 @@ def _read(stream: IO[bytes], observed: Observed) -> Observed:
                 observed.skipped += 1
             else:
                 observed.add(record)
-        return observed
-    header = [h.strip() for h in first[1].decode("utf-8", "replace").split(",")]
-    if not {"src", "dst", "port"} <= set(header):
-        raise FlowLogError(f"{observed.source}:{first[0]}", "neither JSON lines nor a CSV "
-                         f"header with src, dst and port (got {first[1][:60]!r})",
-                         hint="plain CSV starts with a header line: src,dst,protocol,port")
-    for number, row in _csv_rows(first[1], lines):
-        try:
-            if isinstance(row, BadRecord):
-                raise row
-            observed.add(plain.parse(row))
-        except BadRecord as exc:
-            observed.bad(number, str(exc))
+    else:
+        for number, row in _csv_rows(first[1], lines):
+            try:
+                if isinstance(row, BadRecord):
+                    raise row
+                observed.add(plain.parse(row))
+            except BadRecord as exc:
+                observed.bad(number, str(exc))
+    if not observed.records and not observed.skipped:
+        first_bad = observed.malformed[0]
+        raise FlowLogError(f"{observed.source}:{first_bad.line}", "no flow records: every "
+                           f"line is malformed ({first_bad.message})",
+                           hint="Hubble JSON lines (hubble observe -o json), or plain CSV "
+                                "with a src,dst,protocol,port header")
     return observed
 
 

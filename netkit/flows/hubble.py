@@ -20,6 +20,9 @@ RESERVED_IDENTITIES = {1: "host", 2: "world", 3: "unmanaged", 4: "health", 5: "i
 # Node-local traffic (kubelet probes, Cilium health checks): no NetworkPolicy governs it.
 NODE_LOCAL = {"host", "health"}
 PROTOCOLS = ("TCP", "UDP", "SCTP")
+# GetFlowsResponse members that are not flows (observer.proto).
+EVENTS = ("node_status", "nodeStatus", "lost_events", "lostEvents", "debug_event", "debugEvent",
+          "agent_event", "agentEvent", "time", "node_name", "nodeName")
 # Labels Cilium derives that no pod template carries, or that differ pod by pod.
 _NOT_POD_LABELS = ("io.kubernetes.pod.namespace", "io.cilium.k8s.", "pod-template-hash",
                    "controller-revision-hash", "statefulset.kubernetes.io/pod-name",
@@ -44,7 +47,10 @@ def unwrap(line: dict[str, Any]) -> dict[str, Any] | None:
     if flow is None:
         if any(k in line for k in ("source", "destination", "l4", "IP")):
             return line
-        return None
+        if any(k in line for k in EVENTS):
+            return None
+        raise BadRecord("neither a Hubble flow nor a Hubble event (no 'flow', 'source' or "
+                        "'destination', no plain 'src'/'dst')")
     if not isinstance(flow, dict):
         raise BadRecord("'flow' is not an object")
     return flow
