@@ -248,13 +248,15 @@ def validate(
             raise typer.Exit(1)
 
 
-def _sources(paths: list[str] | None, env: str | None) -> tuple[Any, Any, list[str]]:
-    """(config, sources, paths): PATHs default to [tool.netkit] blueprints, else out."""
+def _sources(paths: list[str] | None, env: str | None, *,
+             required: bool = True) -> tuple[Any, Any, list[str]]:
+    """(config, sources, paths): PATHs default to [tool.netkit] blueprints, else out (else
+    nothing, when not ``required``)."""
     from netkit import workspace
     from netkit.config import load_config
 
     cfg = load_config()
-    chosen = workspace.default_inputs(paths, cfg)
+    chosen = workspace.default_inputs(paths, cfg, required=required)
     sources = workspace.read(chosen, env=env or cfg.env, overrides=cfg.target,
                              exclude=cfg.exclude)
     return cfg, sources, chosen
@@ -263,7 +265,8 @@ def _sources(paths: list[str] | None, env: str | None) -> tuple[Any, Any, list[s
 @app.command()
 def audit(
     paths: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP045
-        help="Manifests (files, directories, -) or blueprint .py files.")] = None,
+        help="Manifests (files, directories, -) or blueprint .py files (default: [tool.netkit] "
+             "blueprints; with --flows and none, no policies).")] = None,
     output_format: Annotated[str, typer.Option(
         "--format", help="table, json, csv, markdown, dot, mermaid or html.")] = "table",
     output: Annotated[Optional[Path], typer.Option(  # noqa: UP045
@@ -298,8 +301,8 @@ def audit(
         from netkit.report.flows import FORMATS as FLOW_FORMATS
 
         flow_writer = choose(FLOW_FORMATS, output_format)
-        cfg, sources, chosen = _sources(paths, env)
-        verdicts = workspace.audit_flows(sources, flows, ", ".join(chosen))
+        cfg, sources, chosen = _sources(paths, env, required=False)
+        verdicts = workspace.audit_flows(sources, flows, ", ".join(chosen) or flows)
         emit(flow_writer, verdicts, output)
         if fail_on_denied and verdicts.denied:
             raise typer.Exit(1)
@@ -403,8 +406,8 @@ def suggest(
         if blueprint is not None and not blueprint.endswith(".py"):
             raise ConfigError("--blueprint", f"{blueprint!r} is not a blueprint .py file",
                               hint="pass manifests as PATH arguments")
-        if blueprint is None and not paths:
-            paths = workspace.default_inputs(None, cfg)
+        if blueprint is None:
+            paths = workspace.default_inputs(paths, cfg, required=False)
         options: dict[str, Any] = {"env": env or cfg.env, "overrides": cfg.target,
                                    "exclude": cfg.exclude}
         emit(writer, workspace.suggest(workspace.read(paths or [], **options), flows,

@@ -69,11 +69,13 @@ def read(paths: Sequence[str], *, env: str = "prod",
     return out
 
 
-def default_inputs(paths: Sequence[str] | None, cfg: NetkitConfig) -> list[str]:
-    """``paths``, else ``[tool.netkit]`` blueprints, else its output directory."""
+def default_inputs(paths: Sequence[str] | None, cfg: NetkitConfig, *,
+                   required: bool = True) -> list[str]:
+    """``paths``, else ``[tool.netkit]`` blueprints, else its output directory (else
+    nothing, when not ``required``)."""
     chosen = list(paths or []) or [str(cfg.path(b)) for b in cfg.blueprints] or (
         [str(cfg.path(cfg.out))] if cfg.out else [])
-    if not chosen:
+    if not chosen and required:
         raise ConfigError("netkit", "no input given",
                           hint="pass manifests or blueprints, or set [tool.netkit] blueprints")
     return chosen

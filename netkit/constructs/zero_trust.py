@@ -47,11 +47,7 @@ class FqdnEgress:
 
 
 class ZeroTrustNamespace(Namespace, FlowSource):
-    """A namespace where nothing flows unless allowed; DNS to kube-dns always works.
-
-    ``enforcement="staged"`` (default: the target's) renders its policies to be evaluated and
-    logged but not enforced, where the CNI can.
-    """
+    """A namespace where nothing flows unless allowed; DNS to kube-dns always works."""
 
     def __init__(self, scope: Construct, id: str, *, name: str | None = None,
                  labels: Mapping[str, str] | None = None,
@@ -61,6 +57,7 @@ class ZeroTrustNamespace(Namespace, FlowSource):
                  enforcement: Enforcement | None = None) -> None:
         super().__init__(scope, id, name=name, labels=labels, annotations=annotations,
                          pod_security=pod_security)
+        # "staged" (default: the target's): policies evaluated and logged, not enforced
         if enforcement is not None:
             check_choice(enforcement, ENFORCEMENTS, self.display_path, field="enforcement")
         self.enforcement = enforcement
