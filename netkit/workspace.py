@@ -150,13 +150,14 @@ def audit_flows(sources: Sources, flows: str, title: str) -> FlowAudit:
     the allows no flow used, and the log's malformed lines."""
     from netkit.analysis.engine import reachability
     from netkit.flows.aggregate import read
+    from netkit.flows.fqdn import fqdn_rules
     from netkit.flows.staged import as_enforced
     from netkit.flows.unused import never_seen
     from netkit.flows.verdicts import FlowAudit, flow_reachability, judge
 
     observed = read(flows)
     r = flow_reachability(sources.objects, sources.workloads, observed)
-    verdicts = judge(r, observed)
+    verdicts = judge(r, observed, fqdn_rules(sources.objects))
     unused = never_seen(r, verdicts, observed, as_enforced(sources.objects))
     return FlowAudit(observed, verdicts, unused, title,
                      lambda: reachability(sources.objects, sources.workloads))
@@ -168,6 +169,7 @@ def suggest(sources: Sources, flows: str, blueprint: Sources | None = None) -> S
     lines are for, and its target decides whether DNS names can be allowed."""
     from netkit.capabilities import CNIS
     from netkit.flows.aggregate import read
+    from netkit.flows.fqdn import fqdn_rules
     from netkit.flows.suggest import suggest as openings
     from netkit.flows.verdicts import flow_reachability, judge
     from netkit.target import Target
@@ -175,7 +177,8 @@ def suggest(sources: Sources, flows: str, blueprint: Sources | None = None) -> S
     both = Sources(objects=[*sources.objects, *(blueprint.objects if blueprint else [])],
                    workloads=[*sources.workloads, *(blueprint.workloads if blueprint else [])])
     observed = read(flows)
-    verdicts = judge(flow_reachability(both.objects, both.workloads, observed), observed)
+    verdicts = judge(flow_reachability(both.objects, both.workloads, observed), observed,
+                     fqdn_rules(both.objects))
     target = (blueprint.target if blueprint else None) or sources.target or Target()
     declared = {w.id: {p.name: (p.protocol, p.port) for p in w.ports if p.name}
                 for w in (blueprint.workloads if blueprint else [])}

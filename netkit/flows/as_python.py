@@ -130,8 +130,9 @@ def as_python(s: Suggestion) -> str:
     workloads, as ``netkit why`` names them)."""
     names = _Names(s)
     head = [f"# netkit suggest: {s.flows} observed flow(s) from {s.source} that the policies "
-            "would deny,", "# admitted exactly (identities and ports as observed).",
-            "from netkit.constructs import WorkloadPort, ZeroTrustNamespace, any_pod_in, cidr",
+            "would deny,", "# admitted exactly (identities and ports as observed). For build(),"
+            " with at the top of the file:",
+            "# from netkit.constructs import WorkloadPort, ZeroTrustNamespace, any_pod_in, cidr",
             ""]
     if s.dropped_only:
         head.insert(2, f"# {s.dropped_only} denied flow(s) the dataplane only ever dropped "

@@ -11,6 +11,7 @@ from netkit.analysis.explain import Explanation, Side, explain
 from netkit.analysis.external import innermost
 from netkit.findings import Finding
 from netkit.flows.aggregate import Aggregate, Observed
+from netkit.flows.fqdn import FqdnRule
 from netkit.flows.records import HOST, Peer
 from netkit.flows.staged import as_enforced
 from netkit.k8s.pods import ContainerPort, PodTemplate
@@ -151,8 +152,20 @@ def reason(x: Explanation) -> str:
     return "; ".join(_side_text(d, s) for d, s in sides if not s.allowed)
 
 
-def judge(r: Reachability, observed: Observed) -> list[Verdict]:
-    """The verdict on every aggregated flow, sorted by source, destination, protocol, port."""
+def _by_name(x: Explanation, v: Aggregate, src: Peer, names: set[str],
+             rules: Sequence[FqdnRule]) -> str | None:
+    """The CiliumNetworkPolicy admitting by DNS name what only egress by address denies."""
+    if x.allowed or x.egress.allowed or not x.ingress.allowed or not names:
+        return None
+    found = [r.policy for r in rules if r.admits(src, names, v.protocol, v.port)]
+    return ("egress allowed by " + ", ".join(sorted(set(found))) + " toFQDNs "
+            + ", ".join(sorted(names))) if found else None
+
+
+def judge(r: Reachability, observed: Observed, fqdn: Sequence[FqdnRule] = ()
+          ) -> list[Verdict]:
+    """The verdict on every aggregated flow, sorted by source, destination, protocol, port;
+    ``fqdn`` rules admit egress to addresses the log knew by name."""
     out = []
     memo: dict[tuple[str, str, str, int], Explanation] = {}
     for flow in observed.sorted_flows():
@@ -170,5 +183,9 @@ def judge(r: Reachability, observed: Observed) -> list[Verdict]:
         x = memo.get(key)
         if x is None:
             x = memo[key] = explain(r, a, b, flow.port, flow.protocol)
+        by_name = _by_name(x, flow, src, observed.names.get(dst.id, set()), fqdn)
+        if by_name is not None:
+            out.append(Verdict(flow, src, dst, ALLOWED, by_name, x))
+            continue
         out.append(Verdict(flow, src, dst, ALLOWED if x.allowed else DENIED, reason(x), x))
     return out
