@@ -153,11 +153,12 @@ def test_the_lines_a_person_reads(tmp_path: Path) -> None:
         'w0 = shop.workload("w0", labels={"app": "w0"})',
         'w1 = shop.workload("w1", labels={"app": "w1"}, ports={"dns": WorkloadPort(port=53, '
         'protocol="UDP"), "tcp-8080": 8080, "tcp-9090": 9090})',
+        'pay.allow(w1, to=w3, port="https")',  # grouped by the workload the allow is for
         'shop.allow(any_pod_in("monitoring", pods={"app": "prom"}), to=w1, port="tcp-9090")',
         'shop.allow(w0, to=w1, port="tcp-8080")',
         'shop.allow(w0, to=w1, port="dns")',
-        'shop.allow(w1, to=cidr("203.0.113.9/32"), port=443)  # api.example.com',
-        'pay.allow(w1, to=w3, port="https")']
+        'shop.allow(w1, to=cidr("203.0.113.9/32"), port=443)  # api.example.com']
+    assert "# pay/w3" in result.stdout and "# shop/w1" in result.stdout
     yaml_out = runner.invoke(app, ["suggest", "--flows", log, "--blueprint", network,
                                    "--format", "yaml"]).stdout
     names = [d["metadata"]["name"] for d in yaml.safe_load_all(yaml_out)]

@@ -115,7 +115,7 @@ def _lines(names: _Names, o: Opening) -> list[str]:
         for protocol, number in o.ports:
             proto = "" if protocol == "TCP" else f', protocol="{protocol}"'
             out += [f'{ns}.allow_egress_fqdn({src}, "{name}", port={number}{proto})'
-                     for name in o.names]
+                    for name in o.names]
         return out
     note = f"  # {', '.join(o.names)}" if o.names and not o.dst.is_pod else ""
     for port in o.ports:
@@ -150,8 +150,13 @@ def as_python(s: Suggestion) -> str:
              if (d := names.declaration(pid, peers[pid])) is not None]
     if body:
         body.append("")
+    groups: dict[str, list[str]] = {}
     for o in s.openings:
-        body += _lines(names, o)
+        owner = o.dst.id if names.is_var(o.dst) else o.src.id
+        group = groups.setdefault(owner, [])
+        group += [line for line in _lines(names, o) if line not in group]
+    for owner in sorted(groups):
+        body += [f"# {owner}", *groups[owner], ""]
     if not s.openings:
         body.append("# nothing to add: every observed flow is allowed")
-    return "\n".join(head + body) + "\n"
+    return "\n".join(head + body).rstrip("\n") + "\n"
