@@ -85,6 +85,8 @@ class Observed:
 
     def _peer(self, peer: Peer) -> str:
         known = self.peers.get(peer.id)
+        if known is peer:
+            return peer.id
         if known is None:
             self.peers[peer.id] = peer
         elif known != peer:  # pods of one workload: keep the labels they all carry
@@ -123,7 +125,13 @@ def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
             yield number, line
 
 
+# Replies as Hubble writes them (compact JSON): left out before parsing, half of a log.
+_REPLIES = (b'"is_reply":true', b'"isReply":true')
+
+
 def _json_record(line: bytes) -> Record | None:
+    if _REPLIES[0] in line or _REPLIES[1] in line:
+        return None
     try:
         obj: Any = json.loads(line)
     except ValueError as exc:

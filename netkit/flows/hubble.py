@@ -99,9 +99,34 @@ def _workload_name(ep: dict[str, Any]) -> str:
     return ""
 
 
+_known: dict[tuple[Any, ...], Peer] = {}
+_KNOWN_MAX = 100_000  # distinct endpoints remembered; a log with more starts over
+
+
 def _peer(ep: Any, ip: Any, side: str) -> Peer:
+    """The peer of an endpoint, remembered: a log names the same few endpoints again and
+    again, and reading their labels is most of the work."""
     if not isinstance(ep, dict):
         ep = {}
+    labels = ep.get("labels")
+    workloads = ep.get("workloads")
+    namespace = ep.get("namespace")
+    try:
+        key = (namespace, tuple(labels) if isinstance(labels, list) else labels,
+               _get(ep, "pod_name", "podName"), ep.get("identity"), None if namespace else ip,
+               workloads[0].get("name") if isinstance(workloads, list) and workloads
+               and isinstance(workloads[0], dict) else None)
+        peer = _known.get(key)
+    except TypeError:  # an unhashable value where a string belongs: no shortcut
+        return _read_peer(ep, ip, side)
+    if peer is None:
+        if len(_known) >= _KNOWN_MAX:
+            _known.clear()
+        peer = _known[key] = _read_peer(ep, ip, side)
+    return peer
+
+
+def _read_peer(ep: dict[str, Any], ip: Any, side: str) -> Peer:
     reserved, labels, ns_labels = _labels(ep.get("labels"))
     identity = ep.get("identity")
     if not reserved and isinstance(identity, int) and identity in RESERVED_IDENTITIES:
