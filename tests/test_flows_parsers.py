@@ -249,3 +249,27 @@ def test_any_bytes_are_read_or_refused_in_one_line(data: bytes) -> None:
         return
     for f in observed.findings():
         assert "\n" not in f.line_text()
+
+
+def test_a_large_file_read_in_two_workers_equals_one_stream(tmp_path: Path) -> None:
+    records: list[dict[str, Any] | str] = []
+    for i in range(9000):
+        if i in (5, 4500, 8999):
+            records.append(f"broken line {i}")
+            continue
+        src = pod("shop", f"w{i % 7}", app=f"w{i % 7}")
+        records.append(hubble(src, API, port=8000 + i % 5, is_reply=i % 3 == 0))
+    log = tmp_path / "big.json"
+    log.write_bytes(lines(*records).getvalue())
+    assert log.stat().st_size > 8 << 20
+    parallel = read(str(log))
+    serial = read(str(log), lines(*records))
+    assert [(f.line, f.message) for f in parallel.findings()] == [
+        (f.line, f.message) for f in serial.findings()] == [
+        (6, "not JSON: Expecting value: line 1 column 1 (char 0)"),
+        (4501, "not JSON: Expecting value: line 1 column 1 (char 0)"),
+        (9000, "not JSON: Expecting value: line 1 column 1 (char 0)")]
+    assert (parallel.records, parallel.skipped) == (serial.records, serial.skipped) == (5998, 2999)
+    assert {k: (a.count, a.verdicts, a.first, a.last) for k, a in parallel.flows.items()} == {
+        k: (a.count, a.verdicts, a.first, a.last) for k, a in serial.flows.items()}
+    assert parallel.peers == serial.peers

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
+import os
 import sys
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -17,6 +20,7 @@ from netkit.flows import hubble, plain
 from netkit.flows.records import BadRecord, Peer, Record
 
 MAX_LISTED = 100  # malformed lines reported one by one; the rest are counted
+PARALLEL_BYTES = 8 << 20  # below this, starting workers costs more than it saves
 Key = tuple[str, str, str, int]
 
 
@@ -46,6 +50,16 @@ class Aggregate:
                 self.first = t
             if self.last is None or t > self.last:
                 self.last = t
+
+    def merge(self, other: Aggregate) -> None:
+        """Count ``other``'s records (of the same flow) in."""
+        self.count += other.count
+        for verdict, n in other.verdicts.items():
+            self.verdicts[verdict] = self.verdicts.get(verdict, 0) + n
+        if other.first is not None and (self.first is None or other.first < self.first):
+            self.first = other.first
+        if other.last is not None and (self.last is None or other.last > self.last):
+            self.last = other.last
 
     @property
     def key(self) -> Key:
@@ -97,6 +111,23 @@ class Observed:
                 known.ip)
         return peer.id
 
+    def merge(self, other: Observed) -> None:
+        """Add what ``other`` read (the next part of the same log)."""
+        for peer in other.peers.values():
+            self._peer(peer)
+        for peer_id, names in other.names.items():
+            self.names.setdefault(peer_id, set()).update(names)
+        for key, agg in other.flows.items():
+            mine = self.flows.get(key)
+            if mine is None:
+                self.flows[key] = agg
+            else:
+                mine.merge(agg)
+        self.records += other.records
+        self.skipped += other.skipped
+        self.malformed = (self.malformed + other.malformed)[:MAX_LISTED]
+        self.malformed_total += other.malformed_total
+
     def bad(self, line: int, message: str) -> None:
         """Note a malformed line (listed up to ``MAX_LISTED``, then counted)."""
         self.malformed_total += 1
@@ -118,8 +149,8 @@ class Observed:
         return [self.flows[k] for k in sorted(self.flows)]
 
 
-def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
-    for number, raw in enumerate(stream, 1):
+def _lines(stream: Iterable[bytes], first: int = 1) -> Iterator[tuple[int, bytes]]:
+    for number, raw in enumerate(stream, first):
         line = raw.strip()
         if line:
             yield number, line
@@ -161,34 +192,100 @@ def _csv_rows(first: bytes, rest: Iterable[tuple[int, bytes]]
 
 def read(path: str, stream: IO[bytes] | None = None) -> Observed:
     """Aggregate the flow log at ``path`` (``-``: standard input), Hubble JSON, plain JSON
-    lines or plain CSV, told apart line by line (JSON) or by the header (CSV)."""
+    lines or plain CSV, told apart line by line (JSON) or by the header (CSV). A large JSON
+    file is read in two forked workers, each aggregating a half."""
     name = "<stdin>" if path == "-" else path
     observed = Observed(name)
     if stream is None and path != "-":
+        parts = _in_workers(path)
+        if parts is not None:
+            for part in parts:
+                observed.merge(part)
+            return _checked(observed)
         with Path(path).open("rb") as fh:
             return _read(fh, observed)
     return _read(stream or sys.stdin.buffer, observed)
+
+
+def _json_lines(observed: Observed, lines: Iterable[tuple[int, bytes]]) -> None:
+    for number, line in lines:
+        try:
+            record = _json_record(line)
+        except BadRecord as exc:
+            observed.bad(number, str(exc))
+            continue
+        if record is None:
+            observed.skipped += 1
+        else:
+            observed.add(record)
+
+
+def _read_part(part: tuple[str, int, int, int]) -> Observed:
+    """The JSON lines of bytes ``start``..``end`` of ``path``, numbered from ``first_line``."""
+    path, start, end, first_line = part
+    observed = Observed(path)
+    with Path(path).open("rb") as fh:
+        fh.seek(start)
+        _json_lines(observed, _lines(_until(fh, start, end), first_line))
+    return observed
+
+
+def _until(fh: IO[bytes], start: int, end: int) -> Iterator[bytes]:
+    position = start
+    for raw in fh:
+        if position >= end:
+            return
+        position += len(raw)
+        yield raw
+
+
+def _in_workers(path: str) -> list[Observed] | None:
+    """The halves of a large JSON-lines file, aggregated in two forked workers; None when
+    the file is small or CSV, there is one core, or fork is unavailable."""
+    workers = min(2, os.cpu_count() or 1)
+    size = Path(path).stat().st_size
+    if (workers < 2 or size < PARALLEL_BYTES
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return None
+    with Path(path).open("rb") as fh:
+        if fh.read(1) != b"{":
+            return None
+        fh.seek(size // 2)
+        fh.readline()
+        middle = fh.tell()
+        fh.seek(0)
+        newlines = 0
+        while fh.tell() < middle:
+            newlines += fh.read(min(1 << 20, middle - fh.tell())).count(b"\n")
+    parts = [(path, 0, middle, 1), (path, middle, size, 1 + newlines)]
+    context: Any = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(_read_part, parts))
+
+
+def _checked(observed: Observed) -> Observed:
+    """``observed``, unless the log held no line at all or only malformed ones."""
+    if not observed.records and not observed.skipped:
+        if not observed.malformed:
+            raise FlowLogError(observed.source, "no flow records (the file is empty)",
+                               hint="hubble observe -o json > flows.json, or the plain CSV "
+                                    "form with a src,dst,protocol,port header")
+        first_bad = observed.malformed[0]
+        raise FlowLogError(f"{observed.source}:{first_bad.line}", "no flow records: every "
+                           f"line is malformed ({first_bad.message})",
+                           hint="Hubble JSON lines (hubble observe -o json), or plain CSV "
+                                "with a src,dst,protocol,port header")
+    return observed
 
 
 def _read(stream: IO[bytes], observed: Observed) -> Observed:
     lines = _lines(stream)
     first = next(lines, None)
     if first is None:
-        raise FlowLogError(observed.source, "no flow records (the file is empty)",
-                         hint="hubble observe -o json > flows.json, or the plain CSV form "
-                              "with a src,dst,protocol,port header")
+        return _checked(observed)
     header = [h.strip() for h in first[1].decode("utf-8", "replace").split(",")]
     if first[1].startswith(b"{") or not {"src", "dst", "port"} <= set(header):
-        for number, line in _chain(first, lines):
-            try:
-                record = _json_record(line)
-            except BadRecord as exc:
-                observed.bad(number, str(exc))
-                continue
-            if record is None:
-                observed.skipped += 1
-            else:
-                observed.add(record)
+        _json_lines(observed, _chain(first, lines))
     else:
         for number, row in _csv_rows(first[1], lines):
             try:
@@ -197,13 +294,7 @@ def _read(stream: IO[bytes], observed: Observed) -> Observed:
                 observed.add(plain.parse(row))
             except BadRecord as exc:
                 observed.bad(number, str(exc))
-    if not observed.records and not observed.skipped:
-        first_bad = observed.malformed[0]
-        raise FlowLogError(f"{observed.source}:{first_bad.line}", "no flow records: every "
-                           f"line is malformed ({first_bad.message})",
-                           hint="Hubble JSON lines (hubble observe -o json), or plain CSV "
-                                "with a src,dst,protocol,port header")
-    return observed
+    return _checked(observed)
 
 
 def _chain(first: tuple[int, bytes], rest: Iterator[tuple[int, bytes]]
