@@ -197,3 +197,24 @@ def test_fqdn_patterns_follow_cilium() -> None:
     assert not rule.admits(web, ["api.stripe.com"], "TCP", 80)
     assert not rule.admits(web, ["api.stripe.com"], "UDP", 443)
     assert not rule.admits(other, ["api.stripe.com"], "TCP", 443)
+
+
+def test_suggest_refuses_what_it_cannot_use(tmp_path: Path) -> None:
+    log = flow_log(tmp_path / "flows.jsonl", [("shop/w0", "shop/w1", ("TCP", 8080))])
+    manifest = tmp_path / "p.yaml"
+    manifest.write_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n")
+    bad = runner.invoke(app, ["suggest", "--flows", log, "--blueprint", str(manifest)])
+    assert bad.exit_code == 2 and bad.stderr.startswith("error: --blueprint: ")
+    assert runner.invoke(app, ["suggest", str(manifest)]).exit_code == 2  # --flows is required
+    fmt = runner.invoke(app, ["suggest", "--flows", log, str(manifest), "--format", "json"])
+    assert fmt.exit_code == 2 and "unknown format 'json'" in fmt.stderr
+
+
+def test_nothing_to_suggest_when_everything_is_allowed(tmp_path: Path) -> None:
+    log = flow_log(tmp_path / "flows.jsonl", [("shop/w0", "shop/w1", ("TCP", 8080))])
+    manifest = tmp_path / "p.yaml"
+    manifest.write_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n")
+    out = runner.invoke(app, ["suggest", "--flows", log, str(manifest)])
+    assert out.exit_code == 0 and "# nothing to add: every observed flow is allowed" in out.stdout
+    assert runner.invoke(app, ["suggest", "--flows", log, str(manifest),
+                               "--format", "yaml"]).stdout == ""
