@@ -141,10 +141,9 @@ def as_python(s: Suggestion) -> str:
         head.insert(2, f"# left out, no labels in the log to select them by: "
                        f"{', '.join(s.unlabelled)}")
     body: list[str] = []
-    declared_ns = set() if s.owned is None else set(s.owned)
-    used_ns = sorted({names_ns for names_ns in (i.split("/")[0] for i in names.vars)})
-    body += [f'{identifier(n)} = ZeroTrustNamespace(bp, "{n}")' for n in used_ns
-             if n not in declared_ns]
+    used = sorted({peer_id.split("/")[0] for peer_id in names.vars})
+    body += [f'{identifier(n)} = ZeroTrustNamespace(bp, "{n}")' for n in used
+             if s.owned is None or n not in s.owned]
     peers = {p.id: p for o in s.openings for p in (o.src, o.dst)}
     body += [d for pid in sorted(names.vars)
              if (d := names.declaration(pid, peers[pid])) is not None]
