@@ -14,12 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from netkit import KubeObject
 from netkit.analysis.external import Cell
 from netkit.analysis.model import Endpoint
 from netkit.cli import app
 from netkit.flows.aggregate import read
 from netkit.flows.verdicts import DENIED, EXEMPT, flow_reachability, judge
-from netkit.objects import KubeObject
 from tests.analysis.reference import allowed
 from tests.analysis.test_property import PROTOCOLS, cluster
 

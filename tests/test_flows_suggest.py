@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from netkit import KubeObject
 from netkit.analysis.engine import Reachability
 from netkit.analysis.external import innermost
 from netkit.analysis.ports import NONE, PortSet
@@ -22,7 +23,6 @@ from netkit.flows.aggregate import read
 from netkit.flows.as_python import as_python
 from netkit.flows.as_yaml import as_yaml
 from netkit.flows.verdicts import TWIN, flow_reachability
-from netkit.objects import KubeObject
 from netkit.workspace import Sources, audit_flows, suggest
 from netkit.workspace import read as read_inputs
 
