@@ -96,3 +96,18 @@ def test_audit_flows_judges_staged_policies_as_they_will_be_enforced(tmp_path: P
     assert result.exit_code == 1
     verdicts = {(f["from"], f["to"]): f["verdict"] for f in json.loads(result.stdout)["flows"]}
     assert verdicts == {("shop/web", "shop/api"): "allowed", ("shop/api", "shop/web"): "denied"}
+
+
+def test_network_md_says_the_policies_are_staged(tmp_path: Path) -> None:
+    network = tmp_path / "network.py"
+    network.write_text(NETWORK, encoding="utf-8")
+    result = runner.invoke(app, ["synth", str(network), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    doc = (tmp_path / "out" / "default" / "shop" / "NETWORK.md").read_text(encoding="utf-8")
+    assert "| `default-deny` | all pods | Ingress, Egress (staged: logged, not enforced) |" in doc
+    listed = (tmp_path / "out" / "default" / "shop").iterdir()
+    assert {p.name for p in listed if p.name.startswith("stagedkubernetesnetworkpolicy-")} == {
+        "stagedkubernetesnetworkpolicy-default-deny.yaml",
+        "stagedkubernetesnetworkpolicy-allow-dns-egress.yaml",
+        "stagedkubernetesnetworkpolicy-allow-egress-web.yaml",
+        "stagedkubernetesnetworkpolicy-allow-ingress-api.yaml"}
