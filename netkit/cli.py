@@ -278,8 +278,8 @@ def audit(
                         "stdin): the verdict on every flow instead of the reachability "
                         "(formats: table, json, markdown, html).")] = None,
     fail_on_denied: Annotated[bool, typer.Option(
-        "--fail-on-denied", help="With --flows: exit 1 if any observed flow would be "
-                                 "denied.")] = False,
+        "--fail-on-denied", help="With --flows: exit 1 if the policies would deny an "
+                                 "observed flow that works today.")] = False,
 ) -> None:
     """Show who can reach whom, on which ports, under the NetworkPolicies given; with
     --flows, whether each observed flow would be allowed."""

@@ -99,8 +99,9 @@ def test_verdicts_name_the_deciding_policy(tmp_path: Path) -> None:
     assert flows[("host", "shop/api", 8080)]["verdict"] == "exempt"
     gossip = flows[("shop/api", "shop/api", 7946)]
     assert gossip["verdict"] == "denied"  # between two pods of one workload: not loopback
-    assert data["summary"] == {"flows": 5, "allowed": 1, "denied": 3, "exempt": 1,
-                               "never_seen": 1}
+    assert data["summary"] == {"flows": 5, "allowed": 1, "denied": 3, "breaking": 3,
+                               "exempt": 1, "never_seen": 1}
+    assert world["breaks"] is True and ok["breaks"] is False
     assert data["version"] == 1 and data["input"]["records"] == 44
     endpoint = next(e for e in data["endpoints"] if e["id"] == "203.0.113.9")
     assert endpoint["names"] == ["api.stripe.com"] and endpoint["kind"] == "external"
@@ -117,6 +118,19 @@ def test_fail_on_denied_is_the_ci_gate(tmp_path: Path) -> None:
     assert cli("audit", "--flows", good, policies, "--fail-on-denied").exit_code == 0
     alone = cli("audit", policies, "--fail-on-denied")
     assert alone.exit_code == 2 and alone.stderr.startswith("error: --fail-on-denied: needs")
+
+
+def test_flows_dropped_today_do_not_fail_the_gate(tmp_path: Path) -> None:
+    scan = {"src": "198.51.100.66", "dst": "shop/api", "port": 22, "verdict": "DROPPED",
+            "count": 30, "dst_labels": {"app": "api"}}
+    log, policies = write(tmp_path, [FLOWS[0], scan])
+    result = cli("audit", "--flows", log, policies, "--fail-on-denied")
+    assert result.exit_code == 0, result.stdout
+    assert "denied (dropped today)" in result.stdout
+    assert "0 would be denied, 1 denied and dropped today" in result.stdout
+    data = json.loads(cli("audit", "--flows", log, policies, "--format", "json").stdout)
+    assert data["summary"]["denied"] == 1 and data["summary"]["breaking"] == 0
+    assert data["flows"][0]["observed"] == {"DROPPED": 30}
 
 
 def test_table_markdown_and_html(tmp_path: Path) -> None:

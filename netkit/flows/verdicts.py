@@ -45,6 +45,12 @@ class Verdict:
         """Whether the policies would deny the flow."""
         return self.verdict == DENIED
 
+    @property
+    def breaks(self) -> bool:
+        """Whether denying it breaks traffic that works today (the dataplane forwarded it
+        at least once)."""
+        return self.denied and not self.flow.only_dropped
+
     def side(self, direction: str) -> Side | None:
         """The egress or ingress side of the explanation."""
         if self.explanation is None:
@@ -58,7 +64,7 @@ class Verdict:
         return {"from": f.src, "to": f.dst, "protocol": f.protocol, "port": f.port,
                 "count": f.count, "first_seen": f.first, "last_seen": f.last,
                 "observed": dict(sorted(f.verdicts.items())), "verdict": self.verdict,
-                "reason": self.reason,
+                "breaks": self.breaks, "reason": self.reason,
                 "egress": None if self.explanation is None else self.explanation.egress.to_json(),
                 "ingress": None if self.explanation is None
                 else self.explanation.ingress.to_json()}
@@ -77,8 +83,9 @@ class FlowAudit:
 
     @property
     def denied(self) -> list[Verdict]:
-        """The flows the policies would deny."""
-        return [v for v in self.verdicts if v.denied]
+        """The flows the policies would deny that work today (`--fail-on-denied` fails on
+        these; flows the dataplane only ever dropped are denied already)."""
+        return [v for v in self.verdicts if v.breaks]
 
     @property
     def findings(self) -> list[Finding]:

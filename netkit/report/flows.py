@@ -17,16 +17,20 @@ CONTRACT = 1  # the "version" of `netkit audit --flows --format json`
 
 
 def label(v: Verdict) -> str:
-    """``allowed``, ``WOULD BE DENIED`` or ``exempt``."""
-    return "WOULD BE DENIED" if v.verdict == DENIED else v.verdict
+    """``allowed``, ``WOULD BE DENIED``, ``denied (dropped today)`` or ``exempt``."""
+    if v.verdict == DENIED:
+        return "WOULD BE DENIED" if v.breaks else "denied (dropped today)"
+    return v.verdict
 
 
 def summary(a: FlowAudit) -> str:
     """One sentence: records read, flows, verdict counts, never-seen allows, bad lines."""
     counts = Counter(v.verdict for v in a.verdicts)
     o = a.observed
+    dropped = counts["denied"] - len(a.denied)
     return (f"{o.records} record(s) from {o.source} in {len(a.verdicts)} flow(s): "
-            f"{counts['allowed']} allowed, {counts['denied']} would be denied, "
+            f"{counts['allowed']} allowed, {len(a.denied)} would be denied, "
+            f"{dropped} denied and dropped today, "
             f"{counts['exempt']} exempt; {o.skipped} line(s) left out (replies, ICMP, "
             f"other events); {len(a.unused)} allow(s) never seen; "
             f"{o.malformed_total} malformed line(s)")
@@ -68,8 +72,8 @@ def to_json(a: FlowAudit) -> dict[str, Any]:
             "input": {"file": o.source, "records": o.records, "skipped": o.skipped,
                       "malformed": o.malformed_total},
             "summary": {"flows": len(a.verdicts), "allowed": counts["allowed"],
-                        "denied": counts["denied"], "exempt": counts["exempt"],
-                        "never_seen": len(a.unused)},
+                        "denied": counts["denied"], "breaking": len(a.denied),
+                        "exempt": counts["exempt"], "never_seen": len(a.unused)},
             "endpoints": endpoints,
             "flows": [v.to_json() for v in a.verdicts],
             "findings": [finding_json(f) for f in a.findings]}
@@ -86,7 +90,7 @@ def _cell(text: str) -> str:
 
 def markdown(a: FlowAudit) -> str:
     """A PR comment: the flows that would be denied first, then the rest folded away."""
-    denied = [v for v in a.verdicts if v.denied]
+    denied = a.denied
     head = "| from | to | port | records | deciding policy |"
     rule = "| --- | --- | --- | --- | --- |"
 
@@ -101,13 +105,13 @@ def markdown(a: FlowAudit) -> str:
                   *rows(denied), ""]
     else:
         lines += ["No observed flow would be denied.", ""]
-    rest = [v for v in a.verdicts if not v.denied]
+    rest = [v for v in a.verdicts if not v.breaks]
     if rest:
-        lines += ["<details><summary>Allowed and exempt flows</summary>", "",
+        lines += ["<details><summary>Other flows</summary>", "",
                   "| from | to | port | records | verdict | deciding policy |",
                   "| --- | --- | --- | --- | --- | --- |",
                   *[f"| `{v.flow.src}` | `{v.flow.dst}` | {v.flow.protocol}/{v.flow.port} | "
-                    f"{v.flow.count} | {v.verdict} | {_cell(v.reason)} |" for v in rest],
+                    f"{v.flow.count} | {label(v)} | {_cell(v.reason)} |" for v in rest],
                   "", "</details>", ""]
     if a.findings:
         lines += ["<details><summary>Findings</summary>", "",
