@@ -188,7 +188,7 @@ def test_plain_csv_and_json_lines() -> None:
                 "host,shop/api,TCP,8080,,,app=api,\n"
                 "shop/web,shop/api,TCP,http,,,,\n"
                 "shop/web,shop/api\n")
-    observed = read("f.csv", io.BytesIO(csv_text.encode()))
+    observed = read("f.csv", io.BytesIO(b"\xef\xbb\xbf" + csv_text.encode()))
     assert observed.records == 5
     assert observed.flows[("shop/web", "shop/api", "TCP", 8080)].count == 3
     assert observed.names["203.0.113.9"] == {"api.stripe.com"}

@@ -151,7 +151,7 @@ class Observed:
 
 def _lines(stream: Iterable[bytes], first: int = 1) -> Iterator[tuple[int, bytes]]:
     for number, raw in enumerate(stream, first):
-        line = raw.strip()
+        line = raw.strip().removeprefix(b"\xef\xbb\xbf")  # a BOM, as spreadsheets write
         if line:
             yield number, line
 
