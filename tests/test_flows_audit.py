@@ -140,7 +140,7 @@ def test_table_markdown_and_html(tmp_path: Path) -> None:
     assert "[NK402]" in table
     md = cli("audit", "--flows", log, policies, "--format", "markdown").stdout
     assert "**3 observed flow(s) would be denied:**" in md
-    assert "| `shop/web` | `203.0.113.9` | TCP/443 | 1 |" in md
+    assert "| `shop/web` | `203.0.113.9 (api.stripe.com)` | TCP/443 | 1 |" in md
     out = tmp_path / "audit.html"
     result = cli("audit", "--flows", log, policies, "--format", "html", "-o", str(out))
     assert result.exit_code == 0, result.output

@@ -36,9 +36,15 @@ def summary(a: FlowAudit) -> str:
             f"{o.malformed_total} malformed line(s)")
 
 
+def shown(a: FlowAudit, peer_id: str) -> str:
+    """An endpoint as the reports show it: an address with the DNS names the log knew."""
+    names = a.observed.names.get(peer_id)
+    return f"{peer_id} ({', '.join(sorted(names))})" if names else peer_id
+
+
 def _rows(a: FlowAudit) -> list[tuple[str, ...]]:
-    return [(v.flow.src, v.flow.dst, f"{v.flow.protocol}/{v.flow.port}", str(v.flow.count),
-             label(v), v.reason) for v in a.verdicts]
+    return [(shown(a, v.flow.src), shown(a, v.flow.dst), f"{v.flow.protocol}/{v.flow.port}",
+             str(v.flow.count), label(v), v.reason) for v in a.verdicts]
 
 
 HEADERS = ("FROM", "TO", "PORT", "RECORDS", "VERDICT", "DECIDED BY")
@@ -95,8 +101,9 @@ def markdown(a: FlowAudit) -> str:
     rule = "| --- | --- | --- | --- | --- |"
 
     def rows(vs: list[Verdict]) -> list[str]:
-        return [f"| `{v.flow.src}` | `{v.flow.dst}` | {v.flow.protocol}/{v.flow.port} | "
-                f"{v.flow.count} | {_cell(v.reason)} |" for v in vs]
+        return [f"| `{shown(a, v.flow.src)}` | `{shown(a, v.flow.dst)}` | "
+                f"{v.flow.protocol}/{v.flow.port} | {v.flow.count} | {_cell(v.reason)} |"
+                for v in vs]
 
     lines = [f"### Observed flows: {a.title}" if a.title else "### Observed flows", "",
              summary(a) + ".", ""]
@@ -110,8 +117,9 @@ def markdown(a: FlowAudit) -> str:
         lines += ["<details><summary>Other flows</summary>", "",
                   "| from | to | port | records | verdict | deciding policy |",
                   "| --- | --- | --- | --- | --- | --- |",
-                  *[f"| `{v.flow.src}` | `{v.flow.dst}` | {v.flow.protocol}/{v.flow.port} | "
-                    f"{v.flow.count} | {label(v)} | {_cell(v.reason)} |" for v in rest],
+                  *[f"| `{shown(a, v.flow.src)}` | `{shown(a, v.flow.dst)}` | "
+                    f"{v.flow.protocol}/{v.flow.port} | {v.flow.count} | {label(v)} | "
+                    f"{_cell(v.reason)} |" for v in rest],
                   "", "</details>", ""]
     if a.findings:
         lines += ["<details><summary>Findings</summary>", "",
@@ -123,7 +131,7 @@ def markdown(a: FlowAudit) -> str:
 def section(a: FlowAudit) -> Markup:
     """The observed-flows section of the HTML report."""
     return Markup(html.environment().get_template("flows.html.j2").render(
-        summary=summary(a), verdicts=a.verdicts, label=label))
+        summary=summary(a), verdicts=a.verdicts, label=label, shown=lambda i: shown(a, i)))
 
 
 def _html(a: FlowAudit, out: TextIO) -> None:
