@@ -174,10 +174,13 @@ def parse(line: dict[str, Any]) -> Record | None:
         return None
     if _reply(flow, l4):
         return None
-    protocol = next((p for p in PROTOCOLS if isinstance(l4.get(p), dict)), None)
-    if protocol is None:
+    for protocol in PROTOCOLS:
+        ports = l4.get(protocol)
+        if isinstance(ports, dict):
+            break
+    else:
         return None
-    port = _get(l4[protocol], "destination_port", "destinationPort")
+    port = _get(ports, "destination_port", "destinationPort")
     if isinstance(port, str) and port.isdigit():
         port = int(port)
     if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
