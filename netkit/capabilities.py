@@ -18,11 +18,12 @@ class Cni:
     network_policy: bool
     end_port: bool = True
     fqdn_egress: bool = False
+    staged: bool = False  # policies that are evaluated and logged, never enforced
     note: str = ""
 
 
 CNIS: dict[str, Cni] = {
-    "calico": Cni(network_policy=True),
+    "calico": Cni(network_policy=True, staged=True),
     "cilium": Cni(network_policy=True, fqdn_egress=True),
     "antrea": Cni(network_policy=True),
     "kindnet": Cni(network_policy=True),
@@ -58,6 +59,17 @@ def require_fqdn_egress(target: Target, where: str) -> None:
         raise CapabilityError(where, f"egress to a DNS name is not expressible with cni="
                               f"{target.cni!r}; Kubernetes NetworkPolicy matches only IPs",
                               hint=f"supported by: {able}; otherwise allow the service's CIDRs")
+
+
+def require_staged(target: Target, where: str) -> None:
+    """Fail unless the target's CNI can stage policies (evaluate and log, not enforce)."""
+    if not CNIS[target.cni].staged:
+        able = ", ".join(sorted(k for k, v in CNIS.items() if v.staged))
+        raise CapabilityError(where, f"enforcement='staged' needs policies that are evaluated "
+                              f"but not enforced, and cni={target.cni!r} has none",
+                              hint=f"supported by: {able} (StagedKubernetesNetworkPolicy); "
+                                   "otherwise keep enforcement='enforced' and gate the merge "
+                                   "in CI with `netkit audit --flows FLOWS --fail-on-denied`")
 
 
 def require_end_port(target: Target, where: str) -> None:

@@ -268,13 +268,15 @@ def validate(
             raise typer.Exit(1)
 
 
-def _sources(paths: list[str] | None, env: str | None) -> tuple[Any, Any, list[str]]:
-    """(config, sources, paths): PATHs default to [tool.netkit] blueprints, else out."""
+def _sources(paths: list[str] | None, env: str | None, *,
+             required: bool = True) -> tuple[Any, Any, list[str]]:
+    """(config, sources, paths): PATHs default to [tool.netkit] blueprints, else out (else
+    nothing, when not ``required``)."""
     from netkit import workspace
     from netkit.config import load_config
 
     cfg = load_config()
-    chosen = workspace.default_inputs(paths, cfg)
+    chosen = workspace.default_inputs(paths, cfg, required=required)
     sources = workspace.read(chosen, env=env or cfg.env, overrides=cfg.target,
                              exclude=cfg.exclude)
     return cfg, sources, chosen
@@ -283,15 +285,24 @@ def _sources(paths: list[str] | None, env: str | None) -> tuple[Any, Any, list[s
 @app.command()
 def audit(
     paths: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP045
-        help="Manifests (files, directories, -) or blueprint .py files.")] = None,
+        help="Manifests (files, directories, -) or blueprint .py files (default: [tool.netkit] "
+             "blueprints; with --flows and none, no policies).")] = None,
     output_format: Annotated[str, typer.Option(
         "--format", help="table, json, csv, markdown, dot, mermaid or html.")] = "table",
     output: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "--output", "-o", help="Write to this file instead of stdout.")] = None,
     env: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--env", help="Environment for blueprint inputs.")] = None,
+    flows: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--flows", help="Observed flow log (Hubble JSON, or plain CSV / JSON lines; - for "
+                        "stdin): the verdict on every flow instead of the reachability "
+                        "(formats: table, json, markdown, html).")] = None,
+    fail_on_denied: Annotated[bool, typer.Option(
+        "--fail-on-denied", help="With --flows: exit 1 if the policies would deny an "
+                                 "observed flow that works today.")] = False,
 ) -> None:
-    """Show who can reach whom, on which ports, under the NetworkPolicies given.
+    """Show who can reach whom, on which ports, under the NetworkPolicies given; with
+    --flows, whether each observed flow would be allowed.
 
     Objects the analysis cannot read as given (malformed, or an API version no longer
     served) are reported on stderr and left out or read as their successor, and the kinds
@@ -299,14 +310,29 @@ def audit(
     """
     with _errors():
         from netkit import workspace
+        from netkit.errors import ConfigError
         from netkit.report import choose, emit
-        from netkit.report.reachability import FORMATS
 
-        writer = choose(FORMATS, output_format)
-        cfg, sources, chosen = _sources(paths, env)
-        emit(writer, workspace.audit(sources, cfg, ", ".join(chosen)), output)
-        _print_findings(workspace.unseen(sources, cfg), verbose=False)
-        if _input_errors(sources, summary=True):
+        if flows is None:
+            from netkit.report.reachability import FORMATS
+
+            if fail_on_denied:
+                raise ConfigError("--fail-on-denied", "needs --flows",
+                                  hint="netkit audit --flows flows.json --fail-on-denied PATH")
+            writer = choose(FORMATS, output_format)
+            cfg, sources, chosen = _sources(paths, env)
+            emit(writer, workspace.audit(sources, cfg, ", ".join(chosen)), output)
+            _print_findings(workspace.unseen(sources, cfg), verbose=False)
+            if _input_errors(sources, summary=True):
+                raise typer.Exit(1)
+            return
+        from netkit.report.flows import FORMATS as FLOW_FORMATS
+
+        flow_writer = choose(FLOW_FORMATS, output_format)
+        cfg, sources, chosen = _sources(paths, env, required=False)
+        verdicts = workspace.audit_flows(sources, flows, ", ".join(chosen) or flows)
+        emit(flow_writer, verdicts, output)
+        if _input_errors(sources) or (fail_on_denied and verdicts.denied):
             raise typer.Exit(1)
 
 
@@ -385,6 +411,48 @@ def diff(
         broken = [_input_errors(side) for side in sides]
         if any(broken) or (fail_on_added and changes.added):
             raise typer.Exit(1)
+
+
+@app.command()
+def suggest(
+    paths: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP045
+        help="More manifests or blueprints whose policies apply (other namespaces, live "
+             "workloads).")] = None,
+    flows: Annotated[str, typer.Option(
+        "--flows", help="Observed flow log (Hubble JSON, or plain CSV / JSON lines; - for "
+                        "stdin).")] = ...,  # type: ignore[assignment]
+    blueprint: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--blueprint", help="The blueprint the lines are for: its namespaces, workloads, "
+                            "named ports and target.")] = None,
+    output_format: Annotated[str, typer.Option(
+        "--format", help="python (lines for the blueprint) or yaml (NetworkPolicies).")
+    ] = "python",
+    output: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--output", "-o", help="Write to this file instead of stdout.")] = None,
+    env: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--env", help="Environment for blueprint inputs.")] = None,
+) -> None:
+    """Suggest least-privilege allows that admit exactly the observed flows the policies
+    would deny."""
+    with _errors():
+        from netkit import workspace
+        from netkit.config import load_config
+        from netkit.errors import ConfigError
+        from netkit.report import choose, emit
+        from netkit.report.suggestions import FORMATS
+
+        writer = choose(FORMATS, output_format)
+        cfg = load_config()
+        if blueprint is not None and not blueprint.endswith(".py"):
+            raise ConfigError("--blueprint", f"{blueprint!r} is not a blueprint .py file",
+                              hint="pass manifests as PATH arguments")
+        if blueprint is None:
+            paths = workspace.default_inputs(paths, cfg, required=False)
+        options: dict[str, Any] = {"env": env or cfg.env, "overrides": cfg.target,
+                                   "exclude": cfg.exclude}
+        emit(writer, workspace.suggest(workspace.read(paths or [], **options), flows,
+                                       workspace.read([blueprint], **options)
+                                       if blueprint else None), output)
 
 
 @app.command()

@@ -24,20 +24,22 @@ class Example:
     name: str
     text: str
     options: tuple[str, ...] = ()
+    verb: tuple[str, ...] = ("validate",)
 
     @property
     def language(self) -> str:
-        """``python`` for a blueprint, else ``yaml``."""
-        return "python" if self.name.endswith(".py") else "yaml"
+        """``python`` for a blueprint, ``json`` for a flow log, else ``yaml``."""
+        return ("python" if self.name.endswith(".py") else
+                "json" if self.name.endswith(".jsonl") else "yaml")
 
     @property
     def args(self) -> list[str]:
-        """The ``netkit`` arguments that validate the example in its own directory."""
-        return ["validate", self.name, *self.options]
+        """The ``netkit`` arguments that check the example in its own directory."""
+        return [*self.verb, self.name, *self.options]
 
     @property
     def command(self) -> str:
-        """The command line that validates it: ``netkit validate NK101.yaml``."""
+        """The command line that checks it: ``netkit validate NK101.yaml``."""
         return " ".join(["netkit", *self.args])
 
 
@@ -54,6 +56,10 @@ class Rule:
     fixed_options: tuple[str, ...] = ()
     # and those the example itself needs
     example_options: tuple[str, ...] = ()
+    # the command that reports the rule, before the example's file name
+    verb: tuple[str, ...] = ("validate",)
+    # more files in rule_examples the command reads, for the example and the fixed one
+    companions: tuple[str, ...] = ()
 
     @property
     def help_uri(self) -> str:
@@ -64,12 +70,20 @@ class Rule:
         """The example that triggers the rule, or its fixed counterpart."""
         folder = resources.files("netkit").joinpath(EXAMPLES)
         stem = f"{self.id}_fixed" if fixed else self.id
-        for name in (f"{stem}.yaml", f"{stem}.py"):
+        for name in (f"{stem}.yaml", f"{stem}.py", f"{stem}.jsonl"):
             file = folder.joinpath(name)
             if file.is_file():
                 return Example(name, file.read_text(encoding="utf-8"),
-                               self.fixed_options if fixed else self.example_options)
-        raise LookupError(f"no example {stem}.yaml or {stem}.py in netkit/{EXAMPLES}")
+                               self.fixed_options if fixed else self.example_options,
+                               self.verb)
+        raise LookupError(f"no example {stem}.yaml, {stem}.py or {stem}.jsonl in "
+                          f"netkit/{EXAMPLES}")
+
+    def companion_files(self) -> list[Example]:
+        """The other files the example's command reads."""
+        folder = resources.files("netkit").joinpath(EXAMPLES)
+        return [Example(name, folder.joinpath(name).read_text(encoding="utf-8"))
+                for name in self.companions]
 
 
 _RULES = [
@@ -282,6 +296,19 @@ _RULES = [
          "Add the namespace's workloads to the input (`kubectl get pods,deployments -n NS -o "
          "yaml`), audit the blueprints, or synthesize the output again so that it records "
          "the declared workloads in `.netkit/workloads.yaml`."),
+
+    Rule("NK401", "warning", "flow log line is not a flow record",
+         "A line that cannot be read is a flow nobody judged: if it was a connection the "
+         "policies deny, the audit passes and the outage follows the rollout.",
+         "Fix the line the finding names (valid JSON with `source`, `destination`, `IP` and "
+         "`l4`, or a plain CSV row with src, dst, protocol and port), or drop it.",
+         verb=("audit", "--flows")),
+    Rule("NK402", "info", "allow rule used by no observed flow",
+         "A rule that admitted none of the traffic observed over a representative window is "
+         "access nobody needs, and least privilege means removing it.",
+         "Remove or narrow the rule (peers and ports) if the flow log covers the traffic "
+         "that matters; keep it if it serves traffic the window did not include.",
+         verb=("audit", "--flows", "NK402.flows.jsonl"), companions=("NK402.flows.jsonl",)),
 ]
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}

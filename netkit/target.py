@@ -13,6 +13,8 @@ from netkit.versions import DEFAULT_KUBERNETES, SUPPORTED_KUBERNETES
 Ingress = Literal["gateway-api", "ingress-nginx"]
 GatewayImpl = Literal["envoy-gateway", "nginx-gateway-fabric", "none"]
 Cni = Literal["calico", "cilium", "antrea", "kindnet", "aws-vpc-cni", "weave", "flannel"]
+# "staged": namespace policies are evaluated and logged but not enforced (where the CNI can).
+Enforcement = Literal["enforced", "staged"]
 
 _PROXY_NAMESPACE_DEFAULTS = {"envoy-gateway": "envoy-gateway-system"}
 
@@ -52,6 +54,7 @@ class Target(BaseModel):
     ingress: Ingress = "gateway-api"
     gateway: GatewayImpl = "envoy-gateway"
     cni: Cni = "calico"
+    enforcement: Enforcement = "enforced"
     cluster: str = DEFAULT_CLUSTER
     shared_gateway: GatewayRef = Field(default_factory=GatewayRef)
     gateway_mode: Literal["shared", "dedicated"] = "shared"

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from netkit.analysis.explain import Explanation
     from netkit.analysis.implied import ClusterParts
     from netkit.config import NetkitConfig
+    from netkit.flows.suggest import Suggestion
+    from netkit.flows.verdicts import FlowAudit
     from netkit.report.reachability import Audit
     from netkit.target import Target
     from netkit.tree import Blueprint
@@ -61,6 +63,7 @@ class Sources:
     blueprints: list[str] = field(default_factory=list)
     workloads: list[PodTemplate] = field(default_factory=list)
     left_out: list[Finding] = field(default_factory=list)
+    zero_trust: list[str] = field(default_factory=list)  # ZeroTrustNamespaces of blueprints
 
     @cached_property
     def analysable(self) -> Analysable:
@@ -120,6 +123,7 @@ def read(paths: Sequence[str], *, env: str = "prod",
     leave out what ``exclude`` patterns (and the defaults of ``Excludes``) name, and read
     the declared workloads synth recorded in ``.netkit/workloads.yaml``."""
     from netkit.constructs.workload import declared
+    from netkit.constructs.zero_trust import ZeroTrustNamespace
     from netkit.inputs.blueprints import load_blueprints
 
     out = Sources()
@@ -127,6 +131,7 @@ def read(paths: Sequence[str], *, env: str = "prod",
     for bp in load_blueprints(blueprint_files, env, overrides=overrides):
         objects, findings = rendered(bp)
         out.workloads.extend(declared(bp))
+        out.zero_trust.extend(c.name for c in bp.node.walk() if isinstance(c, ZeroTrustNamespace))
         out.objects.extend(objects)
         out.findings.extend(findings)
         out.target = out.target or bp.target
@@ -139,11 +144,13 @@ def read(paths: Sequence[str], *, env: str = "prod",
     return out
 
 
-def default_inputs(paths: Sequence[str] | None, cfg: NetkitConfig) -> list[str]:
-    """``paths``, else ``[tool.netkit]`` blueprints, else its output directory."""
+def default_inputs(paths: Sequence[str] | None, cfg: NetkitConfig, *,
+                   required: bool = True) -> list[str]:
+    """``paths``, else ``[tool.netkit]`` blueprints, else its output directory (else
+    nothing, when not ``required``)."""
     chosen = list(paths or []) or [str(cfg.path(b)) for b in cfg.blueprints] or (
         [str(cfg.path(cfg.out))] if cfg.out else [])
-    if not chosen:
+    if not chosen and required:
         raise ConfigError("netkit", "no input given",
                           hint="pass manifests or blueprints, or set [tool.netkit] blueprints")
     return chosen
@@ -169,12 +176,22 @@ def read_at_revision(ref: str, paths: Sequence[str], *, env: str = "prod",
 def flow_diff(before: Sources, after: Sources, *, parts: ClusterParts | None = None
               ) -> FlowDiff:
     """The flows ``after`` opens and closes compared with ``before`` (with the cluster's
-    parts that ``parts`` implies)."""
+    parts that ``parts`` implies on either side, so that a policy which starts naming cluster
+    DNS does not make its existing flows look new)."""
     from netkit.analysis.diff import diff
     from netkit.analysis.engine import reachability
+    from netkit.analysis.implied import ClusterParts
 
-    return diff(reachability(before.analysable.objects, before.workloads, parts),
-                reachability(after.analysable.objects, after.workloads, parts))
+    def side(s: Sources, extra: Sequence[PodTemplate] = ()) -> Reachability:
+        return reachability(s.analysable.objects, [*s.workloads, *extra], parts)
+
+    old, new = side(before), side(after)
+    dns = (parts or ClusterParts()).dns_template()
+    has_dns = [any(e.id == dns.id for e in r.endpoints) for r in (old, new)]
+    if has_dns[0] != has_dns[1] and (parts is None or parts.dns):
+        old, new = (old if has_dns[0] else side(before, [dns]),
+                    new if has_dns[1] else side(after, [dns]))
+    return diff(old, new)
 
 
 def findings(sources: Sources, cfg: NetkitConfig, *, kubernetes: str | None = None,
@@ -259,3 +276,44 @@ def why(sources: Sources, src: str, dst: str, port: int, protocol: str = "TCP", 
         first = first or answer
     assert first is not None
     return first
+
+
+def audit_flows(sources: Sources, flows: str, title: str) -> FlowAudit:
+    """The verdict on every flow in the log ``flows`` under the policies in ``sources``,
+    the allows no flow used, and the log's malformed lines."""
+    from netkit.analysis.engine import reachability
+    from netkit.flows.aggregate import read
+    from netkit.flows.fqdn import fqdn_rules
+    from netkit.flows.staged import as_enforced
+    from netkit.flows.unused import never_seen
+    from netkit.flows.verdicts import FlowAudit, flow_reachability, judge
+
+    observed = read(flows)
+    r = flow_reachability(sources.analysable.objects, sources.workloads, observed)
+    verdicts = judge(r, observed, fqdn_rules(sources.analysable.objects))
+    unused = never_seen(r, verdicts, observed, as_enforced(sources.analysable.objects))
+    return FlowAudit(observed, verdicts, unused, title,
+                     lambda: reachability(sources.analysable.objects, sources.workloads))
+
+
+def suggest(sources: Sources, flows: str, blueprint: Sources | None = None) -> Suggestion:
+    """The allows that admit exactly the flows in the log ``flows`` that the policies of
+    ``sources`` and ``blueprint`` deny; names and ports follow ``blueprint``, which the
+    lines are for, and its target decides whether DNS names can be allowed."""
+    from netkit.capabilities import CNIS
+    from netkit.flows.aggregate import read
+    from netkit.flows.fqdn import fqdn_rules
+    from netkit.flows.suggest import suggest as openings
+    from netkit.flows.verdicts import flow_reachability, judge
+    from netkit.target import Target
+
+    both = Sources(objects=[*sources.objects, *(blueprint.objects if blueprint else [])],
+                   workloads=[*sources.workloads, *(blueprint.workloads if blueprint else [])])
+    observed = read(flows)
+    verdicts = judge(flow_reachability(both.objects, both.workloads, observed), observed,
+                     fqdn_rules(both.objects))
+    target = (blueprint.target if blueprint else None) or sources.target or Target()
+    declared = {w.id: {p.name: (p.protocol, p.port) for p in w.ports if p.name}
+                for w in (blueprint.workloads if blueprint else [])}
+    return openings(verdicts, observed, fqdn=CNIS[target.cni].fqdn_egress,
+                    owned=blueprint.zero_trust if blueprint else None, declared=declared)

@@ -45,6 +45,18 @@ def zero_trust(target: Target) -> Blueprint:
     return bp
 
 
+def staged(target: Target) -> Blueprint:
+    """Zero trust staged target-wide (Calico staged policies), one namespace enforced."""
+    bp = Blueprint("staged", target=target.model_copy(update={"enforcement": "staged"}))
+    shop = ZeroTrustNamespace(bp, "shop")
+    data = ZeroTrustNamespace(bp, "data", enforcement="enforced")
+    web = shop.workload("web", labels={"app": "web"}, ports={"http": 8080})
+    pg = data.workload("pg", labels={"app": "pg"}, ports={"pg": 5432})
+    shop.allow(web, to=pg, port="pg")
+    shop.allow(any_pod_in("monitoring"), to=web, port="http")
+    return bp
+
+
 def services(target: Target) -> Blueprint:
     bp = Blueprint("svc", target=target)
     ns = Namespace(bp, "edge")
@@ -179,7 +191,7 @@ SCENARIOS: dict[str, Callable[[Target], Blueprint]] = {
     "zero_trust": zero_trust, "services": services, "rate_limited": rate_limited,
     "tls_ingress": tls_ingress, "cross_namespace": cross_namespace, "canaries": canaries,
     "mirror": mirror, "platform": platform, "dedicated_gateway": dedicated_gateway,
-    "nginx_gateway_fabric": nginx_gateway_fabric,
+    "nginx_gateway_fabric": nginx_gateway_fabric, "staged": staged,
 }
 
 TARGETS: dict[str, Target] = {

@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("netkit.constructs",),
     ("netkit.render",),
     ("netkit.validate",),
-    ("netkit.analysis",),
+    ("netkit.analysis", "netkit.flows"),
     ("netkit.report", "netkit.gitops"),
     ("netkit.config", "netkit.workspace", "netkit.synth"),
     ("netkit.testing", "netkit.cdk8s", "netkit.scaffold"),

@@ -52,6 +52,8 @@ def saved(rule: Rule, *, fixed: bool) -> list[str]:
     example = rule.example(fixed=fixed)
     assert result.stdout == example.text
     Path(example.name).write_text(result.stdout, encoding="utf-8")
+    for companion in rule.companion_files():
+        Path(companion.name).write_text(companion.text, encoding="utf-8")
     return example.args
 
 
@@ -84,7 +86,8 @@ def test_example_reports_exactly_its_rule_and_the_fix_removes_it(rule: Rule,
 
 
 @pytest.mark.parametrize("rule", [r for r in RULES.values()
-                                  if r.example().language == "yaml" and not r.fixed_options],
+                                  if r.example().language == "yaml" and not r.fixed_options
+                                  and r.verb == ("validate",)],
                          ids=lambda r: r.id)
 def test_manifest_examples_through_the_library(rule: Rule, workdir: Path) -> None:
     for fixed in (False, True):
@@ -125,6 +128,7 @@ def test_examples_ship_as_package_data() -> None:
         assert f'"rule_examples/*{suffix}"' in listed
     names = {p.name for p in folder.iterdir() if p.is_file()}
     expected = {r.example(fixed=f).name for r in RULES.values() for f in (False, True)}
+    expected |= {c.name for r in RULES.values() for c in r.companion_files()}
     assert names == expected  # no stray example for a rule that does not exist
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from netkit.analysis.external import Cell, Network, cells, locator, network
@@ -113,6 +114,11 @@ class Cluster:
     namespaces: dict[str, dict[str, str]] = field(default_factory=dict)
     policies: list[Policy] = field(default_factory=list)
     cells: list[Cell] = field(default_factory=list)
+
+    @cached_property
+    def locate(self) -> Callable[[str], Cell | None]:
+        """The innermost cell holding an address (None outside every cell)."""
+        return locator(self.cells)
 
     def namespace_labels(self, ns: str) -> dict[str, str]:
         """Labels of ``ns``; a namespace that was not given has only its name label."""
@@ -312,11 +318,10 @@ def build_cluster(objects: Iterable[KubeObject | dict[str, Any]],
             cluster.targets(dns.namespace, dns.labels)):
         templates.append(dns)
     templates += parts.api_server_templates(obj for obj, _, _ in items if isinstance(obj, dict))
-    locate = locator(cluster.cells)
     for id, template in _distinct_ids(templates):
         endpoint = endpoint_from(template, id)
         if endpoint.ip:
-            endpoint = Endpoint(**{**endpoint.__dict__, "cell": locate(endpoint.ip)})
+            endpoint = Endpoint(**{**endpoint.__dict__, "cell": cluster.locate(endpoint.ip)})
         cluster.endpoints.append(endpoint)
     populated = {e.namespace for e in cluster.endpoints if not e.external}
     for ns in sorted(_named_namespaces(cluster.policies) - populated):

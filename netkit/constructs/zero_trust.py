@@ -19,7 +19,10 @@ from netkit.spec import (
     check_port,
     host_errors,
 )
+from netkit.target import Enforcement
 from netkit.tree import Construct
+
+ENFORCEMENTS = ("enforced", "staged")
 
 Peer = Workload | CidrPeer | AnyPodIn
 
@@ -50,9 +53,14 @@ class ZeroTrustNamespace(Namespace, FlowSource):
                  labels: Mapping[str, str] | None = None,
                  annotations: Mapping[str, str] | None = None,
                  pod_security: PodSecurityLevel | None = None,
-                 dns: DnsEgress | None = None) -> None:
+                 dns: DnsEgress | None = None,
+                 enforcement: Enforcement | None = None) -> None:
         super().__init__(scope, id, name=name, labels=labels, annotations=annotations,
                          pod_security=pod_security)
+        # "staged" (default: the target's): policies evaluated and logged, not enforced
+        if enforcement is not None:
+            check_choice(enforcement, ENFORCEMENTS, self.display_path, field="enforcement")
+        self.enforcement = enforcement
         self.dns = dns or DnsEgress()
         if self.dns.node_local_address is not None:
             try:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from netkit.capabilities import require_fqdn_egress, require_network_policy
+from netkit.capabilities import require_fqdn_egress, require_network_policy, require_staged
 from netkit.constructs.flows import blueprint_flows
 from netkit.constructs.namespace import Namespace
 from netkit.constructs.zero_trust import ZeroTrustNamespace
 from netkit.k8s import core
 from netkit.k8s import networking as np
+from netkit.k8s.calico import staged_kubernetes_policy
 from netkit.k8s.cilium import fqdn_egress_policy
 from netkit.render.context import RenderContext
 from netkit.render.policy_rules import allow_policies
@@ -45,15 +46,20 @@ def dns_egress(ns: ZeroTrustNamespace) -> dict[str, Any]:
 
 
 def render_zero_trust(ns: ZeroTrustNamespace, ctx: RenderContext) -> None:
-    """Emit the Namespace, default deny, DNS egress and the merged allow policies."""
+    """Emit the Namespace, default deny, DNS egress and the merged allow policies (as
+    Calico staged policies when the namespace's enforcement is staged)."""
     require_network_policy(ctx.target, ns.display_path, "ZeroTrustNamespace")
+    staged = (ns.enforcement or ctx.target.enforcement) == "staged"
+    if staged:
+        require_staged(ctx.target, ns.display_path)
+    enforce = staged_kubernetes_policy if staged else (lambda p: p)
     ctx.emit(ns, namespace_object(ns))
-    ctx.emit(ns, np.network_policy(DEFAULT_DENY, ns.name, pod_selector=None,
-                                   policy_types=["Ingress", "Egress"]))
-    ctx.emit(ns, dns_egress(ns))
+    ctx.emit(ns, enforce(np.network_policy(DEFAULT_DENY, ns.name, pod_selector=None,
+                                           policy_types=["Ingress", "Egress"])))
+    ctx.emit(ns, enforce(dns_egress(ns)))
     flows = ctx.memo("flows", lambda: blueprint_flows(ctx.blueprint))
     for policy in allow_policies(ns.name, flows, ctx.target):
-        ctx.emit(ns, policy)
+        ctx.emit(ns, enforce(policy))
     by_workload: dict[str, list[tuple[str, int, str]]] = {}
     for fq in ns.fqdn_egress:
         require_fqdn_egress(ctx.target, f"{ns.display_path}: allow_egress_fqdn({fq.fqdn!r})")

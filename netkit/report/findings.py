@@ -60,14 +60,19 @@ def write_text(findings: Sequence[Finding], out: TextIO) -> None:
     out.write(text(findings, color=use_color(out)))
 
 
+def finding_json(f: Finding) -> dict[str, Any]:
+    """``{"rule", "severity", "object", "field", "message", "hint", "file", "line",
+    "origin", "scope"}``."""
+    keys = ("rule", "severity", "object", "field", "message", "hint", "file", "line", "origin",
+            "scope")
+    return {k: getattr(f, k) for k in keys}
+
+
 def to_json(findings: Sequence[Finding]) -> str:
     """``{"findings": [{"rule", "severity", "object", "field", "message", "hint", "file",
     "line", "origin", "scope"}]}``: ``origin`` for blueprint input, ``scope`` what the
     verdict considered (``object``, or the objects of one ``file``, ``dir`` or ``all``)."""
-    keys = ("rule", "severity", "object", "field", "message", "hint", "file", "line", "origin",
-            "scope")
-    rows = [{k: getattr(f, k) for k in keys} for f in findings]
-    return json.dumps({"findings": rows}, indent=2) + "\n"
+    return json.dumps({"findings": [finding_json(f) for f in findings]}, indent=2) + "\n"
 
 
 # --- paths as CI systems want them -----------------------------------------------------------

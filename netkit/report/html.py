@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from netkit.analysis.engine import Flow, Reachability
 from netkit.analysis.model import Endpoint
@@ -117,11 +118,18 @@ def _graph(r: Reachability, flows: list[Flow]) -> dict[str, Any]:
                        "outside": b.label == OUTSIDE} for b in boxes]}
 
 
-def render(r: Reachability, findings: Sequence[Finding], title: str) -> str:
-    """The HTML page (inline CSS and SVG, no script, no external resources)."""
-    env = Environment(loader=PackageLoader("netkit.report", "templates"),
-                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
-                      lstrip_blocks=True, keep_trailing_newline=True)
+def environment() -> Environment:
+    """The Jinja environment of the report templates (HTML autoescaped)."""
+    return Environment(loader=PackageLoader("netkit.report", "templates"),
+                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
+                       lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def render(r: Reachability, findings: Sequence[Finding], title: str,
+           sections: Sequence[Markup] = ()) -> str:
+    """The HTML page (inline CSS and SVG, no external resources); ``sections`` are more
+    report sections, placed before the findings."""
+    env = environment()
     flows = list(r.flows())
     matrix = {(f.src.id, f.dst.id): {"all": f.ports == ALL, "text": f.ports.describe(),
                                      "short": "all" if f.ports == ALL else "✓"}
@@ -131,7 +139,7 @@ def render(r: Reachability, findings: Sequence[Finding], title: str) -> str:
              "open": f.ports == ALL} for f in flows]
     return env.get_template("audit.html.j2").render(
         title=title, endpoints=r.endpoints, flows=rows, matrix=matrix,
-        graph=_graph(r, flows), findings=list(findings),
+        graph=_graph(r, flows), findings=list(findings), sections=list(sections),
         open_flows=sum(row["open"] for row in rows),
         implied=[e for e in r.endpoints if e.implied],
         counts={"error": counts["error"], "warning": counts["warning"]})

@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader
 
 from netkit.analysis.engine import Reachability
+from netkit.k8s.calico import STAGED_KUBERNETES_KIND
 from netkit.k8s.networking import effective_policy_types
 from netkit.objects import KubeObject
 from netkit.report.reachability import code
@@ -61,14 +62,16 @@ def _entries(objects: list[dict[str, Any]]) -> list[dict[str, str]]:
 def _policies(objects: list[dict[str, Any]]) -> list[dict[str, str]]:
     out = []
     for obj in objects:
-        if obj["kind"] != "NetworkPolicy":
+        staged = obj["kind"] == STAGED_KUBERNETES_KIND
+        if obj["kind"] != "NetworkPolicy" and not staged:
             continue
         spec = obj.get("spec") or {}
         types = effective_policy_types(spec)
         rules = [f"{len(spec.get(d) or [])} {d}" for d in ("ingress", "egress")
                  if d.capitalize() in types]
         out.append({"name": obj["metadata"]["name"], "selects": _selector(spec.get("podSelector")),
-                    "types": ", ".join(types), "rules": ", ".join(rules)})
+                    "types": ", ".join(types) + (" (staged: logged, not enforced)" if staged
+                                                 else ""), "rules": ", ".join(rules)})
     return sorted(out, key=lambda p: p["name"])
 
 

@@ -51,6 +51,9 @@ def explanation(rule: Rule) -> str:
     lines = [f"{rule.id} ({rule.severity}): {rule.title}", ""]
     lines += _paragraph("Why it matters", rule.rationale)
     lines += _example(rule, fixed=False)
+    for companion in rule.companion_files():
+        lines += [f"The command also reads {companion.name}:", "",
+                  textwrap.indent(companion.text.rstrip(), "    "), ""]
     lines += _paragraph("Fix", rule.fix)
     lines += _example(rule, fixed=True)
     lines += [f"Save them: netkit explain {rule.id} --example > {bad.name}",
