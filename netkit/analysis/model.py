@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netkit.analysis.external import Cell, Network, cells, innermost, network
 from netkit.errors import NetkitError
@@ -13,6 +13,10 @@ from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.networking import effective_policy_types
 from netkit.k8s.pods import WORKLOAD_KINDS, PodTemplate, pod_template
 from netkit.objects import KubeObject, as_dict, as_objects
+
+if TYPE_CHECKING:
+    from netkit.analysis.cilium import CiliumPolicy
+    from netkit.analysis.cluster_policy import TierPolicy
 
 NamedPorts = tuple[tuple[str, str, int], ...]  # (name, protocol, number), sorted
 
@@ -65,6 +69,7 @@ class Peer:
     cidr: Network | None = None
     excepts: tuple[Network, ...] = ()
     invalid: bool = False
+    fqdn: str | None = None
 
 
 @dataclass
@@ -101,6 +106,8 @@ class Cluster:
     namespaces: dict[str, dict[str, str]] = field(default_factory=dict)
     policies: list[Policy] = field(default_factory=list)
     cells: list[Cell] = field(default_factory=list)
+    tiers: list[TierPolicy] = field(default_factory=list)
+    cilium: list[CiliumPolicy] = field(default_factory=list)
 
     def namespace_labels(self, ns: str) -> dict[str, str]:
         """Labels of ``ns``; a namespace that was not given has only its name label."""
@@ -210,8 +217,9 @@ def _check_well_formed(obj: Any, file: str | None, line: int | None) -> None:
 
 
 def build_cluster(objects: Iterable[KubeObject | dict[str, Any]],
-                  extra: Iterable[PodTemplate] = ()) -> Cluster:
-    """A Cluster from objects (KubeObjects or plain dicts) and declared workloads.
+                  extra: Iterable[PodTemplate] = (), cidrs: Iterable[Network] = ()) -> Cluster:
+    """A Cluster from objects (KubeObjects or plain dicts) and declared workloads; ``cidrs``
+    that other policy kinds mention cut the world outside into cells too.
 
     A pod or ReplicaSet whose controller is in the input is represented by the controller.
     Malformed Namespaces, NetworkPolicies and workloads are errors.
@@ -245,7 +253,7 @@ def build_cluster(objects: Iterable[KubeObject | dict[str, Any]],
     mentioned = [n for p in cluster.policies for rules in (p.ingress or [], p.egress or [])
                  for r in rules for peer in r.peers or [] if peer.cidr is not None
                  for n in (peer.cidr, *peer.excepts)]
-    cluster.cells = cells(mentioned)
+    cluster.cells = cells([*mentioned, *cidrs])
     seen: set[str] = set()
     for template in templates:
         endpoint = endpoint_from(template)
