@@ -143,7 +143,6 @@ class CiliumRule:
     ports: tuple[PortRule, ...] | None
     l7_ports: tuple[PortRule, ...] = ()
     l7: tuple[str, ...] = ()
-    unsupported: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -203,6 +202,8 @@ def _port_rules(to_ports: Any) -> tuple[tuple[PortRule, ...] | None, tuple[PortR
             if not isinstance(p, dict):
                 continue
             protocol = str(p.get("protocol") or "ANY").upper()
+            if protocol not in ("TCP", "UDP", "SCTP", "ANY"):
+                continue  # GRE, ESP, VRRP...: no ports, and outside what the audit covers
             value = str(p.get("port", "0") or "0")
             if value.isdigit():
                 number = int(value)
@@ -224,12 +225,13 @@ PEER_FIELDS = {"ingress": ("fromEndpoints", "fromEntities", "fromCIDR", "fromCID
 
 
 def _peers(raw: dict[str, Any], direction: str, namespace: str | None
-           ) -> tuple[tuple[CiliumPeer, ...] | None, tuple[str, ...]]:
+           ) -> tuple[CiliumPeer, ...] | None:
+    """The peers of a rule; Services, nodes, cloud groups and CIDR group references match
+    nothing the model holds (lint reports them)."""
     present = [f for f in PEER_FIELDS[direction] if raw.get(f) is not None]
     if not present:
-        return None, ()
+        return None
     out: list[CiliumPeer] = []
-    unsupported: list[str] = []
     for f in present:
         items = raw[f] if isinstance(raw[f], list) else []
         if f.endswith("Endpoints"):
@@ -243,9 +245,8 @@ def _peers(raw: dict[str, Any], direction: str, namespace: str | None
             out += [CiliumPeer(cidr=n) for n in (network(str(x)) for x in items) if n]
         elif f.endswith("CIDRSet"):
             for item in items:
-                net = network(str((item or {}).get("cidr", "")))
+                net = network(str(_dict(item).get("cidr", "")))
                 if net is None:
-                    unsupported.append(f"{f}.cidrGroupRef")
                     continue
                 excepts = tuple(x for x in (network(str(e)) for e in item.get("except") or [])
                                 if x is not None)
@@ -254,9 +255,7 @@ def _peers(raw: dict[str, Any], direction: str, namespace: str | None
             out += [CiliumPeer(fqdn=str(x.get("matchName") or x.get("matchPattern")))
                     for x in items if isinstance(x, dict)
                     and (x.get("matchName") or x.get("matchPattern"))]
-        elif items:
-            unsupported.append(f)
-    return tuple(out), tuple(unsupported)
+    return tuple(out)
 
 
 def _rules(spec: dict[str, Any], section: str, namespace: str | None) -> list[CiliumRule]:
@@ -265,10 +264,12 @@ def _rules(spec: dict[str, Any], section: str, namespace: str | None) -> list[Ci
     for i, raw in enumerate(spec.get(section) or []):
         raw = raw if isinstance(raw, dict) else {}
         ports, l7_ports, l7 = _port_rules(raw.get("toPorts"))
-        peers, unsupported = _peers(raw, direction, namespace)
+        if ports is None and raw.get("icmps"):
+            ports = ()  # an ICMP-only rule allows no TCP, UDP or SCTP port
+        peers = _peers(raw, direction, namespace)
         if peers is None and ports is None:
             peers = ()  # neither peers nor ports: the rule selects nothing
-        out.append(CiliumRule(section, i, peers, ports, l7_ports, l7, unsupported))
+        out.append(CiliumRule(section, i, peers, ports, l7_ports, l7))
     return out
 
 
