@@ -16,7 +16,14 @@ from netkit.analysis.cilium import CiliumPeer, CiliumPolicy, CiliumRule
 from netkit.analysis.external import block_matches
 from netkit.analysis.model import Cluster, Endpoint, Peer, Policy, Rule
 from netkit.analysis.ports import ALL, NONE, PortSet
-from netkit.analysis.tiers import Decider, Layers, fqdn_matches, resolve_ports, tiered_cluster
+from netkit.analysis.tiers import (
+    Decider,
+    Layers,
+    Step,
+    fqdn_matches,
+    resolve_ports,
+    tiered_cluster,
+)
 from netkit.errors import NetkitError
 from netkit.k8s.pods import PodTemplate
 from netkit.k8s.selectors import matches, selector_key
@@ -295,11 +302,66 @@ class Reachability:
         ports = egress & ingress
         return ports, (l7_out | l7_in) & ports
 
+    def steps(self, src: str, dst: str, ports: PortSet) -> list[tuple[str, Step]]:
+        """The layers that settle ``ports`` from ``src`` to ``dst``: (side, step) pairs,
+        egress at the source first."""
+        a, b = self.group(src), self.group(dst)
+        out: list[tuple[str, Step]] = []
+        for g, peer, direction in ((a, b, "egress"), (b, a, "ingress")):
+            if g.sample.external:
+                continue
+            trace: list[Step] = []
+            table = g.ingress if direction == "ingress" else g.egress
+            dst_group = g if direction == "ingress" else peer
+            g.layers.get(direction, Layers()).evaluate(
+                peer.index, dst_group.sample, table.get(peer.index, NONE),
+                g.isolated(direction), ports, trace)
+            out += [(direction, self._named(g, peer, direction, step)) for step in trace]
+        return out
+
+    def admitting(self, g: Group, peer: Group, direction: str, ports: PortSet
+                  ) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(policy, rule, L7 filters) of the NetworkPolicy and Cilium allow rules at ``g``
+        that admit some of ``ports`` from/to ``peer``."""
+        dst = (g if direction == "ingress" else peer).sample
+        out: list[tuple[str, str, tuple[str, ...]]] = []
+        for policy in getattr(g, f"{direction}_policies"):
+            for i, rule in enumerate(getattr(policy, direction) or []):
+                if (rule.peers is None or any(self.peer_matches(p, policy.namespace, peer)
+                                              for p in rule.peers)) and (
+                        resolve_ports(rule.ports, dst) & ports):
+                    out.append((policy.ref, f"{direction}[{i}]", ()))
+        for cp in g.cilium.get(direction, []):
+            for c_rule in cp.allows(direction):
+                if peer in self.cilium_peers(c_rule.peers) and (
+                        resolve_ports(c_rule.ports, dst) & ports):
+                    l7 = c_rule.l7 if resolve_ports(c_rule.l7_ports, dst) & ports else ()
+                    out.append((cp.ref, c_rule.label, l7))
+        return out
+
+    def _named(self, g: Group, peer: Group, direction: str, step: Step) -> Step:
+        """The step with the NetworkPolicy layer's policies named."""
+        if step.layer != "NetworkPolicy" or step.policy:
+            return step
+        if step.action == "Accept":
+            rules = [(p, r) for p, r, _ in self.admitting(g, peer, direction, step.ports)]
+            if len(rules) == 1:
+                return Step(step.layer, step.action, step.ports, *rules[0])
+            names = [f"{p} {r}" for p, r in rules]
+        else:
+            names = [p.ref for p in getattr(g, f"{direction}_policies")]
+            names += [p.ref for p in g.cilium.get(direction, [])]
+        return Step(step.layer, step.action, step.ports, ", ".join(names))
+
     def group_ports(self, src: Group, dst: Group) -> PortSet:
         """Ports ``src`` may open to ``dst``: egress at src AND ingress at dst."""
         return self.group_flow(src, dst)[0]
 
     # -- queries ----------------------------------------------------------------------------
+
+    def has(self, endpoint_id: str) -> bool:
+        """Whether the endpoint is in the input."""
+        return endpoint_id in self._group_of
 
     def group(self, endpoint_id: str) -> Group:
         """The group of an endpoint id."""

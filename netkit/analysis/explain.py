@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netkit.analysis.engine import Group, Reachability
-from netkit.analysis.model import Endpoint, Policy
+from netkit.analysis.model import Endpoint
 from netkit.analysis.ports import NONE, PortSet
 from netkit.analysis.tiers import Layers, Step, resolve_ports
 from netkit.k8s import networking as np
@@ -82,26 +82,12 @@ class Explanation:
         return dump_all(self.fix)
 
 
-def _np_rules(r: Reachability, selected: Group, other: Group, dst: Group, port: int,
-              protocol: str, direction: str) -> list[dict[str, Any]]:
+def _np_rules(r: Reachability, selected: Group, other: Group, port: int, protocol: str,
+              direction: str) -> list[dict[str, Any]]:
     """The NetworkPolicy and Cilium allow rules that admit this port from/to ``other``."""
-    out = []
-    policies: list[Policy] = getattr(selected, f"{direction}_policies")
-    for policy in policies:
-        for i, rule in enumerate(getattr(policy, direction) or []):
-            peers = rule.peers is None or any(r.peer_matches(p, policy.namespace, other)
-                                               for p in rule.peers)
-            if peers and resolve_ports(rule.ports, dst.sample).contains(port, protocol):
-                out.append({"policy": policy.ref, "rule": f"{direction}[{i}]"})
-    for cp in selected.cilium.get(direction, []):
-        for rule in cp.allows(direction):
-            if (other in r.cilium_peers(rule.peers)
-                    and resolve_ports(rule.ports, dst.sample).contains(port, protocol)):
-                entry: dict[str, Any] = {"policy": cp.ref, "rule": rule.label}
-                if resolve_ports(rule.l7_ports, dst.sample).contains(port, protocol):
-                    entry["l7"] = list(rule.l7)
-                out.append(entry)
-    return out
+    return [{"policy": policy, "rule": rule, **({"l7": list(l7)} if l7 else {})}
+            for policy, rule, l7 in r.admitting(selected, other, direction,
+                                                PortSet.of(protocol, port))]
 
 
 def _cilium_denies(r: Reachability, selected: Group, other: Group, dst: Group, port: int,
@@ -154,7 +140,7 @@ def _side(r: Reachability, selected: Group, other: Group, dst: Group, port: int,
                                           ", ".join(denies))
             side.note = _verdict(step, side.passed_by, [])
         else:
-            side.allowed_by = _np_rules(r, selected, other, dst, port, protocol, direction)
+            side.allowed_by = _np_rules(r, selected, other, port, protocol, direction)
             side.note = "" if side.allowed else (
                 f"no {direction} rule of these policies admits {protocol}/{port}")
             if side.allowed_by:
