@@ -100,6 +100,13 @@ def fqdn_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(r"[-a-z0-9_]*" if c == "*" else re.escape(c) for c in text))
 
 
+def fqdn_matches(pattern: str, name: str) -> bool:
+    """Whether a domain name pattern (``*.example.com``) covers the endpoint named ``name``
+    (itself a name, or a pattern some rule allows)."""
+    pattern = pattern.lower().rstrip(".")
+    return pattern == name or bool(fqdn_pattern(pattern).fullmatch(name))
+
+
 @dataclass(frozen=True)
 class CiliumPeer:
     """One endpoint selector, entity, CIDR set or FQDN of a rule."""
@@ -121,8 +128,7 @@ class CiliumPeer:
         if self.selector is not None:
             return not e.external and matches(self.selector, identity(e, namespace_labels))
         if self.fqdn is not None:
-            return e.cell is None and e.external and bool(
-                fqdn_pattern(self.fqdn).fullmatch(e.name))
+            return e.cell is None and e.external and fqdn_matches(self.fqdn, e.name)
         if self.cidr is not None:  # CIDR rules apply only to traffic leaving the cluster
             if not e.external:
                 return False

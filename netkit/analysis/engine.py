@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from netkit.analysis.cilium import CiliumPeer, CiliumPolicy, CiliumRule
+from netkit.analysis.cilium import CiliumPeer, CiliumPolicy, CiliumRule, fqdn_matches
 from netkit.analysis.external import block_matches
 from netkit.analysis.model import Cluster, Endpoint, Peer, Policy, Rule
 from netkit.analysis.ports import ALL, NONE, PortSet
@@ -20,7 +20,6 @@ from netkit.analysis.tiers import (
     Decider,
     Layers,
     Step,
-    fqdn_matches,
     resolve_ports,
     tiered_cluster,
 )
@@ -252,6 +251,8 @@ class Reachability:
         if not selected:
             return
         for direction in ("ingress", "egress"):
+            if not (cp.default_deny[direction] or cp.allows(direction) or cp.denies(direction)):
+                continue
             for g in selected:
                 g.cilium.setdefault(direction, []).append(cp)
                 g.layers_for(direction)

@@ -16,7 +16,6 @@ from typing import Any
 from netkit.analysis.cilium import (
     CiliumPolicy,
     cilium_policies_from,
-    fqdn_pattern,
     is_cilium_policy,
 )
 from netkit.analysis.cluster_policy import TierPolicy, TierRule, is_tier_policy, tier_policy_from
@@ -68,11 +67,6 @@ def fqdn_endpoints(cluster: Cluster) -> list[Endpoint]:
               for r in cp.rules.get("egress", []) + cp.rules.get("egressDeny", [])
               for p in r.peers or () if p.fqdn}
     return [Endpoint(f"fqdn/{n}", "", n, "External") for n in sorted(names)]
-
-
-def fqdn_matches(pattern: str, name: str) -> bool:
-    """Whether a domain name pattern (``*.example.com``) covers the endpoint named ``name``."""
-    return pattern == name or bool(fqdn_pattern(pattern).fullmatch(name))
 
 
 @lru_cache(maxsize=8192)
