@@ -117,8 +117,16 @@ class CiliumPeer:
     excepts: tuple[Network, ...] = ()
     fqdn: str | None = None
 
-    def matches(self, e: Endpoint, namespace_labels: dict[str, str]) -> bool:
-        """Whether the peer matches endpoint ``e``."""
+    @property
+    def namespace(self) -> str | None:
+        """The one namespace an endpoint selector confines the peer to, if any."""
+        if self.selector is None:
+            return None
+        value = (self.selector.get("matchLabels") or {}).get(NAMESPACE_KEY)
+        return str(value) if value is not None else None
+
+    def matches(self, e: Endpoint, labels: dict[str, str]) -> bool:
+        """Whether the peer matches endpoint ``e`` whose Cilium identity is ``labels``."""
         if self.entity is not None:
             if e.external:
                 return self.entity in OUTSIDE
@@ -126,7 +134,7 @@ class CiliumPeer:
                 self.entity == "kube-apiserver" and e.label_map().get("component")
                 == "kube-apiserver" and e.namespace == "kube-system")
         if self.selector is not None:
-            return not e.external and matches(self.selector, identity(e, namespace_labels))
+            return not e.external and matches(self.selector, labels)
         if self.fqdn is not None:
             return e.cell is None and e.external and fqdn_matches(self.fqdn, e.name)
         if self.cidr is not None:  # CIDR rules apply only to traffic leaving the cluster
@@ -176,10 +184,10 @@ class CiliumPolicy:
         where = f"{self.namespace}/{self.name}" if self.namespace else self.name
         return f"{self.kind} {where}" + (f" {self.spec}" if self.spec != "spec" else "")
 
-    def selects(self, e: Endpoint, namespace_labels: dict[str, str]) -> bool:
-        """Whether this rule set applies to endpoint ``e`` (pods only)."""
-        return (self.selector is not None and not e.external
-                and matches(self.selector, identity(e, namespace_labels)))
+    def selects(self, e: Endpoint, labels: dict[str, str]) -> bool:
+        """Whether this rule set applies to endpoint ``e`` (pods only) whose Cilium identity
+        is ``labels``."""
+        return self.selector is not None and not e.external and matches(self.selector, labels)
 
     def allows(self, direction: str) -> list[CiliumRule]:
         """Allow rules of ``direction``."""

@@ -12,8 +12,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from netkit.analysis.cilium import CiliumPeer, CiliumPolicy, CiliumRule, fqdn_matches
-from netkit.analysis.external import block_matches
+from netkit.analysis.cilium import (
+    CiliumPeer,
+    CiliumPolicy,
+    CiliumRule,
+    fqdn_matches,
+    identity,
+)
+from netkit.analysis.external import Network, block_matches, within
 from netkit.analysis.model import Cluster, Endpoint, Peer, Policy, Rule
 from netkit.analysis.ports import ALL, NONE, PortSet
 from netkit.analysis.tiers import (
@@ -112,14 +118,20 @@ class Reachability:
         for g in self.groups:
             if not g.sample.external:
                 self._in_namespace[g.sample.namespace].append(g)
-        self._with_cell = [g for g in self.groups if g.sample.cell is not None
-                           or (g.sample.external and g.sample.cell is None)]
+        self._by_cell: dict[str, list[Group]] = defaultdict(list)
+        for g in self.groups:
+            if g.sample.cell is not None:
+                self._by_cell[g.sample.cell.id].append(g)
+        self._domains = [g for g in self.groups if g.sample.external and g.sample.cell is None]
+        self._cells_inside: dict[Network, list[str]] = {}
         self._by_label: dict[tuple[str, str, str], list[Group]] = defaultdict(list)
         for ns, groups in self._in_namespace.items():
             for g in groups:
                 for key, value in g.labels.items():
                     self._by_label[(ns, key, value)].append(g)
         self._namespaces_matching: dict[str, list[str]] = {}
+        self._identities: dict[int, dict[str, str]] = {}
+        self._masks: dict[tuple[int, ...], dict[int, int]] = {}
         self._compute()
 
     # -- matching ---------------------------------------------------------------------------
@@ -159,8 +171,11 @@ class Reachability:
         """Groups that ``peer`` could match, narrowed by namespace or ipBlock cell."""
         if peer.invalid:
             return []
-        if peer.cidr is not None or peer.fqdn is not None:
-            return self._with_cell
+        if peer.fqdn is not None:
+            return self._domains
+        if peer.cidr is not None:
+            return [g for c in self._cells_within(peer.cidr) for g in self._by_cell[c]] + (
+                self._domains if peer.cidr.prefixlen == 0 else [])
         if peer.namespace_selector is None:
             names = [namespace]
         else:
@@ -175,6 +190,14 @@ class Reachability:
         if first is not None:
             return [g for ns in names for g in self._by_label.get((ns, *first), [])]
         return [g for ns in names for g in self._in_namespace.get(ns, [])]
+
+    def _cells_within(self, cidr: Network) -> list[str]:
+        """Ids of the cells inside ``cidr`` (an ipBlock matches whole cells or none)."""
+        found = self._cells_inside.get(cidr)
+        if found is None:
+            found = self._cells_inside[cidr] = [c.id for c in self.cluster.cells
+                                                if within(c.network, cidr)]
+        return found
 
     def peers_matching(self, peers: Iterable[Peer] | None, namespace: str) -> list[Group]:
         """Groups any of ``peers`` matches (every group for None), in group order."""
@@ -195,16 +218,26 @@ class Reachability:
         """Groups any of a Cilium rule's peers matches (every group for None)."""
         if peers is None:
             return self.groups
-        peers = list(peers)
-        return [g for g in self.groups
-                if any(p.matches(g.sample, self._ns_labels(g)) for p in peers)]
+        found: dict[int, Group] = {}
+        for peer in peers:
+            ns = peer.namespace
+            for g in self._in_namespace.get(ns, []) if ns is not None else self.groups:
+                if g.index not in found and peer.matches(g.sample, self.identity(g)):
+                    found[g.index] = g
+        return [found[i] for i in sorted(found)]
 
     def cilium_selects(self, policy: CiliumPolicy, g: Group) -> bool:
         """Whether the Cilium rule set applies to the group's pods."""
-        return policy.selects(g.sample, self._ns_labels(g))
+        return policy.selects(g.sample, self.identity(g))
 
-    def _ns_labels(self, g: Group) -> dict[str, str]:
-        return self.cluster.namespace_labels(g.sample.namespace) if g.sample.namespace else {}
+    def identity(self, g: Group) -> dict[str, str]:
+        """The group's Cilium identity labels (none outside the cluster)."""
+        labels = self._identities.get(g.index)
+        if labels is None:
+            e = g.sample
+            labels = self._identities[g.index] = {} if e.external else identity(
+                e, self.cluster.namespace_labels(e.namespace))
+        return labels
 
     # -- computation ------------------------------------------------------------------------
 
@@ -247,7 +280,8 @@ class Reachability:
                         (layers.admin if tp.tier == "Admin" else layers.baseline).append(decider)
 
     def _add_cilium(self, cp: CiliumPolicy) -> None:
-        selected = [g for g in self.groups if self.cilium_selects(cp, g)]
+        candidates = self._in_namespace.get(cp.namespace, []) if cp.namespace else self.groups
+        selected = [g for g in candidates if self.cilium_selects(cp, g)]
         if not selected:
             return
         for direction in ("ingress", "egress"):
@@ -288,8 +322,30 @@ class Reachability:
         if layers is None:
             return (table.get(peer.index, NONE) if g.isolated(direction) else ALL), NONE
         dst = g if direction == "ingress" else peer
-        return layers.evaluate(peer.index, dst.sample, table.get(peer.index, NONE),
-                               g.isolated(direction))
+        i = peer.index
+        here = table.get(i)
+        if here is None and i not in layers.deny and i not in layers.l7:
+            # Only the tier rules tell such peers apart: one evaluation per kind of peer.
+            key = (self._membership(layers).get(i, 0),
+                   dst.sample.named_ports if direction == "egress" else ())
+            cached = layers.plain.get(key)
+            if cached is None:
+                cached = layers.plain[key] = layers.evaluate(i, dst.sample, NONE,
+                                                             g.isolated(direction))
+            return cached
+        return layers.evaluate(i, dst.sample, here or NONE, g.isolated(direction))
+
+    def _membership(self, layers: Layers) -> dict[int, int]:
+        """Peer group → bit mask of the tier rules (of ``layers``) whose peers include it;
+        shared by every group that the same tier rules apply to."""
+        key = tuple(id(d) for d in (*layers.admin, *layers.baseline))
+        masks = self._masks.get(key)
+        if masks is None:
+            masks = self._masks[key] = {}
+            for bit, d in enumerate((*layers.admin, *layers.baseline)):
+                for i in d.peers:
+                    masks[i] = masks.get(i, 0) | (1 << bit)
+        return masks
 
     def group_flow(self, src: Group, dst: Group) -> tuple[PortSet, PortSet]:
         """(ports ``src`` may open to ``dst``: egress at src AND ingress at dst, of which
@@ -385,9 +441,18 @@ class Reachability:
         return self.ports(src, dst).contains(port, protocol)
 
     def _candidates(self, src: Group) -> Iterable[Group]:
-        if src.egress_isolated and "egress" not in src.layers:
+        """Groups ``src`` may reach at all: when its egress is isolated, those an allow rule
+        or an Admin-tier Accept names."""
+        if not src.egress_isolated:
+            return self.groups
+        layers = src.layers.get("egress")
+        if layers is None:
             return [self.groups[i] for i in sorted(src.egress)]
-        return self.groups
+        named = set(src.egress) | set(layers.l7)
+        for d in layers.admin:
+            if d.rule.action == "Accept":
+                named |= d.peers
+        return [self.groups[i] for i in sorted(named)]
 
     def flows(self) -> Iterator[Flow]:
         """One flow per ordered pair of distinct endpoints that allows anything, sorted by

@@ -138,6 +138,7 @@ class Layers:
     baseline: list[Decider] = field(default_factory=list)
     deny: dict[int, PortSet] = field(default_factory=dict)
     l7: dict[int, PortSet] = field(default_factory=dict)
+    plain: dict[tuple[int, NamedPorts], tuple[PortSet, PortSet]] = field(default_factory=dict)
 
     def _tier(self, deciders: list[Decider], tier: str, peer: int, dst: Endpoint,
               undecided: PortSet, trace: list[Step] | None) -> tuple[PortSet, PortSet, PortSet]:
