@@ -23,6 +23,7 @@ from netkit.analysis.external import Network, block_matches, within
 from netkit.analysis.model import Cluster, Endpoint, Peer, Policy, Rule
 from netkit.analysis.ports import ALL, NONE, PortSet
 from netkit.analysis.tiers import (
+    DENY_RULES,
     Decider,
     Layers,
     Step,
@@ -363,18 +364,21 @@ class Reachability:
         """The layers that settle ``ports`` from ``src`` to ``dst``: (side, step) pairs,
         egress at the source first."""
         a, b = self.group(src), self.group(dst)
-        out: list[tuple[str, Step]] = []
-        for g, peer, direction in ((a, b, "egress"), (b, a, "ingress")):
-            if g.sample.external:
-                continue
-            trace: list[Step] = []
-            table = g.ingress if direction == "ingress" else g.egress
-            dst_group = g if direction == "ingress" else peer
-            g.layers.get(direction, Layers()).evaluate(
-                peer.index, dst_group.sample, table.get(peer.index, NONE),
-                g.isolated(direction), ports, trace)
-            out += [(direction, self._named(g, peer, direction, step)) for step in trace]
-        return out
+        return [(direction, step)
+                for g, peer, direction in ((a, b, "egress"), (b, a, "ingress"))
+                if not g.sample.external for step in self.trace(g, peer, direction, ports)[0]]
+
+    def trace(self, g: Group, peer: Group, direction: str, ports: PortSet
+              ) -> tuple[list[Step], PortSet, PortSet]:
+        """(the steps that settle ``ports`` at ``g`` towards ``peer``, with the policies of
+        the NetworkPolicy layer named; the allowed ports; those of them L7-filtered)."""
+        trace: list[Step] = []
+        table = g.ingress if direction == "ingress" else g.egress
+        dst = g if direction == "ingress" else peer
+        allowed, l7 = g.layers.get(direction, Layers()).evaluate(
+            peer.index, dst.sample, table.get(peer.index, NONE), g.isolated(direction), ports,
+            trace)
+        return [self._named(g, peer, direction, step) for step in trace], allowed, l7
 
     def admitting(self, g: Group, peer: Group, direction: str, ports: PortSet
                   ) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -400,15 +404,25 @@ class Reachability:
         """The step with the NetworkPolicy layer's policies named."""
         if step.layer != "NetworkPolicy" or step.policy:
             return step
-        if step.action == "Accept":
+        if step.rule == DENY_RULES:
+            rules = self.denying(g, peer, direction, step.ports)
+        elif step.action == "Accept":
             rules = [(p, r) for p, r, _ in self.admitting(g, peer, direction, step.ports)]
-            if len(rules) == 1:
-                return Step(step.layer, step.action, step.ports, *rules[0])
-            names = [f"{p} {r}" for p, r in rules]
         else:
-            names = [p.ref for p in getattr(g, f"{direction}_policies")]
-            names += [p.ref for p in g.cilium.get(direction, [])]
-        return Step(step.layer, step.action, step.ports, ", ".join(names))
+            return Step(step.layer, step.action, step.ports, ", ".join(
+                [p.ref for p in getattr(g, f"{direction}_policies")]
+                + [p.ref for p in g.cilium.get(direction, [])]))
+        return Step(step.layer, step.action, step.ports,
+                    ", ".join(dict.fromkeys(p for p, _ in rules)), ", ".join(r for _, r in rules))
+
+    def denying(self, g: Group, peer: Group, direction: str, ports: PortSet
+                ) -> list[tuple[str, str]]:
+        """(policy, rule) of the Cilium deny rules at ``g`` that deny some of ``ports``
+        from/to ``peer``."""
+        dst = (g if direction == "ingress" else peer).sample
+        return [(cp.ref, rule.label) for cp in g.cilium.get(direction, [])
+                for rule in cp.denies(direction) if peer in self.cilium_peers(rule.peers)
+                and resolve_ports(rule.ports, dst) & ports]
 
     def group_ports(self, src: Group, dst: Group) -> PortSet:
         """Ports ``src`` may open to ``dst``: egress at src AND ingress at dst."""

@@ -8,8 +8,8 @@ from typing import Any
 
 from netkit.analysis.engine import Group, Reachability
 from netkit.analysis.model import Endpoint
-from netkit.analysis.ports import NONE, PortSet
-from netkit.analysis.tiers import Layers, Step, resolve_ports
+from netkit.analysis.ports import PortSet
+from netkit.analysis.tiers import Layers, Step
 from netkit.k8s import networking as np
 from netkit.serialize import dump_all
 
@@ -38,8 +38,7 @@ class Side:
         """Whether a NetworkPolicy can allow what this side denies (Admin-tier and Cilium
         denies win over any NetworkPolicy)."""
         return not self.allowed and self.tier in ("NetworkPolicy", "Baseline") and not (
-            self.decided_by is not None and self.decided_by.action == "Deny"
-            and self.decided_by.policy.startswith("Cilium"))
+            self.decided_by is not None and "Deny[" in self.decided_by.rule)
 
     def to_json(self) -> dict[str, Any]:
         """JSON form."""
@@ -90,13 +89,6 @@ def _np_rules(r: Reachability, selected: Group, other: Group, port: int, protoco
                                                 PortSet.of(protocol, port))]
 
 
-def _cilium_denies(r: Reachability, selected: Group, other: Group, dst: Group, port: int,
-                   protocol: str, direction: str) -> list[str]:
-    return [f"{cp.ref} {rule.label}" for cp in selected.cilium.get(direction, [])
-            for rule in cp.denies(direction) if other in r.cilium_peers(rule.peers)
-            and resolve_ports(rule.ports, dst.sample).contains(port, protocol)]
-
-
 def _selecting(selected: Group, direction: str, tier: str) -> list[str]:
     layers = selected.layers.get(direction) or Layers()
     deciders = layers.admin if tier == "Admin" else layers.baseline
@@ -120,11 +112,7 @@ def _side(r: Reachability, selected: Group, other: Group, dst: Group, port: int,
     isolated = selected.isolated(direction)
     nps = [p.ref for p in getattr(selected, f"{direction}_policies")]
     cps = [p.ref for p in selected.cilium.get(direction, [])]
-    table = selected.ingress if direction == "ingress" else selected.egress
-    trace: list[Step] = []
-    layers = selected.layers.get(direction) or Layers()
-    allowed, l7 = layers.evaluate(other.index, dst.sample, table.get(other.index, NONE),
-                                  isolated, PortSet.of(protocol, port), trace)
+    trace, allowed, l7 = r.trace(selected, other, direction, PortSet.of(protocol, port))
     step = trace[-1]
     side = Side(bool(allowed), isolated, nps + cps, decided_by=step,
                 passed_by=[s for s in trace[:-1] if s.action == "Pass"])
@@ -134,20 +122,13 @@ def _side(r: Reachability, selected: Group, other: Group, dst: Group, port: int,
         side.note = _verdict(step, side.passed_by, side.not_consulted)
     elif step.layer == "NetworkPolicy":
         side.not_consulted = _selecting(selected, direction, "Baseline") if isolated else []
-        if step.action == "Deny" and step.policy:
-            denies = _cilium_denies(r, selected, other, dst, port, protocol, direction)
-            step = side.decided_by = Step("NetworkPolicy", "Deny", step.ports,
-                                          ", ".join(denies))
+        if step.action == "Deny" and "Deny[" in step.rule:
             side.note = _verdict(step, side.passed_by, [])
         else:
             side.allowed_by = _np_rules(r, selected, other, port, protocol, direction)
             side.note = "" if side.allowed else (
                 f"no {direction} rule of these policies admits {protocol}/{port}")
-            if side.allowed_by:
-                step = side.decided_by = Step("NetworkPolicy", "Accept", step.ports,
-                                              side.allowed_by[0]["policy"],
-                                              side.allowed_by[0]["rule"])
-            elif side.not_consulted:
+            if not side.allowed and side.not_consulted:
                 side.note += f"; {', '.join(side.not_consulted)} not consulted"
         side.filtered_at_l7 = [a for a in side.allowed_by if "l7" in a] if l7 else []
     elif step.layer == "Baseline":

@@ -96,6 +96,9 @@ def resolve_ports(ports: Sequence[PortRule] | None, dst: Endpoint) -> PortSet:
     return _resolve(tuple(ports), dst.named_ports)
 
 
+DENY_RULES = "deny rules"  # the rule of a step that Cilium deny rules took, until named
+
+
 @dataclass(frozen=True)
 class Decider:
     """A tier rule as it applies to one selected group: the peer groups it matches."""
@@ -124,7 +127,7 @@ class Step:
     def describe(self) -> str:
         """``ClusterNetworkPolicy x (Admin, priority 10), rule 2 "deny-db"``."""
         if not self.number:
-            return self.policy
+            return f"{self.policy} {self.rule}".strip()
         name = self.rule.split(" ", 1)[1] if " " in self.rule else ""
         return f"{self.policy}, rule {self.number}" + (f" {name}" if name else "")
 
@@ -172,7 +175,7 @@ class Layers:
         if denied:
             rest = rest - denied
             if trace is not None:
-                trace.append(Step("NetworkPolicy", "Deny", denied, "a Cilium deny rule"))
+                trace.append(Step("NetworkPolicy", "Deny", denied, rule=DENY_RULES))
         if not rest:
             return accepted, NONE
         l7 = self.l7.get(peer, NONE)

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from netkit import reachability
+from netkit.analysis.explain import explain
 from netkit.cli import app
 from tests.analysis.test_semantics import namespace, np, pod
 
@@ -239,6 +240,9 @@ def test_cilium_deny_wins_over_every_allow() -> None:
     assert ok(objs, "monitoring/prom")
     # an Admin-tier Accept is decided before the NetworkPolicy layer and its Cilium denies
     assert ok([*objs, cnp("admin", ingress=[ingress_rule("Accept")])])
+    x = explain(reachability(objs), "shop/web", "shop/db", 5432)
+    assert x.ingress.note == "denied by CiliumNetworkPolicy shop/no-web ingressDeny[0]"
+    assert x.fix == [] and x.ingress.tier == "NetworkPolicy"
 
 
 def test_cilium_entities_cidrs_and_fqdns() -> None:
