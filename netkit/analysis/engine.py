@@ -58,8 +58,10 @@ class Group:
     def isolated(self, direction: str) -> bool:
         """Some NetworkPolicy, or Cilium policy in default deny, selects these pods for
         ``direction``."""
-        return bool(getattr(self, f"{direction}_policies")) or any(
-            p.default_deny[direction] for p in self.cilium.get(direction, []))
+        if self.ingress_policies if direction == "ingress" else self.egress_policies:
+            return True
+        return bool(self.cilium) and any(p.default_deny[direction]
+                                         for p in self.cilium.get(direction, []))
 
     @property
     def ingress_isolated(self) -> bool:

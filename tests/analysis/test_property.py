@@ -263,7 +263,7 @@ def tiered_cluster(draw: Any) -> list[dict[str, Any]]:
 
 
 @given(tiered_cluster())
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 def test_engine_matches_brute_force_with_tiers_and_cilium(objs: list[dict[str, Any]]) -> None:
     result = reachability(objs)
     namespaces = {o["metadata"]["name"]: {**o["metadata"].get("labels", {}),
