@@ -32,6 +32,11 @@ def text(x: Explanation) -> str:
     lines += _side("ingress", x.dst.id, x.ingress)
     if x.fix:
         lines += ["", "smallest fix (NetworkPolicy):", x.fix_yaml().rstrip()]
+        lines += [f"note: no NetworkPolicy selects {where} for {name} yet: this one isolates "
+                  "it, so the Baseline tier no longer decides its other flows"
+                  for name, where, side in (("egress", x.src.id, x.egress),
+                                            ("ingress", x.dst.id, x.ingress))
+                  if side.tier == "Baseline" and not side.allowed]
     elif not x.allowed:
         lines += ["", "no NetworkPolicy can allow this: change the policy that denies it"]
     if x.blueprint_fix:

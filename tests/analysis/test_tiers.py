@@ -451,3 +451,16 @@ spec:
     found = [(f["rule"], f["object"]) for f in json.loads(result.stdout)["findings"]]
     assert ("NK201", "AuthorizationPolicy/shop/deny-all") in found
     assert ("NK201", "Server/shop/db") in found
+
+
+def test_why_under_a_baseline_deny_fixes_with_a_network_policy_and_says_what_it_costs(
+        tmp_path: Path) -> None:
+    path = tmp_path / "baseline.yaml"
+    deny = cnp("default-deny", "Baseline", ingress=[ingress_rule("Deny", [ALL_NAMESPACES])])
+    path.write_text(json.dumps({"apiVersion": "v1", "kind": "List", "items": [*BASE, deny]}))
+    result = runner.invoke(app, ["why", "shop/web", "shop/db", str(path), "--port", "5432"])
+    assert "ingress at shop/db: DENIES (Baseline tier)" in result.stdout
+    assert ('denied by ClusterNetworkPolicy default-deny (Baseline, priority 10), rule 1 "deny"'
+            in result.stdout)
+    assert "kind: NetworkPolicy" in result.stdout
+    assert "note: no NetworkPolicy selects shop/db for ingress yet" in result.stdout
