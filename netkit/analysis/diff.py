@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from netkit.analysis.decisions import steps
 from netkit.analysis.engine import Reachability
 from netkit.analysis.ports import NONE, PROTOCOLS, PortSet
 
@@ -60,9 +61,9 @@ def _changes(a: dict[tuple[str, str], PortSet], b: dict[tuple[str, str], PortSet
         for proto in PROTOCOLS:
             ranges = gained.ranges.get(proto)
             if ranges:
-                steps = (now.steps(key[0], key[1], PortSet({proto: ranges}))
+                found = (steps(now, key[0], key[1], PortSet({proto: ranges}))
                          if now.has(key[0]) and now.has(key[1]) else [])
-                decided = tuple({"side": side, **s.to_json()} for side, s in steps
+                decided = tuple({"side": side, **s.to_json()} for side, s in found
                                 if s.action == action)
                 out.append(Change(key[0], key[1], proto, ranges, decided))
     return out

@@ -23,10 +23,8 @@ from netkit.analysis.external import Network, block_matches, within
 from netkit.analysis.model import Cluster, Endpoint, Peer, Policy, Rule
 from netkit.analysis.ports import ALL, NONE, PortSet
 from netkit.analysis.tiers import (
-    DENY_RULES,
     Decider,
     Layers,
-    Step,
     resolve_ports,
     tiered_cluster,
 )
@@ -361,70 +359,6 @@ class Reachability:
         ingress, l7_in = self.side(dst, src, "ingress")
         ports = egress & ingress
         return ports, (l7_out | l7_in) & ports
-
-    def steps(self, src: str, dst: str, ports: PortSet) -> list[tuple[str, Step]]:
-        """The layers that settle ``ports`` from ``src`` to ``dst``: (side, step) pairs,
-        egress at the source first."""
-        a, b = self.group(src), self.group(dst)
-        return [(direction, step)
-                for g, peer, direction in ((a, b, "egress"), (b, a, "ingress"))
-                if not g.sample.external for step in self.trace(g, peer, direction, ports)[0]]
-
-    def trace(self, g: Group, peer: Group, direction: str, ports: PortSet
-              ) -> tuple[list[Step], PortSet, PortSet]:
-        """(the steps that settle ``ports`` at ``g`` towards ``peer``, with the policies of
-        the NetworkPolicy layer named; the allowed ports; those of them L7-filtered)."""
-        trace: list[Step] = []
-        table = g.ingress if direction == "ingress" else g.egress
-        dst = g if direction == "ingress" else peer
-        allowed, l7 = g.layers.get(direction, Layers()).evaluate(
-            peer.index, dst.sample, table.get(peer.index, NONE), g.isolated(direction), ports,
-            trace)
-        return [self._named(g, peer, direction, step) for step in trace], allowed, l7
-
-    def admitting(self, g: Group, peer: Group, direction: str, ports: PortSet
-                  ) -> list[tuple[str, str, tuple[str, ...]]]:
-        """(policy, rule, L7 filters) of the NetworkPolicy and Cilium allow rules at ``g``
-        that admit some of ``ports`` from/to ``peer``."""
-        dst = (g if direction == "ingress" else peer).sample
-        out: list[tuple[str, str, tuple[str, ...]]] = []
-        for policy in getattr(g, f"{direction}_policies"):
-            for i, rule in enumerate(getattr(policy, direction) or []):
-                if (rule.peers is None or any(self.peer_matches(p, policy.namespace, peer)
-                                              for p in rule.peers)) and (
-                        resolve_ports(rule.ports, dst) & ports):
-                    out.append((policy.ref, f"{direction}[{i}]", ()))
-        for cp in g.cilium.get(direction, []):
-            for c_rule in cp.allows(direction):
-                if peer in self.cilium_peers(c_rule.peers) and (
-                        resolve_ports(c_rule.ports, dst) & ports):
-                    l7 = c_rule.l7 if resolve_ports(c_rule.l7_ports, dst) & ports else ()
-                    out.append((cp.ref, c_rule.label, l7))
-        return out
-
-    def _named(self, g: Group, peer: Group, direction: str, step: Step) -> Step:
-        """The step with the NetworkPolicy layer's policies named."""
-        if step.layer != "NetworkPolicy" or step.policy:
-            return step
-        if step.rule == DENY_RULES:
-            rules = self.denying(g, peer, direction, step.ports)
-        elif step.action == "Accept":
-            rules = [(p, r) for p, r, _ in self.admitting(g, peer, direction, step.ports)]
-        else:
-            return Step(step.layer, step.action, step.ports, ", ".join(
-                [p.ref for p in getattr(g, f"{direction}_policies")]
-                + [p.ref for p in g.cilium.get(direction, [])]))
-        return Step(step.layer, step.action, step.ports,
-                    ", ".join(dict.fromkeys(p for p, _ in rules)), ", ".join(r for _, r in rules))
-
-    def denying(self, g: Group, peer: Group, direction: str, ports: PortSet
-                ) -> list[tuple[str, str]]:
-        """(policy, rule) of the Cilium deny rules at ``g`` that deny some of ``ports``
-        from/to ``peer``."""
-        dst = (g if direction == "ingress" else peer).sample
-        return [(cp.ref, rule.label) for cp in g.cilium.get(direction, [])
-                for rule in cp.denies(direction) if peer in self.cilium_peers(rule.peers)
-                and resolve_ports(rule.ports, dst) & ports]
 
     def group_ports(self, src: Group, dst: Group) -> PortSet:
         """Ports ``src`` may open to ``dst``: egress at src AND ingress at dst."""

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from netkit.analysis.decisions import admitting, trace
 from netkit.analysis.engine import Group, Reachability
 from netkit.analysis.model import Endpoint
 from netkit.analysis.ports import PortSet
@@ -85,7 +86,7 @@ def _np_rules(r: Reachability, selected: Group, other: Group, port: int, protoco
               direction: str) -> list[dict[str, Any]]:
     """The NetworkPolicy and Cilium allow rules that admit this port from/to ``other``."""
     return [{"policy": policy, "rule": rule, **({"l7": list(l7)} if l7 else {})}
-            for policy, rule, l7 in r.admitting(selected, other, direction,
+            for policy, rule, l7 in admitting(r, selected, other, direction,
                                                 PortSet.of(protocol, port))]
 
 
@@ -112,10 +113,10 @@ def _side(r: Reachability, selected: Group, other: Group, dst: Group, port: int,
     isolated = selected.isolated(direction)
     nps = [p.ref for p in getattr(selected, f"{direction}_policies")]
     cps = [p.ref for p in selected.cilium.get(direction, [])]
-    trace, allowed, l7 = r.trace(selected, other, direction, PortSet.of(protocol, port))
-    step = trace[-1]
+    found, allowed, l7 = trace(r, selected, other, direction, PortSet.of(protocol, port))
+    step = found[-1]
     side = Side(bool(allowed), isolated, nps + cps, decided_by=step,
-                passed_by=[s for s in trace[:-1] if s.action == "Pass"])
+                passed_by=[s for s in found[:-1] if s.action == "Pass"])
     if step.layer == "Admin":
         side.not_consulted = ([f"NetworkPolicy {n}" for n in nps] + cps
                               + _selecting(selected, direction, "Baseline"))
