@@ -464,3 +464,17 @@ def test_why_under_a_baseline_deny_fixes_with_a_network_policy_and_says_what_it_
             in result.stdout)
     assert "kind: NetworkPolicy" in result.stdout
     assert "note: no NetworkPolicy selects shop/db for ingress yet" in result.stdout
+
+
+def test_cilium_parts_the_audit_cannot_resolve_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "cnp.yaml"
+    path.write_text(json.dumps(cilium("api", endpointSelector=DB_SELECTOR, ingress=[
+        {"fromEndpoints": [{"matchLabels": {
+            "io.cilium.k8s.policy.serviceaccount": "web"}}]},
+        {"fromNodes": [{"matchLabels": {"node-role.kubernetes.io/control-plane": ""}}]}],
+        egress=[{"toCIDRSet": [{"cidrGroupRef": "office"}]}])))
+    result = runner.invoke(app, ["validate", str(path), "--format", "json"])
+    found = sorted(f["field"] for f in json.loads(result.stdout)["findings"]
+                   if f["rule"] == "NK203")
+    assert found == ["spec.egress[0].toCIDRSet[0]", "spec.ingress[0].fromEndpoints[0]",
+                     "spec.ingress[1].fromNodes"]

@@ -4,6 +4,7 @@ and network-policy-api rules that name things outside the model."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -37,6 +38,7 @@ CILIUM_UNRESOLVED = {
     "toServices": "Services", "icmps": "ICMP",
 }
 CILIUM_SECTIONS = ("ingress", "ingressDeny", "egress", "egressDeny")
+SERVICE_ACCOUNT = "io.cilium.k8s.policy.serviceaccount"
 
 
 def check(index: Index, report: Report) -> None:
@@ -102,6 +104,13 @@ def _cilium(report: Report, item: KubeObject) -> None:
                         report.add("NK203", item, f"{key} selects {what}, which the analysis "
                                    "does not resolve: it matches nothing in the audit",
                                    field=at.child(key), hint=_hint(key))
+                for key in ("fromEndpoints", "toEndpoints"):
+                    for j, selector in enumerate(as_list(rule.get(key))):
+                        if SERVICE_ACCOUNT in json.dumps(selector):
+                            report.add("NK203", item, "selects by service account, which the "
+                                       "analysis does not know for a pod: it matches nothing "
+                                       "in the audit", field=at.child(key).index(j),
+                                       hint="select the pods by their labels")
                 for key in ("fromCIDRSet", "toCIDRSet"):
                     for j, entry in enumerate(as_list(rule.get(key))):
                         if not as_dict(entry).get("cidr"):
