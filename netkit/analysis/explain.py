@@ -11,7 +11,9 @@ from netkit.analysis.engine import Group, Reachability
 from netkit.analysis.model import Endpoint
 from netkit.analysis.ports import PortSet
 from netkit.analysis.tiers import Layers, Step
+from netkit.k8s import cilium
 from netkit.k8s import networking as np
+from netkit.k8s.meta import CLUSTER_DNS_NAMESPACE, CLUSTER_DNS_POD_LABELS
 from netkit.serialize import dump_all
 
 
@@ -142,9 +144,15 @@ def _side(r: Reachability, selected: Group, other: Group, dst: Group, port: int,
     return side
 
 
+def _domain(e: Endpoint) -> bool:
+    return e.external and e.cell is None
+
+
 def _peer(e: Endpoint, seen_from: str) -> dict[str, Any]:
     if e.external and e.cell is not None:
         return np.ip_peer(str(e.cell.network), [str(h) for h in e.cell.holes])
+    if _domain(e):  # a name's addresses are unknown: only the whole address space holds them
+        return np.ip_peer("0.0.0.0/0")
     pods = e.label_map() or None
     return np.pod_peer(pods if e.name != "*" else None,
                        namespace=None if e.namespace == seen_from else e.namespace)
@@ -163,9 +171,16 @@ def _fix(x: Explanation) -> list[dict[str, Any]]:
                                                ("ingress", x.ingress, x.dst, x.src, "from")):
         if not side.fixable:
             continue
+        name = f"allow-{direction}-{_slug(here.name)}-{link}-{_slug(there.name)}"
+        if direction == "egress" and _domain(there):  # only Cilium allows a DNS name
+            out.append(cilium.fqdn_egress_policy(
+                name, here.namespace, pods=here.label_map(),
+                targets=[(there.name, x.port, x.protocol)],
+                dns_namespace=CLUSTER_DNS_NAMESPACE, dns_pods=dict(CLUSTER_DNS_POD_LABELS)))
+            continue
         rule = np.rule([_peer(there, here.namespace)], port, direction=direction)
         out.append(np.network_policy(
-            f"allow-{direction}-{_slug(here.name)}-{link}-{_slug(there.name)}", here.namespace,
+            name, here.namespace,
             pod_selector=here.label_map() or None, policy_types=[direction.capitalize()],
             ingress=[rule] if direction == "ingress" else None,
             egress=[rule] if direction == "egress" else None))
@@ -206,6 +221,10 @@ def explain(r: Reachability, src: str, dst: str, port: int, protocol: str = "TCP
         if workloads and (src in workloads or dst in workloads):
             owner = ea.namespace if src in workloads else eb.namespace
             proto = "" if protocol == "TCP" else f', protocol="{protocol}"'
-            x.blueprint_fix = (f"{_identifier(owner)}.allow({_construct_expr(ea)}, "
-                               f"to={_construct_expr(eb)}, port={port}{proto})")
+            if _domain(eb):
+                x.blueprint_fix = (f"{_identifier(owner)}.allow_egress_fqdn("
+                                   f'{_construct_expr(ea)}, "{eb.name}", port={port}{proto})')
+            else:
+                x.blueprint_fix = (f"{_identifier(owner)}.allow({_construct_expr(ea)}, "
+                                   f"to={_construct_expr(eb)}, port={port}{proto})")
     return x

@@ -31,7 +31,8 @@ def text(x: Explanation) -> str:
     lines += _side("egress", x.src.id, x.egress)
     lines += _side("ingress", x.dst.id, x.ingress)
     if x.fix:
-        lines += ["", "smallest fix (NetworkPolicy):", x.fix_yaml().rstrip()]
+        kinds = ", ".join(dict.fromkeys(str(o["kind"]) for o in x.fix))
+        lines += ["", f"smallest fix ({kinds}):", x.fix_yaml().rstrip()]
         lines += [f"note: no NetworkPolicy selects {where} for {name} yet: this one isolates "
                   "it, so the Baseline tier no longer decides its other flows"
                   for name, where, side in (("egress", x.src.id, x.egress),

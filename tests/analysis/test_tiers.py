@@ -478,3 +478,17 @@ def test_cilium_parts_the_audit_cannot_resolve_are_reported(tmp_path: Path) -> N
                    if f["rule"] == "NK203")
     assert found == ["spec.egress[0].toCIDRSet[0]", "spec.ingress[0].fromEndpoints[0]",
                      "spec.ingress[1].fromNodes"]
+
+
+def test_why_fixes_egress_to_a_domain_name_with_a_cilium_policy_that_works() -> None:
+    web_out = cilium("web-out", endpointSelector={"matchLabels": {"app": "web"}}, egress=[
+        {"toFQDNs": [{"matchName": "api.example.com"}],
+         "toPorts": [{"ports": [{"port": "443", "protocol": "TCP"}]}]}])
+    objs = [*BASE, web_out]
+    x = explain(reachability(objs), "shop/web", "fqdn/api.example.com", 80,
+                workloads={"shop/web"})
+    assert not x.allowed and [o["kind"] for o in x.fix] == ["CiliumNetworkPolicy"]
+    assert x.blueprint_fix == 'shop.allow_egress_fqdn(web, "api.example.com", port=80)'
+    fixed = reachability([*objs, *x.fix])
+    assert fixed.allowed("shop/web", "fqdn/api.example.com", 80)
+    assert fixed.allowed("shop/web", "shop/db", 53, "UDP") is False  # no kube-dns here
