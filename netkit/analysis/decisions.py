@@ -43,7 +43,7 @@ def admitting(r: Reachability, g: Group, peer: Group, direction: str, ports: Por
                 out.append((policy.ref, f"{direction}[{i}]", ()))
     for cp in g.cilium.get(direction, []):
         for c_rule in cp.allows(direction):
-            if peer in r.cilium_peers(c_rule.peers) and (
+            if r.cilium_peer_matches(c_rule.peers, peer) and (
                     resolve_ports(c_rule.ports, dst) & ports):
                 l7 = c_rule.l7 if resolve_ports(c_rule.l7_ports, dst) & ports else ()
                 out.append((cp.ref, c_rule.label, l7))
@@ -72,5 +72,5 @@ def denying(r: Reachability, g: Group, peer: Group, direction: str, ports: PortS
     from/to ``peer``."""
     dst = (g if direction == "ingress" else peer).sample
     return [(cp.ref, rule.label) for cp in g.cilium.get(direction, [])
-            for rule in cp.denies(direction) if peer in r.cilium_peers(rule.peers)
+            for rule in cp.denies(direction) if r.cilium_peer_matches(rule.peers, peer)
             and resolve_ports(rule.ports, dst) & ports]

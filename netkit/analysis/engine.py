@@ -227,6 +227,10 @@ class Reachability:
                     found[g.index] = g
         return [found[i] for i in sorted(found)]
 
+    def cilium_peer_matches(self, peers: Iterable[CiliumPeer] | None, g: Group) -> bool:
+        """Whether any of a Cilium rule's peers (every peer for None) matches the group."""
+        return peers is None or any(p.matches(g.sample, self.identity(g)) for p in peers)
+
     def cilium_selects(self, policy: CiliumPolicy, g: Group) -> bool:
         """Whether the Cilium rule set applies to the group's pods."""
         return policy.selects(g.sample, self.identity(g))
