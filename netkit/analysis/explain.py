@@ -108,8 +108,8 @@ def _verdict(step: Step, passed: list[Step], skipped: list[str]) -> str:
     return text
 
 
-def _side(r: Reachability, selected: Group, other: Group, dst: Group, port: int,
-          protocol: str, direction: str) -> Side:
+def _side(r: Reachability, selected: Group, other: Group, port: int, protocol: str,
+          direction: str) -> Side:
     if selected.sample.external:
         return Side(True, False, note="outside the cluster: no policy applies there")
     isolated = selected.isolated(direction)
@@ -212,8 +212,8 @@ def explain(r: Reachability, src: str, dst: str, port: int, protocol: str = "TCP
     if src == dst:
         side = Side(True, False, note="a pod may always reach itself")
         return Explanation(ea, eb, port, protocol, True, side, side)
-    egress = _side(r, a, b, b, port, protocol, "egress")
-    ingress = _side(r, b, a, b, port, protocol, "ingress")
+    egress = _side(r, a, b, port, protocol, "egress")
+    ingress = _side(r, b, a, port, protocol, "ingress")
     x = Explanation(ea, eb, port, protocol, egress.allowed and ingress.allowed, egress, ingress)
     if not x.allowed and (egress.fixable or egress.allowed) and (
             ingress.fixable or ingress.allowed):
