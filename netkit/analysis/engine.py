@@ -13,10 +13,23 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from netkit.analysis.cilium import (
+    CiliumPeer,
+    CiliumPolicy,
+    CiliumRule,
+    fqdn_matches,
+    identity,
+)
 from netkit.analysis.external import block_matches
 from netkit.analysis.implied import ClusterParts
-from netkit.analysis.model import Cluster, Endpoint, Peer, Policy, PortRule, Rule, build_cluster
+from netkit.analysis.model import Cluster, Endpoint, Peer, Policy, Rule
 from netkit.analysis.ports import ALL, NONE, PortSet
+from netkit.analysis.tiers import (
+    Decider,
+    Layers,
+    resolve_ports,
+    tiered_cluster,
+)
 from netkit.errors import NetkitError
 from netkit.k8s.pods import PodTemplate
 from netkit.k8s.selectors import matches, selector_key
@@ -39,16 +52,30 @@ class Group:
     egress_policies: list[Policy] = field(default_factory=list)
     ingress: dict[int, PortSet] = field(default_factory=dict)  # source group → ports
     egress: dict[int, PortSet] = field(default_factory=dict)  # destination group → ports
+    cilium: dict[str, list[CiliumPolicy]] = field(default_factory=dict)  # direction → selecting
+    layers: dict[str, Layers] = field(default_factory=dict)  # direction → tiers, denies, L7
+
+    def isolated(self, direction: str) -> bool:
+        """Some NetworkPolicy, or Cilium policy in default deny, selects these pods for
+        ``direction``."""
+        if self.ingress_policies if direction == "ingress" else self.egress_policies:
+            return True
+        return bool(self.cilium) and any(p.default_deny[direction]
+                                         for p in self.cilium.get(direction, []))
 
     @property
     def ingress_isolated(self) -> bool:
         """Some policy selects these pods for ingress."""
-        return bool(self.ingress_policies)
+        return self.isolated("ingress")
 
     @property
     def egress_isolated(self) -> bool:
         """Some policy selects these pods for egress."""
-        return bool(self.egress_policies)
+        return self.isolated("egress")
+
+    def layers_for(self, direction: str) -> Layers:
+        """The tier layers of ``direction``, created on first use."""
+        return self.layers.setdefault(direction, Layers())
 
 
 @dataclass(frozen=True)
@@ -58,10 +85,15 @@ class Flow:
     src: Endpoint
     dst: Endpoint
     ports: PortSet
+    l7: PortSet = NONE
 
     def to_json(self) -> dict[str, Any]:
-        """``{"from", "to", "allowed"}``."""
-        return {"from": self.src.id, "to": self.dst.id, "allowed": self.ports.to_json()}
+        """``{"from", "to", "allowed"}``, plus ``"filtered_at_l7"``: the allowed ports that
+        Cilium L7 rules filter."""
+        out = {"from": self.src.id, "to": self.dst.id, "allowed": self.ports.to_json()}
+        if self.l7:
+            out["filtered_at_l7"] = self.l7.to_json()
+        return out
 
 
 def _group_key(e: Endpoint) -> tuple[Any, ...]:
@@ -73,24 +105,6 @@ def _group_key(e: Endpoint) -> tuple[Any, ...]:
 def _address_key(e: Endpoint) -> tuple[int, int]:
     assert e.cell is not None
     return e.cell.network.version, int(e.cell.network.network_address)
-
-
-def resolve_ports(ports: list[PortRule] | None, dst: Endpoint) -> PortSet:
-    """The ports a rule allows on ``dst``: named ports resolve on the destination pods."""
-    if ports is None:
-        return ALL
-    out = NONE
-    for p in ports:
-        if p.port is None:
-            out = out | PortSet.of(p.protocol)
-        elif isinstance(p.port, int):
-            hi = p.end_port if p.end_port is not None and p.end_port >= p.port else p.port
-            out = out | PortSet.of(p.protocol, p.port, hi)
-        else:
-            for name, protocol, number in dst.named_ports:
-                if name == p.port and protocol == p.protocol:
-                    out = out | PortSet.of(protocol, number)
-    return out
 
 
 class Reachability:
@@ -115,12 +129,15 @@ class Reachability:
         self._with_cell = sorted((g for g in self.groups if g.sample.cell is not None),
                                  key=lambda g: _address_key(g.sample))
         self._cell_keys = [_address_key(g.sample) for g in self._with_cell]
+        self._domains = [g for g in self.groups if g.sample.external and g.sample.cell is None]
         self._by_label: dict[tuple[str, str, str], list[Group]] = defaultdict(list)
         for ns, groups in self._in_namespace.items():
             for g in groups:
                 for key, value in g.labels.items():
                     self._by_label[(ns, key, value)].append(g)
         self._namespaces_matching: dict[str, list[str]] = {}
+        self._identities: dict[int, dict[str, str]] = {}
+        self._masks: dict[tuple[int, ...], dict[int, int]] = {}
         self._compute()
 
     # -- matching ---------------------------------------------------------------------------
@@ -131,25 +148,44 @@ class Reachability:
         return (not e.external and e.namespace == policy.namespace
                 and matches(policy.pod_selector, g.labels))
 
-    def peer_matches(self, peer: Peer, policy: Policy, g: Group) -> bool:
-        """Whether ``peer`` (of a rule in ``policy``) matches the group."""
+    def peer_matches(self, peer: Peer, namespace: str, g: Group) -> bool:
+        """Whether ``peer`` (of a rule of a policy in ``namespace``) matches the group.
+
+        A domain name is outside every CIDR but the whole address space (``/0``).
+        """
         e = g.sample
         if peer.invalid:
             return False
+        if peer.fqdn is not None:
+            return e.external and e.cell is None and fqdn_matches(peer.fqdn, e.name)
         if peer.cidr is not None:
+            if e.external and e.cell is None:
+                return peer.cidr.prefixlen == 0
             return e.cell is not None and block_matches(e.cell, peer.cidr, peer.excepts)
-        return not e.external and self.cluster.peer_selects(peer, policy, e.namespace, g.labels)
+        if e.external:
+            return False
+        if peer.namespace_selector is None:
+            in_scope = e.namespace == namespace
+        else:
+            in_scope = matches(peer.namespace_selector,
+                               self.cluster.namespace_labels(e.namespace))
+        if not in_scope:
+            return False
+        return peer.pod_selector is None or matches(peer.pod_selector, g.labels)
 
-    def _candidates_for(self, peer: Peer, policy: Policy) -> list[Group]:
+    def _candidates_for(self, peer: Peer, namespace: str) -> list[Group]:
         """Groups that ``peer`` could match, narrowed by namespace or ipBlock cell."""
         if peer.invalid:
             return []
-        if peer.cidr is not None:  # cells within the block start inside its address range
+        if peer.fqdn is not None:
+            return self._domains
+        if peer.cidr is not None:
+            # cells within the block start inside its address range
             lo = bisect_left(self._cell_keys, (peer.cidr.version, int(peer.cidr[0])))
             hi = bisect_right(self._cell_keys, (peer.cidr.version, int(peer.cidr[-1])))
-            return self._with_cell[lo:hi]
+            return self._with_cell[lo:hi] + (self._domains if peer.cidr.prefixlen == 0 else [])
         if peer.namespace_selector is None:
-            names = [policy.namespace]
+            names = [namespace]
         else:
             key = selector_key(peer.namespace_selector)
             cached = self._namespaces_matching.get(key)
@@ -163,16 +199,49 @@ class Reachability:
             return [g for ns in names for g in self._by_label.get((ns, *first), [])]
         return [g for ns in names for g in self._in_namespace.get(ns, [])]
 
-    def rule_peers(self, rule: Rule, policy: Policy) -> list[Group]:
-        """Groups a rule's peers match (every group when it lists none), in group order."""
-        if rule.peers is None:
+    def peers_matching(self, peers: Iterable[Peer] | None, namespace: str) -> list[Group]:
+        """Groups any of ``peers`` matches (every group for None), in group order."""
+        if peers is None:
             return self.groups
         found: dict[int, Group] = {}
-        for peer in rule.peers:
-            for g in self._candidates_for(peer, policy):
-                if g.index not in found and self.peer_matches(peer, policy, g):
+        for peer in peers:
+            for g in self._candidates_for(peer, namespace):
+                if g.index not in found and self.peer_matches(peer, namespace, g):
                     found[g.index] = g
         return [found[i] for i in sorted(found)]
+
+    def rule_peers(self, rule: Rule, policy: Policy) -> list[Group]:
+        """Groups a rule's peers match (every group when it lists none), in group order."""
+        return self.peers_matching(rule.peers, policy.namespace)
+
+    def cilium_peers(self, peers: Iterable[CiliumPeer] | None) -> list[Group]:
+        """Groups any of a Cilium rule's peers matches (every group for None)."""
+        if peers is None:
+            return self.groups
+        found: dict[int, Group] = {}
+        for peer in peers:
+            ns = peer.namespace
+            for g in self._in_namespace.get(ns, []) if ns is not None else self.groups:
+                if g.index not in found and peer.matches(g.sample, self.identity(g)):
+                    found[g.index] = g
+        return [found[i] for i in sorted(found)]
+
+    def cilium_peer_matches(self, peers: Iterable[CiliumPeer] | None, g: Group) -> bool:
+        """Whether any of a Cilium rule's peers (every peer for None) matches the group."""
+        return peers is None or any(p.matches(g.sample, self.identity(g)) for p in peers)
+
+    def cilium_selects(self, policy: CiliumPolicy, g: Group) -> bool:
+        """Whether the Cilium rule set applies to the group's pods."""
+        return policy.selects(g.sample, self.identity(g))
+
+    def identity(self, g: Group) -> dict[str, str]:
+        """The group's Cilium identity labels (none outside the cluster)."""
+        labels = self._identities.get(g.index)
+        if labels is None:
+            e = g.sample
+            labels = self._identities[g.index] = {} if e.external else identity(
+                e, self.cluster.namespace_labels(e.namespace))
+        return labels
 
     # -- computation ------------------------------------------------------------------------
 
@@ -202,18 +271,107 @@ class Reachability:
                                 continue
                             table = g.ingress if direction == "ingress" else g.egress
                             table[peer_group.index] = table.get(peer_group.index, NONE) | ports
+        for cp in self.cluster.cilium:
+            self._add_cilium(cp)
+        for tp in sorted(self.cluster.tiers, key=lambda t: t.order):
+            subject = [g for g in self.groups if self.peer_matches(tp.subject, "", g)]
+            for direction in ("ingress", "egress"):
+                for tier_rule in tp.rules(direction):
+                    matched = self.peers_matching(tier_rule.peers, "")
+                    decider = Decider(tp, tier_rule, frozenset(g.index for g in matched))
+                    for g in subject:
+                        layers = g.layers_for(direction)
+                        (layers.admin if tp.tier == "Admin" else layers.baseline).append(decider)
+
+    def _add_cilium(self, cp: CiliumPolicy) -> None:
+        candidates = self._in_namespace.get(cp.namespace, []) if cp.namespace else self.groups
+        selected = [g for g in candidates if self.cilium_selects(cp, g)]
+        if not selected:
+            return
+        for direction in ("ingress", "egress"):
+            if not (cp.default_deny[direction] or cp.allows(direction) or cp.denies(direction)):
+                continue
+            for g in selected:
+                g.cilium.setdefault(direction, []).append(cp)
+                g.layers_for(direction)
+            for rule in cp.allows(direction):
+                self._add_cilium_rule(rule, direction, selected, deny=False)
+            for rule in cp.denies(direction):
+                self._add_cilium_rule(rule, direction, selected, deny=True)
+
+    def _add_cilium_rule(self, rule: CiliumRule, direction: str, selected: list[Group],
+                         *, deny: bool) -> None:
+        peers = self.cilium_peers(rule.peers)
+        l7 = set(rule.l7_ports)
+        plain = [p for p in rule.ports or () if p not in l7] if rule.ports is not None else None
+        for g in selected:
+            layers = g.layers[direction]
+            table = g.ingress if direction == "ingress" else g.egress
+            for peer_group in peers:
+                dst = (g if direction == "ingress" else peer_group).sample
+                i = peer_group.index
+                if deny:
+                    layers.deny[i] = layers.deny.get(i, NONE) | resolve_ports(rule.ports, dst)
+                    continue
+                allowed = resolve_ports(plain, dst) if plain is None or plain else NONE
+                if allowed:
+                    table[i] = table.get(i, NONE) | allowed
+                if l7:
+                    layers.l7[i] = layers.l7.get(i, NONE) | resolve_ports(rule.l7_ports, dst)
+
+    def side(self, g: Group, peer: Group, direction: str) -> tuple[PortSet, PortSet]:
+        """(ports, of which L7-filtered) that ``direction`` at ``g`` allows towards ``peer``."""
+        table = g.ingress if direction == "ingress" else g.egress
+        layers = g.layers.get(direction)
+        if layers is None:
+            return (table.get(peer.index, NONE) if g.isolated(direction) else ALL), NONE
+        dst = g if direction == "ingress" else peer
+        i = peer.index
+        here = table.get(i)
+        if here is None and i not in layers.deny and i not in layers.l7:
+            # Only the tier rules tell such peers apart: one evaluation per kind of peer.
+            key = (self._membership(layers).get(i, 0),
+                   dst.sample.named_ports if direction == "egress" else ())
+            cached = layers.plain.get(key)
+            if cached is None:
+                cached = layers.plain[key] = layers.evaluate(i, dst.sample, NONE,
+                                                             g.isolated(direction))
+            return cached
+        return layers.evaluate(i, dst.sample, here or NONE, g.isolated(direction))
+
+    def _membership(self, layers: Layers) -> dict[int, int]:
+        """Peer group → bit mask of the tier rules (of ``layers``) whose peers include it;
+        shared by every group that the same tier rules apply to."""
+        key = tuple(id(d) for d in (*layers.admin, *layers.baseline))
+        masks = self._masks.get(key)
+        if masks is None:
+            masks = self._masks[key] = {}
+            for bit, d in enumerate((*layers.admin, *layers.baseline)):
+                for i in d.peers:
+                    masks[i] = masks.get(i, 0) | (1 << bit)
+        return masks
+
+    def group_flow(self, src: Group, dst: Group) -> tuple[PortSet, PortSet]:
+        """(ports ``src`` may open to ``dst``: egress at src AND ingress at dst, of which
+        L7-filtered)."""
+        if src.sample.external and dst.sample.external:
+            return NONE, NONE
+        egress, l7_out = self.side(src, dst, "egress")
+        if not egress:
+            return NONE, NONE
+        ingress, l7_in = self.side(dst, src, "ingress")
+        ports = egress & ingress
+        return ports, (l7_out | l7_in) & ports
 
     def group_ports(self, src: Group, dst: Group) -> PortSet:
         """Ports ``src`` may open to ``dst``: egress at src AND ingress at dst."""
-        if src.sample.external and dst.sample.external:
-            return NONE
-        egress = src.egress.get(dst.index, NONE) if src.egress_isolated else ALL
-        if not egress:
-            return NONE
-        ingress = dst.ingress.get(src.index, NONE) if dst.ingress_isolated else ALL
-        return egress & ingress
+        return self.group_flow(src, dst)[0]
 
     # -- queries ----------------------------------------------------------------------------
+
+    def has(self, endpoint_id: str) -> bool:
+        """Whether the endpoint is in the input."""
+        return endpoint_id in self._group_of
 
     def group(self, endpoint_id: str) -> Group:
         """The group of an endpoint id."""
@@ -236,24 +394,33 @@ class Reachability:
         return self.ports(src, dst).contains(port, protocol)
 
     def _candidates(self, src: Group) -> Iterable[Group]:
-        if src.egress_isolated:
+        """Groups ``src`` may reach at all: when its egress is isolated, those an allow rule
+        or an Admin-tier Accept names."""
+        if not src.egress_isolated:
+            if src.sample.external:  # nothing outside the pod network reaches the outside
+                return [g for ns in self._in_namespace.values() for g in ns]
+            return self.groups
+        layers = src.layers.get("egress")
+        if layers is None:
             return [self.groups[i] for i in sorted(src.egress)]
-        if src.sample.external:  # nothing outside the pod network reaches the outside
-            return [g for ns in self._in_namespace.values() for g in ns]
-        return self.groups
+        named = set(src.egress) | set(layers.l7)
+        for d in layers.admin:
+            if d.rule.action == "Accept":
+                named |= d.peers
+        return [self.groups[i] for i in sorted(named)]
 
     def flows(self) -> Iterator[Flow]:
         """One flow per ordered pair of distinct endpoints that allows anything, sorted by
         source then destination, produced one source at a time."""
-        reachable: dict[int, list[tuple[Group, PortSet]]] = {}
+        reachable: dict[int, list[tuple[Group, tuple[PortSet, PortSet]]]] = {}
         for a in sorted(self.endpoints, key=lambda e: e.id):
             src = self._group_of[a.id]
             targets = reachable.get(src.index)
             if targets is None:
                 targets = reachable[src.index] = [
-                    (dst, ports) for dst in self._candidates(src)
-                    if (ports := self.group_ports(src, dst))]
-            row = [Flow(a, b, ports) for dst, ports in targets for b in dst.members
+                    (dst, flow) for dst in self._candidates(src)
+                    if (flow := self.group_flow(src, dst))[0]]
+            row = [Flow(a, b, *flow) for dst, flow in targets for b in dst.members
                    if b.id != a.id]
             row.sort(key=lambda f: f.dst.id)
             yield from row
@@ -269,4 +436,4 @@ def reachability(objects: Iterable[KubeObject | dict[str, Any]],
                  ) -> Reachability:
     """Reachability of the pods and workloads in ``objects`` (plus declared ``workloads``
     and the parts of the cluster ``parts`` implies)."""
-    return Reachability(build_cluster(objects, workloads, parts))
+    return Reachability(tiered_cluster(objects, workloads, parts))

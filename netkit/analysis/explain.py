@@ -8,9 +8,14 @@ from dataclasses import dataclass, field
 from ipaddress import ip_address
 from typing import Any
 
-from netkit.analysis.engine import Group, Reachability, resolve_ports
-from netkit.analysis.model import Endpoint, Policy
+from netkit.analysis.decisions import admitting, trace
+from netkit.analysis.engine import Group, Reachability
+from netkit.analysis.model import Endpoint
+from netkit.analysis.ports import PortSet
+from netkit.analysis.tiers import Layers, Step
+from netkit.k8s import cilium
 from netkit.k8s import networking as np
+from netkit.k8s.meta import CLUSTER_DNS_NAMESPACE, CLUSTER_DNS_POD_LABELS
 from netkit.k8s.names import DNS1123_SUBDOMAIN_MAX
 from netkit.serialize import dump_all
 
@@ -24,11 +29,30 @@ class Side:
     policies: list[str] = field(default_factory=list)
     allowed_by: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""
+    decided_by: Step | None = None
+    passed_by: list[Step] = field(default_factory=list)
+    not_consulted: list[str] = field(default_factory=list)
+    filtered_at_l7: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def tier(self) -> str:
+        """The layer that decided: Admin, NetworkPolicy, Baseline, or default."""
+        return self.decided_by.layer if self.decided_by else "default"
+
+    @property
+    def fixable(self) -> bool:
+        """Whether a NetworkPolicy can allow what this side denies (Admin-tier and Cilium
+        denies win over any NetworkPolicy)."""
+        return not self.allowed and self.tier in ("NetworkPolicy", "Baseline") and not (
+            self.decided_by is not None and "Deny[" in self.decided_by.rule)
 
     def to_json(self) -> dict[str, Any]:
         """JSON form."""
         return {"allowed": self.allowed, "isolated": self.isolated, "policies": self.policies,
-                "allowed_by": self.allowed_by, "note": self.note}
+                "allowed_by": self.allowed_by, "note": self.note, "tier": self.tier,
+                "decided_by": self.decided_by.to_json() if self.decided_by else None,
+                "passed_by": [s.to_json() for s in self.passed_by],
+                "not_consulted": self.not_consulted, "filtered_at_l7": self.filtered_at_l7}
 
 
 @dataclass
@@ -45,10 +69,16 @@ class Explanation:
     fix: list[dict[str, Any]] = field(default_factory=list)
     blueprint_fix: str | None = None
 
+    @property
+    def filtered_at_l7(self) -> bool:
+        """Allowed at L4, with Cilium L7 rules filtering what passes."""
+        return self.allowed and bool(self.egress.filtered_at_l7 or self.ingress.filtered_at_l7)
+
     def to_json(self) -> dict[str, Any]:
         """``{"allowed", "egress", "ingress", ...}`` naming policies as namespace/name."""
         return {"from": self.src.id, "to": self.dst.id, "port": self.port,
                 "protocol": self.protocol, "allowed": self.allowed,
+                "filtered_at_l7": self.filtered_at_l7,
                 "egress": self.egress.to_json(), "ingress": self.ingress.to_json(),
                 "fix": self.fix, "blueprint_fix": self.blueprint_fix}
 
@@ -57,26 +87,69 @@ class Explanation:
         return dump_all(self.fix)
 
 
-def _side(r: Reachability, selected: Group, other: Group, dst: Group, port: int,
-          protocol: str, direction: str) -> Side:
+def _np_rules(r: Reachability, selected: Group, other: Group, port: int, protocol: str,
+              direction: str) -> list[dict[str, Any]]:
+    """The NetworkPolicy and Cilium allow rules that admit this port from/to ``other``."""
+    return [{"policy": policy, "rule": rule, **({"l7": list(l7)} if l7 else {})}
+            for policy, rule, l7 in admitting(r, selected, other, direction,
+                                                PortSet.of(protocol, port))]
+
+
+def _selecting(selected: Group, direction: str, tier: str) -> list[str]:
+    layers = selected.layers.get(direction) or Layers()
+    deciders = layers.admin if tier == "Admin" else layers.baseline
+    return list(dict.fromkeys(d.policy.ref for d in deciders))
+
+
+def _verdict(step: Step, passed: list[Step], skipped: list[str]) -> str:
+    verb = "allowed" if step.action == "Accept" else "denied"
+    text = f"{verb} by {step.describe()}"
+    if passed:
+        text = f"passed on by {', '.join(p.describe() for p in passed)}; {text}"
+    if skipped:
+        text += f"; {', '.join(skipped)} {'was' if len(skipped) == 1 else 'were'} not consulted"
+    return text
+
+
+def _side(r: Reachability, selected: Group, other: Group, port: int, protocol: str,
+          direction: str) -> Side:
     if selected.sample.external:
         where = "on its hosts' network" if selected.sample.implied else "outside the cluster"
         return Side(True, False, note=f"{where}: no NetworkPolicy applies there")
-    policies: list[Policy] = getattr(selected, f"{direction}_policies")
-    if not policies:
-        return Side(True, False, note=f"no policy selects {selected.sample.id} for "
-                                      f"{direction}, so it is open")
-    side = Side(False, True, [p.ref for p in policies])
-    for policy in policies:
-        for i, rule in enumerate(getattr(policy, direction) or []):
-            peers = rule.peers is None or any(r.peer_matches(p, policy, other)
-                                               for p in rule.peers)
-            if peers and resolve_ports(rule.ports, dst.sample).contains(port, protocol):
-                side.allowed_by.append({"policy": policy.ref, "rule": f"{direction}[{i}]"})
-    side.allowed = bool(side.allowed_by)
-    if not side.allowed:
-        side.note = f"no {direction} rule of these policies admits {protocol}/{port}"
+    isolated = selected.isolated(direction)
+    nps = [p.ref for p in getattr(selected, f"{direction}_policies")]
+    cps = [p.ref for p in selected.cilium.get(direction, [])]
+    found, allowed, l7 = trace(r, selected, other, direction, PortSet.of(protocol, port))
+    step = found[-1]
+    side = Side(bool(allowed), isolated, nps + cps, decided_by=step,
+                passed_by=[s for s in found[:-1] if s.action == "Pass"])
+    if step.layer == "Admin":
+        side.not_consulted = ([f"NetworkPolicy {n}" for n in nps] + cps
+                              + _selecting(selected, direction, "Baseline"))
+        side.note = _verdict(step, side.passed_by, side.not_consulted)
+    elif step.layer == "NetworkPolicy":
+        side.not_consulted = _selecting(selected, direction, "Baseline") if isolated else []
+        if step.action == "Deny" and "Deny[" in step.rule:
+            side.note = _verdict(step, side.passed_by, [])
+        else:
+            side.allowed_by = _np_rules(r, selected, other, port, protocol, direction)
+            side.note = "" if side.allowed else (
+                f"no {direction} rule of these policies admits {protocol}/{port}")
+            if not side.allowed and side.not_consulted:
+                side.note += f"; {', '.join(side.not_consulted)} not consulted"
+        side.filtered_at_l7 = [a for a in side.allowed_by if "l7" in a] if l7 else []
+    elif step.layer == "Baseline":
+        side.note = _verdict(step, side.passed_by, [])
+    else:
+        side.decided_by = None
+        side.note = (f"no policy selects {selected.sample.id} for {direction}, so it is open"
+                     if not side.passed_by and not _selecting(selected, direction, "Baseline")
+                     else "no rule matched in any tier, so it is open")
     return side
+
+
+def _domain(e: Endpoint) -> bool:
+    return e.external and e.cell is None and e.ip is None
 
 
 def _block(e: Endpoint) -> tuple[str, list[str]]:
@@ -90,6 +163,8 @@ def _block(e: Endpoint) -> tuple[str, list[str]]:
 
 
 def _peer(e: Endpoint, seen_from: str) -> dict[str, Any]:
+    if _domain(e):  # a name's addresses are unknown: only the whole address space holds them
+        return np.ip_peer("0.0.0.0/0")
     if e.external:
         return np.ip_peer(*_block(e))
     pods = e.label_map() or None
@@ -120,11 +195,18 @@ def _fix(x: Explanation) -> list[dict[str, Any]]:
     out = []
     for direction, side, here, there, link in (("egress", x.egress, x.src, x.dst, "to"),
                                                ("ingress", x.ingress, x.dst, x.src, "from")):
-        if side.allowed:
+        if not side.fixable:
+            continue
+        name = _fix_name(direction, here, link, there)
+        if direction == "egress" and _domain(there):  # only Cilium allows a DNS name
+            out.append(cilium.fqdn_egress_policy(
+                name, here.namespace, pods=here.label_map(),
+                targets=[(there.name, x.port, x.protocol)],
+                dns_namespace=CLUSTER_DNS_NAMESPACE, dns_pods=dict(CLUSTER_DNS_POD_LABELS)))
             continue
         rule = np.rule([_peer(there, here.namespace)], port, direction=direction)
         out.append(np.network_policy(
-            _fix_name(direction, here, link, there), here.namespace,
+            name, here.namespace,
             pod_selector=here.label_map() or None, policy_types=[direction.capitalize()],
             ingress=[rule] if direction == "ingress" else None,
             egress=[rule] if direction == "egress" else None))
@@ -157,14 +239,19 @@ def explain(r: Reachability, src: str, dst: str, port: int, protocol: str = "TCP
     if src == dst:
         side = Side(True, False, note="a pod may always reach itself")
         return Explanation(ea, eb, port, protocol, True, side, side)
-    egress = _side(r, a, b, b, port, protocol, "egress")
-    ingress = _side(r, b, a, b, port, protocol, "ingress")
+    egress = _side(r, a, b, port, protocol, "egress")
+    ingress = _side(r, b, a, port, protocol, "ingress")
     x = Explanation(ea, eb, port, protocol, egress.allowed and ingress.allowed, egress, ingress)
-    if not x.allowed:
+    if not x.allowed and (egress.fixable or egress.allowed) and (
+            ingress.fixable or ingress.allowed):
         x.fix = _fix(x)
         if workloads and (src in workloads or dst in workloads):
             owner = ea.namespace if src in workloads else eb.namespace
             proto = "" if protocol == "TCP" else f', protocol="{protocol}"'
-            x.blueprint_fix = (f"{_identifier(owner)}.allow({_construct_expr(ea)}, "
-                               f"to={_construct_expr(eb)}, port={port}{proto})")
+            if _domain(eb):
+                x.blueprint_fix = (f"{_identifier(owner)}.allow_egress_fqdn("
+                                   f'{_construct_expr(ea)}, "{eb.name}", port={port}{proto})')
+            else:
+                x.blueprint_fix = (f"{_identifier(owner)}.allow({_construct_expr(ea)}, "
+                                   f"to={_construct_expr(eb)}, port={port}{proto})")
     return x

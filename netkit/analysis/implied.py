@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from netkit.k8s.meta import CLUSTER_DNS_NAMESPACE, CLUSTER_DNS_POD_LABELS
 from netkit.k8s.pods import ContainerPort, PodTemplate
 from netkit.objects import as_dict, as_list
 
@@ -39,8 +40,8 @@ class ClusterParts:
     """Which parts of the cluster to imply, and how to recognise them."""
 
     dns: bool = True
-    dns_namespace: str = "kube-system"
-    dns_labels: tuple[tuple[str, str], ...] = (("k8s-app", "kube-dns"),)
+    dns_namespace: str = CLUSTER_DNS_NAMESPACE
+    dns_labels: tuple[tuple[str, str], ...] = CLUSTER_DNS_POD_LABELS
     api_server: bool = True
     api_server_addresses: tuple[str, ...] = ()
     api_server_port: int = 6443

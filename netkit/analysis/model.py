@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netkit.analysis.external import Cell, Network, cells, locator, network
 from netkit.analysis.implied import API_SERVER_KIND, IMPLIED_KINDS, ClusterParts
@@ -17,6 +17,10 @@ from netkit.k8s.pods import DECLARED_KIND, WORKLOAD_KINDS, PodTemplate, pod_temp
 from netkit.k8s.selectors import matches
 from netkit.objects import KubeObject, as_dict, as_objects
 from netkit.validate.field import FieldError
+
+if TYPE_CHECKING:
+    from netkit.analysis.cilium import CiliumPolicy
+    from netkit.analysis.cluster_policy import TierPolicy
 
 NamedPorts = tuple[tuple[str, str, int], ...]  # (name, protocol, number), sorted
 
@@ -78,6 +82,7 @@ class Peer:
     cidr: Network | None = None
     excepts: tuple[Network, ...] = ()
     invalid: bool = False
+    fqdn: str | None = None
 
 
 @dataclass
@@ -114,6 +119,8 @@ class Cluster:
     namespaces: dict[str, dict[str, str]] = field(default_factory=dict)
     policies: list[Policy] = field(default_factory=list)
     cells: list[Cell] = field(default_factory=list)
+    tiers: list[TierPolicy] = field(default_factory=list)
+    cilium: list[CiliumPolicy] = field(default_factory=list)
 
     @cached_property
     def locate(self) -> Callable[[str], Cell | None]:
@@ -274,10 +281,11 @@ def _check_well_formed(obj: Any, file: str | None, line: int | None) -> None:
 
 
 def build_cluster(objects: Iterable[KubeObject | dict[str, Any]],
-                  extra: Iterable[PodTemplate] = (), parts: ClusterParts | None = None
-                  ) -> Cluster:
+                  extra: Iterable[PodTemplate] = (), parts: ClusterParts | None = None,
+                  cidrs: Iterable[Network] = ()) -> Cluster:
     """A Cluster from objects (KubeObjects or plain dicts), declared workloads and the parts
-    of the cluster ``parts`` implies (by default cluster DNS, when policies name it).
+    of the cluster ``parts`` implies (by default cluster DNS, when policies name it);
+    ``cidrs`` that other policy kinds mention cut the world outside into cells too.
 
     A pod or ReplicaSet whose controller is in the input is represented by the controller.
     Malformed Namespaces, NetworkPolicies and workloads are errors.
@@ -312,7 +320,7 @@ def build_cluster(objects: Iterable[KubeObject | dict[str, Any]],
     mentioned = [n for p in cluster.policies for rules in (p.ingress or [], p.egress or [])
                  for r in rules for peer in r.peers or [] if peer.cidr is not None
                  for n in (peer.cidr, *peer.excepts)]
-    cluster.cells = cells(mentioned)
+    cluster.cells = cells([*mentioned, *cidrs])
     dns = parts.dns_template()
     if parts.dns and not any(parts.is_dns(t) for t in templates) and (
             cluster.targets(dns.namespace, dns.labels)):

@@ -10,6 +10,7 @@ from netkit.constructs.flows import Endpoint, Flow, FlowSource, PortSpec
 from netkit.constructs.namespace import Namespace, PodSecurityLevel
 from netkit.constructs.workload import Workload
 from netkit.errors import ConstructError
+from netkit.k8s.meta import CLUSTER_DNS_NAMESPACE, CLUSTER_DNS_POD_LABELS
 from netkit.spec import (
     PROTOCOLS,
     AnyPodIn,
@@ -31,8 +32,8 @@ Peer = Workload | CidrPeer | AnyPodIn
 class DnsEgress:
     """Where pods resolve names: kube-dns pods, and optionally a NodeLocal DNSCache address."""
 
-    namespace: str = "kube-system"
-    pod_selector: tuple[tuple[str, str], ...] = (("k8s-app", "kube-dns"),)
+    namespace: str = CLUSTER_DNS_NAMESPACE
+    pod_selector: tuple[tuple[str, str], ...] = CLUSTER_DNS_POD_LABELS
     node_local_address: str | None = None
 
 

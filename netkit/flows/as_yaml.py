@@ -8,6 +8,7 @@ from netkit.flows.records import Peer
 from netkit.flows.suggest import Port, Suggestion
 from netkit.k8s import networking as np
 from netkit.k8s.cilium import fqdn_egress_policy
+from netkit.k8s.meta import CLUSTER_DNS_POD_LABELS
 from netkit.serialize import dump_all
 
 PREFIX = "allow-observed"
@@ -55,7 +56,7 @@ def policies(s: Suggestion) -> list[dict[str, Any]]:
         out.append(fqdn_egress_policy(f"{PREFIX}-fqdn-egress-{name}", ns,
                                       pods=dict(peer.labels), targets=sorted(set(targets)),
                                       dns_namespace="kube-system",
-                                      dns_pods={"k8s-app": "kube-dns"}))
+                                      dns_pods=dict(CLUSTER_DNS_POD_LABELS)))
     return out
 
 

@@ -16,7 +16,8 @@ def fqdn_egress_policy(name: str, namespace: str, *, pods: Mapping[str, str],
                     **{f"k8s:{k}": v for k, v in dns_pods.items()}}
     egress: list[dict[str, Any]] = [{
         "toEndpoints": [{"matchLabels": dns_selector}],
-        "toPorts": [{"ports": [{"port": "53", "protocol": "ANY"}],
+        "toPorts": [{"ports": [{"port": "53", "protocol": "UDP"},
+                               {"port": "53", "protocol": "TCP"}],
                      "rules": {"dns": [{"matchPattern": "*"}]}}],
     }]
     for fqdn, port, protocol in targets:

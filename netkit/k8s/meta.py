@@ -9,6 +9,9 @@ MANAGED_BY = "app.kubernetes.io/managed-by"
 BLUEPRINT_LABEL = "netkit.dev/blueprint"
 CONSTRUCT_ANNOTATION = "netkit.dev/construct"
 NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
+# Where cluster DNS runs by default (CoreDNS keeps kube-dns's labels).
+CLUSTER_DNS_NAMESPACE = "kube-system"
+CLUSTER_DNS_POD_LABELS: tuple[tuple[str, str], ...] = (("k8s-app", "kube-dns"),)
 
 
 def string_map(values: Mapping[str, object] | None) -> dict[str, str]:

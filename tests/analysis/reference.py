@@ -28,6 +28,8 @@ def address(e: Endpoint) -> Any:
 def peer_matches(peer: dict[str, Any], policy_ns: str, other: Endpoint,
                  namespaces: dict[str, dict[str, str]]) -> bool:
     if "ipBlock" in peer:
+        if other.external and other.cell is None:  # a domain name: inside only ::/0, 0/0
+            return ipaddress.ip_network(peer["ipBlock"]["cidr"], strict=False).prefixlen == 0
         ip = address(other)
         if ip is None:
             return False

@@ -198,13 +198,19 @@ def test_diff_two_paths_all_formats(tmp_path: Path) -> None:
     result = runner.invoke(app, ["diff", str(base), str(head), "--format", "json"])
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {"added": [
-        {"from": "a/web", "to": "a/db", "protocol": "TCP", "ports": [[5432, 5433]]}],
+        {"from": "a/web", "to": "a/db", "protocol": "TCP", "ports": [[5432, 5433]],
+         "decided_by": [
+             {"side": "egress", "layer": "default", "action": "Accept", "policy": "",
+              "rule": ""},
+             {"side": "ingress", "layer": "NetworkPolicy", "action": "Accept",
+              "policy": "a/p", "rule": "ingress[0]"}]}],
         "removed": []}
     text = runner.invoke(app, ["diff", str(base), str(head)]).stdout
-    assert "+ a/web -> a/db TCP 5432-5433" in text and "1 flow(s) opened, 0 closed" in text
+    assert ("+ a/web -> a/db TCP 5432-5433  (egress: default; ingress: NetworkPolicy a/p "
+            "ingress[0])") in text and "1 flow(s) opened, 0 closed" in text
     md = runner.invoke(app, ["diff", str(head), str(base), "--format", "markdown"]).stdout
     assert md.startswith("### netkit: 0 flow(s) opened, 1 closed")
-    assert "| 🔴 | `a/web` | `a/db` | TCP | 5432-5433 |" in md
+    assert "| 🔴 | `a/web` | `a/db` | TCP | 5432-5433 | ingress: NetworkPolicy a/d |" in md
     gate = runner.invoke(app, ["diff", str(base), str(head), "--fail-on-added"])
     assert gate.exit_code == 1
     assert runner.invoke(app, ["diff", str(head), str(base), "--fail-on-added"]).exit_code == 0

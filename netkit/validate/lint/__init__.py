@@ -15,12 +15,13 @@ from netkit.validate.lint import (
     exposure,
     policies,
     references,
+    tiers,
 )
 from netkit.validate.lint.index import Index, Report
 
 CHECKS: list[Callable[[Index, Report], None]] = [
     references.check, policies.check, entry_points.check, attachments.check, exposure.check,
-    coverage.check,
+    coverage.check, tiers.check,
 ]
 
 
