@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader
 
 from netkit.analysis.engine import Reachability
+from netkit.analysis.ports import PortSet
 from netkit.k8s.networking import effective_policy_types
 from netkit.objects import KubeObject
 from netkit.target import DEFAULT_CLUSTER
@@ -71,6 +72,24 @@ def _policies(objects: list[dict[str, Any]]) -> list[dict[str, str]]:
     return sorted(out, key=lambda p: p["name"])
 
 
+def _flow_rows(reach: Reachability, namespaces: set[str]) -> dict[str, list[dict[str, str]]]:
+    """Namespace → a table row per flow into or out of it, in the engine's order, in one pass
+    over the flows."""
+    out: dict[str, list[dict[str, str]]] = {}
+    described: dict[PortSet, str] = {}
+    for f in reach.flows():
+        ends = {f.src.namespace, f.dst.namespace} & namespaces
+        if not ends:
+            continue
+        ports = described.get(f.ports)
+        if ports is None:
+            ports = described[f.ports] = f.ports.describe()
+        row = {"src": f.src.id, "dst": f.dst.id, "ports": ports}
+        for ns in ends:
+            out.setdefault(ns, []).append(row)
+    return out
+
+
 def documents(objects: Iterable[KubeObject], reach: Reachability,
               directories: dict[tuple[str, str], str]) -> dict[str, bytes]:
     """``<cluster>/<namespace>/NETWORK.md`` for each namespace directory."""
@@ -82,14 +101,12 @@ def documents(objects: Iterable[KubeObject], reach: Reachability,
         key = (ro.target.cluster if ro.target is not None else DEFAULT_CLUSTER, ro.namespace)
         if ro.namespace and key in directories:
             by_ns.setdefault(key, []).append(ro)
-    flows = list(reach.flows())
+    rows = _flow_rows(reach, {ns for _, ns in by_ns})
     out = {}
     for (cluster, ns), ros in sorted(by_ns.items()):
-        rows = [{"src": f.src.id, "dst": f.dst.id, "ports": f.ports.describe()} for f in flows
-                if ns in (f.src.namespace, f.dst.namespace)]
         text = template.render(namespace=ns, cluster=cluster,
                                blueprints=", ".join(sorted({f"`{r.blueprint}`" for r in ros})),
-                               entries=_entries([r.obj for r in ros]), flows=rows,
+                               entries=_entries([r.obj for r in ros]), flows=rows.get(ns, []),
                                policies=_policies([r.obj for r in ros]))
         out[f"{directories[(cluster, ns)]}/{DOC_NAME}"] = text.encode()
     return out
