@@ -7,8 +7,11 @@ expansion beyond a budget proportional to the input and nesting beyond ``MAX_DEP
 
 from __future__ import annotations
 
+import functools
 import json
+import marshal
 import math
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -23,7 +26,17 @@ from netkit.inputs.excludes import HIDDEN_ONLY, Excludes
 from netkit.inputs.units import Unit, parse_in_workers
 from netkit.objects import KubeObject
 
-Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The safe loader resolves a tag from (node kind, text, implicit): the same answer for every
+# repetition of "app" or "80" in ten thousand files, so each is worked out once.
+_resolve = functools.lru_cache(maxsize=1 << 16)(
+    functools.partial(yaml.resolver.Resolver.resolve, yaml.resolver.Resolver()))
+
+
+class Loader(_SafeLoader):  # type: ignore[misc]
+    """The safe loader (libyaml's when available), resolving tags through a cache."""
+
+    resolve = staticmethod(_resolve)
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 KUSTOMIZE_GROUP = "kustomize.config.k8s.io/"
 STDIN = "<stdin>"
@@ -257,11 +270,11 @@ def _objects(doc: object, file: str, line: int) -> Iterator[KubeObject]:
     yield KubeObject(doc, file, line)
 
 
-def read_stream(stream: IO[bytes], where: str) -> str:
+def read_stream(stream: IO[bytes], where: str, chunk_size: int = _CHUNK) -> str:
     """The UTF-8 text of a file or stream, line breaks normalized; binary data (a NUL
     byte: ``/dev/zero`` stops there) and other encodings are LoadErrors."""
     chunks: list[bytes] = []
-    while chunk := stream.read(_CHUNK):
+    while chunk := stream.read(chunk_size):
         nul = chunk.find(b"\0")
         if nul >= 0:
             line = sum(c.count(b"\n") for c in chunks) + chunk.count(b"\n", 0, nul) + 1
@@ -281,8 +294,10 @@ def read_stream(stream: IO[bytes], where: str) -> str:
 def read_text(path: Path) -> str:
     """A manifest file's text; unreadable, binary or non-UTF-8 files are LoadErrors."""
     try:
-        with path.open("rb") as stream:
-            return read_stream(stream, str(path))
+        with path.open("rb", buffering=0) as stream:
+            # A regular file in one read of its size; /dev/zero and pipes report 0.
+            size = os.fstat(stream.fileno()).st_size
+            return read_stream(stream, str(path), min(size + 1, _CHUNK) if size else _CHUNK)
     except FileNotFoundError:
         raise LoadError(str(path), "file not found", hint="check the path") from None
     except OSError as exc:
@@ -301,8 +316,25 @@ def yaml_files(path: Path, excludes: Excludes = HIDDEN_ONLY) -> list[Path]:
         if not path.exists():
             raise LoadError(str(path), "no such file or directory", hint="check the path")
         return [path]
-    found = sorted(p for p in path.rglob("*") if p.suffix in MANIFEST_SUFFIXES and p.is_file())
-    return excludes.select(path, found)
+    found = sorted(_manifest_files(os.fspath(path)), key=lambda rel: rel.split("/"))
+    return [path / rel for rel in excludes.select(path, found)]
+
+
+def _manifest_files(top: str) -> Iterator[str]:
+    """Paths (relative, POSIX) of the manifest files below ``top``, unsorted; as ``rglob``,
+    links to files are followed and links to folders are not."""
+    folders = [""]
+    while folders:
+        folder = folders.pop()
+        with os.scandir(f"{top}/{folder}" if folder else top) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue  # every walk leaves hidden files and folders out (see Excludes)
+                rel = f"{folder}/{entry.name}" if folder else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(rel)
+                elif entry.name.endswith(MANIFEST_SUFFIXES) and entry.is_file():
+                    yield rel
 
 
 _CONTENT = re.compile(r"^[ \t\ufeff]*[^\s#\ufeff]", re.MULTILINE)
@@ -348,7 +380,16 @@ def parse_batch(units: list[Unit]) -> list[KubeObject]:
     return [obj for unit in units for obj in parse(unit.text, unit.file, unit.first_line)]
 
 
+def _pack(objects: list[KubeObject]) -> bytes:
+    """Parsed objects as bytes for another process: marshal, as they are JSON data only."""
+    return marshal.dumps([(o.obj, o.file, o.line) for o in objects])
+
+
+def _unpack(data: bytes) -> list[KubeObject]:
+    return [KubeObject(obj, file, line) for obj, file, line in marshal.loads(data)]
+
+
 def parse_units(units: list[Unit]) -> list[KubeObject]:
-    """Objects of every unit, in order; large inputs are parsed on every core."""
-    parallel = parse_in_workers(units, parse_batch)
+    """Objects of every unit, in order; large inputs are parsed on both cores."""
+    parallel = parse_in_workers(units, parse_batch, pack=_pack, unpack=_unpack)
     return parallel if parallel is not None else parse_batch(units)
