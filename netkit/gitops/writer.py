@@ -80,38 +80,45 @@ class Plan:
 
 
 def plan(out: Path, files: dict[str, bytes], *, force: bool = False) -> Plan:
-    """Compare ``files`` with the directory, reading only; unowned files in the way are errors."""
+    """Compare ``files`` with the directory, reading only (each path looked at once, each owned
+    file read once); unowned files in the way are errors."""
     result = Plan(out, files, read_lock(out), force)
     tree = _Tree(out)
-    claimed = set(result.lock.paths)
+    modes: dict[str, int | None] = {}  # paths looked at, and their st_mode
     for rel in result.lock.paths:
         tree.check(rel)
-        mode = tree.mode(rel)
+        mode = modes[rel] = tree.mode(rel)
         if mode is None or (stat.S_ISDIR(mode) and rel not in files):
             continue
         content = tree.read(rel) if stat.S_ISREG(mode) else None
-        digest = sha256(content) if content is not None else ""
+        if content is not None and content == files.get(rel):
+            digest = result.new_lock[rel]
+        else:
+            digest = sha256(content) if content is not None else ""
         if result.lock.owns(rel, digest):
             result.current[rel] = digest
         elif content is None or content != files.get(rel):
             result.edited.append(rel)
-    for rel, data in files.items():
-        if problem := path_problem(rel):
-            raise OwnershipError(str(out / rel), f"path {problem}",
-                                 hint="netkit writes only inside --out, never into .netkit/")
-        tree.check(rel)
-        mode = tree.mode(rel)
+    for rel in files:
+        if rel in modes:
+            mode = modes[rel]
+        else:
+            if problem := path_problem(rel):
+                raise OwnershipError(str(out / rel), f"path {problem}",
+                                     hint="netkit writes only inside --out, never into .netkit/")
+            tree.check(rel)
+            mode = tree.mode(rel)
         if mode is None:
             result.create.append(rel)
         elif stat.S_ISDIR(mode):
             raise OwnershipError(str(out / rel), "a directory is in the way",
                                  hint="move it away; netkit needs this path for a file")
         elif rel in result.current:
-            changed = sha256(data) != result.current[rel]
+            changed = result.new_lock[rel] != result.current[rel]
             (result.update if changed else result.unchanged).append(rel)
         elif rel in result.edited:
             result.update.append(rel)
-        elif rel in claimed:
+        elif rel in modes:
             result.unchanged.append(rel)  # content already right, though not as recorded
         else:
             raise OwnershipError(str(out / rel), "file exists and is not owned by netkit",
@@ -352,7 +359,7 @@ class _Tree:
         """The content of regular file ``rel``."""
         try:
             fd = os.open(f"{self.root}/{rel}", os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-            with open(fd, "rb") as handle:
-                return handle.read()
+            with open(fd, "rb", buffering=0) as handle:
+                return handle.readall()
         except OSError as exc:
             raise _io_error(self.out / rel, "cannot read", exc) from None
