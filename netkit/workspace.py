@@ -47,18 +47,19 @@ def read(paths: Sequence[str], *, env: str = "prod",
          overrides: Mapping[str, str] | None = None, exclude: Sequence[str] = ()) -> Sources:
     """Read every input; ``*.py`` files are blueprints, rendered in memory; directory walks
     leave out what ``exclude`` patterns (and the defaults of ``Excludes``) name."""
-    from netkit.constructs.workload import declared
-    from netkit.inputs.blueprints import load_blueprints
-
     out = Sources()
     blueprint_files = [p for p in paths if p.endswith(".py")]
-    for bp in load_blueprints(blueprint_files, env, overrides=overrides):
-        objects, findings = rendered(bp)
-        out.workloads.extend(declared(bp))
-        out.objects.extend(objects)
-        out.findings.extend(findings)
-        out.target = out.target or bp.target
-        out.blueprints.append(bp.name)
+    if blueprint_files:  # constructs and pydantic models only when there are blueprints
+        from netkit.constructs.workload import declared
+        from netkit.inputs.blueprints import load_blueprints
+
+        for bp in load_blueprints(blueprint_files, env, overrides=overrides):
+            objects, findings = rendered(bp)
+            out.workloads.extend(declared(bp))
+            out.objects.extend(objects)
+            out.findings.extend(findings)
+            out.target = out.target or bp.target
+            out.blueprints.append(bp.name)
     out.objects.extend(manifests.load_manifests([p for p in paths if not p.endswith(".py")],
                                                 exclude))
     return out

@@ -4,11 +4,9 @@ PyYAML's Python half is not, and a 2-core machine halves the time."""
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 import re
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -72,6 +70,9 @@ def parse_in_workers(units: Sequence[Unit], parse_batch: Callable[[list[Unit]], 
     workers = min(2, os.cpu_count() or 1)
     if workers < 2 or sum(len(u.text) for u in units) < PARALLEL_BYTES:
         return None
+    import multiprocessing  # only for large inputs
+    from concurrent.futures import ProcessPoolExecutor
+
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
     first, *rest = balance(units, workers)
