@@ -191,7 +191,6 @@ def test_build_without_env_parameter(write_blueprint: Callable[..., Path]) -> No
 
 SERVICE_YAML = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: a}\n" \
                "spec: {ports: [{port: 80}]}\n"
-SHOP = Path(__file__).resolve().parent.parent / "blueprints" / "shop.py"
 NOT_FOR_BLUEPRINTS = ("netkit.tree", "netkit.constructs", "netkit.render", "netkit.synth")
 # What each command must not import. pydantic is left out past --help: typer 0.29 coerces
 # every option through a pydantic TypeAdapter.
@@ -205,10 +204,10 @@ COMMANDS: dict[str, tuple[list[str], tuple[str, ...]]] = {
     "validate": (["validate", "{yaml}"], ("jinja2", "netkit.analysis", "multiprocessing",
                                           "netkit.gitops.writer", *NOT_FOR_BLUEPRINTS)),
     "audit": (["audit", "{yaml}"], ("jinja2", "multiprocessing", *NOT_FOR_BLUEPRINTS)),
-    "synth": (["synth", str(SHOP), "--out", "{out}"], ("netkit.cdk8s", "netkit.report.html",
+    "synth": (["synth", SHOP, "--out", "{out}"], ("netkit.cdk8s", "netkit.report.html",
                                                       "netkit.analysis.diff", "multiprocessing",
                                                       "netkit.scaffold")),
-    "synth --check": (["synth", str(SHOP), "--out", "{out}", "--check"],
+    "synth --check": (["synth", SHOP, "--out", "{out}", "--check"],
                       ("netkit.cdk8s", "netkit.report.html", "multiprocessing")),
 }
 
