@@ -22,6 +22,7 @@ Usage: python benchmarks/synth_compare.py [--services 1000] [--runs 3] [--cdk8s-
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -172,7 +173,7 @@ def main() -> None:
             peaks.append((files, peak))
             print(f"peak memory, synth of {services} services ({files} files): "
                   f"{peak / 1024:.0f} MiB ({seconds:.2f} s)")
-        for (f0, p0), (f1, p1) in zip(peaks, peaks[1:], strict=False):
+        for (f0, p0), (f1, p1) in itertools.pairwise(peaks):
             print(f"  {f0} -> {f1} files: +{(p1 - p0) / 1024:.1f} MiB, "
                   f"{(p1 - p0) / max(1, f1 - f0):.1f} KiB per added file")
 
