@@ -103,14 +103,13 @@ def _memo_key(fingerprint: str, blueprints: Sequence[Blueprint],
     key = Key()
     key.add(fingerprint, sorted(ignore), argocd, docs, workloads)
     for bp, (bp_objects, _) in zip(blueprints, renders, strict=True):
-        key.add(bp.name, bp.target.model_dump_json(), sorted(_user_paths(bp)))
-        for ro in bp_objects:
-            key.add(ro.origin, ro.blueprint, ro.file, ro.line, ro.kind, ro.name,
-                    ro.metadata.get("namespace"))
-            if argocd is not None:  # the files hold the objects as annotate() changed them
-                key.add(dump(ro.obj).encode())
-    for path, data in files.items():
-        key.add(path, data)
+        key.add(bp.name, bp.target.model_dump_json(), sorted(_user_paths(bp)),
+                [(ro.origin, ro.blueprint, ro.file, ro.line, ro.kind, ro.name,
+                  ro.metadata.get("namespace")) for ro in bp_objects])
+        if argocd is not None:  # the files hold the objects as annotate() changed them
+            key.add(*(dump(ro.obj).encode() for ro in bp_objects))
+    key.add(*files.keys())
+    key.add(*files.values())
     return key.hexdigest()
 
 
