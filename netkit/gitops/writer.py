@@ -235,51 +235,55 @@ def _apply(p: Plan) -> None:
                              hint="move your change elsewhere, or rerun with --force to "
                                   "overwrite it; netkit never deletes an edited file")
     writes = p.create + p.update
-    doing = private
+    doing = str(private)
     try:
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=private))
     except OSError as exc:
         raise _io_error(private, "cannot create a staging directory", exc) from None
+    root, stage = os.fspath(out), os.fspath(staging)
     try:
-        made: set[Path] = set()
+        made: set[str] = set()  # directories known to exist
         for rel in writes:
-            doing = out / rel
-            _create(staging / rel, p.files[rel], made)
-        doing = out / LOCK_PATH
+            doing = f"{root}/{rel}"
+            _create(f"{stage}/{rel}", p.files[rel], made)
+        doing = f"{root}/{LOCK_PATH}"
         pending = {rel: p.new_lock[rel] for rel in writes}
         _record(out, staging, Lock({**p.lock.pending, **p.lock.files, **p.current}, pending))
         for rel in writes:
-            doing = out / rel
-            if doing.parent not in made:
-                doing.parent.mkdir(parents=True, exist_ok=True)
-                made.add(doing.parent)
-            os.replace(staging / rel, doing)
+            doing = f"{root}/{rel}"
+            _make_parent(doing, made)
+            os.replace(f"{stage}/{rel}", doing)
         for rel in sorted(set(p.lock.paths) - set(p.files) - set(p.disown)):
-            doing = out / rel
+            doing = f"{root}/{rel}"
             if rel in p.delete:
-                doing.unlink()
+                os.unlink(doing)
             _remove_empty_parents(out, rel)
-        doing = out / LOCK_PATH
+        doing = f"{root}/{LOCK_PATH}"
         _record(out, staging, Lock(p.new_lock))
     except OSError as exc:
-        raise _io_error(doing, "cannot write", exc,
+        raise _io_error(Path(doing), "cannot write", exc,
                         then="rerun: the next run finishes what this one started") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _create(path: Path, data: bytes, made: set[Path]) -> None:
-    if path.parent not in made:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        made.add(path.parent)
+def _make_parent(path: str, made: set[str]) -> None:
+    parent = os.path.dirname(path)
+    if parent not in made:
+        os.makedirs(parent, exist_ok=True)
+        made.add(parent)
+
+
+def _create(path: str, data: bytes, made: set[str]) -> None:
+    _make_parent(path, made)
     fd = os.open(path, _NEW_FILE, 0o666)
     with open(fd, "wb") as handle:
         handle.write(data)
 
 
 def _record(out: Path, staging: Path, lock: Lock) -> None:
-    aside = staging / "lock.json"
-    _create(aside, lock_bytes(lock), {staging})
+    aside = f"{os.fspath(staging)}/lock.json"
+    _create(aside, lock_bytes(lock), {os.fspath(staging)})
     os.replace(aside, out / LOCK_PATH)
 
 
