@@ -12,6 +12,7 @@ from netkit.constructs.manifest import Include, Manifest
 from netkit.constructs.workload import declared
 from netkit.errors import CheckFailed, ConfigError
 from netkit.findings import Finding
+from netkit.forked import forked
 from netkit.gitops import writer
 from netkit.gitops.argocd import ArgoCdConfig, annotate, applications
 from netkit.gitops.layout import layout, object_path
@@ -30,6 +31,8 @@ from netkit.workspace import rendered
 
 if TYPE_CHECKING:
     from netkit.config import NetkitConfig
+
+PARALLEL_OBJECTS = 1000  # below this, forking costs more than it saves
 
 
 @dataclass
@@ -51,14 +54,15 @@ class Synthesis:
 def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = None,
                ignore: Sequence[str] = (), argocd: ArgoCdConfig | None = None,
                docs: bool = True, fingerprint: str | None = None,
-               memo: Memo | None = None) -> Synthesis:
+               memo: Memo | None = None, parallel: bool = False) -> Synthesis:
     """Render and validate blueprints and lay out their files (with Argo CD objects and a
     NETWORK.md per namespace), all in memory.
 
     ``fingerprint`` stands for what validation depends on besides the blueprints' objects and
     these arguments (the code, the CRDs in ``crds``); given one, the result carries its memo,
     and a ``memo`` with the same key supplies the findings and NETWORK.md files instead of
-    computing them again."""
+    computing them again. ``parallel`` validates large inputs in a forked child while NETWORK.md
+    is written here (for a process of its own, like the CLI's: not one running Node.js)."""
     validators = [Validator(bp.target, crds=crds, ignore=ignore) for bp in blueprints]
     renders = [rendered(bp) for bp in blueprints]
     objects = [o for bp_objects, _ in renders for o in bp_objects]
@@ -72,22 +76,24 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
         docs=docs)
     reuse = memo if memo is not None and key is not None and memo.key == key \
         and len(memo.findings) == len(blueprints) else None
-    findings: list[Finding] = []
-    validated: list[list[Finding]] = []
-    for i, (bp, validator, (bp_objects, bp_findings)) in enumerate(
-            zip(blueprints, validators, renders, strict=True)):
-        findings.extend(bp_findings)
-        checked = reuse.findings[i] if reuse is not None else validator.validate(
-            bp_objects, cel=_authored_by_user(bp))
-        validated.append(checked)
-        findings.extend(checked)
-    network: dict[str, bytes] = {}
-    if docs and reuse is not None:
-        network = {path: text.encode() for path, text in reuse.docs.items()}
-    elif docs:
-        network = documents(objects, reachability(objects, workloads),
-                            namespace_directories(files))
+
+    def validate_all() -> list[list[Finding]]:
+        return [validator.validate(bp_objects, cel=_authored_by_user(bp)) for bp, validator,
+                (bp_objects, _) in zip(blueprints, validators, renders, strict=True)]
+
+    # Validation and NETWORK.md are independent: on two cores, one runs in a forked child.
+    with forked(validate_all, fork=parallel and reuse is None and docs
+                and len(objects) >= PARALLEL_OBJECTS) as validation:
+        network: dict[str, bytes] = {}
+        if docs and reuse is not None:
+            network = {path: text.encode() for path, text in reuse.docs.items()}
+        elif docs:
+            network = documents(objects, reachability(objects, workloads),
+                                namespace_directories(files))
+        validated = reuse.findings if reuse is not None else validation.result()
     files.update(network)
+    findings = [f for (_, bp_findings), checked in zip(renders, validated, strict=True)
+                for f in (*bp_findings, *checked)]
     kept = None if key is None or reuse is not None else Memo(
         key, validated, {path: data.decode() for path, data in network.items()})
     return Synthesis(objects, findings, dict(sorted(files.items())), kept)
@@ -183,7 +189,8 @@ def synthesize_project(cfg: NetkitConfig, files: Sequence[str], *, env: str | No
                           hint='add [tool.netkit.argocd] with repo_url = "https://..."')
     return synthesize(blueprints, crds=cfg.crd_registry(), ignore=cfg.ignore,
                       argocd=cfg.argocd if argocd is not False else None,
-                      fingerprint=fingerprint, memo=read_memo(out) if out is not None else None)
+                      fingerprint=fingerprint, memo=read_memo(out) if out is not None else None,
+                      parallel=True)
 
 
 def _project_fingerprint(cfg: NetkitConfig) -> str:

@@ -37,6 +37,10 @@ class Loader(_SafeLoader):  # type: ignore[misc]
     """The safe loader (libyaml's when available), resolving tags through a cache."""
 
     resolve = staticmethod(_resolve)
+    # The composer reports every node's path to the resolver, which uses it only for path
+    # resolvers; the safe loader has none, so built-in no-ops take the calls.
+    descend_resolver = staticmethod(slice)  # (parent, index) → ignored
+    ascend_resolver = staticmethod(tuple)  # () → ignored
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 KUSTOMIZE_GROUP = "kustomize.config.k8s.io/"
 STDIN = "<stdin>"
