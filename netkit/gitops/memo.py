@@ -109,8 +109,8 @@ def write_memo(out: Path, memo: Memo) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         try:
-            with open(fd, "w", encoding="utf-8") as handle:
-                json.dump(body, handle, sort_keys=True)
+            with open(fd, "wb") as handle:
+                handle.write(json.dumps(body, sort_keys=True).encode())  # dumps: the C encoder
             os.replace(name, path)
         finally:
             with suppress(FileNotFoundError):
