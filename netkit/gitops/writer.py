@@ -249,10 +249,22 @@ def _apply(p: Plan) -> None:
         doing = f"{root}/{LOCK_PATH}"
         pending = {rel: p.new_lock[rel] for rel in writes}
         _record(out, staging, Lock({**p.lock.pending, **p.lock.files, **p.current}, pending))
+        # A folder that does not exist yet is moved in whole, with every file below it: a
+        # fresh tree takes a few renames, not one per file.
+        existing: set[str] = set()
+        new = {rel: _new_folder(root, rel, existing) for rel in writes}
+        moved: set[str] = set()
         for rel in writes:
-            doing = f"{root}/{rel}"
-            _make_parent(doing, made)
-            os.replace(f"{stage}/{rel}", doing)
+            folder = new[rel]
+            if folder is None:
+                doing = f"{root}/{rel}"
+                _make_parent(doing, made)
+                os.replace(f"{stage}/{rel}", doing)
+            elif folder not in moved:
+                doing = f"{root}/{folder}"
+                _make_parent(doing, made)
+                os.rename(f"{stage}/{folder}", doing)
+                moved.add(folder)
         for rel in sorted(set(p.lock.paths) - set(p.files) - set(p.disown)):
             doing = f"{root}/{rel}"
             if rel in p.delete:
@@ -265,6 +277,20 @@ def _apply(p: Plan) -> None:
                         then="rerun: the next run finishes what this one started") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _new_folder(root: str, rel: str, existing: set[str]) -> str | None:
+    """The topmost folder above ``rel`` that does not exist under ``root`` (None when ``rel``'s
+    folder exists); ``existing`` remembers the folders found."""
+    parts = rel.split("/")[:-1]
+    for depth in range(1, len(parts) + 1):
+        folder = "/".join(parts[:depth])
+        if folder in existing:
+            continue
+        if not os.path.lexists(f"{root}/{folder}"):
+            return folder
+        existing.add(folder)
+    return None
 
 
 def _make_parent(path: str, made: set[str]) -> None:
