@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from netkit.analysis.engine import reachability
 from netkit.constructs.manifest import Include, Manifest
 from netkit.constructs.workload import declared
-from netkit.errors import CheckFailed, ConfigError
+from netkit.errors import CheckFailed, ConfigError, NetkitError
 from netkit.findings import Finding
 from netkit.forked import forked
 from netkit.gitops import writer
@@ -193,14 +193,18 @@ def synthesize_project(cfg: NetkitConfig, files: Sequence[str], *, env: str | No
                       parallel=True)
 
 
-def _project_fingerprint(cfg: NetkitConfig) -> str:
+def _project_fingerprint(cfg: NetkitConfig) -> str | None:
     """The code (taken before any blueprint runs, so the same modules are loaded every time),
-    the Gateway API channel and the content of the project's CRD files."""
+    the Gateway API channel and the content of the project's CRD files; None when those cannot
+    be read (loading the CRDs then reports why, in its turn)."""
     key = Key()
     key.add(code_fingerprint(), cfg.gateway_api_channel)
-    for raw in cfg.crds:
-        for file in yaml_files(cfg.path(raw)):
-            key.add(str(file), read_text(file))
+    try:
+        for raw in cfg.crds:
+            for file in yaml_files(cfg.path(raw)):
+                key.add(str(file), read_text(file))
+    except NetkitError:
+        return None
     return key.hexdigest()
 
 
