@@ -194,7 +194,7 @@ def synth(
             files, out_dir = lib.project_paths(cfg, blueprints, out)
         synthesis = lib.synthesize_project(cfg, files, env=env,
                                            overrides=_pairs(target or [], "--target"),
-                                           argocd=argocd)
+                                           argocd=argocd, out=None if stdout else out_dir)
         _print_findings(synthesis.findings, verbose)
         if stdout:
             typer.echo(lib.stream(synthesis), nl=False)

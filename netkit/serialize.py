@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -109,47 +110,152 @@ _OPTIONS: dict[str, Any] = {"width": 1 << 30, "indent": 2, "allow_unicode": Fals
                             "line_break": "\n"}
 
 
-def _events(data: Any, out: list[Any]) -> None:
-    """The YAML events PyYAML's representer and serializer would make, made directly.
+class _Unwritable(Exception):
+    """Data the direct writer leaves to PyYAML: floats and other types, scalar documents, keys
+    that are not short one-line strings."""
 
-    Covers str, dict, list, bool, int and None; anything else raises TypeError.
-    """
-    kind = type(data)
+
+_PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*")
+# Plain scalars the emitter refuses in block context: a leading indicator, a document marker,
+# or ": ", " #" or a final ":" inside.
+_NOT_PLAIN = re.compile(r"[#,\[\]{}&*!|>'\"%@`]|[?:-]( |$)|---|\.\.\.|.*(: | #|:$)")
+_ESCAPES = {"\0": "0", "\x07": "a", "\x08": "b", "\t": "t", "\n": "n", "\x0b": "v", "\x0c": "f",
+            "\r": "r", "\x1b": "e", '"': '"', "\\": "\\", "\x85": "N", "\xa0": "_",
+            "\u2028": "L", "\u2029": "P"}
+_KEY_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escaped(ch: str) -> str:
+    if ch in _ESCAPES:
+        return "\\" + _ESCAPES[ch]
+    if "\x20" <= ch <= "\x7e":
+        return ch
+    code = ord(ch)
+    return f"\\x{code:02X}" if code <= 0xFF else f"\\u{code:04X}" if code <= 0xFFFF \
+        else f"\\U{code:08X}"
+
+
+@lru_cache(maxsize=8192)
+def _inline(value: str, key: bool) -> str | None:
+    """``value`` as the one-line scalar PyYAML's emitter writes (plain, '-' or "-quoted); None
+    for text written as a literal block."""
+    if key and (len(value) > 128 or _KEY_BREAKS.search(value) or not value.isascii()):
+        raise _Unwritable("not a simple key")  # written as "? key", and libyaml counts bytes
+    if _PRINTABLE_ASCII.fullmatch(value):
+        if needs_quotes(value):
+            return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if _NOT_PLAIN.match(value):
+            return "'" + value.replace("'", "''") + "'"
+        return value
+    if _SURROGATE.search(value):
+        raise _Unwritable("a lone surrogate")
+    if not key and _literal_ok(value):
+        return None
+    # Anything else is double-quoted by the emitter: line breaks, control or non-ASCII text.
+    return '"' + "".join(map(_escaped, value)) + '"'
+
+
+def _scalar(value: Any) -> str:
+    """The text of a scalar other than a string, or of an empty collection."""
+    kind = type(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    if value is None:
+        return "null"
+    if kind is dict:
+        return "{}"
+    if kind is list or kind is tuple:
+        return "[]"
+    raise _Unwritable(kind.__name__)
+
+
+def _literal(value: str, pad: str, out: list[str]) -> None:
+    """``value`` as a ``|`` block, its lines indented under ``pad``."""
+    out.append(" |\n" if value.endswith("\n") else " |-\n")
+    for line in value.removesuffix("\n").split("\n"):
+        out.append(f"{pad}  {line}\n" if line else "\n")
+
+
+def _node(head: str, value: Any, pad: str, out: list[str], sort: bool, in_mapping: bool) -> None:
+    """``head`` (``key:`` or ``-`` at column ``len(pad)``) and its value. As PyYAML writes block
+    style: a sequence in a mapping is not indented; a collection in a sequence starts on the
+    dash's line."""
+    kind = type(value)
     if kind is str:
-        if _literal_ok(data):
-            out.append(yaml.ScalarEvent(None, None, (True, True), data, style="|"))
-        elif needs_quotes(data):
-            out.append(yaml.ScalarEvent(None, None, (False, True), data, style='"'))
+        text = _inline(value, False)
+        if text is None:
+            out.append(head)
+            _literal(value, pad, out)
         else:
-            out.append(yaml.ScalarEvent(None, None, (True, True), data))
-    elif kind is dict:
-        out.append(yaml.MappingStartEvent(None, None, True, flow_style=False))
-        for key, value in data.items():
-            _events(key, out)
-            _events(value, out)
-        out.append(yaml.MappingEndEvent())
-    elif kind is list or kind is tuple:
-        out.append(yaml.SequenceStartEvent(None, None, True, flow_style=False))
-        for value in data:
-            _events(value, out)
-        out.append(yaml.SequenceEndEvent())
-    elif kind is bool:
-        out.append(yaml.ScalarEvent(None, None, (True, False), "true" if data else "false"))
-    elif kind is int:
-        out.append(yaml.ScalarEvent(None, None, (True, False), str(data)))
-    elif data is None:
-        out.append(yaml.ScalarEvent(None, None, (True, False), "null"))
+            out.append(f"{head} {text}\n")
+    elif kind is dict and value:
+        out.append(head)
+        inner = pad + "  "
+        _mapping(value, sorted(value) if sort else value, inner,
+                 "\n" + inner if in_mapping else " ", out, sort)
+    elif (kind is list or kind is tuple) and value:
+        out.append(head)
+        if in_mapping:
+            _sequence(value, pad, "\n" + pad, out, sort)
+        else:
+            _sequence(value, pad + "  ", " ", out, sort)
     else:
-        raise TypeError(kind.__name__)
+        out.append(f"{head} {_scalar(value)}\n")
 
 
-def dump_events(data: Any, dumper: Any = None) -> str:
-    """``data`` as YAML through direct events: twice as fast as PyYAML's representer."""
-    events = [yaml.StreamStartEvent(), yaml.DocumentStartEvent(explicit=False)]
-    _events(data, events)
-    events += [yaml.DocumentEndEvent(explicit=False), yaml.StreamEndEvent()]
-    text: str = yaml.emit(events, Dumper=dumper or _Dumper, **_OPTIONS)
-    return text
+def _mapping(mapping: dict[str, Any], keys: Iterable[str], pad: str, lead: str, out: list[str],
+             sort: bool) -> None:
+    """``key: value`` entries: the first after ``lead``, the others on new lines at ``pad``;
+    nested mappings in sorted key order when ``sort``."""
+    for key in keys:
+        if type(key) is not str:
+            raise _Unwritable("a key that is not a string")
+        _node(f"{lead}{_inline(key, True)}:", mapping[key], pad, out, sort, True)
+        lead = pad
+
+
+def _sequence(items: list[Any], pad: str, lead: str, out: list[str], sort: bool) -> None:
+    for item in items:
+        _node(f"{lead}-", item, pad, out, sort, False)
+        lead = pad
+
+
+def _kube_object(obj: dict[str, Any], out: list[str]) -> None:
+    """A Kubernetes object in :func:`canonical` order, written as it is walked."""
+    for key in _ordered(obj, _TOP_KEYS):
+        value = obj[key]
+        if key == "metadata" and type(value) is dict and value:
+            md = {k: value[k] for k in _ordered(value, _METADATA_KEYS)}
+            for field in ("labels", "annotations"):
+                if isinstance(md.get(field), dict):
+                    md[field] = string_map(md[field])
+            out.append("metadata:")
+            _mapping(md, md, "  ", "\n  ", out, True)
+        else:
+            _mapping(obj, (key,), "", "", out, True)
+
+
+def _direct(data: Any, kube: bool) -> str:
+    """``data`` as YAML written directly: the bytes PyYAML's safe dumper writes, as one string
+    instead of hundreds of emitter events."""
+    out: list[str] = []
+    if type(data) is dict and data:
+        if kube:
+            _kube_object(data, out)
+        else:
+            _mapping(data, data, "", "", out, False)
+    elif type(data) is list and data:
+        _sequence(data, "", "", out, False)
+    elif type(data) is dict:
+        return "{}\n"
+    elif type(data) is list:
+        return "[]\n"
+    else:
+        raise _Unwritable("a scalar document")
+    return "".join(out)
 
 
 def dump_represented(data: Any, dumper: Any = None) -> str:
@@ -160,13 +266,15 @@ def dump_represented(data: Any, dumper: Any = None) -> str:
 
 
 def dump(data: Any, *, dumper: Any = None) -> str:
-    """One YAML document; Kubernetes objects are put in canonical order first."""
-    if isinstance(data, dict) and "kind" in data:
-        data = canonical(data)
-    try:
-        return dump_events(data, dumper)
-    except TypeError:  # a float or another type the event path leaves to PyYAML
-        return dump_represented(data, dumper)
+    """One YAML document; Kubernetes objects are put in canonical order first. ``dumper``: a
+    PyYAML dumper to use instead of the direct writer (which writes the same bytes, faster)."""
+    kube = isinstance(data, dict) and "kind" in data
+    if dumper is None:
+        try:
+            return _direct(data, kube)
+        except (_Unwritable, TypeError):  # TypeError: keys of mixed types do not sort
+            pass
+    return dump_represented(canonical(data) if kube else data, dumper)
 
 
 def dump_all(objects: Iterable[dict[str, Any]]) -> str:

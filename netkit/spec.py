@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Mapping, Sequence
@@ -216,14 +217,21 @@ class RateLimit(Input):
     @property
     def limited_cidrs(self) -> list[str]:
         """The fewest CIDRs, IPv4 then IPv6, covering every address outside the allowlist."""
-        holes = [canonical_network(block) for block in self.allowlist]
-        out: list[str] = []
-        for everyone in (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0")):
-            left = [everyone]
-            for hole in holes:
-                left = [piece for net in left for piece in _minus(net, hole)]
-            out += [str(net) for net in ipaddress.collapse_addresses(left)]  # type: ignore[type-var]
-        return out
+        return list(_outside(self.allowlist))
+
+
+@functools.lru_cache(maxsize=256)
+def _outside(allowlist: tuple[str, ...]) -> tuple[str, ...]:
+    """The fewest CIDRs, IPv4 then IPv6, covering every address outside ``allowlist`` (many
+    services share one allowlist: each is computed once)."""
+    holes = [canonical_network(block) for block in allowlist]
+    out: list[str] = []
+    for everyone in (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0")):
+        left = [everyone]
+        for hole in holes:
+            left = [piece for net in left for piece in _minus(net, hole)]
+        out += [str(net) for net in ipaddress.collapse_addresses(left)]  # type: ignore[type-var]
+    return tuple(out)
 
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network

@@ -11,16 +11,20 @@ from netkit.analysis.engine import reachability
 from netkit.analysis.implied import ClusterParts
 from netkit.constructs.manifest import Include, Manifest
 from netkit.constructs.workload import declared
-from netkit.errors import CheckFailed, ConfigError
+from netkit.errors import CheckFailed, ConfigError, NetkitError
 from netkit.findings import Finding
+from netkit.forked import forked
 from netkit.gitops import writer
 from netkit.gitops.argocd import ArgoCdConfig, annotate, applications
 from netkit.gitops.layout import identity_files, layout, object_path
+from netkit.gitops.memo import Key, Memo, code_fingerprint, read_memo, write_memo
 from netkit.inputs.blueprints import load_blueprints
+from netkit.inputs.manifests import read_text, yaml_files
 from netkit.k8s.meta import stamp
+from netkit.k8s.pods import PodTemplate
 from netkit.objects import KubeObject
 from netkit.report.network_md import documents
-from netkit.serialize import dump_all
+from netkit.serialize import dump, dump_all
 from netkit.tree import Blueprint
 from netkit.validate.apiserver import DEFAULT_NODE_PORTS
 from netkit.validate.crd import CrdRegistry
@@ -30,14 +34,18 @@ from netkit.workspace import rendered
 if TYPE_CHECKING:
     from netkit.config import NetkitConfig
 
+PARALLEL_OBJECTS = 1000  # below this, forking costs more than it saves
+
 
 @dataclass
 class Synthesis:
-    """Everything synth produced in memory: objects, findings and the files to write."""
+    """Everything synth produced in memory: objects, findings and the files to write, and the
+    memo of this result for the next run (when asked for, and unless a memo was reused)."""
 
     objects: list[KubeObject]
     findings: list[Finding]
     files: dict[str, bytes]
+    memo: Memo | None = None
 
     @property
     def errors(self) -> list[Finding]:
@@ -48,38 +56,88 @@ class Synthesis:
 def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = None,
                ignore: Sequence[str] = (), argocd: ArgoCdConfig | None = None,
                docs: bool = True, parts: ClusterParts | None = None,
-               node_ports: tuple[int, int] = DEFAULT_NODE_PORTS) -> Synthesis:
+               node_ports: tuple[int, int] = DEFAULT_NODE_PORTS, fingerprint: str | None = None,
+               memo: Memo | None = None, parallel: bool = False) -> Synthesis:
     """Render and validate blueprints and lay out their files (with Argo CD objects, the
     declared workloads' identities, and a NETWORK.md per namespace whose flows include the
-    cluster's parts ``parts`` implies), all in memory."""
-    objects: list[KubeObject] = []
-    findings: list[Finding] = []
-    for bp in blueprints:
-        bp_objects, bp_findings = rendered(bp)
-        objects.extend(bp_objects)
-        findings.extend(bp_findings)
-        validator = Validator(bp.target, crds=crds, ignore=ignore, node_ports=node_ports)
-        findings.extend(validator.validate(bp_objects, cel=_authored_by_user(bp),
-                                           workloads=declared(bp)))
+    cluster's parts ``parts`` implies), all in memory.
+
+    ``fingerprint`` stands for what validation depends on besides the blueprints' objects and
+    these arguments (the code, the CRDs in ``crds``); given one, the result carries its memo,
+    and a ``memo`` with the same key supplies the findings and NETWORK.md files instead of
+    computing them again. ``parallel`` validates large inputs in a forked child while NETWORK.md
+    is written here (for a process of its own, like the CLI's: not one running Node.js)."""
+    validators = [Validator(bp.target, crds=crds, ignore=ignore, node_ports=node_ports)
+                  for bp in blueprints]
+    renders = [rendered(bp) for bp in blueprints]
+    objects = [o for bp_objects, _ in renders for o in bp_objects]
     if argocd is not None:
         objects = [annotate(o) for o in objects]
         objects += _argo_objects(argocd, objects)
     files = layout(objects)
     directories = namespace_directories(files)
-    workloads = [(bp.target.cluster, w) for bp in blueprints for w in declared(bp)]
-    files.update(identity_files(workloads, directories))
-    if docs:
-        reach = reachability(objects, [w for _, w in workloads], parts)
-        files.update(documents(objects, reach, directories))
-    return Synthesis(objects, findings, dict(sorted(files.items())))
+    placed = [(bp.target.cluster, w) for bp in blueprints for w in declared(bp)]
+    files.update(identity_files(placed, directories))
+    workloads = [w for _, w in placed]
+    key = None if fingerprint is None else _memo_key(
+        fingerprint, blueprints, renders, files, workloads, ignore=ignore, argocd=argocd,
+        docs=docs, parts=parts, node_ports=node_ports)
+    reuse = memo if memo is not None and key is not None and memo.key == key \
+        and len(memo.findings) == len(blueprints) else None
+
+    def validate_all() -> list[list[Finding]]:
+        return [validator.validate(bp_objects, cel=_authored_by_user(bp), workloads=declared(bp))
+                for bp, validator, (bp_objects, _) in zip(blueprints, validators, renders,
+                                                          strict=True)]
+
+    # Validation and NETWORK.md are independent: on two cores, one runs in a forked child.
+    with forked(validate_all, fork=parallel and reuse is None and docs
+                and len(objects) >= PARALLEL_OBJECTS) as validation:
+        network: dict[str, bytes] = {}
+        if docs and reuse is not None:
+            network = {path: text.encode() for path, text in reuse.docs.items()}
+        elif docs:
+            network = documents(objects, reachability(objects, workloads, parts), directories)
+        validated = reuse.findings if reuse is not None else validation.result()
+    files.update(network)
+    findings = [f for (_, bp_findings), checked in zip(renders, validated, strict=True)
+                for f in (*bp_findings, *checked)]
+    kept = None if key is None or reuse is not None else Memo(
+        key, validated, {path: data.decode() for path, data in network.items()})
+    return Synthesis(objects, findings, dict(sorted(files.items())), kept)
+
+
+def _memo_key(fingerprint: str, blueprints: Sequence[Blueprint],
+              renders: list[tuple[list[KubeObject], list[Finding]]], files: dict[str, bytes],
+              workloads: list[PodTemplate], *, ignore: Sequence[str],
+              argocd: ArgoCdConfig | None, docs: bool, parts: ClusterParts | None,
+              node_ports: tuple[int, int]) -> str:
+    """A key of everything validation and NETWORK.md depend on: ``fingerprint``, the
+    arguments, each blueprint's target and user-written constructs, each object's content and
+    provenance, the files and the declared workloads."""
+    key = Key()
+    key.add(fingerprint, sorted(ignore), argocd, docs, workloads, parts, node_ports)
+    for bp, (bp_objects, _) in zip(blueprints, renders, strict=True):
+        key.add(bp.name, bp.target.model_dump_json(), sorted(_user_paths(bp)),
+                [(ro.origin, ro.blueprint, ro.file, ro.line, ro.kind, ro.name,
+                  ro.metadata.get("namespace")) for ro in bp_objects])
+        if argocd is not None:  # the files hold the objects as annotate() changed them
+            key.add(*(dump(ro.obj).encode() for ro in bp_objects))
+    key.add(*files.keys())
+    key.add(*files.values())
+    return key.hexdigest()
 
 
 def _authored_by_user(blueprint: Blueprint) -> Callable[[KubeObject], bool]:
     """Whether an object came from a Manifest or Include: the renderers' own output is held to
     the CRDs' CEL rules by netkit's test suite, so synth evaluates CEL only for objects a user
     wrote (``netkit validate`` evaluates it for every object)."""
-    paths = {c.display_path for c in blueprint.node.walk() if isinstance(c, Manifest | Include)}
+    paths = _user_paths(blueprint)
     return lambda obj: obj.origin in paths
+
+
+def _user_paths(blueprint: Blueprint) -> set[str]:
+    return {c.display_path for c in blueprint.node.walk() if isinstance(c, Manifest | Include)}
 
 
 def namespace_directories(files: dict[str, bytes]) -> dict[tuple[str, str], str]:
@@ -127,18 +185,37 @@ def project_paths(cfg: NetkitConfig, files: Sequence[str] | None, out: Path | No
 
 def synthesize_project(cfg: NetkitConfig, files: Sequence[str], *, env: str | None = None,
                        overrides: Mapping[str, str] | None = None,
-                       argocd: bool | None = None) -> Synthesis:
+                       argocd: bool | None = None, out: Path | None = None) -> Synthesis:
     """Synthesize blueprint ``files`` as the project is configured; ``argocd`` turns Argo CD
-    output on or off (default: on when ``[tool.netkit.argocd]`` exists)."""
+    output on or off (default: on when ``[tool.netkit.argocd]`` exists). With ``out``, the
+    output directory's memo is reused when nothing it depends on changed, and the result
+    carries the memo to keep."""
+    fingerprint = _project_fingerprint(cfg) if out is not None else None
     blueprints = load_blueprints(files, env or cfg.env,
                                  overrides={**cfg.target, **(overrides or {})})
     if argocd and cfg.argocd is None:
         raise ConfigError("--argocd", "no [tool.netkit.argocd] table",
                           hint='add [tool.netkit.argocd] with repo_url = "https://..."')
     return synthesize(blueprints, crds=cfg.crd_registry(), ignore=cfg.ignore,
-                      node_ports=cfg.node_ports,
                       argocd=cfg.argocd if argocd is not False else None,
-                      parts=cfg.implied.parts())
+                      node_ports=cfg.node_ports, parts=cfg.implied.parts(),
+                      fingerprint=fingerprint, memo=read_memo(out) if out is not None else None,
+                      parallel=True)
+
+
+def _project_fingerprint(cfg: NetkitConfig) -> str | None:
+    """The code (taken before any blueprint runs, so the same modules are loaded every time),
+    the Gateway API channel and the content of the project's CRD files; None when those cannot
+    be read (loading the CRDs then reports why, in its turn)."""
+    key = Key()
+    key.add(code_fingerprint(), cfg.gateway_api_channel)
+    try:
+        for raw in cfg.crds:
+            for file in yaml_files(cfg.path(raw)):
+                key.add(str(file), read_text(file))
+    except NetkitError:
+        return None
+    return key.hexdigest()
 
 
 def write(synthesis: Synthesis, out: Path, *, check: bool = False, dry_run: bool = False,
@@ -148,7 +225,10 @@ def write(synthesis: Synthesis, out: Path, *, check: bool = False, dry_run: bool
     _fail_on_errors(synthesis)
     if check or dry_run:
         return writer.plan(out, synthesis.files, force=force)
-    return writer.write(out, synthesis.files, force=force)
+    applied = writer.write(out, synthesis.files, force=force)
+    if synthesis.memo is not None:
+        write_memo(out, synthesis.memo)
+    return applied
 
 
 def stream(synthesis: Synthesis) -> str:

@@ -23,9 +23,10 @@ class Node:
         self.id = id
         self._children: dict[str, Construct] = {}
 
-    @property
+    @functools.cached_property
     def path(self) -> str:
-        """Slash-separated ids from the root (the root itself has the empty path)."""
+        """Slash-separated ids from the root (the root itself has the empty path); a node's id
+        and scope never change, so it is worked out once."""
         if self.scope is None:
             return ""
         parent = self.scope.node.path

@@ -122,20 +122,22 @@ def read(paths: Sequence[str], *, env: str = "prod",
     """Read every input; ``*.py`` files are blueprints, rendered in memory; directory walks
     leave out what ``exclude`` patterns (and the defaults of ``Excludes``) name, and read
     the declared workloads synth recorded in ``.netkit/workloads.yaml``."""
-    from netkit.constructs.workload import declared
-    from netkit.constructs.zero_trust import ZeroTrustNamespace
-    from netkit.inputs.blueprints import load_blueprints
-
     out = Sources()
     blueprint_files = [p for p in paths if p.endswith(".py")]
-    for bp in load_blueprints(blueprint_files, env, overrides=overrides):
-        objects, findings = rendered(bp)
-        out.workloads.extend(declared(bp))
-        out.zero_trust.extend(c.name for c in bp.node.walk() if isinstance(c, ZeroTrustNamespace))
-        out.objects.extend(objects)
-        out.findings.extend(findings)
-        out.target = out.target or bp.target
-        out.blueprints.append(bp.name)
+    if blueprint_files:  # constructs and pydantic models only when there are blueprints
+        from netkit.constructs.workload import declared
+        from netkit.constructs.zero_trust import ZeroTrustNamespace
+        from netkit.inputs.blueprints import load_blueprints
+
+        for bp in load_blueprints(blueprint_files, env, overrides=overrides):
+            objects, findings = rendered(bp)
+            out.workloads.extend(declared(bp))
+            out.zero_trust.extend(c.name for c in bp.node.walk()
+                                  if isinstance(c, ZeroTrustNamespace))
+            out.objects.extend(objects)
+            out.findings.extend(findings)
+            out.target = out.target or bp.target
+            out.blueprints.append(bp.name)
     files = [p for p in paths if not p.endswith(".py")]
     read = manifests.read_manifests(files, exclude)
     out.objects.extend(read.objects)

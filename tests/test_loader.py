@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -82,3 +83,46 @@ def test_hidden_directories_are_skipped(tmp_path: Path) -> None:
 def test_bad_documents(text: str, message: str) -> None:
     with pytest.raises(NetkitError, match=message):
         manifests.parse(text, "f")
+
+
+def test_parallel_parse_reports_an_error_in_either_half(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(units, "PARALLEL_BYTES", 0)
+    objs = [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"c{i}"}}
+            for i in range(100)]
+    (tmp_path / "a.yaml").write_text("kind: [\n" + dump_all(objs))
+    (tmp_path / "b.yaml").write_text(dump_all(objs))
+    with pytest.raises(NetkitError, match=r"a\.yaml:\d+: invalid YAML"):
+        manifests.load_manifests([str(tmp_path)])
+
+
+def test_walk_order_links_and_hidden_entries_are_as_rglob_has_them(tmp_path: Path) -> None:
+    for rel in ["a/b.yaml", "a-c/x.yaml", "a.json", "z.yml", "dir.yaml/in.yaml", ".hid/h.yaml",
+                "a/.h.yaml", "notes.txt", "real/r.yaml"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("kind: X\n")
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "z.yml")
+    (tmp_path / "linked-dir").symlink_to(tmp_path / "real")
+    (tmp_path / "broken.yaml").symlink_to(tmp_path / "missing.yaml")
+    expected = sorted(p for p in tmp_path.rglob("*") if p.suffix in manifests.MANIFEST_SUFFIXES
+                      and p.is_file() and not any(part.startswith(".") for part in
+                                                  p.relative_to(tmp_path).parts))
+    found = manifests.yaml_files(tmp_path)
+    assert found == expected
+    assert [p.relative_to(tmp_path).as_posix() for p in found][:3] == ["a/b.yaml", "a-c/x.yaml",
+                                                                      "a.json"]
+
+
+@given(st.text(alphabet="ab019.:-_+xoeEyYnNtTrufl ~<=", max_size=8))
+@settings(max_examples=200, deadline=None)
+def test_cached_tag_resolution_reads_scalars_as_the_safe_loader(text: str) -> None:
+    doc = f"k: {text}\n"
+    try:
+        expected = yaml.safe_load(doc)
+    except yaml.YAMLError:
+        return
+    try:
+        objs = manifests.parse(doc, "f")
+    except NetkitError:
+        return  # refused by netkit's stricter rules (non-finite numbers, merge keys...)
+    assert [o.obj for o in objs] == ([expected] if expected is not None else [])

@@ -131,15 +131,47 @@ def test_synth_output_is_identical_across_hash_seeds_and_locales(tmp_path: Path)
     assert runs[0] and all(run == runs[0] for run in runs[1:])
 
 
-@given(st.dictionaries(st.text(max_size=10), json_values, max_size=6))
-@settings(max_examples=500, deadline=None)
-def test_event_path_matches_pyyaml_representer(obj: dict[str, Any]) -> None:
-    dumpers = [serialize._PureDumper] + ([serialize._CDumper] if yaml.__with_libyaml__ else [])
-    for dumper in dumpers:
-        assert serialize.dump_events(obj, dumper) == serialize.dump_represented(obj, dumper)
+# Every branch of the emitter's style choice: indicators first, inside and last, document
+# markers, quotes, escapes, control and non-ASCII text, literal blocks and text that cannot be one.
+EDGE_STRINGS = ["-", "- x", "-x", "? a", "?x", ":", ":x", "a:", "a: b", "a:b", "a #b", "a#b", "#a",
+                "'a'", "a'b", '"a"', 'a"b', "\\", "a\\b", "---x", "...x", "..x", "[a]", "a,b",
+                "{", "&a", "*a", "!a", "|", ">a", "%a", "@a", "`a", "a\nb", "a\nb\n", "a\n\nb",
+                "a\n b", "a \nb", " a\nb", "a\nb\n\n", "\n", "a\r\nb", "a\tb", "\t", "é",
+                "a\u2028b", "a\x85b", "\x00", "\U0001F600", "a\xa0b", "\ufeff", "1\n2",
+                "a\n#b", "a\n- b", "x" * 128, "x" * 129, *AMBIGUOUS]
+edge_text = (st.text(max_size=12) | st.sampled_from(EDGE_STRINGS)
+             | st.text(alphabet=":- #'\"\n?ab.", max_size=6))
+edge_keys = st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=10) | edge_text
+edge_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | edge_text,
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(edge_keys, children, max_size=4),
+    max_leaves=25,
+)
+DUMPERS = [serialize._PureDumper] + ([serialize._CDumper] if yaml.__with_libyaml__ else [])
 
 
-def test_types_outside_the_event_path_fall_back() -> None:
+@given(st.dictionaries(edge_keys, edge_values, max_size=6) | st.lists(edge_values, max_size=4),
+       st.booleans())
+@settings(max_examples=400, deadline=None)
+def test_direct_writer_matches_both_pyyaml_emitters(data: Any, kube: bool) -> None:
+    if kube and isinstance(data, dict):
+        data = {**data, "kind": "X"}
+    expected = canonical(data) if isinstance(data, dict) and "kind" in data else data
+    for dumper in DUMPERS:
+        assert dump(data) == serialize.dump_represented(expected, dumper)
+
+
+def test_direct_writer_covers_what_synth_emits() -> None:
+    obj = {"kind": "X", "metadata": {"name": "a", "labels": {"on": True}},
+           "spec": {"note": "a\nb\n", "rows": [{"a": 1, "b": [None, "x: y", "é"]}], "e": {},
+                    "l": [], "k": [["a"]]}}
+    assert serialize._direct(obj, True) == serialize.dump_represented(canonical(obj))
+
+
+def test_types_outside_the_direct_writer_fall_back() -> None:
     assert dump({"kind": "X", "ratio": 0.5, "when": None}) == "kind: X\nratio: 0.5\nwhen: null\n"
-    with pytest.raises(TypeError):
-        serialize.dump_events({"ratio": 0.5})
+    assert dump({1: "a", "b": 2}) == "1: a\nb: 2\n"
+    assert dump("text") == "text\n"
+    with pytest.raises(serialize._Unwritable):
+        serialize._direct({"ratio": 0.5}, False)

@@ -159,3 +159,25 @@ def test_apply_refuses_a_plan_another_run_has_overtaken(tmp_path: Path) -> None:
     with pytest.raises(OwnershipError, match="changed since the plan was made"):
         writer.apply(stale)
     assert read_lock(out).files.keys() == {"c/ns/b.yaml"} and not (out / "c/ns/a.yaml").exists()
+
+
+def test_new_folders_move_in_whole_and_existing_ones_file_by_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    write(out, files(c__ns__a="a\n"))
+    renamed: list[str] = []
+    real_rename = os.rename
+
+    def rename(src: str, dst: str) -> None:
+        renamed.append(os.path.relpath(dst, out))
+        real_rename(src, dst)
+
+    monkeypatch.setattr(writer.os, "rename", rename)
+    new = files(c__ns__a="a\n", c__ns__b="b\n", c__other__x="x\n", c__other__deep__y="y\n",
+                d__ns__z="z\n")
+    write(out, new)
+    assert sorted(renamed) == ["c/other", "d"]
+    on_disk = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*.yaml")}
+    assert on_disk == new
+    assert read_lock(out).files == {rel: sha256(data) for rel, data in new.items()}
+    assert not list((out / ".netkit").glob("staging-*"))

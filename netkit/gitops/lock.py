@@ -50,7 +50,7 @@ def path_problem(rel: str) -> str | None:
         return "is not a normalized relative path"
     if parts[0] == NETKIT_DIR:
         return f"is inside {NETKIT_DIR}/, which netkit keeps for itself"
-    if any(len(part.encode()) > NAME_MAX for part in parts):
+    if len(rel) > NAME_MAX // 4 and any(len(part.encode()) > NAME_MAX for part in parts):
         return f"has a name longer than {NAME_MAX} bytes"
     return None
 

@@ -80,38 +80,45 @@ class Plan:
 
 
 def plan(out: Path, files: dict[str, bytes], *, force: bool = False) -> Plan:
-    """Compare ``files`` with the directory, reading only; unowned files in the way are errors."""
+    """Compare ``files`` with the directory, reading only (each path looked at once, each owned
+    file read once); unowned files in the way are errors."""
     result = Plan(out, files, read_lock(out), force)
     tree = _Tree(out)
-    claimed = set(result.lock.paths)
+    modes: dict[str, int | None] = {}  # paths looked at, and their st_mode
     for rel in result.lock.paths:
         tree.check(rel)
-        mode = tree.mode(rel)
+        mode = modes[rel] = tree.mode(rel)
         if mode is None or (stat.S_ISDIR(mode) and rel not in files):
             continue
         content = tree.read(rel) if stat.S_ISREG(mode) else None
-        digest = sha256(content) if content is not None else ""
+        if content is not None and content == files.get(rel):
+            digest = result.new_lock[rel]
+        else:
+            digest = sha256(content) if content is not None else ""
         if result.lock.owns(rel, digest):
             result.current[rel] = digest
         elif content is None or content != files.get(rel):
             result.edited.append(rel)
-    for rel, data in files.items():
-        if problem := path_problem(rel):
-            raise OwnershipError(str(out / rel), f"path {problem}",
-                                 hint="netkit writes only inside --out, never into .netkit/")
-        tree.check(rel)
-        mode = tree.mode(rel)
+    for rel in files:
+        if rel in modes:
+            mode = modes[rel]
+        else:
+            if problem := path_problem(rel):
+                raise OwnershipError(str(out / rel), f"path {problem}",
+                                     hint="netkit writes only inside --out, never into .netkit/")
+            tree.check(rel)
+            mode = tree.mode(rel)
         if mode is None:
             result.create.append(rel)
         elif stat.S_ISDIR(mode):
             raise OwnershipError(str(out / rel), "a directory is in the way",
                                  hint="move it away; netkit needs this path for a file")
         elif rel in result.current:
-            changed = sha256(data) != result.current[rel]
+            changed = result.new_lock[rel] != result.current[rel]
             (result.update if changed else result.unchanged).append(rel)
         elif rel in result.edited:
             result.update.append(rel)
-        elif rel in claimed:
+        elif rel in modes:
             result.unchanged.append(rel)  # content already right, though not as recorded
         else:
             raise OwnershipError(str(out / rel), "file exists and is not owned by netkit",
@@ -228,51 +235,81 @@ def _apply(p: Plan) -> None:
                              hint="move your change elsewhere, or rerun with --force to "
                                   "overwrite it; netkit never deletes an edited file")
     writes = p.create + p.update
-    doing = private
+    doing = str(private)
     try:
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=private))
     except OSError as exc:
         raise _io_error(private, "cannot create a staging directory", exc) from None
+    root, stage = os.fspath(out), os.fspath(staging)
     try:
-        made: set[Path] = set()
+        made: set[str] = set()  # directories known to exist
         for rel in writes:
-            doing = out / rel
-            _create(staging / rel, p.files[rel], made)
-        doing = out / LOCK_PATH
+            doing = f"{root}/{rel}"
+            _create(f"{stage}/{rel}", p.files[rel], made)
+        doing = f"{root}/{LOCK_PATH}"
         pending = {rel: p.new_lock[rel] for rel in writes}
         _record(out, staging, Lock({**p.lock.pending, **p.lock.files, **p.current}, pending))
+        # A folder that does not exist yet is moved in whole, with every file below it: a
+        # fresh tree takes a few renames, not one per file.
+        existing: set[str] = set()
+        new = {rel: _new_folder(root, rel, existing) for rel in writes}
+        moved: set[str] = set()
         for rel in writes:
-            doing = out / rel
-            if doing.parent not in made:
-                doing.parent.mkdir(parents=True, exist_ok=True)
-                made.add(doing.parent)
-            os.replace(staging / rel, doing)
+            folder = new[rel]
+            if folder is None:
+                doing = f"{root}/{rel}"
+                _make_parent(doing, made)
+                os.replace(f"{stage}/{rel}", doing)
+            elif folder not in moved:
+                doing = f"{root}/{folder}"
+                _make_parent(doing, made)
+                os.rename(f"{stage}/{folder}", doing)
+                moved.add(folder)
         for rel in sorted(set(p.lock.paths) - set(p.files) - set(p.disown)):
-            doing = out / rel
+            doing = f"{root}/{rel}"
             if rel in p.delete:
-                doing.unlink()
+                os.unlink(doing)
             _remove_empty_parents(out, rel)
-        doing = out / LOCK_PATH
+        doing = f"{root}/{LOCK_PATH}"
         _record(out, staging, Lock(p.new_lock))
     except OSError as exc:
-        raise _io_error(doing, "cannot write", exc,
+        raise _io_error(Path(doing), "cannot write", exc,
                         then="rerun: the next run finishes what this one started") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _create(path: Path, data: bytes, made: set[Path]) -> None:
-    if path.parent not in made:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        made.add(path.parent)
+def _new_folder(root: str, rel: str, existing: set[str]) -> str | None:
+    """The topmost folder above ``rel`` that does not exist under ``root`` (None when ``rel``'s
+    folder exists); ``existing`` remembers the folders found."""
+    parts = rel.split("/")[:-1]
+    for depth in range(1, len(parts) + 1):
+        folder = "/".join(parts[:depth])
+        if folder in existing:
+            continue
+        if not os.path.lexists(f"{root}/{folder}"):
+            return folder
+        existing.add(folder)
+    return None
+
+
+def _make_parent(path: str, made: set[str]) -> None:
+    parent = os.path.dirname(path)
+    if parent not in made:
+        os.makedirs(parent, exist_ok=True)
+        made.add(parent)
+
+
+def _create(path: str, data: bytes, made: set[str]) -> None:
+    _make_parent(path, made)
     fd = os.open(path, _NEW_FILE, 0o666)
     with open(fd, "wb") as handle:
         handle.write(data)
 
 
 def _record(out: Path, staging: Path, lock: Lock) -> None:
-    aside = staging / "lock.json"
-    _create(aside, lock_bytes(lock), {staging})
+    aside = f"{os.fspath(staging)}/lock.json"
+    _create(aside, lock_bytes(lock), {os.fspath(staging)})
     os.replace(aside, out / LOCK_PATH)
 
 
@@ -352,7 +389,7 @@ class _Tree:
         """The content of regular file ``rel``."""
         try:
             fd = os.open(f"{self.root}/{rel}", os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-            with open(fd, "rb") as handle:
-                return handle.read()
+            with open(fd, "rb", buffering=0) as handle:
+                return handle.readall()
         except OSError as exc:
             raise _io_error(self.out / rel, "cannot read", exc) from None

@@ -27,40 +27,42 @@ class Excludes:
         """The defaults plus ``extra``."""
         return cls((*DEFAULT_EXCLUDES, *extra))
 
-    def skips(self, relative: PurePosixPath) -> bool:
-        """Whether a path below the walked folder is left out by name or pattern."""
-        if any(part.startswith(".") for part in relative.parts):
-            return True
+    def skips(self, relative: PurePosixPath | str) -> bool:
+        """Whether a path below the walked folder (``a/b.yaml``) is left out by name or
+        pattern."""
         text = str(relative)
+        parts = text.split("/")
+        if any(part.startswith(".") for part in parts):
+            return True
         for pattern in self.patterns:
             pattern = pattern.strip("/")
             if "/" in pattern:
                 if fnmatch.fnmatchcase(text, pattern) or fnmatch.fnmatchcase(
                         text, pattern + "/*"):
                     return True
-            elif any(fnmatch.fnmatchcase(part, pattern) for part in relative.parts):
+            elif any(fnmatch.fnmatchcase(part, pattern) for part in parts):
                 return True
         return False
 
-    def select(self, folder: Path, files: list[Path]) -> list[Path]:
-        """``files`` (below ``folder``) that are not excluded, in order."""
-        kept = [f for f in files if not self.skips(PurePosixPath(f.relative_to(folder)
-                                                                 .as_posix()))]
+    def select(self, folder: Path, relative: list[str]) -> list[str]:
+        """The paths in ``relative`` (POSIX, below ``folder``) that are not excluded, in
+        order."""
+        kept = [rel for rel in relative if not self.skips(rel)]
         # A folder named on the command line is read even when git ignores it (synthesized
         # output often is); only what git ignores inside it is left out.
-        if self.gitignore and kept and not git_ignored(folder.parent, [folder]):
+        if self.gitignore and kept and not git_ignored(folder.parent, [folder.name]):
             ignored = git_ignored(folder, kept)
-            kept = [f for f in kept if f not in ignored]
+            kept = [rel for rel in kept if rel not in ignored]
         return kept
 
 
 HIDDEN_ONLY = Excludes((), gitignore=False)
 
 
-def git_ignored(folder: Path, files: list[Path]) -> set[Path]:
-    """The ``files`` that git ignores in the repository holding ``folder`` (none outside
-    a repository, or without git)."""
-    names = b"\0".join(str(f.relative_to(folder)).encode() for f in files) + b"\0"
+def git_ignored(folder: Path, relative: list[str]) -> set[str]:
+    """The paths in ``relative`` (below ``folder``) that git ignores in the repository holding
+    ``folder`` (none outside a repository, or without git)."""
+    names = b"\0".join(rel.encode() for rel in relative) + b"\0"
     try:
         proc = subprocess.run(["git", "check-ignore", "-z", "--stdin"], cwd=folder,
                               input=names, capture_output=True)
@@ -68,4 +70,4 @@ def git_ignored(folder: Path, files: list[Path]) -> set[Path]:
         return set()
     if proc.returncode not in (0, 1):  # 128: not a repository
         return set()
-    return {folder / name.decode() for name in proc.stdout.split(b"\0") if name}
+    return {name.decode() for name in proc.stdout.split(b"\0") if name}

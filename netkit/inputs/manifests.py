@@ -7,8 +7,11 @@ expansion beyond a budget proportional to the input and nesting beyond ``MAX_DEP
 
 from __future__ import annotations
 
+import functools
 import json
+import marshal
 import math
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,7 +29,21 @@ from netkit.inputs.excludes import HIDDEN_ONLY, Excludes
 from netkit.inputs.units import Unit, parse_in_workers
 from netkit.objects import KubeObject
 
-Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The safe loader resolves a tag from (node kind, text, implicit): the same answer for every
+# repetition of "app" or "80" in ten thousand files, so each is worked out once.
+_resolve = functools.lru_cache(maxsize=1 << 16)(
+    functools.partial(yaml.resolver.Resolver.resolve, yaml.resolver.Resolver()))
+
+
+class Loader(_SafeLoader):  # type: ignore[misc]
+    """The safe loader (libyaml's when available), resolving tags through a cache."""
+
+    resolve = staticmethod(_resolve)
+    # The composer reports every node's path to the resolver, which uses it only for path
+    # resolvers; the safe loader has none, so built-in no-ops take the calls.
+    descend_resolver = staticmethod(slice)  # (parent, index) → ignored
+    ascend_resolver = staticmethod(tuple)  # () → ignored
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "<stdin>"
 MAX_DEPTH = 100  # bundled CRDs nest 38 levels; the checks downstream recurse per level
@@ -289,11 +306,11 @@ def _list_item(item: Any, listed: dict[str, Any], kind: str) -> Any:
     return {**{k: v for k, v in implied.items() if v}, **item}
 
 
-def read_stream(stream: IO[bytes], where: str) -> str:
+def read_stream(stream: IO[bytes], where: str, chunk_size: int = _CHUNK) -> str:
     """The UTF-8 text of a file or stream, line breaks normalized; binary data (a NUL
     byte: ``/dev/zero`` stops there) and other encodings are LoadErrors."""
     chunks: list[bytes] = []
-    while chunk := stream.read(_CHUNK):
+    while chunk := stream.read(chunk_size):
         nul = chunk.find(b"\0")
         if nul >= 0:
             line = sum(c.count(b"\n") for c in chunks) + chunk.count(b"\n", 0, nul) + 1
@@ -313,8 +330,10 @@ def read_stream(stream: IO[bytes], where: str) -> str:
 def read_text(path: Path) -> str:
     """A manifest file's text; unreadable, binary or non-UTF-8 files are LoadErrors."""
     try:
-        with path.open("rb") as stream:
-            return read_stream(stream, str(path))
+        with path.open("rb", buffering=0) as stream:
+            # A regular file in one read of its size; /dev/zero and pipes report 0.
+            size = os.fstat(stream.fileno()).st_size
+            return read_stream(stream, str(path), min(size + 1, _CHUNK) if size else _CHUNK)
     except FileNotFoundError:
         raise LoadError(str(path), "file not found", hint="check the path") from None
     except OSError as exc:
@@ -334,8 +353,25 @@ def yaml_files(path: Path, excludes: Excludes = HIDDEN_ONLY) -> list[Path]:
         if not path.exists():
             raise LoadError(str(path), "no such file or directory", hint="check the path")
         return [path]
-    found = sorted(p for p in path.rglob("*") if p.suffix in MANIFEST_SUFFIXES and p.is_file())
-    return excludes.select(path, found)
+    found = sorted(_manifest_files(os.fspath(path)), key=lambda rel: rel.split("/"))
+    return [path / rel for rel in excludes.select(path, found)]
+
+
+def _manifest_files(top: str) -> Iterator[str]:
+    """Paths (relative, POSIX) of the manifest files below ``top``, unsorted; as ``rglob``,
+    links to files are followed and links to folders are not."""
+    folders = [""]
+    while folders:
+        folder = folders.pop()
+        with os.scandir(f"{top}/{folder}" if folder else top) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue  # every walk leaves hidden files and folders out (see Excludes)
+                rel = f"{folder}/{entry.name}" if folder else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(rel)
+                elif entry.name.endswith(MANIFEST_SUFFIXES) and entry.is_file():
+                    yield rel
 
 
 _CONTENT = re.compile(r"^[ \t\ufeff]*[^\s#\ufeff]", re.MULTILINE)
@@ -416,7 +452,19 @@ def parse_batch(units: list[Unit]) -> list[KubeObject | Finding]:
     return out
 
 
+def _pack(items: list[KubeObject | Finding]) -> bytes:
+    """Parsed objects (and template findings) as bytes for another process: marshal, as
+    they are JSON data only."""
+    return marshal.dumps([(o.obj, o.file, o.line) if isinstance(o, KubeObject)
+                          else (None, o.file, o.line) for o in items])
+
+
+def _unpack(data: bytes) -> list[KubeObject | Finding]:
+    return [KubeObject(obj, file, line) if obj is not None
+            else triage.template(file, line) for obj, file, line in marshal.loads(data)]
+
+
 def parse_units(units: list[Unit]) -> list[KubeObject | Finding]:
-    """Objects of every unit, in order; large inputs are parsed on every core."""
-    parallel = parse_in_workers(units, parse_batch)
+    """Objects of every unit, in order; large inputs are parsed on both cores."""
+    parallel = parse_in_workers(units, parse_batch, pack=_pack, unpack=_unpack)
     return parallel if parallel is not None else parse_batch(units)

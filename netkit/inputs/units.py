@@ -4,11 +4,9 @@ PyYAML's Python half is not, and a 2-core machine halves the time."""
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 import re
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -62,17 +60,36 @@ def balance(units: Sequence[Unit], workers: int) -> list[list[Unit]]:
     return [b for b in batches if b]
 
 
-def parse_in_workers(units: Sequence[Unit], parse_batch: Callable[[list[Unit]], list[T]]
+def parse_in_workers(units: Sequence[Unit], parse_batch: Callable[[list[Unit]], list[T]], *,
+                     pack: Callable[[list[T]], bytes], unpack: Callable[[bytes], list[T]]
                      ) -> list[T] | None:
-    """``parse_batch`` over batches in (at most two) forked workers, results in input order;
-    None when the input is small, there is one core, or fork is unavailable."""
+    """``parse_batch`` over two batches, one in this process and one in a forked worker
+    (whose results come back through ``pack`` and ``unpack``: pickling parsed objects costs
+    about as much as parsing them), results in input order; None when the input is small,
+    there is one core, or fork is unavailable."""
     workers = min(2, os.cpu_count() or 1)
     if workers < 2 or sum(len(u.text) for u in units) < PARALLEL_BYTES:
         return None
+    import multiprocessing  # only for large inputs
+    from concurrent.futures import ProcessPoolExecutor
+
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    batches = balance(units, workers)
+    first, *rest = balance(units, workers)
     context: Any = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=len(batches), mp_context=context) as pool:
-        return [item for result in pool.map(parse_batch, batches) for item in result]
+    with ProcessPoolExecutor(max_workers=max(1, len(rest)), mp_context=context) as pool:
+        futures = [pool.submit(_packed, parse_batch, pack, batch) for batch in rest]
+        try:
+            out = parse_batch(first)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+        for future in futures:
+            out.extend(unpack(future.result()))
+    return out
 
+
+def _packed(parse_batch: Callable[[list[Unit]], list[T]], pack: Callable[[list[T]], bytes],
+            batch: list[Unit]) -> bytes:
+    return pack(parse_batch(batch))

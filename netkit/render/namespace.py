@@ -13,7 +13,7 @@ from netkit.k8s import networking as np
 from netkit.k8s.calico import staged_kubernetes_policy
 from netkit.k8s.cilium import fqdn_egress_policy
 from netkit.render.context import RenderContext
-from netkit.render.policy_rules import allow_policies
+from netkit.render.policy_rules import allow_policies, flows_by_namespace
 
 POD_SECURITY_MODES = ("enforce", "audit", "warn")
 DEFAULT_DENY = "default-deny"
@@ -57,8 +57,9 @@ def render_zero_trust(ns: ZeroTrustNamespace, ctx: RenderContext) -> None:
     ctx.emit(ns, enforce(np.network_policy(DEFAULT_DENY, ns.name, pod_selector=None,
                                            policy_types=["Ingress", "Egress"])))
     ctx.emit(ns, enforce(dns_egress(ns)))
-    flows = ctx.memo("flows", lambda: blueprint_flows(ctx.blueprint))
-    for policy in allow_policies(ns.name, flows, ctx.target):
+    flows = ctx.memo("flows by namespace",
+                     lambda: flows_by_namespace(blueprint_flows(ctx.blueprint)))
+    for policy in allow_policies(ns.name, flows.get(ns.name, ()), ctx.target):
         ctx.emit(ns, enforce(policy))
     by_workload: dict[str, list[tuple[str, int, str]]] = {}
     for fq in ns.fqdn_egress:

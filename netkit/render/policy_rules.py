@@ -95,8 +95,29 @@ def peer(end: Endpoint, namespace: str, target: Target) -> dict[str, Any]:
     raise TypeError(f"unknown endpoint {end!r}")
 
 
+def _pods_namespace(end: Endpoint) -> str | None:
+    """The namespace of the pods ``end`` stands for, when a policy there could select them."""
+    if isinstance(end, Workload):
+        return end.namespace()
+    if isinstance(end, AnyPodIn):
+        return end.namespace
+    return None
+
+
+def flows_by_namespace(flows: Iterable[Flow]) -> dict[str, list[Flow]]:
+    """Namespace → the flows (in order) with an end a policy of that namespace selects."""
+    out: dict[str, list[Flow]] = {}
+    for flow in flows:
+        src, dst = _pods_namespace(flow.src), _pods_namespace(flow.dst)
+        for namespace in (src, dst) if src != dst else (src,):
+            if namespace is not None:
+                out.setdefault(namespace, []).append(flow)
+    return out
+
+
 def allow_policies(namespace: str, flows: Iterable[Flow], target: Target) -> list[dict[str, Any]]:
-    """``allow-ingress-<pods>`` / ``allow-egress-<pods>`` policies for ``namespace``."""
+    """``allow-ingress-<pods>`` / ``allow-egress-<pods>`` policies for ``namespace`` (flows
+    without an end there are skipped: :func:`flows_by_namespace` leaves them out at once)."""
     selected: dict[str, Selected] = {}
     for flow in flows:
         for end, other, direction in ((flow.dst, flow.src, "ingress"),

@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader
 
 from netkit.analysis.engine import Reachability
+from netkit.analysis.ports import PortSet
 from netkit.k8s.calico import STAGED_KUBERNETES_KIND
 from netkit.k8s.networking import effective_policy_types
 from netkit.objects import KubeObject
@@ -75,6 +76,25 @@ def _policies(objects: list[dict[str, Any]]) -> list[dict[str, str]]:
     return sorted(out, key=lambda p: p["name"])
 
 
+def _flow_rows(reach: Reachability, namespaces: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """Namespace → a table row per flow into or out of it, in the engine's order, in one pass
+    over the flows."""
+    out: dict[str, list[dict[str, str]]] = {}
+    described: dict[PortSet, str] = {}
+    for f in reach.flows():
+        ends = {f.src.namespace, f.dst.namespace} & namespaces
+        if not ends:
+            continue
+        ports = described.get(f.ports)
+        if ports is None:
+            ports = described[f.ports] = f.ports.describe()
+        row: dict[str, Any] = {"src": code(f.src), "dst": code(f.dst), "ports": ports,
+                               "implied": f.src.implied or f.dst.implied}
+        for ns in ends:
+            out.setdefault(ns, []).append(row)
+    return out
+
+
 def documents(objects: Iterable[KubeObject], reach: Reachability,
               directories: dict[tuple[str, str], str]) -> dict[str, bytes]:
     """``<cluster>/<namespace>/NETWORK.md`` for each namespace directory."""
@@ -86,16 +106,14 @@ def documents(objects: Iterable[KubeObject], reach: Reachability,
         key = (ro.target.cluster if ro.target is not None else DEFAULT_CLUSTER, ro.namespace)
         if ro.namespace and key in directories:
             by_ns.setdefault(key, []).append(ro)
-    flows = list(reach.flows())
+    rows = _flow_rows(reach, {ns for _, ns in by_ns})
     out = {}
     for (cluster, ns), ros in sorted(by_ns.items()):
-        here = [f for f in flows if ns in (f.src.namespace, f.dst.namespace)]
-        rows = [{"src": code(f.src), "dst": code(f.dst), "ports": f.ports.describe()}
-                for f in here]
+        here = rows.get(ns, [])
         text = template.render(namespace=ns, cluster=cluster,
                                blueprints=", ".join(sorted({f"`{r.blueprint}`" for r in ros})),
-                               entries=_entries([r.obj for r in ros]), flows=rows,
-                               implied=any(f.src.implied or f.dst.implied for f in here),
+                               entries=_entries([r.obj for r in ros]), flows=here,
+                               implied=any(row["implied"] for row in here),
                                policies=_policies([r.obj for r in ros]))
         out[f"{directories[(cluster, ns)]}/{DOC_NAME}"] = text.encode()
     return out

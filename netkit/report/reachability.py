@@ -12,7 +12,7 @@ from typing import TextIO
 from netkit.analysis.engine import Flow, Reachability
 from netkit.analysis.model import Endpoint
 from netkit.findings import Finding
-from netkit.report import Writer, html, jsondoc, write_table
+from netkit.report import Writer, jsondoc, write_table
 
 
 def _no_findings() -> Sequence[Finding]:
@@ -126,6 +126,8 @@ def _json(audit: Audit, out: TextIO) -> None:
 
 
 def _html(audit: Audit, out: TextIO) -> None:
+    from netkit.report import html  # jinja2, only for this format
+
     out.write(html.render(audit.reach, audit.findings(), audit.title))
 
 

@@ -1,0 +1,97 @@
+"""Work done in a forked child while this process goes on with other work (the second core of a
+small machine), its result or exception pickled back."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from typing import Any, Generic, NoReturn, TypeVar
+
+T = TypeVar("T")
+
+
+class Job(Generic[T]):
+    """``work()``, running in a child process when one could be forked, else run by
+    :meth:`result` here."""
+
+    def __init__(self, work: Callable[[], T], fork: bool) -> None:
+        self._work = work
+        self._pid: int | None = None
+        self._fd = -1
+        if fork and hasattr(os, "fork") and (os.cpu_count() or 1) > 1:
+            self._start()
+
+    def _start(self) -> None:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read)
+            _child(self._work, write)
+        os.close(write)
+        self._pid, self._fd = pid, read
+
+    def result(self) -> T:
+        """The work's result (its exception is raised here). What the child could not send
+        back, such as an exception that does not pickle, is worked out again here."""
+        if self._pid is None:
+            return self._work()
+        chunks = []
+        while chunk := os.read(self._fd, 1 << 20):
+            chunks.append(chunk)
+        self._reap()
+        try:
+            ok, value = pickle.loads(b"".join(chunks))
+        except Exception:  # the child died, or sent what does not unpickle
+            return self._work()
+        if ok:
+            result: T = value
+            return result
+        if value is None:
+            return self._work()
+        raise value
+
+    def _reap(self) -> None:
+        os.close(self._fd)
+        os.waitpid(self._pid or 0, 0)
+        self._pid = None
+
+    def cancel(self) -> None:
+        """Stop the child if it still runs."""
+        if self._pid is not None:
+            with suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            self._reap()
+
+
+def _child(work: Callable[[], Any], fd: int) -> NoReturn:
+    """Run ``work``, send ``(True, result)`` or ``(False, exception or None)``, and exit
+    without running this process's exit handlers or flushing its buffers."""
+    try:
+        payload: tuple[bool, Any]
+        try:
+            payload = (True, work())
+        except BaseException as exc:  # sent to the parent, which raises it
+            payload = (False, exc)
+        try:
+            data = pickle.dumps(payload)
+        except Exception:
+            data = pickle.dumps((False, None))
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os._exit(0)
+
+
+@contextmanager
+def forked(work: Callable[[], T], *, fork: bool = True) -> Iterator[Job[T]]:
+    """A :class:`Job` for ``work``, in a child when ``fork`` (and the platform has fork and
+    more than one core); leaving the block stops a child whose result was not taken."""
+    job = Job(work, fork)
+    try:
+        yield job
+    finally:
+        job.cancel()

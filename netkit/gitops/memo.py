@@ -1,0 +1,132 @@
+"""The synth memo: what the last synth into an output directory found when validating and wrote
+as NETWORK.md, under a key of everything those depend on, so that ``synth --check`` of
+unchanged inputs does not redo them. It is kept in netkit's cache directory (one file per
+output directory), not in the repository; a memo whose key differs is ignored, never trusted."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from contextlib import suppress
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import netkit
+from netkit.findings import Finding
+from netkit.validate.schema_cache import cache_dir
+
+_VERSION = 1
+KEEP = 64  # memos kept in the cache directory
+
+
+@dataclass
+class Memo:
+    """The key, each blueprint's validation findings, and the NETWORK.md files (path → text)."""
+
+    key: str
+    findings: list[list[Finding]]
+    docs: dict[str, str]
+
+
+class Key:
+    """A sha256 over the parts it is fed, each kept apart from the next."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+
+    def add(self, *parts: object) -> None:
+        """Feed each part's repr (bytes as they are)."""
+        for part in parts:
+            self._hash.update(part if isinstance(part, bytes) else repr(part).encode())
+            self._hash.update(b"\0")
+
+    def hexdigest(self) -> str:
+        """The key."""
+        return self._hash.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """The running code: Python's version, the distributions installed on ``sys.path`` (their
+    dist-info names carry versions), the size and mtime of every module loaded so far, and of
+    every file of the netkit package (its bundled schemas and templates too)."""
+    key = Key()
+    key.add(sys.version, _VERSION)
+    for entry in sys.path:
+        with suppress(OSError):
+            key.add(entry, sorted(n for n in os.listdir(entry or ".")
+                                  if n.endswith((".dist-info", ".egg-info", ".pth"))))
+    for name, module in sorted(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if isinstance(file, str):
+            key.add(name, *_stamp(file))
+    package = os.path.dirname(netkit.__file__)
+    for folder, dirs, files in os.walk(package):
+        dirs.sort()
+        for file in sorted(files):
+            key.add(*_stamp(os.path.join(folder, file)))
+    return key.hexdigest()
+
+
+def _stamp(path: str) -> tuple[str, int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return path, -1, -1
+    return path, st.st_size, st.st_mtime_ns
+
+
+def memo_path(out: Path) -> Path:
+    """Where the memo of output directory ``out`` is kept."""
+    slot = hashlib.sha256(os.path.realpath(out).encode()).hexdigest()[:32]
+    return cache_dir() / "synth" / f"{slot}.json"
+
+
+def _finding(fields: dict[str, Any]) -> Finding:
+    """A finding as written in a memo (JSON has no tuples: a site comes back as a list)."""
+    site = fields.get("site")
+    return Finding(**{**fields, "site": (str(site[0]), int(site[1])) if site else None})
+
+
+def read_memo(out: Path) -> Memo | None:
+    """The memo of output directory ``out``; None when there is none or it cannot be read."""
+    try:
+        data = json.loads(memo_path(out).read_bytes())
+        if data.get("version") != _VERSION:
+            return None
+        return Memo(str(data["key"]),
+                    [[_finding(f) for f in group] for group in data["findings"]],
+                    {str(k): str(v) for k, v in data["docs"].items()})
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def write_memo(out: Path, memo: Memo) -> None:
+    """Replace the memo of output directory ``out`` atomically; one that cannot be written is
+    left out (it only saves time)."""
+    body: dict[str, Any] = {"version": _VERSION, "key": memo.key,
+                            "findings": [[asdict(f) for f in group] for group in memo.findings],
+                            "docs": memo.docs}
+    path = memo_path(out)
+    with suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with open(fd, "wb") as handle:
+                handle.write(json.dumps(body, sort_keys=True).encode())  # dumps: the C encoder
+            os.replace(name, path)
+        finally:
+            with suppress(FileNotFoundError):
+                os.unlink(name)
+        _prune(path.parent)
+
+
+def _prune(folder: Path) -> None:
+    """Keep the most recently written memos only: output directories come and go."""
+    memos = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for stale in memos[KEEP:]:
+        with suppress(OSError):
+            stale.unlink()

@@ -1,0 +1,53 @@
+"""Work in a forked child gives what working here gives: results, exceptions, and a fallback
+for what does not pickle."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from netkit import NetkitError, load_blueprints, synth
+from netkit.forked import forked
+
+SHOP = Path(__file__).resolve().parent.parent / "blueprints" / "shop.py"
+
+
+def test_the_result_comes_from_the_child() -> None:
+    with forked(os.getpid) as job:
+        assert job.result() != os.getpid()
+
+
+def test_without_fork_the_work_runs_here() -> None:
+    with forked(os.getpid, fork=False) as job:
+        assert job.result() == os.getpid()
+
+
+def test_exceptions_are_raised_here() -> None:
+    def fail() -> None:
+        raise NetkitError("x.yaml:3", "broken", hint="fix it")
+
+    with forked(fail) as job, pytest.raises(NetkitError, match="broken"):
+        job.result()
+
+
+def test_what_does_not_pickle_is_worked_out_here() -> None:
+    with forked(threading.Lock) as job:
+        assert type(job.result()) is type(threading.Lock())
+
+
+def test_a_child_whose_result_is_not_taken_is_stopped() -> None:
+    with forked(lambda: threading.Event().wait(60)) as job:
+        pid = job._pid
+    assert pid is not None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+def test_parallel_synthesis_matches_sequential(monkeypatch: pytest.MonkeyPatch) -> None:
+    sequential = synth.synthesize(load_blueprints(SHOP, "prod"))
+    monkeypatch.setattr(synth, "PARALLEL_OBJECTS", 0)
+    parallel = synth.synthesize(load_blueprints(SHOP, "prod"), parallel=True)
+    assert parallel.files == sequential.files and parallel.findings == sequential.findings

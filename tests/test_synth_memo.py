@@ -1,0 +1,105 @@
+"""The synth memo is reused only when every input it depends on is unchanged, and then gives
+exactly what computing again gives."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from netkit import Finding, load_blueprints, synth
+from netkit.gitops.memo import Memo, memo_path, read_memo, write_memo
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOP = ROOT / "blueprints" / "shop.py"
+POISON = Finding("NK106", "from the memo", object="Service/shop/web")
+
+
+def poisoned(memo: Memo) -> Memo:
+    """``memo`` with a finding and a NETWORK.md text that computing never gives."""
+    docs = {path: "from the memo\n" for path in memo.docs}
+    return Memo(memo.key, [[*group, POISON] for group in memo.findings], docs)
+
+
+def shop(env: str = "prod") -> synth.Synthesis:
+    return synth.synthesize(load_blueprints(SHOP, env), fingerprint="code")
+
+
+def test_a_memo_with_the_same_key_gives_what_computing_gives() -> None:
+    first = shop()
+    assert first.memo is not None and first.memo.docs
+    again = synth.synthesize(load_blueprints(SHOP, "prod"), fingerprint="code", memo=first.memo)
+    assert again.memo is None  # nothing new to keep
+    assert again.files == first.files and again.findings == first.findings
+
+
+def test_a_matching_memo_is_used() -> None:
+    first = shop()
+    assert first.memo is not None
+    reused = synth.synthesize(load_blueprints(SHOP, "prod"), fingerprint="code",
+                              memo=poisoned(first.memo))
+    assert POISON in reused.findings
+    docs = [path for path in reused.files if path.endswith("NETWORK.md")]
+    assert docs and all(reused.files[path] == b"from the memo\n" for path in docs)
+
+
+@pytest.mark.parametrize("change", ["objects", "code", "ignore", "docs"])
+def test_any_changed_input_computes_again(change: str) -> None:
+    first = shop()
+    assert first.memo is not None
+    memo = poisoned(first.memo)
+    blueprints = load_blueprints(SHOP, "staging" if change == "objects" else "prod")
+    again = synth.synthesize(blueprints, memo=memo,
+                             fingerprint="new code" if change == "code" else "code",
+                             ignore=["NK106"] if change == "ignore" else (),
+                             docs=change != "docs")
+    assert POISON not in again.findings
+    assert b"from the memo\n" not in again.files.values()
+    assert again.memo is not None and again.memo.key != first.memo.key
+
+
+def test_without_a_fingerprint_nothing_is_kept_or_reused() -> None:
+    first = shop()
+    assert first.memo is not None
+    plain = synth.synthesize(load_blueprints(SHOP, "prod"), memo=poisoned(first.memo))
+    assert plain.memo is None and POISON not in plain.findings
+
+
+def test_memo_round_trips_and_a_broken_one_is_ignored(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NETKIT_CACHE_DIR", str(tmp_path / "cache"))
+    memo = shop().memo
+    assert memo is not None
+    assert read_memo(tmp_path / "out") is None
+    write_memo(tmp_path / "out", memo)
+    assert read_memo(tmp_path / "out") == memo
+    memo_path(tmp_path / "out").write_text('{"version": 1, "key": "k"}')
+    assert read_memo(tmp_path / "out") is None
+    memo_path(tmp_path / "out").write_bytes(b"\xff")
+    assert read_memo(tmp_path / "out") is None
+
+
+def test_check_reuses_what_synth_kept_until_an_input_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NETKIT_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "out"
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "netkit.cli", "synth", str(SHOP), *args,
+                               "--out", str(out)], capture_output=True, text=True, cwd=tmp_path)
+
+    assert run().returncode == 0
+    memo = read_memo(out)
+    assert memo is not None
+    extra = replace(POISON, message="seen only through the memo")
+    write_memo(out, Memo(memo.key, [[*memo.findings[0], extra]], memo.docs))
+    checked = run("--check")
+    assert checked.returncode == 0, checked.stderr
+    assert "seen only through the memo" in checked.stderr
+    # A changed input (here the environment passed to build) is computed again.
+    changed = run("--check", "--env", "staging")
+    assert "seen only through the memo" not in changed.stderr
+    assert changed.returncode == 1  # and the output is stale
