@@ -347,6 +347,49 @@ def diff(
             raise typer.Exit(1)
 
 
+@app.command(name="import")
+def import_(
+    paths: Annotated[list[str], typer.Argument(
+        help="Manifests: files, directories (recursive), - for stdin; kubectl exports too.")],
+    out: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--out", "-o", help="Blueprint file to write (default: network.py).")] = None,
+    blueprint: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--blueprint", help="Blueprint name (default: the input's netkit.dev/blueprint "
+                            "label, else 'imported').")] = None,
+    target: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--target", help="Target fields for the blueprint, KEY=VALUE[,KEY=VALUE] "
+                         "(repeatable; default ingress=gateway-api).")] = None,
+    verify: Annotated[bool, typer.Option(
+        "--verify", help="Synthesize the blueprint and prove it routes and admits what the "
+                         "input did; exit 1 on any difference.")] = False,
+    stdout: Annotated[bool, typer.Option(
+        "--stdout", help="Print the blueprint instead of writing a file.")] = False,
+) -> None:
+    """Turn manifests (ingress-nginx Ingresses, Services, NetworkPolicies) into a blueprint."""
+    with _errors():
+        from netkit import importer
+
+        if stdout:
+            _alone("--stdout", {"--out": out is not None})
+        pairs = [item for value in target or [] for item in value.split(",") if item]
+        result = importer.import_manifests(paths, name=blueprint,
+                                           target=_pairs(pairs, "--target"))
+        for note in result.notes:
+            typer.echo(f"not carried over: {note.line()}", err=True)
+        file = out or Path("network.py")
+        check = importer.verify_source(result.objects, result.source) if verify else None
+        if stdout:
+            typer.echo(result.source, nl=False)
+        else:
+            file.write_text(result.source, encoding="utf-8")
+            typer.echo(f"wrote {file}: {len(result.notes)} item(s) not carried over "
+                       "(listed at the top of the file)", err=True)
+        if check is not None:
+            typer.echo(check.text(), nl=False, err=stdout)
+            if not check.equivalent:
+                raise typer.Exit(1)
+
+
 @app.command()
 def init(
     directory: Annotated[Path, typer.Argument(help="New (or empty) directory to create.")],

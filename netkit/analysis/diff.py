@@ -49,8 +49,14 @@ def _changes(a: dict[tuple[str, str], PortSet], b: dict[tuple[str, str], PortSet
     return out
 
 
+def diff_flows(before: dict[tuple[str, str], PortSet], after: dict[tuple[str, str], PortSet]
+               ) -> FlowDiff:
+    """What ``after`` allows that ``before`` did not, and the reverse; both map
+    (source id, destination id) to the ports allowed."""
+    return FlowDiff(added=_changes(after, before), removed=_changes(before, after))
+
+
 def diff(base: Reachability, head: Reachability) -> FlowDiff:
     """What ``head`` allows that ``base`` did not, and the reverse."""
-    before = {(f.src.id, f.dst.id): f.ports for f in base.flows()}
-    after = {(f.src.id, f.dst.id): f.ports for f in head.flows()}
-    return FlowDiff(added=_changes(after, before), removed=_changes(before, after))
+    return diff_flows({(f.src.id, f.dst.id): f.ports for f in base.flows()},
+                      {(f.src.id, f.dst.id): f.ports for f in head.flows()})

@@ -1,0 +1,259 @@
+"""A BlueprintPlan as a Python blueprint file: black-style (ruff format leaves it as it is),
+deterministic, with what was not carried over listed in a comment block at the top."""
+
+from __future__ import annotations
+
+import json
+import keyword
+import re
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any
+
+from netkit.importer.plan import (
+    AllowPlan,
+    BlueprintPlan,
+    CidrRef,
+    EntryPlan,
+    NamespacePlan,
+    PeerRef,
+    ServicePlan,
+    WorkloadRef,
+)
+
+LINE = 88  # black and ruff format default: the file stays as is under either
+INDENT = "    "
+
+
+@dataclass(frozen=True)
+class Code:
+    """A Python expression, rendered as written."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call expression, rendered (and exploded) where it stands."""
+
+    func: str
+    args: tuple[Any, ...] = ()
+    kwargs: tuple[tuple[str, Any], ...] = ()
+
+
+def calling(func: str, *args: Any, **kwargs: Any) -> Call:
+    """A Call of ``func``; keyword arguments that are None are left out."""
+    return Call(func, args, tuple((k, v) for k, v in kwargs.items() if v is not None))
+
+
+def literal(value: Any, indent: str, room: int) -> str:
+    """``value`` as Python source, exploded black-style (magic trailing commas) when it does
+    not fit in ``room`` columns."""
+    if isinstance(value, Code):
+        return value.text
+    if isinstance(value, Call):
+        return call(value.func, list(value.args), dict(value.kwargs), indent, LINE - room)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if value is None or isinstance(value, bool | int | float):
+        return repr(value)
+    if isinstance(value, dict):
+        items = [(f"{literal(k, indent, room)}: ", v) for k, v in value.items()]
+        return _bracketed("{", "}", items, indent, room)
+    if isinstance(value, tuple):
+        if len(value) == 1:
+            return "(" + literal(value[0], indent, room) + ",)"
+        return _bracketed("(", ")", [("", v) for v in value], indent, room)
+    if isinstance(value, list):
+        return _bracketed("[", "]", [("", v) for v in value], indent, room)
+    raise TypeError(f"no literal for {type(value).__name__}")
+
+
+def _bracketed(open_: str, close: str, items: list[tuple[str, Any]], indent: str,
+               room: int) -> str:
+    flat = open_ + ", ".join(p + literal(v, indent, LINE) for p, v in items) + close
+    if "\n" not in flat and len(flat) <= room:
+        return flat
+    inner = indent + INDENT
+    lines = [inner + p + literal(v, inner, LINE - len(inner) - len(p) - 1) + ","
+             for p, v in items]
+    return open_ + "\n" + "\n".join(lines) + "\n" + indent + close
+
+
+def call(func: str, args: list[Any], kwargs: dict[str, Any], indent: str, used: int) -> str:
+    """``func(args, k=v)``, exploded one argument per line when it does not fit."""
+    items: list[tuple[str, Any]] = [("", a) for a in args]
+    items += [(f"{k}=", v) for k, v in kwargs.items()]
+    flat = func + "(" + ", ".join(p + literal(v, indent, LINE) for p, v in items) + ")"
+    if "\n" not in flat and used + len(flat) <= LINE:
+        return flat
+    inner = indent + INDENT
+    lines = [inner + p + literal(v, inner, LINE - len(inner) - len(p) - 1) + ","
+             for p, v in items]
+    return func + "(\n" + "\n".join(lines) + "\n" + indent + ")"
+
+
+def identifier(text: str) -> str:
+    """A Python identifier for ``text``."""
+    out = re.sub(r"[^0-9a-zA-Z_]", "_", text).lower()
+    if not out or out[0].isdigit() or keyword.iskeyword(out) or out in ("bp", "build"):
+        out = "x_" + out
+    return out
+
+
+@dataclass
+class _Writer:
+    plan: BlueprintPlan
+    lines: list[str] = field(default_factory=list)
+    names: dict[tuple[str, ...], str] = field(default_factory=dict)
+    taken: set[str] = field(default_factory=set)
+    imports: set[str] = field(default_factory=set)
+
+    def var(self, key: tuple[str, ...], hint: str) -> str:
+        name = identifier(hint)
+        while name in self.taken:
+            name += "_"
+        self.taken.add(name)
+        self.names[key] = name
+        return name
+
+    def stmt(self, target: str | None, func: str, args: list[Any],
+             kwargs: dict[str, Any]) -> None:
+        lead = INDENT + (f"{target} = " if target else "")
+        self.lines.append(lead + call(func, args, kwargs, INDENT, len(lead)))
+
+    def peer(self, ref: PeerRef) -> Code | Call:
+        if isinstance(ref, WorkloadRef):
+            return Code(self.names[("workload", ref.namespace, ref.name)])
+        if isinstance(ref, CidrRef):
+            self.imports.add("cidr")
+            return calling("cidr", ref.block, except_=list(ref.excepts) or None)
+        self.imports.add("any_pod_in")
+        return calling("any_pod_in", ref.namespace, pods=dict(ref.pods) if ref.pods else None)
+
+
+def _kwargs(**values: Any) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _namespace(w: _Writer, ns: NamespacePlan) -> None:
+    cls = "ZeroTrustNamespace" if ns.zero_trust else "Namespace"
+    w.imports.add(cls)
+    var = w.var(("ns", ns.name), ns.name)
+    kw = _kwargs(labels=ns.labels or None, annotations=ns.annotations or None,
+                 pod_security=ns.pod_security)
+    if ns.dns is not None:
+        w.imports.add("DnsEgress")
+        kw["dns"] = calling("DnsEgress", namespace=ns.dns.namespace, pod_selector=ns.dns.pods)
+    w.stmt(var, cls, [Code("bp"), ns.name], kw)
+    for wl in ns.workloads:
+        ports = {n: (p if proto == "TCP" else calling("WorkloadPort", port=p, protocol=proto))
+                 for n, (p, proto) in wl.ports.items()}
+        if any(isinstance(v, Call) for v in ports.values()):
+            w.imports.add("WorkloadPort")
+        w.stmt(w.var(("workload", ns.name, wl.name), f"{ns.name}_{wl.name}"),
+               f"{var}.workload", [wl.name], _kwargs(labels=wl.labels, ports=ports or None))
+    for allow in ns.allows:
+        _allow(w, var, allow)
+    for svc in ns.services:
+        _service(w, var, ns, svc)
+    for entry in ns.entries:
+        _entry(w, var, ns, entry)
+    for obj in ns.manifests:
+        w.imports.add("Manifest")
+        w.stmt(None, "Manifest", [Code(var), _manifest_id(obj), obj], {})
+
+
+def _manifest_id(obj: dict[str, Any]) -> str:
+    return f"{str(obj.get('kind', '')).lower()}-{(obj.get('metadata') or {}).get('name')}"
+
+
+def _allow(w: _Writer, var: str, allow: AllowPlan) -> None:
+    w.stmt(None, f"{var}.allow", [w.peer(allow.src)],
+           _kwargs(to=w.peer(allow.dst), port=allow.port, protocol=allow.protocol,
+                   end_port=allow.end_port))
+
+
+def _service(w: _Writer, var: str, ns: NamespacePlan, svc: ServicePlan) -> None:
+    cls = "RateLimitedService" if svc.rate else "Service"
+    w.imports.add(cls)
+    kw = _kwargs(workload=Code(w.names[("workload", ns.name, svc.workload)]), port=svc.port,
+                 target_port=svc.target_port, protocol=svc.protocol, port_name=svc.port_name,
+                 app_protocol=svc.app_protocol, labels=svc.labels or None,
+                 annotations=svc.annotations or None)
+    if svc.rate is not None:
+        kw.update(_kwargs(rps=svc.rate.rps, rpm=svc.rate.rpm, burst=svc.rate.burst,
+                          allowlist=list(svc.rate.allowlist) or None))
+    w.stmt(w.var(("service", ns.name, svc.name), f"{ns.name}_{svc.name}_svc"), cls,
+           [Code(var), svc.name], kw)
+
+
+def _entry(w: _Writer, var: str, ns: NamespacePlan, entry: EntryPlan) -> None:
+    w.imports.add("TlsIngress")
+    ing = w.var(("entry", ns.name, entry.id), f"{ns.name}_{entry.id}")
+    kw = _kwargs(hosts=entry.hosts, issuer=entry.issuer, secret=entry.secret,
+                 issuer_kind=None if entry.issuer_kind == "ClusterIssuer" else entry.issuer_kind,
+                 redirect_http=None if entry.redirect_http else False,
+                 hsts=None if entry.hsts else False,
+                 hsts_max_age=None if entry.hsts_max_age == 31536000 else entry.hsts_max_age,
+                 hsts_include_subdomains=None if entry.hsts_include_subdomains else False,
+                 acme_http01=None if entry.acme_http01 or not ns.zero_trust else False)
+    w.stmt(ing, "TlsIngress", [Code(var), entry.id], kw)
+    for route in entry.routes:
+        svc = Code(w.names[("service", ns.name, route.service)])
+        w.stmt(None, f"{ing}.route", [route.path, svc],
+               _kwargs(port=route.port,
+                       path_type=None if route.path_type == "Prefix" else route.path_type))
+    for c in entry.canaries:
+        w.imports.add("CanaryRoute")
+        w.stmt(None, "CanaryRoute", [Code(ing), c.id], _kwargs(
+            path=c.path, stable=Code(w.names[("service", ns.name, c.stable)]),
+            canary=Code(w.names[("service", ns.name, c.canary)]), canary_port=c.canary_port,
+            weight=c.weight, header=c.header, header_value=c.header_value, cookie=c.cookie,
+            mirror_percent=c.mirror_percent))
+
+
+def _header(plan: BlueprintPlan) -> list[str]:
+    lines = [f'"""Network blueprint {plan.name!r}, imported by `netkit import` from '
+             f'{", ".join(plan.sources)}."""']
+    if len(lines[0]) > LINE:
+        lines = [f'"""Network blueprint {plan.name!r}, imported by `netkit import`."""']
+    lines.append("")
+    if plan.notes:
+        lines.append("# Not carried over (review each before deploying):")
+        for note in plan.notes:
+            lines += textwrap.wrap(note.line(), LINE, initial_indent="# - ",
+                                   subsequent_indent="#   ", break_on_hyphens=False)
+        lines.append("")
+    return lines
+
+
+def _imports(names: set[str]) -> list[str]:
+    constructs = sorted(names, key=lambda n: (n[0].islower(), n))
+    out = ["from netkit import Blueprint, Target"]
+    if constructs:
+        out.append("from netkit.constructs import " + _import_list(constructs))
+    return out
+
+
+def _import_list(names: list[str]) -> str:
+    flat = ", ".join(names)
+    if len("from netkit.constructs import ") + len(flat) <= LINE:
+        return flat
+    return "(\n" + "".join(f"{INDENT}{n},\n" for n in names) + ")"
+
+
+def render(plan: BlueprintPlan) -> str:
+    """The blueprint file's text."""
+    w = _Writer(plan)
+    w.stmt("bp", "Blueprint", [plan.name], {"target": calling("Target", **plan.target)})
+    for ns in plan.namespaces:
+        _namespace(w, ns)
+    for obj in plan.cluster_manifests:
+        w.imports.add("Manifest")
+        w.stmt(None, "Manifest", [Code("bp"), _manifest_id(obj), obj], {})
+    w.lines.append(INDENT + "return bp")
+    body = ['def build(env: str = "prod") -> Blueprint:',
+            f'{INDENT}"""The imported network (one environment: ``env`` is not used)."""',
+            *w.lines]
+    return "\n".join([*_header(plan), *_imports(w.imports), "", "", *body]) + "\n"

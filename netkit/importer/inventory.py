@@ -1,0 +1,108 @@
+"""The input of an import, sorted by what it becomes: namespaces, workloads, Services,
+NetworkPolicies, entry points (Ingress, Gateway API, cert-manager) and everything else."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from netkit.k8s.kinds import is_builtin
+from netkit.k8s.pods import WORKLOAD_KINDS, PodTemplate, pod_template
+from netkit.objects import KubeObject
+
+GATEWAY_GROUP = "gateway.networking.k8s.io/"
+CERT_MANAGER_GROUP = "cert-manager.io/"
+RATE_LIMIT_KINDS = ("BackendTrafficPolicy", "RateLimitPolicy")
+# Fields the API server writes: an exported object keeps them, a manifest must not.
+SERVER_METADATA = ("uid", "resourceVersion", "generation", "creationTimestamp",
+                   "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields",
+                   "selfLink", "ownerReferences")
+
+
+def cleaned(obj: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``obj`` without status, server-written metadata and kubectl's bookkeeping."""
+    out = copy.deepcopy(obj)
+    out.pop("status", None)
+    md = out.get("metadata")
+    if isinstance(md, dict):
+        for key in SERVER_METADATA:
+            md.pop(key, None)
+        notes = md.get("annotations")
+        if isinstance(notes, dict):
+            notes.pop("kubectl.kubernetes.io/last-applied-configuration", None)
+            if not notes:
+                md.pop("annotations")
+    return out
+
+
+@dataclass
+class Inventory:
+    """Input objects by role, each list in input order."""
+
+    namespaces: dict[str, KubeObject] = field(default_factory=dict)
+    workloads: list[PodTemplate] = field(default_factory=list)
+    workload_objects: list[KubeObject] = field(default_factory=list)
+    services: list[KubeObject] = field(default_factory=list)
+    policies: list[KubeObject] = field(default_factory=list)
+    ingresses: list[KubeObject] = field(default_factory=list)
+    routes: list[KubeObject] = field(default_factory=list)
+    listener_sets: list[KubeObject] = field(default_factory=list)
+    gateways: list[KubeObject] = field(default_factory=list)
+    certificates: list[KubeObject] = field(default_factory=list)
+    rate_limits: list[KubeObject] = field(default_factory=list)
+    others: list[KubeObject] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, objects: list[KubeObject]) -> Inventory:
+        """Sort ``objects`` by role; Pods and ReplicaSets whose controller is in the input
+        are represented by the controller."""
+        inv = cls()
+        present = {(o.namespace, o.kind, o.name) for o in objects
+                   if o.kind in WORKLOAD_KINDS and is_builtin(o.api_version, o.kind)}
+        for o in objects:
+            kind, api = o.kind, o.api_version
+            if kind in WORKLOAD_KINDS and is_builtin(api, kind):
+                if not _owned(o, present):
+                    template = pod_template(o.obj)
+                    if template is not None:
+                        inv.workloads.append(template)
+                        inv.workload_objects.append(o)
+            elif kind == "Namespace" and api == "v1":
+                inv.namespaces[o.name] = o
+            elif kind == "Service" and api == "v1":
+                inv.services.append(o)
+            elif kind == "NetworkPolicy" and api == "networking.k8s.io/v1":
+                inv.policies.append(o)
+            elif kind == "Ingress" and api == "networking.k8s.io/v1":
+                inv.ingresses.append(o)
+            elif kind == "HTTPRoute" and api.startswith(GATEWAY_GROUP):
+                inv.routes.append(o)
+            elif kind == "ListenerSet" and api.startswith(GATEWAY_GROUP):
+                inv.listener_sets.append(o)
+            elif kind == "Gateway" and api.startswith(GATEWAY_GROUP):
+                inv.gateways.append(o)
+            elif kind == "Certificate" and api.startswith(CERT_MANAGER_GROUP):
+                inv.certificates.append(o)
+            elif kind in RATE_LIMIT_KINDS:
+                inv.rate_limits.append(o)
+            else:
+                inv.others.append(o)
+        return inv
+
+    def workloads_in(self, namespace: str) -> list[PodTemplate]:
+        """The workloads of ``namespace``."""
+        return [w for w in self.workloads if w.namespace == namespace]
+
+    def service(self, namespace: str, name: str) -> KubeObject | None:
+        """The Service ``namespace/name``, if given."""
+        return next((s for s in self.services if s.namespace == namespace and s.name == name),
+                    None)
+
+
+def _owned(obj: KubeObject, present: set[tuple[str, str, str]]) -> bool:
+    for ref in obj.metadata.get("ownerReferences") or []:
+        if isinstance(ref, dict) and ref.get("controller") and (
+                obj.namespace, ref.get("kind"), ref.get("name")) in present:
+            return True
+    return False

@@ -1,0 +1,333 @@
+"""Input objects to a BlueprintPlan: namespaces, workloads, Services, entry points and
+allows, and the objects kept as Manifests (never dropped), with a Note for each loss."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from netkit.importer.annotations import handling
+from netkit.importer.entries import Entries, NotAnEntry
+from netkit.importer.inventory import Inventory, cleaned
+from netkit.importer.plan import (
+    AllowPlan,
+    AnyPodRef,
+    BlueprintPlan,
+    NamespacePlan,
+    Note,
+    ServicePlan,
+    WorkloadPlan,
+    WorkloadRef,
+)
+from netkit.importer.policies import (
+    Candidate,
+    Context,
+    Edge,
+    EdgeAllow,
+    Untranslatable,
+    candidates,
+    iter_sides,
+    key,
+    resolved_port,
+    zero_trust_pattern,
+)
+from netkit.k8s.kinds import is_cluster_scoped
+from netkit.k8s.meta import NAMESPACE_NAME_LABEL
+from netkit.k8s.names import port_name_errors
+from netkit.k8s.selectors import matches
+from netkit.objects import KubeObject
+from netkit.target import Target
+
+POD_SECURITY = "pod-security.kubernetes.io/"
+ACME_SOLVER_LABEL = "acme.cert-manager.io/http01-solver"
+ACME_SOLVER_PORT = 8089
+# Objects the API server or controllers make; an export has them, a blueprint must not.
+GENERATED_KINDS = ("Event", "Endpoints", "EndpointSlice", "ControllerRevision", "Lease")
+
+
+def _metadata_map(values: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in (values or {}).items()
+            if handling(str(k)) is not None or str(k).startswith(POD_SECURITY)}
+
+
+def build_plan(objects: list[KubeObject], *, name: str, target: Target,
+               target_fields: Mapping[str, str], sources: list[str]) -> BlueprintPlan:
+    """The blueprint that stands for ``objects`` on ``target``."""
+    inv = Inventory.of(objects)
+    plan = BlueprintPlan(name, dict(target_fields), sources)
+    old = target.ingress_namespace
+    old_ns = inv.namespaces.get(old)
+    edge = Edge(old, target.edge_namespace,
+                {k: str(v) for k, v in (old_ns.metadata.get("labels") or {}).items()}
+                if old_ns else {})
+    for obj in objects:
+        if obj.namespace == old or (obj.kind == "Namespace" and obj.name == old) or (
+                obj.kind == "IngressClass"):
+            plan.notes.append(Note(obj.ref, "object", "part of the ingress-nginx controller "
+                                                      "being replaced; not imported"))
+    keep = [o for o in objects if o.namespace != old and not (
+        o.kind == "Namespace" and o.name == old) and o.kind != "IngressClass"]
+    inv = Inventory.of(keep)
+    _namespaces(inv, plan)
+    _workloads(inv, plan)
+    _services(inv, plan)
+    _entries(inv, plan, target)
+    _policies(inv, plan, edge)
+    _others(inv, plan)
+    plan.namespaces.sort(key=lambda n: n.name)
+    return plan
+
+
+def _namespaces(inv: Inventory, plan: BlueprintPlan) -> None:
+    used = {o.namespace for group in (inv.services, inv.policies, inv.ingresses, inv.others)
+            for o in group if o.namespace} | {w.namespace for w in inv.workloads}
+    for ns_name in sorted(used | set(inv.namespaces)):
+        ns = plan.namespace(ns_name)
+        obj = inv.namespaces.get(ns_name)
+        if obj is None:
+            continue
+        labels = {str(k): str(v) for k, v in (obj.metadata.get("labels") or {}).items()}
+        labels.pop(NAMESPACE_NAME_LABEL, None)
+        levels = {labels.get(f"{POD_SECURITY}{m}") for m in ("enforce", "audit", "warn")}
+        if len(levels) == 1 and None not in levels and not any(
+                k.startswith(POD_SECURITY) and k.endswith("-version") for k in labels):
+            ns.pod_security = levels.pop()
+            labels = {k: v for k, v in labels.items() if not k.startswith(POD_SECURITY)}
+        ns.labels = labels
+        ns.annotations = {k: v for k, v in _metadata_map(obj.metadata.get("annotations")).items()
+                          if not k.startswith(POD_SECURITY)}
+    for ns_name in sorted(used | set(inv.namespaces)):
+        pattern = zero_trust_pattern([p for p in inv.policies if p.namespace == ns_name])
+        if pattern is not None:
+            ns = plan.namespace(ns_name)
+            ns.zero_trust = True
+            consumed, dns = pattern
+            if dns.namespace != "kube-system" or dns.pods != (("k8s-app", "kube-dns"),):
+                ns.dns = dns
+            inv.policies = [p for p in inv.policies if p not in consumed]
+
+
+def _port_name(number: int, protocol: str, taken: Mapping[str, object]) -> str:
+    name = f"{protocol.lower()}-{number}"
+    while name in taken:
+        name = "p" + name
+    return name
+
+
+def _workloads(inv: Inventory, plan: BlueprintPlan) -> None:
+    for w in inv.workloads:
+        ns = plan.namespace(w.namespace)
+        where = f"{w.kind}/{w.namespace}/{w.name}"
+        if not w.labels:
+            plan.notes.append(Note(where, "pod labels", "a workload without labels cannot be "
+                                                        "selected; not declared"))
+            continue
+        if ns.workload(w.name) is not None:
+            plan.notes.append(Note(where, "name", "another workload of this name is declared "
+                                                  "already"))
+            continue
+        ports = {p.name: (p.port, p.protocol) for p in w.ports
+                 if p.name and not port_name_errors(p.name)}
+        ns.workloads.append(WorkloadPlan(w.name, dict(w.labels), ports))
+
+
+def _service_workload(ns: NamespacePlan, svc: KubeObject, selector: dict[str, str],
+                      ) -> WorkloadPlan:
+    found = [w for w in ns.workloads if matches({"matchLabels": selector}, w.labels)]
+    if len(found) > 1:
+        raise Untranslatable(f"its selector picks several workloads "
+                             f"({', '.join(w.name for w in found)}); a Service construct "
+                             "selects one")
+    if found:
+        return found[0]
+    name = svc.name if ns.workload(svc.name) is None else f"{svc.name}-pods"
+    workload = WorkloadPlan(name, dict(selector))
+    ns.workloads.append(workload)
+    return workload
+
+
+def _service(ns: NamespacePlan, svc: KubeObject) -> ServicePlan:
+    spec = svc.spec
+    ports = [p for p in spec.get("ports") or [] if isinstance(p, dict)]
+    selector = {str(k): str(v) for k, v in (spec.get("selector") or {}).items()}
+    kind = str(spec.get("type") or "ClusterIP")
+    if kind not in ("ClusterIP", "NodePort", "LoadBalancer"):
+        raise Untranslatable(f"type {kind} is not a Service construct's")
+    if len(ports) != 1:
+        raise Untranslatable(f"{len(ports)} ports; a Service construct has one")
+    if not selector:
+        raise Untranslatable("no selector (its endpoints are managed by hand)")
+    if spec.get("clusterIP") == "None" or kind != "ClusterIP":
+        raise Untranslatable("headless, NodePort and LoadBalancer Services are kept as they "
+                             "are")
+    port = ports[0]
+    protocol = str(port.get("protocol") or "TCP")
+    number = port.get("port")
+    if not isinstance(number, int):
+        raise Untranslatable("its port has no number")
+    target = port.get("targetPort", number)
+    workload = _service_workload(ns, svc, selector)
+    if isinstance(target, str) and not target.isdigit():
+        declared = workload.ports.get(target)
+        if declared is None or declared[1] != protocol:
+            raise Untranslatable(f"targetPort {target!r} is not a named {protocol} port of "
+                                 f"workload {workload.name}")
+    else:
+        target = int(target)
+        if (target, protocol) not in workload.ports.values():
+            workload.ports[_port_name(target, protocol, workload.ports)] = (target, protocol)
+    name = port.get("name")
+    default_name = target if isinstance(target, str) else None
+    return ServicePlan(
+        svc.name, workload.name, number, None if target == number else target,
+        protocol=None if protocol == "TCP" else protocol,
+        port_name=str(name) if name and name != default_name else None,
+        app_protocol=str(port["appProtocol"]) if port.get("appProtocol") else None,
+        labels=_metadata_map(svc.metadata.get("labels")),
+        annotations=_metadata_map(svc.metadata.get("annotations")))
+
+
+def _services(inv: Inventory, plan: BlueprintPlan) -> None:
+    for svc in inv.services:
+        ns = plan.namespace(svc.namespace)
+        try:
+            ns.services.append(_service(ns, svc))
+        except Untranslatable as exc:
+            ns.manifests.append(cleaned(svc.obj))
+            plan.notes.append(Note(svc.ref, "Service", f"kept as a Manifest: {exc}"))
+
+
+def _entries(inv: Inventory, plan: BlueprintPlan, target: Target) -> None:
+    for ns in plan.namespaces:
+        entries = Entries(ns, target.gateway)
+        for ing in (i for i in inv.ingresses if i.namespace == ns.name):
+            before = len(entries.notes)
+            try:
+                entries.add(ing)
+            except NotAnEntry as exc:
+                del entries.notes[before:]
+                for svc in ns.services:
+                    known = entries.limits.get(svc.name)
+                    if known is not None and known[1] == ing.ref:
+                        svc.rate = None
+                        del entries.limits[svc.name]
+                ns.manifests.append(cleaned(ing.obj))
+                entries.note(ing, "Ingress", f"kept as a Manifest (still served by "
+                                             f"ingress-nginx): {exc}")
+        for ing, reason in entries.finish():
+            ns.manifests.append(cleaned(ing.obj))
+            entries.note(ing, "Ingress", f"kept as a Manifest (still served by ingress-nginx): "
+                                         f"{reason}")
+        plan.notes.extend(entries.notes)
+
+
+def _is_solver(ns: NamespacePlan, edge: EdgeAllow) -> bool:
+    workload = ns.workload(edge.workload.name)
+    return workload is not None and workload.labels == {ACME_SOLVER_LABEL: "true"}
+
+
+def _covered(ns: NamespacePlan, edge: EdgeAllow, ctx: Context) -> bool:
+    """Whether a TlsIngress already admits the edge on this port of the workload."""
+    if edge.end_port is not None or edge.port is None:
+        return False
+    number = resolved_port(ctx, edge.workload, edge.port, edge.protocol, "")
+    workload = ns.workload(edge.workload.name)
+    if workload is None:
+        return False
+    if _is_solver(ns, edge) and any(e.issuer for e in ns.entries):
+        return (number, edge.protocol) == (ACME_SOLVER_PORT, "TCP")
+    services = {r.service for e in ns.entries for r in e.routes} | {
+        c.canary for e in ns.entries for c in e.canaries}
+    for svc in ns.services:
+        if svc.name in services and svc.workload == workload.name:
+            target = svc.target_port if svc.target_port is not None else svc.port
+            port = workload.ports.get(target) if isinstance(target, str) else (
+                target, svc.protocol or "TCP")
+            if port == (number, edge.protocol):
+                return True
+    return False
+
+
+def _policies(inv: Inventory, plan: BlueprintPlan, edge: Edge) -> None:
+    ctx = Context({ns.name: ns for ns in plan.namespaces}, edge)
+    found: dict[str, tuple[KubeObject, list[Candidate], list[EdgeAllow]]] = {}
+    for policy in inv.policies:
+        ns = ctx.namespaces[policy.namespace]
+        if not ns.zero_trust:
+            _keep_policy(plan, ns, policy, edge, "its namespace has no default deny with DNS "
+                                                 "egress (not a ZeroTrustNamespace)")
+            continue
+        try:
+            allows, edges = candidates(policy, ctx)
+        except Untranslatable as exc:
+            _keep_policy(plan, ns, policy, edge, str(exc))
+            continue
+        found[policy.ref] = (policy, allows, edges)
+    sides: dict[tuple[Any, ...], set[str]] = {}
+    for _, allows, _ in found.values():
+        for flow, side in iter_sides(allows, ctx):
+            sides.setdefault(flow, set()).add(side)
+    seen: set[AllowPlan] = set()
+    solver_admitted: set[str] = set()
+    for policy, allows, edges in found.values():
+        ns = ctx.namespaces[policy.namespace]
+        half = [c for c in allows if c.side is not None and len(sides[key(ctx, c.allow)]) < 2]
+        if half:
+            _keep_policy(plan, ns, policy, edge, f"it allows {_flow(half[0].allow)} in one "
+                                                 "direction only; an allow opens both")
+            continue
+        for c in allows:
+            if c.allow not in seen:
+                seen.add(c.allow)
+                owner = c.allow.dst if isinstance(c.allow.dst, WorkloadRef) and ctx.zero_trust(
+                    c.allow.dst.namespace) else c.allow.src
+                assert isinstance(owner, WorkloadRef)
+                ctx.namespaces[owner.namespace].allows.append(c.allow)
+        for e in edges:
+            if _is_solver(ns, e):
+                solver_admitted.add(ns.name)
+            if not _covered(ns, e, ctx):
+                allow = AllowPlan(AnyPodRef(edge.new_namespace), e.workload, e.port,
+                                  None if e.protocol == "TCP" and e.port is not None
+                                  else e.protocol, e.end_port)
+                if allow not in seen:
+                    seen.add(allow)
+                    ns.allows.append(allow)
+    for ns in plan.namespaces:
+        for entry in ns.entries:
+            # Without a policy admitting cert-manager's solver pods, the input's HTTP-01
+            # challenges did not pass the namespace's default deny: keep it so.
+            entry.acme_http01 = ns.name in solver_admitted
+
+
+def _flow(allow: AllowPlan) -> str:
+    def name(end: object) -> str:
+        if isinstance(end, WorkloadRef):
+            return f"{end.namespace}/{end.name}"
+        return str(end)
+    return f"{name(allow.src)} -> {name(allow.dst)}"
+
+
+def _keep_policy(plan: BlueprintPlan, ns: NamespacePlan, policy: KubeObject, edge: Edge,
+                 reason: str) -> None:
+    kept = edge.repointed(cleaned(policy.obj))
+    ns.manifests.append(kept)
+    changed = " (re-pointed to the new gateway's namespace)" if kept != cleaned(
+        policy.obj) else ""
+    plan.notes.append(Note(policy.ref, "NetworkPolicy", f"kept as a Manifest{changed}: "
+                                                        f"{reason}"))
+
+
+def _others(inv: Inventory, plan: BlueprintPlan) -> None:
+    for obj in [*inv.routes, *inv.listener_sets, *inv.gateways, *inv.certificates,
+                *inv.rate_limits, *inv.others]:
+        if obj.kind in GENERATED_KINDS:
+            continue
+        if obj.kind == "Secret":
+            plan.notes.append(Note(obj.ref, "Secret", "secrets are not written to a blueprint "
+                                                      "(or to Git); manage them as before"))
+            continue
+        if is_cluster_scoped(obj.kind):
+            plan.cluster_manifests.append(cleaned(obj.obj))
+        else:
+            plan.namespace(obj.namespace).manifests.append(cleaned(obj.obj))
