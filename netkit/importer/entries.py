@@ -14,6 +14,7 @@ from netkit.importer.plan import (
     RatePlan,
     RoutePlan,
 )
+from netkit.k8s.meta import CONSTRUCT_ANNOTATION
 from netkit.objects import KubeObject
 
 CANARY_KEYS = ("canary-by-header", "canary-by-cookie", "canary-weight")  # nginx's precedence
@@ -44,7 +45,20 @@ class Entries:
         if str(notes.get(NGINX + "canary", "")).lower() == "true":
             self.canaries.append(ing)
             return
-        self.ns.entries.append(self._entry(ing))
+        entry = self._entry(ing)
+        same = next((e for e in self.ns.entries if e.id == entry.id), None)
+        if same is None:
+            self.ns.entries.append(entry)
+        elif same.hosts == entry.hosts and not {r.path for r in same.routes} & {
+                r.path for r in entry.routes}:
+            # one TlsIngress that netkit rendered as several Ingresses (a rate-limited
+            # Service gets an Ingress of its own)
+            same.routes += entry.routes
+            same.issuer = same.issuer or entry.issuer
+            if entry.issuer is not None:
+                same.issuer_kind = entry.issuer_kind
+        else:
+            raise NotAnEntry(f"another Ingress made TlsIngress {entry.id!r} already")
 
     def _entry(self, ing: KubeObject) -> EntryPlan:
         spec = ing.spec
@@ -66,7 +80,7 @@ class Entries:
         if missing := [h for h in hosts if h not in tls_hosts]:
             self.note(ing, "spec.tls", f"hosts {', '.join(missing)} had no certificate; the "
                                        "TlsIngress serves them over HTTPS")
-        entry = EntryPlan(ing.name, hosts, source=ing.ref)
+        entry = EntryPlan(construct_id(ing), hosts, source=ing.ref)
         for path, path_type, svc, port in paths[0]:
             if self.ns.service(svc) is None:
                 raise NotAnEntry(f"its backend Service {svc} is not imported as a Service "
@@ -82,9 +96,9 @@ class Entries:
                 raise NotAnEntry("its TLS entries name several Secrets (or none); a TlsIngress "
                                  "has one certificate")
             entry.secret = secrets.pop()
-        elif secrets and secrets != {f"{ing.name}-tls"}:
+        elif secrets and secrets != {f"{entry.id}-tls"}:
             self.note(ing, "spec.tls secretName", f"cert-manager now stores the certificate in "
-                                                  f"Secret {ing.name}-tls")
+                                                  f"Secret {entry.id}-tls")
         return entry
 
     def _port(self, svc: str, port: int | str | None) -> int | None:
@@ -209,7 +223,7 @@ class Entries:
             if self.ns.service(svc) is None:
                 raise NotAnEntry(f"its backend Service {svc} is not imported as a Service "
                                  "construct")
-            cid = ing.name.removeprefix(f"{entry.id}-")
+            cid = construct_id(ing, ing.name.removeprefix(f"{entry.id}-"))
             if len(_paths_of(ing)) > 1:
                 cid = f"{cid}-{len(placed)}"
             weight = header = header_value = cookie = None
@@ -233,6 +247,13 @@ class Entries:
 
 
 Path = tuple[str, str, str, "int | str | None"]
+
+
+def construct_id(obj: KubeObject, default: str | None = None) -> str:
+    """The construct id netkit rendered ``obj`` from (its construct annotation's last
+    segment), else ``default`` or the object's name."""
+    path = str(obj.annotations.get(CONSTRUCT_ANNOTATION) or "")
+    return path.rsplit("/", 1)[-1] if "/" in path else default or obj.name
 
 
 def _paths(rule: dict[str, object]) -> list[Path]:

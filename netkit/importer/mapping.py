@@ -32,7 +32,7 @@ from netkit.importer.policies import (
     zero_trust_pattern,
 )
 from netkit.k8s.kinds import is_cluster_scoped
-from netkit.k8s.meta import NAMESPACE_NAME_LABEL
+from netkit.k8s.meta import MANAGED_BY, NAMESPACE_NAME_LABEL
 from netkit.k8s.names import port_name_errors
 from netkit.k8s.selectors import matches
 from netkit.objects import KubeObject
@@ -46,8 +46,10 @@ GENERATED_KINDS = ("Event", "Endpoints", "EndpointSlice", "ControllerRevision", 
 
 
 def _metadata_map(values: Any) -> dict[str, str]:
+    """Labels or annotations a user wrote: not bookkeeping, not netkit's own stamps."""
     return {str(k): str(v) for k, v in (values or {}).items()
-            if handling(str(k)) is not None or str(k).startswith(POD_SECURITY)}
+            if (handling(str(k)) is not None or str(k).startswith(POD_SECURITY))
+            and (str(k), str(v)) != (MANAGED_BY, "netkit")}
 
 
 def build_plan(objects: list[KubeObject], *, name: str, target: Target,
@@ -86,7 +88,7 @@ def _namespaces(inv: Inventory, plan: BlueprintPlan) -> None:
         obj = inv.namespaces.get(ns_name)
         if obj is None:
             continue
-        labels = {str(k): str(v) for k, v in (obj.metadata.get("labels") or {}).items()}
+        labels = _metadata_map(obj.metadata.get("labels"))
         labels.pop(NAMESPACE_NAME_LABEL, None)
         levels = {labels.get(f"{POD_SECURITY}{m}") for m in ("enforce", "audit", "warn")}
         if len(levels) == 1 and None not in levels and not any(
