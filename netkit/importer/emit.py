@@ -197,7 +197,8 @@ def _entry(w: _Writer, var: str, ns: NamespacePlan, entry: EntryPlan) -> None:
                  hsts=None if entry.hsts else False,
                  hsts_max_age=None if entry.hsts_max_age == 31536000 else entry.hsts_max_age,
                  hsts_include_subdomains=None if entry.hsts_include_subdomains else False,
-                 acme_http01=None if entry.acme_http01 or not ns.zero_trust else False)
+                 acme_http01=None if entry.acme_http01 or not ns.zero_trust or not entry.issuer
+                 else False)
     w.stmt(ing, "TlsIngress", [Code(var), entry.id], kw)
     for route in entry.routes:
         svc = Code(w.names[("service", ns.name, route.service)])

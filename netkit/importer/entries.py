@@ -80,7 +80,10 @@ class Entries:
         if missing := [h for h in hosts if h not in tls_hosts]:
             self.note(ing, "spec.tls", f"hosts {', '.join(missing)} had no certificate; the "
                                        "TlsIngress serves them over HTTPS")
-        entry = EntryPlan(construct_id(ing), hosts, source=ing.ref)
+        entry_id = construct_id(ing)
+        if self.ns.service(entry_id) is not None:
+            entry_id += "-ingress"  # a Service of that name shares the namespace's scope
+        entry = EntryPlan(entry_id, hosts, source=ing.ref)
         for path, path_type, svc, port in paths[0]:
             if self.ns.service(svc) is None:
                 raise NotAnEntry(f"its backend Service {svc} is not imported as a Service "

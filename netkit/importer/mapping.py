@@ -269,7 +269,7 @@ def _policies(inv: Inventory, plan: BlueprintPlan, edge: Edge) -> None:
     for _, allows, _ in found.values():
         for flow, side in iter_sides(allows, ctx):
             sides.setdefault(flow, set()).add(side)
-    seen: set[AllowPlan] = set()
+    seen: set[tuple[Any, ...]] = set()
     solver_admitted: set[str] = set()
     for policy, allows, edges in found.values():
         ns = ctx.namespaces[policy.namespace]
@@ -279,8 +279,8 @@ def _policies(inv: Inventory, plan: BlueprintPlan, edge: Edge) -> None:
                                                  "direction only; an allow opens both")
             continue
         for c in allows:
-            if c.allow not in seen:
-                seen.add(c.allow)
+            if key(ctx, c.allow) not in seen:
+                seen.add(key(ctx, c.allow))
                 owner = c.allow.dst if isinstance(c.allow.dst, WorkloadRef) and ctx.zero_trust(
                     c.allow.dst.namespace) else c.allow.src
                 assert isinstance(owner, WorkloadRef)
@@ -292,8 +292,8 @@ def _policies(inv: Inventory, plan: BlueprintPlan, edge: Edge) -> None:
                 allow = AllowPlan(AnyPodRef(edge.new_namespace), e.workload, e.port,
                                   None if e.protocol == "TCP" and e.port is not None
                                   else e.protocol, e.end_port)
-                if allow not in seen:
-                    seen.add(allow)
+                if key(ctx, allow) not in seen:
+                    seen.add(key(ctx, allow))
                     ns.allows.append(allow)
     for ns in plan.namespaces:
         for entry in ns.entries:

@@ -103,39 +103,38 @@ class Context:
         plan = self.namespaces.get(ns)
         return plan is not None and plan.zero_trust
 
-    def workload(self, ns: str, selector: dict[str, str], where: str) -> WorkloadRef:
-        """The one declared workload ``selector`` picks in ``ns``."""
+    def workloads(self, ns: str, selector: dict[str, str], where: str) -> list[WorkloadRef]:
+        """The declared workloads ``selector`` picks in ``ns`` (at least one)."""
         plan = self.namespaces.get(ns)
         found = [w.name for w in (plan.workloads if plan else [])
                  if matches({"matchLabels": selector}, w.labels)] if selector else []
-        if len(found) != 1:
-            what = "no" if not found else f"{len(found)} ({', '.join(found)})"
-            raise Untranslatable(f"{where} selects {what} declared workloads in {ns}; an allow "
-                                 "names exactly one")
-        return WorkloadRef(ns, found[0])
+        if not found:
+            raise Untranslatable(f"{where} selects no declared workload in {ns} (or every "
+                                 "pod); an allow names workloads")
+        return [WorkloadRef(ns, name) for name in found]
 
-    def peer(self, raw: Any, ns: str, where: str) -> PeerRef | str:
-        """The allow() peer for a NetworkPolicyPeer of a policy in ``ns``, or EDGE."""
+    def peers(self, raw: Any, ns: str, where: str) -> list[PeerRef] | str:
+        """The allow() peers for a NetworkPolicyPeer of a policy in ``ns``, or EDGE."""
         if not isinstance(raw, dict):
             raise Untranslatable(f"{where} is not a mapping")
         block = raw.get("ipBlock")
         if isinstance(block, dict):
-            return CidrRef(str(block.get("cidr")), tuple(str(x) for x in
-                                                         block.get("except") or []))
+            return [CidrRef(str(block.get("cidr")), tuple(str(x) for x in
+                                                          block.get("except") or []))]
         if self.edge.is_old(raw):
             return EDGE
         pods = _only_labels(raw.get("podSelector"), f"{where} podSelector")
         if "namespaceSelector" not in raw:
             if not self.zero_trust(ns):
                 raise Untranslatable(f"{where} is in a namespace without default deny")
-            return self.workload(ns, pods, where)
+            return list(self.workloads(ns, pods, where))
         names = _only_labels(raw.get("namespaceSelector"), f"{where} namespaceSelector")
         other = names.get(NAMESPACE_NAME_LABEL)
         if other is None or len(names) != 1:
             raise Untranslatable(f"{where} selects namespaces by labels other than their name")
         if self.zero_trust(other):
-            return self.workload(other, pods, where)
-        return AnyPodRef(other, tuple(sorted(pods.items())) if pods else None)
+            return list(self.workloads(other, pods, where))
+        return [AnyPodRef(other, tuple(sorted(pods.items())) if pods else None)]
 
 
 def _ports(raw: Any, where: str) -> list[tuple[int | str | None, str, int | None]]:
@@ -170,8 +169,8 @@ def resolved_port(ctx: Context, dst: PeerRef, port: int | str | None, protocol: 
 def candidates(policy: KubeObject, ctx: Context) -> tuple[list[Candidate], list[EdgeAllow]]:
     """Every allow ``policy`` asks for (raises Untranslatable when one cannot be expressed)."""
     spec, ns, where = policy.spec, policy.namespace, policy.ref
-    selected = ctx.workload(ns, _only_labels(spec.get("podSelector"), f"{where} podSelector"),
-                            f"{where} podSelector")
+    chosen = ctx.workloads(ns, _only_labels(spec.get("podSelector"), f"{where} podSelector"),
+                           f"{where} podSelector")
     out: list[Candidate] = []
     edges: list[EdgeAllow] = []
     types = effective_policy_types(spec)
@@ -186,24 +185,34 @@ def candidates(policy: KubeObject, ctx: Context) -> tuple[list[Candidate], list[
             if not peers:
                 raise Untranslatable(f"{at} admits every peer")
             for j, raw in enumerate(peers):
-                peer = ctx.peer(raw, ns, f"{at}.{key}[{j}]")
-                for port, protocol, end in _ports(rule.get("ports"), at):
-                    if peer == EDGE:
-                        if direction == "egress":
-                            raise Untranslatable(f"{at} allows egress to the ingress "
-                                                 "controller")
-                        edges.append(EdgeAllow(selected, protocol, port, end))
-                        continue
-                    assert not isinstance(peer, str)
-                    src, dst = (peer, selected) if direction == "ingress" else (selected, peer)
-                    if isinstance(port, str):
-                        resolved_port(ctx, dst, port, protocol, at)
-                    both = all(isinstance(e, WorkloadRef) and ctx.zero_trust(e.namespace)
-                               for e in (src, dst))
-                    protocol_arg = None if protocol == "TCP" and port is not None else protocol
-                    out.append(Candidate(AllowPlan(src, dst, port, protocol_arg, end),
-                                         direction if both else None))
+                resolved = ctx.peers(raw, ns, f"{at}.{key}[{j}]")
+                for selected in chosen:
+                    for port, protocol, end in _ports(rule.get("ports"), at):
+                        if resolved == EDGE:
+                            if direction == "egress":
+                                raise Untranslatable(f"{at} allows egress to the ingress "
+                                                     "controller")
+                            edges.append(EdgeAllow(selected, protocol, port, end))
+                            continue
+                        assert not isinstance(resolved, str)
+                        out += _allows(ctx, direction, selected, resolved, port, protocol, end,
+                                       at)
     return out, edges
+
+
+def _allows(ctx: Context, direction: str, selected: WorkloadRef, peers: list[PeerRef],
+            port: int | str | None, protocol: str, end: int | None, at: str) -> list[Candidate]:
+    out = []
+    for peer in peers:
+        src, dst = (peer, selected) if direction == "ingress" else (selected, peer)
+        if isinstance(port, str):
+            resolved_port(ctx, dst, port, protocol, at)
+        both = all(isinstance(e, WorkloadRef) and ctx.zero_trust(e.namespace)
+                   for e in (src, dst))
+        protocol_arg = None if protocol == "TCP" and port is not None else protocol
+        out.append(Candidate(AllowPlan(src, dst, port, protocol_arg, end),
+                             direction if both else None))
+    return out
 
 
 def key(ctx: Context, allow: AllowPlan) -> tuple[Any, ...]:
