@@ -281,6 +281,7 @@ def _policies(inv: Inventory, plan: BlueprintPlan, edge: Edge) -> None:
         for c in allows:
             if key(ctx, c.allow) not in seen:
                 seen.add(key(ctx, c.allow))
+                _declare_port(ctx, c.allow)
                 owner = c.allow.dst if isinstance(c.allow.dst, WorkloadRef) and ctx.zero_trust(
                     c.allow.dst.namespace) else c.allow.src
                 assert isinstance(owner, WorkloadRef)
@@ -294,12 +295,25 @@ def _policies(inv: Inventory, plan: BlueprintPlan, edge: Edge) -> None:
                                   else e.protocol, e.end_port)
                 if key(ctx, allow) not in seen:
                     seen.add(key(ctx, allow))
+                    _declare_port(ctx, allow)
                     ns.allows.append(allow)
     for ns in plan.namespaces:
         for entry in ns.entries:
             # Without a policy admitting cert-manager's solver pods, the input's HTTP-01
             # challenges did not pass the namespace's default deny: keep it so.
             entry.acme_http01 = ns.name in solver_admitted
+
+
+def _declare_port(ctx: Context, allow: AllowPlan) -> None:
+    """A numbered port an allow names on a workload must be one of its declared ports."""
+    dst = allow.dst
+    if not isinstance(dst, WorkloadRef) or not isinstance(allow.port, int) or allow.end_port:
+        return
+    workload = ctx.namespaces[dst.namespace].workload(dst.name)
+    assert workload is not None
+    spec = (allow.port, allow.protocol or "TCP")
+    if workload.ports and spec not in workload.ports.values():
+        workload.ports[_port_name(*spec, workload.ports)] = spec
 
 
 def _flow(allow: AllowPlan) -> str:

@@ -85,11 +85,12 @@ def routing(objects: list[KubeObject]) -> Routing:
         if ing in canaries:
             continue
         redirect = str(ing.annotations.get(NGINX + "ssl-redirect", "true")).lower() != "false"
+        forced = str(ing.annotations.get(NGINX + "force-ssl-redirect", "")).lower() == "true"
         tls_hosts = {str(h) for t in ing.spec.get("tls") or [] for h in t.get("hosts") or []}
         for host, kind, path, svc, port in _ingress_paths(ing):
             ref = _service_port(objects, ing.namespace, svc, port)
             out.routes[(host, kind, path, "")] = {ref: Fraction(100)}
-            if redirect and host in tls_hosts:
+            if forced or (redirect and host in tls_hosts):
                 out.redirects.add(host)
     for ing in canaries:
         notes = {str(k): str(v) for k, v in ing.annotations.items()}

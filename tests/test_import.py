@@ -1,0 +1,316 @@
+"""netkit import: each ingress-nginx annotation is carried over or reported, NetworkPolicies
+become allows only where they mean the same, and the generated file is formatted and stable."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from netkit.importer import Imported, import_objects, verify_source
+from netkit.importer.annotations import ANNOTATIONS, NGINX
+from netkit.importer.plan import BlueprintPlan, EntryPlan
+from netkit.objects import KubeObject
+from tests.conftest import ROOT
+
+
+def deployment(name: str, labels: dict[str, str], ports: dict[str, int]) -> dict[str, Any]:
+    return {"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": name, "namespace": "shop"},
+            "spec": {"selector": {"matchLabels": labels}, "template": {
+                "metadata": {"labels": labels}, "spec": {"containers": [{
+                    "name": "c", "image": "x", "ports": [
+                        {"name": n, "containerPort": p} for n, p in ports.items()]}]}}}}
+
+
+def service(name: str, selector: dict[str, str], target: int | str) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": "shop"},
+            "spec": {"selector": selector, "ports": [{"port": 80, "targetPort": target}]}}
+
+
+def ingress(name: str, service_name: str, annotations: dict[str, str], *, tls: bool = True,
+            host: str = "shop.example.com", path: str = "/") -> dict[str, Any]:
+    spec: dict[str, Any] = {"ingressClassName": "nginx", "rules": [{"host": host, "http": {
+        "paths": [{"path": path, "pathType": "Prefix", "backend": {"service": {
+            "name": service_name, "port": {"number": 80}}}}]}}]}
+    if tls:
+        spec["tls"] = [{"hosts": [host], "secretName": f"{name}-tls"}]
+    return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+            "metadata": {"name": name, "namespace": "shop", "annotations": annotations},
+            "spec": spec}
+
+
+def policy(name: str, spec: dict[str, Any]) -> dict[str, Any]:
+    return {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+            "metadata": {"name": name, "namespace": "shop"}, "spec": spec}
+
+
+EDGE_PEER = {"namespaceSelector": {"matchLabels": {
+    "kubernetes.io/metadata.name": "ingress-nginx"}}}
+ZERO_TRUST = [
+    policy("deny", {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}),
+    policy("dns", {"podSelector": {}, "policyTypes": ["Egress"], "egress": [{"to": [{
+        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
+        "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}], "ports": [
+        {"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}]}]}),
+]
+
+
+def app(*extra: dict[str, Any], zero_trust: bool = True) -> list[dict[str, Any]]:
+    """web (stable) and web-next (canary) behind Services, admitted from ingress-nginx."""
+    base = [deployment("web", {"app": "web"}, {"http": 8080}),
+            deployment("web-next", {"app": "web-next"}, {"http": 8080}),
+            service("web", {"app": "web"}, "http"), service("web-next", {"app": "web-next"},
+                                                             "http")]
+    if zero_trust:
+        base += [*ZERO_TRUST, *(policy(f"{name}-from-edge", {
+            "podSelector": {"matchLabels": {"app": name}},
+            "ingress": [{"from": [EDGE_PEER], "ports": [{"port": 8080}]}]})
+            for name in ("web", "web-next"))]
+    return [*base, *extra]
+
+
+def run(objects: list[dict[str, Any]], **target: str) -> Imported:
+    return import_objects([KubeObject(copy.deepcopy(o), "in.yaml", i + 1)
+                           for i, o in enumerate(objects)], target=target or None)
+
+
+def entry(plan: BlueprintPlan, name: str = "site") -> EntryPlan:
+    return next(e for ns in plan.namespaces for e in ns.entries if e.id == name)
+
+
+# -- one case per annotation of the table ---------------------------------------------------
+
+CANARY = f"{NGINX}canary"
+Check = Callable[[BlueprintPlan], bool]
+# key → (value, extra annotations on the same Ingress, whether it sits on a canary Ingress,
+#        a check of what it became)
+CARRIED: dict[str, tuple[str, dict[str, str], bool, Check]] = {
+    CANARY: ("true", {f"{NGINX}canary-weight": "20"}, True,
+             lambda p: entry(p).canaries[0].weight == 20),
+    f"{NGINX}canary-weight": ("20", {CANARY: "true"}, True,
+                              lambda p: entry(p).canaries[0].weight == 20),
+    f"{NGINX}canary-by-header": ("x-next", {CANARY: "true"}, True,
+                                 lambda p: entry(p).canaries[0].header == "x-next"),
+    f"{NGINX}canary-by-header-value": ("yes", {CANARY: "true",
+                                               f"{NGINX}canary-by-header": "x-next"}, True,
+                                       lambda p: entry(p).canaries[0].header_value == "yes"),
+    f"{NGINX}canary-by-cookie": ("next", {CANARY: "true"}, True,
+                                 lambda p: entry(p).canaries[0].cookie == "next"),
+    f"{NGINX}ssl-redirect": ("false", {}, False, lambda p: entry(p).redirect_http is False),
+    f"{NGINX}force-ssl-redirect": ("true", {f"{NGINX}ssl-redirect": "false"}, False,
+                                   lambda p: entry(p).redirect_http is True),
+    f"{NGINX}backend-protocol": ("GRPC", {}, False,
+                                 lambda p: p.namespaces[0].service("web").app_protocol
+                                 == "kubernetes.io/h2c"),  # type: ignore[union-attr]
+    f"{NGINX}limit-rps": ("20", {}, False,
+                          lambda p: p.namespaces[0].service("web").rate.rps == 20),  # type: ignore[union-attr]
+    f"{NGINX}limit-rpm": ("600", {}, False,
+                          lambda p: p.namespaces[0].service("web").rate.rpm == 600),  # type: ignore[union-attr]
+    f"{NGINX}limit-burst-multiplier": ("3", {f"{NGINX}limit-rps": "20"}, False,
+                                       lambda p: p.namespaces[0].service("web").rate.burst  # type: ignore[union-attr]
+                                       == 60),
+    f"{NGINX}limit-whitelist": ("10.0.0.0/8", {f"{NGINX}limit-rps": "20"}, False,
+                                lambda p: p.namespaces[0].service("web").rate.allowlist  # type: ignore[union-attr]
+                                == ("10.0.0.0/8",)),
+    f"{NGINX}limit-allowlist": ("10.0.0.0/8", {f"{NGINX}limit-rps": "20"}, False,
+                                lambda p: p.namespaces[0].service("web").rate.allowlist  # type: ignore[union-attr]
+                                == ("10.0.0.0/8",)),
+    "cert-manager.io/cluster-issuer": ("letsencrypt", {}, False,
+                                       lambda p: entry(p).issuer == "letsencrypt"),
+    "cert-manager.io/issuer": ("local-ca", {}, False,
+                               lambda p: (entry(p).issuer, entry(p).issuer_kind)
+                               == ("local-ca", "Issuer")),
+    "kubernetes.io/ingress.class": ("nginx", {}, False, lambda p: bool(entry(p).routes)),
+}
+
+
+def test_every_carried_annotation_has_a_case() -> None:
+    assert {k for k, h in ANNOTATIONS.items() if h.carried} == set(CARRIED)
+
+
+def _with(key: str, value: str, extra: dict[str, str], on_canary: bool) -> list[dict[str, Any]]:
+    notes = {key: value, **extra}
+    if on_canary:
+        return app(ingress("site", "web", {}), ingress("site-next", "web-next", notes,
+                                                       tls=False))
+    return app(ingress("site", "web", notes))
+
+
+@pytest.mark.parametrize("key", sorted(CARRIED))
+def test_carried_annotation(key: str) -> None:
+    value, extra, on_canary, check = CARRIED[key]
+    objects = _with(key, value, extra, on_canary)
+    result = run(objects, gateway="nginx-gateway-fabric")
+    assert not [n for n in result.notes if n.subject.startswith(key)], result.notes
+    assert check(result.plan)
+    if "allowlist" not in key and "whitelist" not in key:  # NGF has no allowlist: checked below
+        proof = verify_source(result.objects, result.source)
+        assert proof.equivalent, proof.text()
+
+
+@pytest.mark.parametrize("key", sorted(k for k, h in ANNOTATIONS.items() if not h.carried))
+def test_reported_annotation(key: str) -> None:
+    on_canary = key.startswith(f"{NGINX}canary")
+    result = run(_with(key, "1", {CANARY: "true", f"{NGINX}canary-weight": "5"}
+                       if on_canary else {}, on_canary))
+    notes = [n for n in result.notes if n.subject.startswith(key)]
+    assert [n.reason for n in notes] == [ANNOTATIONS[key].note]
+    assert f"{key}=1" in result.source  # listed in the comment block at the top
+
+
+def test_unknown_annotations_are_reported_and_bookkeeping_is_not() -> None:
+    result = run(app(ingress("site", "web", {
+        f"{NGINX}made-up": "x", "external-dns.alpha.kubernetes.io/hostname": "a.example.com",
+        "kubectl.kubernetes.io/last-applied-configuration": "{}"})))
+    subjects = sorted(n.subject for n in result.notes)
+    assert subjects == ["external-dns.alpha.kubernetes.io/hostname=a.example.com",
+                        f"{NGINX}made-up=x"]
+
+
+def test_allowlist_on_a_gateway_without_one_fails_synth_with_a_clear_error() -> None:
+    from netkit.errors import NetkitError
+
+    result = run(app(ingress("site", "web", {f"{NGINX}limit-rps": "5",
+                                             f"{NGINX}limit-whitelist": "10.0.0.0/8"})),
+                 gateway="nginx-gateway-fabric")
+    with pytest.raises(NetkitError, match="no allowlist"):
+        verify_source(result.objects, result.source)
+
+
+def test_envoy_gateway_drops_the_default_burst_and_says_so() -> None:
+    result = run(app(ingress("site", "web", {f"{NGINX}limit-rps": "5"})))
+    [note] = [n for n in result.notes if "burst" in n.subject]
+    assert "5x the rate" in note.reason
+    assert result.plan.namespaces[0].service("web").rate.burst is None  # type: ignore[union-attr]
+
+
+# -- Ingresses that no TlsIngress can stand for are kept ------------------------------------
+
+@pytest.mark.parametrize(("change", "reason"), [
+    (lambda i: i["spec"].pop("tls"), "plain HTTP"),
+    (lambda i: i["spec"]["rules"][0].pop("host"), "without host"),
+    (lambda i: i["spec"].update(defaultBackend={"service": {"name": "web", "port": {
+        "number": 80}}}), "defaultBackend"),
+    (lambda i: i["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"].update(
+        name="missing"), "not imported as a Service"),
+])
+def test_ingress_kept_as_manifest(change: Callable[[dict[str, Any]], Any], reason: str) -> None:
+    ing = ingress("site", "web", {f"{NGINX}proxy-body-size": "1m"})
+    change(ing)
+    result = run(app(ing))
+    assert not result.plan.namespaces[0].entries
+    kept = [m for m in result.plan.namespaces[0].manifests if m["kind"] == "Ingress"]
+    assert [m["metadata"]["name"] for m in kept] == ["site"]
+    assert [n.subject for n in result.notes] == ["Ingress"]  # no annotation notes: kept whole
+    assert reason in result.notes[0].reason
+    assert verify_source(result.objects, result.source).equivalent
+
+
+# -- NetworkPolicies ----------------------------------------------------------------------
+
+def test_zero_trust_pattern_and_allows() -> None:
+    result = run(app(
+        ingress("site", "web", {}),
+        deployment("db", {"app": "db"}, {"pg": 5432}),
+        policy("web-to-db", {"podSelector": {"matchLabels": {"app": "web"}},
+                             "policyTypes": ["Egress"], "egress": [{"to": [
+                                 {"podSelector": {"matchLabels": {"app": "db"}}}],
+                                 "ports": [{"port": "pg"}]}]}),
+        policy("db-from-web", {"podSelector": {"matchLabels": {"app": "db"}}, "ingress": [
+            {"from": [{"podSelector": {"matchLabels": {"app": "web"}}},
+                      {"ipBlock": {"cidr": "10.1.0.0/16", "except": ["10.1.2.0/24"]}},
+                      {"namespaceSelector": {"matchLabels": {
+                          "kubernetes.io/metadata.name": "ops"}}}],
+             "ports": [{"port": 5432}]}]})))
+    ns = result.plan.namespaces[0]
+    assert ns.zero_trust
+    assert "shop.allow(shop_web, to=shop_db, port=" in result.source
+    assert 'cidr("10.1.0.0/16", except_=["10.1.2.0/24"])' in result.source
+    assert 'any_pod_in("ops")' in result.source
+    assert not ns.manifests  # every policy carried, the edge one by the TlsIngress
+    assert verify_source(result.objects, result.source).equivalent
+
+
+def test_one_sided_allow_between_zero_trust_pods_is_kept_as_is() -> None:
+    result = run(app(
+        ingress("site", "web", {}),
+        deployment("db", {"app": "db"}, {"pg": 5432}),
+        policy("db-from-web", {"podSelector": {"matchLabels": {"app": "db"}}, "ingress": [
+            {"from": [{"podSelector": {"matchLabels": {"app": "web"}}}]}]})))
+    [note] = [n for n in result.notes if n.where == "NetworkPolicy/shop/db-from-web"]
+    assert "one direction only" in note.reason
+    assert verify_source(result.objects, result.source).equivalent
+
+
+def test_policies_outside_zero_trust_are_kept_and_repointed() -> None:
+    result = run(app(ingress("site", "web", {}), policy("web", {
+        "podSelector": {"matchLabels": {"app": "web"}}, "ingress": [
+            {"from": [EDGE_PEER], "ports": [{"port": 8080}]}]}), zero_trust=False))
+    [kept] = result.plan.namespaces[0].manifests
+    assert kept["spec"]["ingress"][0]["from"] == [{"namespaceSelector": {"matchLabels": {
+        "kubernetes.io/metadata.name": "envoy-gateway-system"}}}]
+    assert "re-pointed" in result.notes[0].reason
+    proof = verify_source(result.objects, result.source)
+    assert proof.equivalent, proof.text()
+    assert "ingress-nginx/* => envoy-gateway-system/* -> shop/web" in proof.text()
+
+
+def test_edge_allows_a_tls_ingress_does_not_cover_are_kept_as_allows() -> None:
+    result = run(app(ingress("site", "web", {}), policy("metrics", {
+        "podSelector": {"matchLabels": {"app": "web-next"}}, "ingress": [
+            {"from": [EDGE_PEER], "ports": [{"port": 9100}]}]})))
+    assert 'ports={"http": 8080, "tcp-9100": 9100}' in result.source
+    assert 'shop.allow(any_pod_in("envoy-gateway-system"), to=shop_web_next, port=9100)' in \
+        result.source
+    assert verify_source(result.objects, result.source).equivalent
+
+
+def test_controller_objects_are_not_imported() -> None:
+    controller = copy.deepcopy(deployment("ingress-nginx-controller", {
+        "app.kubernetes.io/name": "ingress-nginx"}, {"http": 80}))
+    controller["metadata"]["namespace"] = "ingress-nginx"
+    result = run(app(ingress("site", "web", {}), controller))
+    assert 'workload("ingress-nginx-controller"' not in result.source
+    assert any(n.where == "Deployment/ingress-nginx/ingress-nginx-controller"
+               for n in result.notes)
+    assert verify_source(result.objects, result.source).equivalent
+
+
+# -- the generated file ---------------------------------------------------------------------
+
+def test_output_is_deterministic_and_ruff_formatted(tmp_path: Path) -> None:
+    objects = app(ingress("site", "web", {f"{NGINX}limit-rps": "5",
+                                          f"{NGINX}proxy-body-size": "1m"}),
+                  ingress("site-next", "web-next", {CANARY: "true",
+                                                    f"{NGINX}canary-by-cookie": "beta"},
+                          tls=False))
+    first, second = run(objects).source, run(list(reversed(objects))).source
+    assert first == run(objects).source
+    assert "CanaryRoute(" in first and "CanaryRoute(" in second
+    out = tmp_path / "network.py"
+    out.write_text(first)
+    ruff = Path(sys.executable).parent / "ruff"
+    if not ruff.exists():
+        pytest.skip("ruff is not installed")
+    for args in (["format", "--check"], ["check", "--select", "F,W,I"]):
+        proc = subprocess.run([str(ruff), *args, "--no-cache", str(out)], capture_output=True,
+                              text=True, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_generated_file_validates(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from netkit.cli import app as cli
+
+    out = tmp_path / "network.py"
+    out.write_text(run(app(ingress("site", "web", {}))).source)
+    result = CliRunner().invoke(cli, ["validate", str(out)])
+    assert result.exit_code == 0, result.output
+    assert ROOT.exists()
