@@ -364,19 +364,28 @@ def import_(
                          "input did; exit 1 on any difference.")] = False,
     stdout: Annotated[bool, typer.Option(
         "--stdout", help="Print the blueprint instead of writing a file.")] = False,
+    verify_only: Annotated[bool, typer.Option(
+        "--verify-only", help="Write nothing: verify the blueprint already at --out (edited "
+                              "since, perhaps) against the input.")] = False,
 ) -> None:
     """Turn manifests (ingress-nginx Ingresses, Services, NetworkPolicies) into a blueprint."""
     with _errors():
         from netkit import importer
 
         if stdout:
-            _alone("--stdout", {"--out": out is not None})
+            _alone("--stdout", {"--out": out is not None, "--verify-only": verify_only})
+        file = out or Path("network.py")
+        if verify_only:
+            proof = importer.verify_file(paths, file)
+            typer.echo(proof.text(), nl=False)
+            if not proof.equivalent:
+                raise typer.Exit(1)
+            return
         pairs = [item for value in target or [] for item in value.split(",") if item]
         result = importer.import_manifests(paths, name=blueprint,
                                            target=_pairs(pairs, "--target"))
         for note in result.notes:
             typer.echo(f"not carried over: {note.line()}", err=True)
-        file = out or Path("network.py")
         check = importer.verify_source(result.objects, result.source) if verify else None
         if stdout:
             typer.echo(result.source, nl=False)

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
+from netkit import KubeObject
 from netkit.importer import Imported, import_objects, verify_source
 from netkit.importer.annotations import ANNOTATIONS, NGINX
 from netkit.importer.plan import BlueprintPlan, EntryPlan
-from netkit.objects import KubeObject
 from tests.conftest import ROOT
 
 
@@ -174,7 +174,7 @@ def test_unknown_annotations_are_reported_and_bookkeeping_is_not() -> None:
 
 
 def test_allowlist_on_a_gateway_without_one_fails_synth_with_a_clear_error() -> None:
-    from netkit.errors import NetkitError
+    from netkit import NetkitError
 
     result = run(app(ingress("site", "web", {f"{NGINX}limit-rps": "5",
                                              f"{NGINX}limit-whitelist": "10.0.0.0/8"})),

@@ -1,4 +1,7 @@
-"""Network blueprint 'imported', imported by `netkit import` from manifests."""
+"""Network blueprint 'imported', imported by `netkit import`.
+
+From: manifests
+"""
 
 # Not carried over (review each before deploying):
 # - Ingress/shop/storefront: nginx.ingress.kubernetes.io/proxy-body-size=8m: request

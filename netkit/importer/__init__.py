@@ -18,7 +18,7 @@ from netkit.objects import KubeObject
 from netkit.target import Target
 
 __all__ = ["Imported", "Verification", "import_manifests", "import_objects", "verify",
-           "verify_source"]
+           "verify_file", "verify_source"]
 
 DEFAULT_NAME = "imported"
 
@@ -80,3 +80,14 @@ def verify_source(objects: list[KubeObject], source: str, file: Path | None = No
             raise ConfigError(str(path), f"expected one blueprint, got {len(blueprints)}",
                               hint="verify checks the blueprint `netkit import` wrote")
         return verify(objects, blueprints[0])
+
+
+def verify_file(paths: Sequence[str], file: Path) -> Verification:
+    """Verify the blueprint file ``file`` (as imported, or edited since) against the
+    manifests at ``paths``."""
+    from netkit.errors import ConfigError
+
+    if not file.is_file():
+        raise ConfigError(str(file), "no blueprint file to verify",
+                          hint="run `netkit import` without --verify-only first, or pass --out")
+    return verify_source(load_manifests(paths), file.read_text(encoding="utf-8"), file)

@@ -215,11 +215,10 @@ def _entry(w: _Writer, var: str, ns: NamespacePlan, entry: EntryPlan) -> None:
 
 
 def _header(plan: BlueprintPlan) -> list[str]:
-    lines = [f'"""Network blueprint {plan.name!r}, imported by `netkit import` from '
-             f'{", ".join(plan.sources)}."""']
-    if len(lines[0]) > LINE:
-        lines = [f'"""Network blueprint {plan.name!r}, imported by `netkit import`."""']
-    lines.append("")
+    lines = [f'"""Network blueprint {plan.name!r}, imported by `netkit import`.', ""]
+    lines += textwrap.wrap("From: " + ", ".join(plan.sources or ["objects"]), LINE,
+                           break_long_words=False, break_on_hyphens=False)
+    lines += ['"""', ""]
     if plan.notes:
         lines.append("# Not carried over (review each before deploying):")
         for note in plan.notes:

@@ -1,0 +1,218 @@
+"""netkit import --verify: the example migrates with proof, round trips give the same objects,
+exports read like manifests, and a broken migration (a dropped policy, a wrong backend) is
+caught and printed like `netkit diff`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from netkit import KubeObject, load_blueprints
+from netkit.cli import app
+from netkit.constructs.workload import declared
+from netkit.importer import import_manifests, import_objects, verify_source
+from netkit.serialize import dump_all
+from netkit.workspace import rendered
+from tests.conftest import ROOT
+
+EXAMPLE = ROOT / "examples" / "migrate-ingress-nginx"
+MANIFESTS = str(EXAMPLE / "manifests")
+
+
+@pytest.fixture(scope="module")
+def example() -> Any:
+    return import_manifests([MANIFESTS])
+
+
+def test_example_blueprint_is_what_import_writes(example: Any) -> None:
+    expected = (EXAMPLE / "network.py").read_text()
+    assert example.source.replace(MANIFESTS, "manifests") == expected
+
+
+def test_example_migration_is_proven_equivalent(example: Any) -> None:
+    proof = verify_source(example.objects, example.source)
+    assert proof.equivalent, proof.text()
+    assert proof.routes_before == proof.routes_after
+    assert len(proof.routes_before) == 7  # 3 hosts x paths, the header beta, 3 redirects
+    assert "ingress-nginx/* => envoy-gateway-system/* -> shop/api-next" in proof.repointed
+
+
+def test_example_gitops_output_is_up_to_date() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    proc = subprocess.run([sys.executable, "-m", "netkit.cli", "synth", "network.py", "--out",
+                           "gitops", "--check"], cwd=EXAMPLE, capture_output=True, text=True,
+                          env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _broken(source: str, old: str, new: str) -> str:
+    assert old in source
+    return source.replace(old, new)
+
+
+def test_verify_catches_a_dropped_policy(example: Any) -> None:
+    broken = _broken(example.source, '    shop.allow(shop_api, to=shop_db, port=5432)\n', "")
+    proof = verify_source(example.objects, broken)
+    assert not proof.equivalent
+    assert "- shop/api -> shop/db TCP 5432" in proof.text()
+    assert proof.flows.removed and not proof.flows.added
+
+
+def test_verify_catches_a_wrong_backend(example: Any) -> None:
+    broken = _broken(example.source, 'shop_api_ingress.route("/v1", shop_api_svc)',
+                     'shop_api_ingress.route("/v1", shop_api_next_svc)')
+    broken = broken.replace("stable=shop_api_svc", "stable=shop_api_next_svc").replace(
+        "canary=shop_api_next_svc", "canary=shop_api_svc")
+    proof = verify_source(example.objects, broken)
+    assert not proof.equivalent
+    assert "- route api.shop.example.com/v1 (Prefix): shop/api:80 100%" in proof.routing_changes
+    assert "+ route api.shop.example.com/v1 (Prefix): shop/api-next:80 100%" in \
+        proof.routing_changes
+
+
+def test_cli_import_verify_and_verify_only(tmp_path: Path) -> None:
+    out = tmp_path / "network.py"
+    result = CliRunner().invoke(app, ["import", MANIFESTS, "--out", str(out), "--verify"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "equivalent"
+    assert "not carried over: Ingress/shop/api: nginx.ingress.kubernetes.io/" \
+           "whitelist-source-range" in result.stderr
+    result = CliRunner().invoke(app, ["import", MANIFESTS, "--out", str(out), "--verify-only"])
+    assert result.exit_code == 0, result.output
+    out.write_text(out.read_text().replace(
+        '    shop.allow(shop_api, to=cidr("192.0.2.0/24"), port=443)\n', ""))
+    result = CliRunner().invoke(app, ["import", MANIFESTS, "--out", str(out), "--verify-only"])
+    assert result.exit_code == 1
+    assert "- shop/api -> ext/192.0.2.0/24 TCP 443" in result.stdout
+    assert result.stdout.splitlines()[-1] == "NOT equivalent"
+
+
+def test_cli_stdout_stdin_and_errors(tmp_path: Path) -> None:
+    text = "".join(p.read_text() + "\n---\n" for p in sorted(Path(MANIFESTS).glob("*.yaml")))
+    result = CliRunner().invoke(app, ["import", "-", "--stdout"], input=text)
+    assert result.exit_code == 0, result.output
+    assert "From: stdin" in result.stdout and "ZeroTrustNamespace(" in result.stdout
+    result = CliRunner().invoke(app, ["import", MANIFESTS, "--target", "ingress=gatway-api",
+                                      "--stdout"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --target: ingress:") and \
+        len(result.stderr.splitlines()) == 1
+    result = CliRunner().invoke(app, ["import", MANIFESTS, "--verify-only", "--out",
+                                      str(tmp_path / "none.py")])
+    assert result.exit_code == 2 and "no blueprint file to verify" in result.stderr
+    result = CliRunner().invoke(app, ["import", str(tmp_path / "missing")])
+    assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1
+    assert not (Path.cwd() / "network.py").exists() or (Path.cwd() / "network.py").stat()
+
+
+def test_cli_target_picks_the_gateway(tmp_path: Path) -> None:
+    out = tmp_path / "network.py"
+    result = CliRunner().invoke(app, ["import", MANIFESTS, "--out", str(out), "--verify",
+                                      "--target", "ingress=gateway-api,gateway="
+                                                  "nginx-gateway-fabric"])
+    assert result.exit_code == 0, result.output
+    assert 'Target(ingress="gateway-api", gateway="nginx-gateway-fabric")' in out.read_text()
+    assert "ingress-nginx/* => gateway/* -> shop/web" in result.stdout
+
+
+# -- exports -------------------------------------------------------------------------------
+
+def _exported(obj: dict[str, Any], n: int) -> dict[str, Any]:
+    """``obj`` as `kubectl get -o json` shows it: server fields and status filled in."""
+    out = json.loads(json.dumps(obj))
+    md = out["metadata"]
+    md.update(uid=f"00000000-0000-0000-0000-{n:012d}", resourceVersion=str(1000 + n),
+              generation=1, creationTimestamp="2026-03-01T10:00:00Z",
+              managedFields=[{"manager": "kubectl", "operation": "Update"}])
+    md.setdefault("annotations", {})["kubectl.kubernetes.io/last-applied-configuration"] = \
+        json.dumps(obj)
+    status = {"Namespace": {"phase": "Active"}, "Service": {"loadBalancer": {}},
+              "Ingress": {"loadBalancer": {"ingress": [{"ip": "198.51.100.7"}]}},
+              "Deployment": {"observedGeneration": 1, "replicas": 1, "readyReplicas": 1},
+              "StatefulSet": {"observedGeneration": 1, "replicas": 1, "readyReplicas": 1}}
+    if out["kind"] in status:
+        out["status"] = status[out["kind"]]
+    if out["kind"] == "Service":
+        out["spec"].update(clusterIP=f"10.96.0.{n}", clusterIPs=[f"10.96.0.{n}"],
+                           ipFamilies=["IPv4"], sessionAffinity="None",
+                           internalTrafficPolicy="Cluster")
+    return out
+
+
+def test_a_kubectl_export_imports_like_the_manifests(tmp_path: Path, example: Any) -> None:
+    items = [_exported(o.obj, i) for i, o in enumerate(example.objects)]
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps({"apiVersion": "v1", "kind": "List", "metadata": {
+        "resourceVersion": ""}, "items": items}, indent=2))
+    imported = import_manifests([str(export)])
+    assert imported.source.replace(str(export), "manifests") == (
+        EXAMPLE / "network.py").read_text()
+    assert verify_source(imported.objects, imported.source).equivalent
+
+
+@pytest.mark.xfail(reason="List items without apiVersion/kind need the loader's export "
+                          "support (being added to netkit.inputs)", strict=False)
+def test_an_export_whose_items_lack_kinds_imports(tmp_path: Path, example: Any) -> None:
+    services = [o.obj for o in example.objects if o.kind == "Service"]
+    bare = [{k: v for k, v in s.items() if k not in ("apiVersion", "kind")} for s in services]
+    export = tmp_path / "services.yaml"
+    export.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "ServiceList",
+                                      "items": bare}))
+    imported = import_manifests([str(export)])
+    assert len(imported.plan.namespaces[0].services) == len(services)
+
+
+# -- round trips ---------------------------------------------------------------------------
+
+def _pods(bp: Any) -> list[KubeObject]:
+    """The workloads a blueprint declares, as the Deployments a cluster would run."""
+    return [KubeObject({"apiVersion": "apps/v1", "kind": "Deployment",
+                        "metadata": {"name": w.name, "namespace": w.namespace},
+                        "spec": {"selector": {"matchLabels": w.labels}, "template": {
+                            "metadata": {"labels": w.labels}, "spec": {"containers": [{
+                                "name": "c", "image": "x", "ports": [
+                                    {"name": p.name, "containerPort": p.port,
+                                     "protocol": p.protocol} for p in w.ports]}]}}}})
+            for w in declared(bp)]
+
+
+def _objects(bp: Any) -> str:
+    return dump_all(sorted((o.obj for o in rendered(bp)[0]),
+                           key=lambda o: (o["kind"], o["metadata"]["name"])))
+
+
+@pytest.mark.parametrize("blueprint", ["examples/app-repo/network.py",
+                                       "examples/migrate-ingress-nginx/network.py"])
+def test_round_trip_from_ingress_nginx_output(blueprint: str, tmp_path: Path) -> None:
+    """A blueprint rendered for ingress-nginx, imported for Gateway API, synthesizes the
+    objects the blueprint itself synthesizes for Gateway API."""
+    path = ROOT / blueprint
+    [legacy] = load_blueprints([path], overrides={"ingress": "ingress-nginx"})
+    [original] = load_blueprints([path])
+    inputs = rendered(legacy)[0] + _pods(legacy)
+    fields = {k: str(v) for k, v in original.target.model_dump().items()
+              if k in ("ingress", "gateway", "cni") and v != "calico"}
+    imported = import_objects(inputs, name=original.name, target=fields)
+    copy = tmp_path / "network.py"
+    copy.write_text(imported.source)
+    [again] = load_blueprints([copy])
+    assert _objects(again) == _objects(original)
+    assert verify_source(inputs, imported.source).equivalent
+
+
+def test_the_example_runs_from_a_copy(tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLE / "manifests", tmp_path / "manifests")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    proc = subprocess.run([sys.executable, "-m", "netkit.cli", "import", "manifests",
+                           "--verify"], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "network.py").read_text() == (EXAMPLE / "network.py").read_text()
