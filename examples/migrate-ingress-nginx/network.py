@@ -63,7 +63,7 @@ def build(env: str = "prod") -> Blueprint:
         to=shop_api,
         port="metrics",
     )
-    shop.allow(shop_api, to=shop_db, port=5432)
+    shop.allow(shop_api, to=shop_db, port="pg")
     shop.allow(shop_api, to=cidr("192.0.2.0/24"), port=443)
     shop_web_svc = RateLimitedService(
         shop,

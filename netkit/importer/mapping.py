@@ -31,6 +31,7 @@ from netkit.importer.policies import (
     resolved_port,
     zero_trust_pattern,
 )
+from netkit.importer.routes import GatewayObjects, import_gateway_api
 from netkit.k8s.kinds import is_cluster_scoped
 from netkit.k8s.meta import MANAGED_BY, NAMESPACE_NAME_LABEL
 from netkit.k8s.names import port_name_errors
@@ -74,6 +75,7 @@ def build_plan(objects: list[KubeObject], *, name: str, target: Target,
     _workloads(inv, plan)
     _services(inv, plan)
     _entries(inv, plan, target)
+    _gateway_entries(inv, plan)
     _policies(inv, plan, edge)
     _others(inv, plan)
     plan.namespaces.sort(key=lambda n: n.name)
@@ -228,6 +230,20 @@ def _is_solver(ns: NamespacePlan, edge: EdgeAllow) -> bool:
     return workload is not None and workload.labels == {ACME_SOLVER_LABEL: "true"}
 
 
+def _gateway_entries(inv: Inventory, plan: BlueprintPlan) -> None:
+    used: list[KubeObject] = []
+    for ns in plan.namespaces:
+        def mine(objects: list[KubeObject], name: str = ns.name) -> list[KubeObject]:
+            return [o for o in objects if o.namespace == name]
+        objs = GatewayObjects(mine(inv.listener_sets), mine(inv.routes), mine(inv.certificates),
+                              mine(inv.rate_limits))
+        import_gateway_api(ns, objs)
+        used += objs.consumed
+        plan.notes.extend(objs.notes)
+    for name in ("listener_sets", "routes", "certificates", "rate_limits"):
+        setattr(inv, name, [o for o in getattr(inv, name) if all(o is not u for u in used)])
+
+
 def _covered(ns: NamespacePlan, edge: EdgeAllow, ctx: Context) -> bool:
     """Whether a TlsIngress already admits the edge on this port of the workload."""
     if edge.end_port is not None or edge.port is None:
@@ -271,21 +287,15 @@ def _policies(inv: Inventory, plan: BlueprintPlan, edge: Edge) -> None:
             sides.setdefault(flow, set()).add(side)
     seen: set[tuple[Any, ...]] = set()
     solver_admitted: set[str] = set()
+    carried = []
     for policy, allows, edges in found.values():
         ns = ctx.namespaces[policy.namespace]
-        half = [c for c in allows if c.side is not None and len(sides[key(ctx, c.allow)]) < 2]
+        half = [c for c in allows if c.mirrored and len(sides[key(ctx, c.allow)]) < 2]
         if half:
             _keep_policy(plan, ns, policy, edge, f"it allows {_flow(half[0].allow)} in one "
                                                  "direction only; an allow opens both")
             continue
-        for c in allows:
-            if key(ctx, c.allow) not in seen:
-                seen.add(key(ctx, c.allow))
-                _declare_port(ctx, c.allow)
-                owner = c.allow.dst if isinstance(c.allow.dst, WorkloadRef) and ctx.zero_trust(
-                    c.allow.dst.namespace) else c.allow.src
-                assert isinstance(owner, WorkloadRef)
-                ctx.namespaces[owner.namespace].allows.append(c.allow)
+        carried += allows
         for e in edges:
             if _is_solver(ns, e):
                 solver_admitted.add(ns.name)
@@ -297,6 +307,18 @@ def _policies(inv: Inventory, plan: BlueprintPlan, edge: Edge) -> None:
                     seen.add(key(ctx, allow))
                     _declare_port(ctx, allow)
                     ns.allows.append(allow)
+    # Ingress rules first: a policy admitting several sources lists them in the order the
+    # allows were made, which is the order they render in again.
+    for c in sorted(carried, key=lambda c: c.direction != "ingress"):
+        if key(ctx, c.allow) not in seen:
+            seen.add(key(ctx, c.allow))
+            _declare_port(ctx, c.allow)
+            owner = c.allow.dst if isinstance(c.allow.dst, WorkloadRef) and ctx.zero_trust(
+                c.allow.dst.namespace) else c.allow.src
+            assert isinstance(owner, WorkloadRef)
+            ctx.namespaces[owner.namespace].allows.insert(
+                sum(1 for a in ctx.namespaces[owner.namespace].allows
+                    if not _is_edge_allow(a, edge)), c.allow)
     for ns in plan.namespaces:
         for entry in ns.entries:
             # Without a policy admitting cert-manager's solver pods, the input's HTTP-01
@@ -314,6 +336,10 @@ def _declare_port(ctx: Context, allow: AllowPlan) -> None:
     spec = (allow.port, allow.protocol or "TCP")
     if workload.ports and spec not in workload.ports.values():
         workload.ports[_port_name(*spec, workload.ports)] = spec
+
+
+def _is_edge_allow(allow: AllowPlan, edge: Edge) -> bool:
+    return isinstance(allow.src, AnyPodRef) and allow.src.namespace == edge.new_namespace
 
 
 def _flow(allow: AllowPlan) -> str:

@@ -43,11 +43,12 @@ class EdgeAllow:
 
 @dataclass(frozen=True)
 class Candidate:
-    """One allow a policy asks for; ``side`` is the direction it came from when the other
-    side must be asked for too (both ends in zero-trust namespaces), else None."""
+    """One allow a policy asks for, from its ``direction``; ``mirrored`` when the other side
+    must be asked for too (both ends in zero-trust namespaces)."""
 
     allow: AllowPlan
-    side: str | None
+    direction: str
+    mirrored: bool
 
 
 @dataclass
@@ -65,6 +66,13 @@ class Edge:
             return False
         labels = {NAMESPACE_NAME_LABEL: self.old_namespace, **self.old_labels}
         return matches(ns_sel, labels)
+
+    def is_edge(self, peer: Mapping[str, Any]) -> bool:
+        """Whether ``peer`` is the old controller or the new gateway's namespace (an input
+        already on Gateway API admits the gateway's proxies)."""
+        ns_sel = peer.get("namespaceSelector")
+        return self.is_old(peer) or (isinstance(ns_sel, dict) and ns_sel == {
+            "matchLabels": {NAMESPACE_NAME_LABEL: self.new_namespace}})
 
     def repointed(self, policy: dict[str, Any]) -> dict[str, Any]:
         """A copy of ``policy`` whose peers in the old controller's namespace name the new
@@ -121,7 +129,7 @@ class Context:
         if isinstance(block, dict):
             return [CidrRef(str(block.get("cidr")), tuple(str(x) for x in
                                                           block.get("except") or []))]
-        if self.edge.is_old(raw):
+        if self.edge.is_edge(raw):
             return EDGE
         pods = _only_labels(raw.get("podSelector"), f"{where} podSelector")
         if "namespaceSelector" not in raw:
@@ -210,8 +218,7 @@ def _allows(ctx: Context, direction: str, selected: WorkloadRef, peers: list[Pee
         both = all(isinstance(e, WorkloadRef) and ctx.zero_trust(e.namespace)
                    for e in (src, dst))
         protocol_arg = None if protocol == "TCP" and port is not None else protocol
-        out.append(Candidate(AllowPlan(src, dst, port, protocol_arg, end),
-                             direction if both else None))
+        out.append(Candidate(AllowPlan(src, dst, port, protocol_arg, end), direction, both))
     return out
 
 
@@ -268,5 +275,5 @@ def zero_trust_pattern(policies: list[KubeObject]) -> tuple[list[KubeObject], Dn
 def iter_sides(found: list[Candidate], ctx: Context) -> Iterator[tuple[tuple[Any, ...], str]]:
     """(flow key, side) for every candidate that needs its other side."""
     for c in found:
-        if c.side is not None:
-            yield key(ctx, c.allow), c.side
+        if c.mirrored:
+            yield key(ctx, c.allow), c.direction
