@@ -314,3 +314,34 @@ def test_the_generated_file_validates(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", str(out)])
     assert result.exit_code == 0, result.output
     assert ROOT.exists()
+
+
+def test_hosts_routing_different_paths_split_into_tls_ingresses() -> None:
+    site = ingress("site", "web", {"cert-manager.io/cluster-issuer": "le"})
+    site["spec"]["rules"].append({"host": "api.example.com", "http": {"paths": [{
+        "path": "/v1", "pathType": "Exact", "backend": {"service": {
+            "name": "web-next", "port": {"number": 80}}}}]}})
+    site["spec"]["tls"][0]["hosts"].append("api.example.com")
+    canary = ingress("site-beta", "web", {CANARY: "true", f"{NGINX}canary-by-cookie": "beta"},
+                     tls=False)
+    canary["spec"]["rules"][0]["host"] = "api.example.com"
+    canary["spec"]["rules"][0]["http"]["paths"][0].update(path="/v1", pathType="Exact")
+    result = run(app(site, canary))
+    first, second = result.plan.namespaces[0].entries
+    assert (first.id, first.hosts, second.id, second.hosts) == (
+        "site-1", ["shop.example.com"], "site-2", ["api.example.com"])
+    assert [c.cookie for c in second.canaries] == ["beta"] and not first.canaries
+    assert any("split into TlsIngresses site-1, site-2" in n.reason for n in result.notes)
+    proof = verify_source(result.objects, result.source)
+    assert proof.equivalent, proof.text()
+
+
+@pytest.mark.parametrize("weight", ["0", "many", "101"])
+def test_a_canary_no_route_can_take_is_kept(weight: str) -> None:
+    result = run(app(ingress("site", "web", {}),
+                     ingress("site-next", "web-next", {CANARY: "true",
+                                                       f"{NGINX}canary-weight": weight},
+                             tls=False)))
+    assert not entry(result.plan).canaries
+    [note] = [n for n in result.notes if n.where == "Ingress/shop/site-next"]
+    assert "kept as a Manifest" in note.reason

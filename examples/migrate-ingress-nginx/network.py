@@ -3,7 +3,7 @@
 From: manifests
 """
 
-# Not carried over (review each before deploying):
+# Not carried over, or carried differently (review before deploying):
 # - Ingress/shop/storefront: nginx.ingress.kubernetes.io/proxy-body-size=8m: request
 #   size limits are gateway implementation policy (Envoy Gateway ClientTrafficPolicy)
 # - Ingress/shop/api: nginx.ingress.kubernetes.io/proxy-read-timeout=120: timeouts are

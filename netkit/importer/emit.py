@@ -220,7 +220,7 @@ def _header(plan: BlueprintPlan) -> list[str]:
                            break_long_words=False, break_on_hyphens=False)
     lines += ['"""', ""]
     if plan.notes:
-        lines.append("# Not carried over (review each before deploying):")
+        lines.append("# Not carried over, or carried differently (review before deploying):")
         for note in plan.notes:
             lines += textwrap.wrap(note.line(), LINE, initial_indent="# - ",
                                    subsequent_indent="#   ", break_on_hyphens=False)

@@ -4,6 +4,7 @@ canary routes and rate limits; what cannot be carried over becomes a Note."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from netkit.importer.annotations import NGINX, handling
 from netkit.importer.plan import (
@@ -39,28 +40,29 @@ class Entries:
         self.notes.append(Note(ing.ref, subject, reason))
 
     def add(self, ing: KubeObject) -> None:
-        """Import ``ing``: a canary Ingress waits for its stable route; others become one
-        TlsIngress (raises NotAnEntry when none can stand for it)."""
+        """Import ``ing``: a canary Ingress waits for its stable routes; others become one
+        TlsIngress per set of hosts routing the same paths (raises NotAnEntry when none can
+        stand for it)."""
         notes = ing.annotations
         if str(notes.get(NGINX + "canary", "")).lower() == "true":
             self.canaries.append(ing)
             return
-        entry = self._entry(ing)
-        same = next((e for e in self.ns.entries if e.id == entry.id), None)
-        if same is None:
-            self.ns.entries.append(entry)
-        elif same.hosts == entry.hosts and not {r.path for r in same.routes} & {
-                r.path for r in entry.routes}:
-            # one TlsIngress that netkit rendered as several Ingresses (a rate-limited
-            # Service gets an Ingress of its own)
-            same.routes += entry.routes
-            same.issuer = same.issuer or entry.issuer
-            if entry.issuer is not None:
-                same.issuer_kind = entry.issuer_kind
-        else:
-            raise NotAnEntry(f"another Ingress made TlsIngress {entry.id!r} already")
+        for entry in self._entries(ing):
+            same = next((e for e in self.ns.entries if e.id == entry.id), None)
+            if same is None:
+                self.ns.entries.append(entry)
+            elif same.hosts == entry.hosts and not {r.path for r in same.routes} & {
+                    r.path for r in entry.routes}:
+                # one TlsIngress that netkit rendered as several Ingresses (a rate-limited
+                # Service gets an Ingress of its own)
+                same.routes += entry.routes
+                same.issuer = same.issuer or entry.issuer
+                if entry.issuer is not None:
+                    same.issuer_kind = entry.issuer_kind
+            else:
+                raise NotAnEntry(f"another Ingress made TlsIngress {entry.id!r} already")
 
-    def _entry(self, ing: KubeObject) -> EntryPlan:
+    def _entries(self, ing: KubeObject) -> list[EntryPlan]:
         spec = ing.spec
         rules = [r for r in spec.get("rules") or [] if isinstance(r, dict)]
         if spec.get("defaultBackend"):
@@ -70,21 +72,33 @@ class Entries:
         tls = [t for t in spec.get("tls") or [] if isinstance(t, dict)]
         if not tls:
             raise NotAnEntry("no spec.tls: it serves plain HTTP, and TlsIngress serves HTTPS")
-        paths = [_paths(r) for r in rules]
-        if any(p != paths[0] for p in paths):
-            raise NotAnEntry("its hosts route different paths; a TlsIngress routes the same "
-                             "paths on every host (split it into one Ingress per host)")
-        hosts = list(dict.fromkeys(str(r["host"]) for r in rules))
-        secrets = {str(t.get("secretName")) for t in tls if t.get("secretName")}
+        groups: dict[tuple[Path, ...], list[str]] = {}
+        for rule in rules:
+            hosts = groups.setdefault(tuple(_paths(rule)), [])
+            if str(rule["host"]) not in hosts:
+                hosts.append(str(rule["host"]))
         tls_hosts = {str(h) for t in tls for h in t.get("hosts") or []}
-        if missing := [h for h in hosts if h not in tls_hosts]:
+        all_hosts = [h for hosts in groups.values() for h in hosts]
+        if missing := [h for h in all_hosts if h not in tls_hosts]:
             self.note(ing, "spec.tls", f"hosts {', '.join(missing)} had no certificate; the "
                                        "TlsIngress serves them over HTTPS")
-        entry_id = construct_id(ing)
-        if self.ns.service(entry_id) is not None:
-            entry_id += "-ingress"  # a Service of that name shares the namespace's scope
+        base = construct_id(ing)
+        entries = []
+        for index, (paths, hosts) in enumerate(groups.items()):
+            entry_id = base if len(groups) == 1 else f"{base}-{index + 1}"
+            if self.ns.service(entry_id) is not None:
+                entry_id += "-ingress"  # a Service of that name shares the namespace's scope
+            entries.append(self._entry(ing, entry_id, hosts, list(paths), tls))
+        if len(groups) > 1:
+            self.note(ing, "rules", f"its hosts route different paths: split into TlsIngresses "
+                                    f"{', '.join(e.id for e in entries)}")
+        self._annotations(ing, entries)
+        return entries
+
+    def _entry(self, ing: KubeObject, entry_id: str, hosts: list[str], paths: list[Path],
+               tls: list[dict[str, Any]]) -> EntryPlan:
         entry = EntryPlan(entry_id, hosts, source=ing.ref)
-        for path, path_type, svc, port in paths[0]:
+        for path, path_type, svc, port in paths:
             if self.ns.service(svc) is None:
                 raise NotAnEntry(f"its backend Service {svc} is not imported as a Service "
                                  "construct")
@@ -93,15 +107,9 @@ class Entries:
                                                "(ingress-nginx's reading without use-regex)")
                 path_type = "Prefix"
             entry.routes.append(RoutePlan(path, path_type, svc, self._port(svc, port)))
-        issuer = self._annotations(ing, entry)
-        if issuer is None:
-            if len(secrets) != 1:
-                raise NotAnEntry("its TLS entries name several Secrets (or none); a TlsIngress "
-                                 "has one certificate")
-            entry.secret = secrets.pop()
-        elif secrets and secrets != {f"{entry.id}-tls"}:
-            self.note(ing, "spec.tls secretName", f"cert-manager now stores the certificate in "
-                                                  f"Secret {entry.id}-tls")
+        secrets = {str(t.get("secretName")) for t in tls if t.get("secretName") and (
+            not t.get("hosts") or set(hosts) & {str(h) for h in t.get("hosts") or []})}
+        entry.secret = secrets.pop() if len(secrets) == 1 else None
         return entry
 
     def _port(self, svc: str, port: int | str | None) -> int | None:
@@ -112,10 +120,11 @@ class Entries:
             return None
         raise NotAnEntry(f"backend port {port} is not the port of Service {svc}")
 
-    def _annotations(self, ing: KubeObject, entry: EntryPlan) -> str | None:
-        """Apply the carried annotations to ``entry``; note the others. Returns the issuer."""
+    def _annotations(self, ing: KubeObject, entries: list[EntryPlan]) -> None:
+        """Apply the carried annotations to ``entries``; note the others."""
         notes = {str(k): str(v) for k, v in ing.annotations.items()}
-        issuer = None
+        issuer: tuple[str, str] | None = None
+        redirect = True
         for k, v in sorted(notes.items()):
             found = handling(k)
             if found is None:
@@ -123,20 +132,31 @@ class Entries:
             if not found.carried:
                 self.note(ing, f"{k}={v}", found.note)
             elif k == "cert-manager.io/cluster-issuer":
-                issuer = entry.issuer = v
+                issuer = (v, "ClusterIssuer")
             elif k == "cert-manager.io/issuer":
-                issuer = entry.issuer = v
-                entry.issuer_kind = "Issuer"
+                issuer = (v, "Issuer")
             elif k == NGINX + "ssl-redirect":
-                entry.redirect_http = v.lower() != "false" or (
+                redirect = v.lower() != "false" or (
                     notes.get(NGINX + "force-ssl-redirect", "").lower() == "true")
             elif k == NGINX + "backend-protocol":
                 self._backend_protocol(ing, v)
             elif k.startswith(NGINX + "canary"):
                 self.note(ing, f"{k}={v}", "canary annotations without canary: 'true' have no "
                                            "effect")
+        for entry in entries:
+            entry.redirect_http = redirect
+            if issuer is None:
+                if entry.secret is None:
+                    raise NotAnEntry(f"the TLS entries for {', '.join(entry.hosts)} name "
+                                     "several Secrets (or none); a TlsIngress has one")
+                continue
+            if entry.secret not in (None, f"{entry.id}-tls"):
+                self.note(ing, "spec.tls secretName", f"cert-manager now stores the "
+                                                      f"certificate of {entry.id} in Secret "
+                                                      f"{entry.id}-tls")
+            entry.issuer, entry.issuer_kind = issuer
+            entry.secret = None
         self._limit(ing, notes)
-        return issuer
 
     def _backend_protocol(self, ing: KubeObject, value: str) -> None:
         proto = value.upper()
@@ -190,6 +210,26 @@ class Entries:
             self.limits[svc] = (limit, ing.ref)
             plan.rate = limit
 
+    def _canary_plan(self, cid: str, path: str, stable: str, svc: str, port: int | str | None,
+                     notes: dict[str, str], mode: str) -> CanaryPlan:
+        weight = header = header_value = cookie = None
+        if mode == "canary-weight":
+            if not notes[NGINX + mode].isdigit():
+                raise NotAnEntry(f"canary-weight {notes[NGINX + mode]!r} is not a number")
+            weight = int(notes[NGINX + mode])
+            if not 1 <= weight <= 100:
+                raise NotAnEntry(f"canary-weight {weight} is outside 1-100")
+        elif mode == "canary-by-header":
+            header = notes[NGINX + mode]
+            header_value = notes.get(NGINX + "canary-by-header-value")
+            if header_value == "always":
+                header_value = None
+        else:
+            cookie = notes[NGINX + mode]
+        return CanaryPlan(cid, path, stable, svc, canary_port=self._port(svc, port),
+                          weight=weight, header=header, header_value=header_value,
+                          cookie=cookie)
+
     def finish(self) -> list[tuple[KubeObject, str]]:
         """Attach the canary Ingresses to their stable routes; returns those that could not
         be attached, with the reason."""
@@ -215,36 +255,29 @@ class Entries:
             found = handling(k)
             if found is not None and not found.carried:
                 self.note(ing, f"{k}={v}", found.note)
-        hosts = {str(r.get("host")) for r in ing.spec.get("rules") or [] if isinstance(r, dict)}
+        rules = [r for r in ing.spec.get("rules") or [] if isinstance(r, dict)]
+        hosts_of: dict[Path, set[str]] = {}
+        for rule in rules:
+            for p in _paths(rule):
+                hosts_of.setdefault(p, set()).add(str(rule.get("host")))
         placed: list[tuple[EntryPlan, CanaryPlan]] = []
-        for path, _, svc, port in _paths_of(ing):
-            entry = next((e for e in self.ns.entries if hosts <= set(e.hosts) and any(
-                r.path == path for r in e.routes)), None)
-            if entry is None:
-                raise NotAnEntry(f"no imported Ingress routes {path!r} on its hosts")
-            route = next(r for r in entry.routes if r.path == path)
+        for (path, _, svc, port), hosts in hosts_of.items():
+            stable = [e for e in self.ns.entries if set(e.hosts) & hosts and any(
+                r.path == path for r in e.routes)]
+            if not stable or {h for e in stable for h in e.hosts} != hosts:
+                raise NotAnEntry(f"no imported Ingress routes {path!r} on exactly its hosts "
+                                 f"({', '.join(sorted(hosts))}); a canary covers every host "
+                                 "of its stable route")
             if self.ns.service(svc) is None:
                 raise NotAnEntry(f"its backend Service {svc} is not imported as a Service "
                                  "construct")
-            cid = construct_id(ing, ing.name.removeprefix(f"{entry.id}-"))
-            if len(_paths_of(ing)) > 1:
-                cid = f"{cid}-{len(placed)}"
-            weight = header = header_value = cookie = None
-            if mode == "canary-weight":
-                weight = int(notes[NGINX + mode])
-                if not 1 <= weight <= 100:
-                    raise NotAnEntry(f"canary-weight {weight} is outside 1-100")
-            elif mode == "canary-by-header":
-                header = notes[NGINX + mode]
-                header_value = notes.get(NGINX + "canary-by-header-value")
-                if header_value == "always":
-                    header_value = None
-            else:
-                cookie = notes[NGINX + mode]
-            placed.append((entry, CanaryPlan(cid, path, route.service, svc,
-                                             canary_port=self._port(svc, port), weight=weight,
-                                             header=header, header_value=header_value,
-                                             cookie=cookie)))
+            for entry in stable:
+                route = next(r for r in entry.routes if r.path == path)
+                cid = construct_id(ing, ing.name.removeprefix(f"{entry.id}-"))
+                if len(hosts_of) > 1:
+                    cid = f"{cid}-{len(placed)}"
+                placed.append((entry, self._canary_plan(cid, path, route.service, svc, port,
+                                                        notes, mode)))
         for entry, canary in placed:
             entry.canaries.append(canary)
 

@@ -104,7 +104,7 @@ def routing(objects: list[KubeObject]) -> Routing:
             elif notes.get(NGINX + "canary-by-cookie"):
                 out.routes[(host, kind, path, f"cookie {notes[NGINX + 'canary-by-cookie']}"
                                               "=always")] = {ref: Fraction(100)}
-            elif notes.get(NGINX + "canary-weight"):
+            elif notes.get(NGINX + "canary-weight", "").isdigit():
                 weight = Fraction(int(notes[NGINX + "canary-weight"]))
                 stable = out.routes.get((host, kind, path, ""), {})
                 out.routes[(host, kind, path, "")] = {
