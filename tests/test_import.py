@@ -345,3 +345,53 @@ def test_a_canary_no_route_can_take_is_kept(weight: str) -> None:
     assert not entry(result.plan).canaries
     [note] = [n for n in result.notes if n.where == "Ingress/shop/site-next"]
     assert "kept as a Manifest" in note.reason
+
+
+def test_an_acme_cluster_issuer_becomes_the_construct_and_solves_through_the_gateway() -> None:
+    issuer = {"apiVersion": "cert-manager.io/v1", "kind": "ClusterIssuer",
+              "metadata": {"name": "le"}, "spec": {"acme": {
+                  "email": "ops@example.com",
+                  "server": "https://acme-staging-v02.api.letsencrypt.org/directory",
+                  "privateKeySecretRef": {"name": "le-key"},
+                  "solvers": [{"http01": {"ingress": {"ingressClassName": "nginx"}}}]}}}
+    odd = copy.deepcopy(issuer)
+    odd["metadata"]["name"] = "dns"
+    odd["spec"]["acme"]["solvers"] = [{"dns01": {"route53": {"region": "eu-west-1"}}}]
+    result = run(app(ingress("site", "web", {"cert-manager.io/cluster-issuer": "le"}),
+                     issuer, odd))
+    [issuer_plan] = result.plan.issuers
+    assert (issuer_plan.email, issuer_plan.server, issuer_plan.private_key_secret) == (
+        "ops@example.com", "staging", "le-key")
+    assert '    ClusterIssuer(\n        bp,\n        "le",\n' in result.source
+    assert result.plan.cluster_manifests == [odd]
+    [rendered] = [o for o in _rendered(result) if o["kind"] == "ClusterIssuer"
+                  and o["metadata"]["name"] == "le"]
+    assert "gatewayHTTPRoute" in rendered["spec"]["acme"]["solvers"][0]["http01"]
+
+
+def _rendered(result: Imported) -> list[dict[str, Any]]:
+    import tempfile
+
+    from netkit import load_blueprints
+    from netkit.workspace import rendered
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "network.py"
+        path.write_text(result.source)
+        [bp] = load_blueprints([path])
+        return [o.obj for o in rendered(bp)[0]]
+
+
+def test_routes_on_another_shared_gateway_set_the_target(tmp_path: Path) -> None:
+    from netkit import load_manifests
+
+    text = (ROOT / "examples/app-repo/gitops/default/orders/listenerset-site.yaml").read_text()
+    redirect = (ROOT / "examples/app-repo/gitops/default/orders/httproute-site-redirect.yaml"
+                ).read_text()
+    (tmp_path / "a.yaml").write_text(text.replace("namespace: gateway", "namespace: edge"))
+    (tmp_path / "b.yaml").write_text(redirect.replace("namespace: gateway", "namespace: edge")
+                                     .replace("sectionName: http", "sectionName: web"))
+    objects = load_manifests([str(tmp_path)])
+    result = import_objects(objects)
+    assert 'shared_gateway=GatewayRef(namespace="edge", http_listener="web")' in result.source
+    assert "from netkit import Blueprint, GatewayRef, Target" in result.source

@@ -44,11 +44,35 @@ def _name(objects: list[KubeObject]) -> str:
     return labels.pop() if len(labels) == 1 else DEFAULT_NAME
 
 
+def shared_gateway(objects: list[KubeObject]) -> dict[str, str]:
+    """Target fields naming the Gateway the input's ListenerSets attach to, when they agree
+    on one other than the default."""
+    from netkit.target import GatewayRef
+
+    parents = {(str(p.get("namespace") or o.namespace), str(p.get("name")))
+               for o in objects if o.kind == "ListenerSet"
+               for p in [o.spec.get("parentRef") or {}] if p.get("kind", "Gateway") == "Gateway"}
+    if len(parents) != 1:
+        return {}
+    (namespace, name), = parents
+    sections = {str(p.get("sectionName")) for o in objects if o.kind == "HTTPRoute"
+                for p in o.spec.get("parentRefs") or []
+                if p.get("name") == name and p.get("sectionName")
+                and (p.get("namespace") or o.namespace) == namespace}
+    found = {"name": name, "namespace": namespace}
+    if len(sections) == 1:
+        found["http_listener"] = sections.pop()
+    default = GatewayRef().model_dump()
+    return {f"shared_gateway.{k}": v for k, v in found.items() if default[k] != v}
+
+
 def import_objects(objects: list[KubeObject], *, name: str | None = None,
                    target: Mapping[str, str] | None = None,
                    sources: Sequence[str] = ()) -> Imported:
     """The blueprint standing for ``objects``; ``target`` holds Target field overrides."""
     fields = {"ingress": "gateway-api", **(target or {})}
+    if not any(k.startswith("shared_gateway.") for k in fields):
+        fields.update(shared_gateway(objects))
     chosen = Target().with_overrides(fields)
     plan = build_plan(objects, name=name or _name(objects), target=chosen, target_fields=fields,
                       sources=list(sources))

@@ -108,6 +108,7 @@ class _Writer:
     names: dict[tuple[str, ...], str] = field(default_factory=dict)
     taken: set[str] = field(default_factory=set)
     imports: set[str] = field(default_factory=set)
+    uses_gateway_ref: bool = False
 
     def var(self, key: tuple[str, ...], hint: str) -> str:
         name = identifier(hint)
@@ -228,9 +229,10 @@ def _header(plan: BlueprintPlan) -> list[str]:
     return lines
 
 
-def _imports(names: set[str]) -> list[str]:
+def _imports(names: set[str], gateway_ref: bool) -> list[str]:
     constructs = sorted(names, key=lambda n: (n[0].islower(), n))
-    out = ["from netkit import Blueprint, Target"]
+    out = ["from netkit import Blueprint, GatewayRef, Target" if gateway_ref
+           else "from netkit import Blueprint, Target"]
     if constructs:
         out.append("from netkit.constructs import " + _import_list(constructs))
     return out
@@ -246,9 +248,20 @@ def _import_list(names: list[str]) -> str:
 def render(plan: BlueprintPlan) -> str:
     """The blueprint file's text."""
     w = _Writer(plan)
-    w.stmt("bp", "Blueprint", [plan.name], {"target": calling("Target", **plan.target)})
+    target: dict[str, Any] = {k: v for k, v in plan.target.items() if "." not in k}
+    gateway = {k.split(".", 1)[1]: v for k, v in plan.target.items()
+               if k.startswith("shared_gateway.")}
+    if gateway:
+        w.uses_gateway_ref = True
+        target["shared_gateway"] = calling("GatewayRef", **gateway)
+    w.stmt("bp", "Blueprint", [plan.name], {"target": calling("Target", **target)})
     for ns in plan.namespaces:
         _namespace(w, ns)
+    for issuer in plan.issuers:
+        w.imports.add("ClusterIssuer")
+        w.stmt(None, "ClusterIssuer", [Code("bp"), issuer.name], _kwargs(
+            email=issuer.email, server=None if issuer.server == "production" else issuer.server,
+            private_key_secret=issuer.private_key_secret))
     for obj in plan.cluster_manifests:
         w.imports.add("Manifest")
         w.stmt(None, "Manifest", [Code("bp"), _manifest_id(obj), obj], {})
@@ -256,4 +269,5 @@ def render(plan: BlueprintPlan) -> str:
     body = ['def build(env: str = "prod") -> Blueprint:',
             f'{INDENT}"""The imported network (one environment: ``env`` is not used)."""',
             *w.lines]
-    return "\n".join([*_header(plan), *_imports(w.imports), "", "", *body]) + "\n"
+    head = [*_header(plan), *_imports(w.imports, w.uses_gateway_ref)]
+    return "\n".join([*head, "", "", *body]) + "\n"

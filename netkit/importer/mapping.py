@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from netkit.constructs.cluster_issuer import ACME_SERVERS
 from netkit.importer.annotations import handling
 from netkit.importer.entries import Entries, NotAnEntry
 from netkit.importer.inventory import Inventory, cleaned
@@ -13,6 +14,7 @@ from netkit.importer.plan import (
     AllowPlan,
     AnyPodRef,
     BlueprintPlan,
+    IssuerPlan,
     NamespacePlan,
     Note,
     ServicePlan,
@@ -42,6 +44,8 @@ from netkit.target import Target
 POD_SECURITY = "pod-security.kubernetes.io/"
 ACME_SOLVER_LABEL = "acme.cert-manager.io/http01-solver"
 ACME_SOLVER_PORT = 8089
+KEPT_GATEWAY_KINDS = ("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute",
+                      "ListenerSet", "BackendTrafficPolicy", "RateLimitPolicy")
 # Objects the API server or controllers make; an export has them, a blueprint must not.
 GENERATED_KINDS = ("Event", "Endpoints", "EndpointSlice", "ControllerRevision", "Lease")
 
@@ -360,11 +364,44 @@ def _keep_policy(plan: BlueprintPlan, ns: NamespacePlan, policy: KubeObject, edg
                                                         f"{reason}"))
 
 
+def _issuer(obj: KubeObject) -> IssuerPlan | None:
+    """The ClusterIssuer construct for an ACME issuer solving HTTP-01 through the edge."""
+    acme = obj.spec.get("acme")
+    if set(obj.spec) != {"acme"} or not isinstance(acme, dict) or set(acme) - {
+            "email", "server", "privateKeySecretRef", "solvers"}:
+        return None
+    solvers = acme.get("solvers") or []
+    http01 = (solvers[0] or {}).get("http01") if len(solvers) == 1 else None
+    if not isinstance(http01, dict) or set(solvers[0]) != {"http01"} or len(http01) != 1 or (
+            set(http01) - {"ingress", "gatewayHTTPRoute"}):
+        return None
+    email, server = acme.get("email"), str(acme.get("server", ""))
+    if not isinstance(email, str) or "@" not in email or not server.startswith("https://"):
+        return None
+    named = {url: name for name, url in ACME_SERVERS.items()}
+    key = str((acme.get("privateKeySecretRef") or {}).get("name") or f"{obj.name}-account-key")
+    return IssuerPlan(obj.name, email, named.get(server, server),
+                      None if key == f"{obj.name}-account-key" else key)
+
+
 def _others(inv: Inventory, plan: BlueprintPlan) -> None:
     for obj in [*inv.routes, *inv.listener_sets, *inv.gateways, *inv.certificates,
                 *inv.rate_limits, *inv.others]:
         if obj.kind in GENERATED_KINDS:
             continue
+        if obj.kind == "ClusterIssuer" and obj.api_version.startswith("cert-manager.io/"):
+            issuer = _issuer(obj)
+            if issuer is not None:
+                plan.issuers.append(issuer)
+                if "ingress" in str(obj.spec):
+                    plan.notes.append(Note(obj.ref, "solvers", "the HTTP-01 solver answers "
+                                           "through the target's edge (the shared Gateway's "
+                                           "HTTP listener), no longer an ingress class"))
+                continue
+        if obj.kind in KEPT_GATEWAY_KINDS:
+            plan.notes.append(Note(obj.ref, obj.kind, "kept as a Manifest: no TlsIngress stands "
+                                                      "for it (routes attach to a ListenerSet "
+                                                      "netkit could import)"))
         if obj.kind == "Secret":
             plan.notes.append(Note(obj.ref, "Secret", "secrets are not written to a blueprint "
                                                       "(or to Git); manage them as before"))

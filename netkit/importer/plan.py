@@ -172,6 +172,16 @@ class NamespacePlan:
         return next((s for s in self.services if s.name == name), None)
 
 
+@dataclass(frozen=True)
+class IssuerPlan:
+    """``ClusterIssuer(bp, name, email=..., server=..., private_key_secret=...)``."""
+
+    name: str
+    email: str
+    server: str
+    private_key_secret: str | None = None
+
+
 @dataclass
 class BlueprintPlan:
     """The whole blueprint: its name, target fields, namespaces and cluster-scoped objects."""
@@ -181,6 +191,7 @@ class BlueprintPlan:
     sources: list[str]
     namespaces: list[NamespacePlan] = field(default_factory=list)
     cluster_manifests: list[dict[str, Any]] = field(default_factory=list)
+    issuers: list[IssuerPlan] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
 
     def namespace(self, name: str) -> NamespacePlan:
