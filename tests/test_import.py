@@ -127,7 +127,18 @@ CARRIED: dict[str, tuple[str, dict[str, str], bool, Check]] = {
                                lambda p: (entry(p).issuer, entry(p).issuer_kind)
                                == ("local-ca", "Issuer")),
     "kubernetes.io/ingress.class": ("nginx", {}, False, lambda p: bool(entry(p).routes)),
+    f"{NGINX}whitelist-source-range": ("10.0.0.0/8, 192.0.2.0/24", {}, False,
+                                       lambda p: _client_policy(p) == ["10.0.0.0/8",
+                                                                       "192.0.2.0/24"]),
+    f"{NGINX}allowlist-source-range": ("10.0.0.0/8", {}, False,
+                                       lambda p: _client_policy(p) == ["10.0.0.0/8"]),
 }
+
+
+def _client_policy(plan: BlueprintPlan) -> Any:
+    [policy] = [m for m in plan.namespaces[0].manifests if m["kind"] == "SecurityPolicy"]
+    assert policy["spec"]["targetRefs"][0]["name"] == "site"
+    return policy["spec"]["authorization"]["rules"][0]["principal"]["clientCIDRs"]
 
 
 def test_every_carried_annotation_has_a_case() -> None:
@@ -146,7 +157,9 @@ def _with(key: str, value: str, extra: dict[str, str], on_canary: bool) -> list[
 def test_carried_annotation(key: str) -> None:
     value, extra, on_canary, check = CARRIED[key]
     objects = _with(key, value, extra, on_canary)
-    result = run(objects, gateway="nginx-gateway-fabric")
+    # NGINX Gateway Fabric takes bursts; only Envoy Gateway restricts client addresses
+    gateway = "envoy-gateway" if key.endswith("source-range") else "nginx-gateway-fabric"
+    result = run(objects, gateway=gateway)
     assert not [n for n in result.notes if n.subject.startswith(key)], result.notes
     assert check(result.plan)
     if "allowlist" not in key and "whitelist" not in key:  # NGF has no allowlist: checked below
@@ -395,3 +408,12 @@ def test_routes_on_another_shared_gateway_set_the_target(tmp_path: Path) -> None
     result = import_objects(objects)
     assert 'shared_gateway=GatewayRef(namespace="edge", http_listener="web")' in result.source
     assert "from netkit import Blueprint, GatewayRef, Target" in result.source
+
+
+def test_client_allow_lists_are_reported_where_the_gateway_cannot_enforce_them() -> None:
+    key = f"{NGINX}whitelist-source-range"
+    result = run(app(ingress("site", "web", {key: "10.0.0.0/8"})),
+                 gateway="nginx-gateway-fabric")
+    [note] = [n for n in result.notes if n.subject.startswith(key)]
+    assert "this target has none" in note.reason
+    assert not result.plan.namespaces[0].manifests

@@ -85,7 +85,7 @@ def test_cli_import_verify_and_verify_only(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == "equivalent"
     assert "not carried over: Ingress/shop/api: nginx.ingress.kubernetes.io/" \
-           "whitelist-source-range" in result.stderr
+           "proxy-read-timeout=120" in result.stderr
     result = CliRunner().invoke(app, ["import", MANIFESTS, "--out", str(out), "--verify-only"])
     assert result.exit_code == 0, result.output
     out.write_text(out.read_text().replace(

@@ -8,15 +8,11 @@ From: manifests
 #   size limits are gateway implementation policy (Envoy Gateway ClientTrafficPolicy)
 # - Ingress/shop/api: nginx.ingress.kubernetes.io/proxy-read-timeout=120: timeouts are
 #   not TlsIngress options; set them in the gateway's traffic policy
-# - Ingress/shop/api:
-#   nginx.ingress.kubernetes.io/whitelist-source-range=203.0.113.0/24,198.51.100.0/24:
-#   client address allow-lists act at the proxy, not on pod traffic; an allow() from
-#   those CIDRs would open the backends to them directly. Use the gateway's
-#   authorization policy (Envoy Gateway SecurityPolicy clientCIDRs)
 
 from netkit import Blueprint, Target
 from netkit.constructs import (
     CanaryRoute,
+    Manifest,
     RateLimitedService,
     Service,
     TlsIngress,
@@ -120,5 +116,34 @@ def build(env: str = "prod") -> Blueprint:
         canary=shop_api_next_svc,
         header="x-beta",
         header_value="yes",
+    )
+    Manifest(
+        shop,
+        "securitypolicy-api-ingress-client-cidrs",
+        {
+            "apiVersion": "gateway.envoyproxy.io/v1alpha1",
+            "kind": "SecurityPolicy",
+            "metadata": {"name": "api-ingress-client-cidrs", "namespace": "shop"},
+            "spec": {
+                "targetRefs": [
+                    {
+                        "group": "gateway.networking.k8s.io",
+                        "kind": "HTTPRoute",
+                        "name": "api-ingress",
+                    },
+                ],
+                "authorization": {
+                    "defaultAction": "Deny",
+                    "rules": [
+                        {
+                            "action": "Allow",
+                            "principal": {
+                                "clientCIDRs": ["203.0.113.0/24", "198.51.100.0/24"],
+                            },
+                        },
+                    ],
+                },
+            },
+        },
     )
     return bp

@@ -29,6 +29,9 @@ def _dropped(note: str) -> Handling:
     return Handling(False, note)
 
 
+CLIENT_CIDRS = ("an Envoy Gateway SecurityPolicy (a Manifest) admitting only those client "
+                "CIDRs on the TlsIngress's HTTPRoutes; an allow() would open the backends to "
+                "them directly. Reported on other targets, which have no such policy")
 _NO_POLICY = "the Gateway API has no standard field for it and netkit has no construct option"
 _CONTROLLER = ("a controller-wide ingress-nginx setting; configure the gateway implementation "
                "instead")
@@ -95,14 +98,8 @@ ANNOTATIONS: dict[str, Handling] = {
                                           "or BackendTrafficPolicy rate form in netkit"),
     NGINX + "limit-rate": _dropped("response bandwidth limits are not expressible"),
     NGINX + "limit-rate-after": _dropped("response bandwidth limits are not expressible"),
-    NGINX + "whitelist-source-range": _dropped("client address allow-lists act at the proxy, not "
-                                               "on pod traffic; an allow() from those CIDRs "
-                                               "would open the backends to them directly. Use "
-                                               "the gateway's authorization policy (Envoy "
-                                               "Gateway SecurityPolicy clientCIDRs)"),
-    NGINX + "allowlist-source-range": _dropped("client address allow-lists act at the proxy, "
-                                               "not on pod traffic; use the gateway's "
-                                               "authorization policy"),
+    NGINX + "whitelist-source-range": _carried(CLIENT_CIDRS),
+    NGINX + "allowlist-source-range": _carried(CLIENT_CIDRS),
     NGINX + "denylist-source-range": _dropped("client address deny-lists act at the proxy; use "
                                               "the gateway's authorization policy"),
     # authentication

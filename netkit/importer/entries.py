@@ -17,6 +17,8 @@ from netkit.importer.plan import (
 )
 from netkit.k8s.meta import CONSTRUCT_ANNOTATION
 from netkit.objects import KubeObject
+from netkit.spec import canonical_network
+from netkit.target import Target
 
 CANARY_KEYS = ("canary-by-header", "canary-by-cookie", "canary-weight")  # nginx's precedence
 
@@ -30,7 +32,7 @@ class Entries:
     """The entry points imported into one namespace, and the notes they left."""
 
     ns: NamespacePlan
-    gateway: str
+    target: Target
     notes: list[Note] = field(default_factory=list)
     canaries: list[KubeObject] = field(default_factory=list)
     limits: dict[str, tuple[RatePlan, str]] = field(default_factory=dict)
@@ -125,6 +127,7 @@ class Entries:
         notes = {str(k): str(v) for k, v in ing.annotations.items()}
         issuer: tuple[str, str] | None = None
         redirect = True
+        cidrs: tuple[str, ...] = ()
         for k, v in sorted(notes.items()):
             found = handling(k)
             if found is None:
@@ -140,11 +143,14 @@ class Entries:
                     notes.get(NGINX + "force-ssl-redirect", "").lower() == "true")
             elif k == NGINX + "backend-protocol":
                 self._backend_protocol(ing, v)
+            elif k.endswith("list-source-range"):
+                cidrs = self._client_cidrs(ing, k, v)
             elif k.startswith(NGINX + "canary"):
                 self.note(ing, f"{k}={v}", "canary annotations without canary: 'true' have no "
                                            "effect")
         for entry in entries:
             entry.redirect_http = redirect
+            entry.client_cidrs = cidrs
             if issuer is None:
                 if entry.secret is None:
                     raise NotAnEntry(f"the TLS entries for {', '.join(entry.hosts)} name "
@@ -157,6 +163,20 @@ class Entries:
             entry.issuer, entry.issuer_kind = issuer
             entry.secret = None
         self._limit(ing, notes)
+
+    def _client_cidrs(self, ing: KubeObject, key: str, value: str) -> tuple[str, ...]:
+        if (self.target.ingress, self.target.gateway) != ("gateway-api", "envoy-gateway"):
+            self.note(ing, f"{key}={value}", "only Envoy Gateway's SecurityPolicy can restrict "
+                                             "clients by address; this target has none")
+            return ()
+        cidrs = tuple(x.strip() for x in value.split(",") if x.strip())
+        for block in cidrs:
+            try:
+                canonical_network(block)
+            except ValueError as exc:
+                self.note(ing, f"{key}={value}", f"{block}: {exc}")
+                return ()
+        return cidrs
 
     def _backend_protocol(self, ing: KubeObject, value: str) -> None:
         proto = value.upper()
@@ -185,11 +205,11 @@ class Entries:
             self.note(ing, f"{NGINX}limit-rpm={rpm}", "limit-rps wins; a RateLimitedService has "
                                                       "one rate")
         burst = rate * multiplier if multiplier else None
-        if not multiplier and self.gateway == "envoy-gateway":
+        if not multiplier and self.target.gateway == "envoy-gateway":
             self.note(ing, f"{NGINX}limit-burst-multiplier (default 5)",
                       "ingress-nginx allowed bursts of 5x the rate; Envoy Gateway's bucket "
                       "holds exactly one period's requests")
-        if burst is not None and burst != rate and self.gateway == "envoy-gateway":
+        if burst is not None and burst != rate and self.target.gateway == "envoy-gateway":
             self.note(ing, f"{NGINX}limit-burst-multiplier={multiplier}",
                       "Envoy Gateway's bucket holds exactly one period's requests")
             burst = None

@@ -34,6 +34,7 @@ from netkit.importer.policies import (
     zero_trust_pattern,
 )
 from netkit.importer.routes import GatewayObjects, import_gateway_api
+from netkit.importer.security import client_cidr_policy
 from netkit.k8s.kinds import is_cluster_scoped
 from netkit.k8s.meta import MANAGED_BY, NAMESPACE_NAME_LABEL
 from netkit.k8s.names import port_name_errors
@@ -80,6 +81,7 @@ def build_plan(objects: list[KubeObject], *, name: str, target: Target,
     _services(inv, plan)
     _entries(inv, plan, target)
     _gateway_entries(inv, plan)
+    _client_policies(plan)
     _policies(inv, plan, edge)
     _others(inv, plan)
     plan.namespaces.sort(key=lambda n: n.name)
@@ -207,7 +209,7 @@ def _services(inv: Inventory, plan: BlueprintPlan) -> None:
 
 def _entries(inv: Inventory, plan: BlueprintPlan, target: Target) -> None:
     for ns in plan.namespaces:
-        entries = Entries(ns, target.gateway)
+        entries = Entries(ns, target)
         for ing in (i for i in inv.ingresses if i.namespace == ns.name):
             before = len(entries.notes)
             try:
@@ -232,6 +234,21 @@ def _entries(inv: Inventory, plan: BlueprintPlan, target: Target) -> None:
 def _is_solver(ns: NamespacePlan, edge: EdgeAllow) -> bool:
     workload = ns.workload(edge.workload.name)
     return workload is not None and workload.labels == {ACME_SOLVER_LABEL: "true"}
+
+
+def _client_policies(plan: BlueprintPlan) -> None:
+    """An Envoy Gateway SecurityPolicy on the HTTPRoutes of each TlsIngress whose Ingress
+    admitted only some client CIDRs (the routes are named as route groups name them)."""
+    for ns in plan.namespaces:
+        for entry in ns.entries:
+            if not entry.client_cidrs:
+                continue
+            limited = {s.name for s in ns.services if s.rate is not None}
+            services = list(dict.fromkeys(r.service for r in entry.routes))
+            routes = ([entry.id] if any(s not in limited for s in services) else []) + [
+                f"{entry.id}-{s}" for s in services if s in limited]
+            ns.manifests.append(client_cidr_policy(f"{entry.id}-client-cidrs", ns.name, routes,
+                                                   entry.client_cidrs))
 
 
 def _gateway_entries(inv: Inventory, plan: BlueprintPlan) -> None:

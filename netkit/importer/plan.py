@@ -134,6 +134,7 @@ class EntryPlan:
     hsts_max_age: int = 31536000
     hsts_include_subdomains: bool = True
     acme_http01: bool = True
+    client_cidrs: tuple[str, ...] = ()
     routes: list[RoutePlan] = field(default_factory=list)
     canaries: list[CanaryPlan] = field(default_factory=list)
     source: str = ""
