@@ -417,3 +417,31 @@ def test_client_allow_lists_are_reported_where_the_gateway_cannot_enforce_them()
     [note] = [n for n in result.notes if n.subject.startswith(key)]
     assert "this target has none" in note.reason
     assert not result.plan.namespaces[0].manifests
+
+
+def test_a_malformed_object_is_a_one_line_error(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from netkit.cli import app as cli
+
+    bad = ingress("site", "web", {})
+    bad["spec"]["rules"][0]["http"]["paths"] = ["not-a-path"]
+    path = tmp_path / "in.yaml"
+    import yaml
+
+    path.write_text(yaml.safe_dump_all(app(bad)))
+    result = CliRunner().invoke(cli, ["import", str(path), "--stdout"])
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {path}:") and "Ingress site is malformed" in line
+
+
+def test_odd_gateway_api_shapes_are_kept_not_fatal() -> None:
+    listener_set = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "ListenerSet",
+                    "metadata": {"name": "site", "namespace": "shop"},
+                    "spec": {"parentRef": {"name": "shared", "namespace": "gateway"},
+                             "listeners": ["oops"]}}
+    result = run(app(listener_set))
+    [note] = [n for n in result.notes if n.where == "ListenerSet/shop/site"]
+    assert "kept as a Manifest" in note.reason
+    assert [m["kind"] for m in result.plan.namespaces[0].manifests] == ["ListenerSet"]

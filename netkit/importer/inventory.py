@@ -7,6 +7,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from netkit.errors import NetkitError
 from netkit.k8s.kinds import is_builtin
 from netkit.k8s.pods import WORKLOAD_KINDS, PodTemplate, pod_template
 from netkit.objects import KubeObject
@@ -34,6 +35,30 @@ def cleaned(obj: dict[str, Any]) -> dict[str, Any]:
             if not notes:
                 md.pop("annotations")
     return out
+
+
+class MalformedInput(NetkitError):
+    """An input object the import reads does not match its schema."""
+
+
+CHECKED_KINDS = ("Namespace", "Service", "NetworkPolicy", "Ingress", *WORKLOAD_KINDS)
+
+
+def check_well_formed(objects: list[KubeObject], kubernetes: str) -> None:
+    """Refuse built-in objects the API server would refuse to decode: an import of them
+    would only guess. (Custom resources that do not fit are kept as they are.)"""
+    from netkit.validate.engine import core_schemas
+
+    major, minor = kubernetes.split(".")
+    schemas = core_schemas((int(major), int(minor)))
+    for o in objects:
+        if o.kind in CHECKED_KINDS and is_builtin(o.api_version, o.kind):
+            errors = schemas.validate(o.obj)
+            if errors:
+                where = f"{o.file}:{o.line}" if o.file else o.ref
+                raise MalformedInput(where, f"{o.kind} {o.name or '?'} is malformed: "
+                                     f"{errors[0].path}: {errors[0].message}",
+                                     hint="`netkit validate` lists every problem")
 
 
 @dataclass

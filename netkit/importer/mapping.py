@@ -9,7 +9,7 @@ from typing import Any
 from netkit.constructs.cluster_issuer import ACME_SERVERS
 from netkit.importer.annotations import handling
 from netkit.importer.entries import Entries, NotAnEntry
-from netkit.importer.inventory import Inventory, cleaned
+from netkit.importer.inventory import Inventory, check_well_formed, cleaned
 from netkit.importer.plan import (
     AllowPlan,
     AnyPodRef,
@@ -61,6 +61,7 @@ def _metadata_map(values: Any) -> dict[str, str]:
 def build_plan(objects: list[KubeObject], *, name: str, target: Target,
                target_fields: Mapping[str, str], sources: list[str]) -> BlueprintPlan:
     """The blueprint that stands for ``objects`` on ``target``."""
+    check_well_formed(objects, target.kubernetes)
     inv = Inventory.of(objects)
     plan = BlueprintPlan(name, dict(target_fields), sources)
     old = target.ingress_namespace
@@ -407,7 +408,10 @@ def _others(inv: Inventory, plan: BlueprintPlan) -> None:
         if obj.kind in GENERATED_KINDS:
             continue
         if obj.kind == "ClusterIssuer" and obj.api_version.startswith("cert-manager.io/"):
-            issuer = _issuer(obj)
+            try:
+                issuer = _issuer(obj)
+            except (TypeError, AttributeError, KeyError, ValueError):
+                issuer = None  # an unexpected shape: kept as it is
             if issuer is not None:
                 plan.issuers.append(issuer)
                 if "ingress" in str(obj.spec):
@@ -415,7 +419,7 @@ def _others(inv: Inventory, plan: BlueprintPlan) -> None:
                                            "through the target's edge (the shared Gateway's "
                                            "HTTP listener), no longer an ingress class"))
                 continue
-        if obj.kind in KEPT_GATEWAY_KINDS:
+        if obj.kind in KEPT_GATEWAY_KINDS and all(n.where != obj.ref for n in plan.notes):
             plan.notes.append(Note(obj.ref, obj.kind, "kept as a Manifest: no TlsIngress stands "
                                                       "for it (routes attach to a ListenerSet "
                                                       "netkit could import)"))

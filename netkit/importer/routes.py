@@ -91,6 +91,7 @@ class _Entry:
         self.ns, self.objs, self.ls = ns, objs, ls
         self.used: list[KubeObject] = [ls]
         self.rates: dict[str, RatePlan] = {}
+        self.notes: list[Note] = []
 
     def build(self) -> EntryPlan:
         listeners = [x for x in self.ls.spec.get("listeners") or [] if isinstance(x, dict)]
@@ -120,7 +121,7 @@ class _Entry:
                 raise NotImported(f"{cert.ref} uses issuer kind {entry.issuer_kind}")
             self.used.append(cert)
             if secret != f"{entry.id}-tls":
-                self.objs.notes.append(Note(cert.ref, "secretName", f"cert-manager now stores "
+                self.notes.append(Note(cert.ref, "secretName", f"cert-manager now stores "
                                             f"the certificate in Secret {entry.id}-tls"))
         else:
             entry.secret = secret
@@ -256,6 +257,11 @@ def import_gateway_api(ns: NamespacePlan, objs: GatewayObjects) -> None:
         builder = _Entry(ns, objs, ls)
         try:
             entry = builder.build()
+        except (TypeError, AttributeError, KeyError, ValueError) as exc:
+            objs.notes.append(Note(ls.ref, "ListenerSet", f"kept as a Manifest with its "
+                                                          f"routes: a field has an unexpected "
+                                                          f"shape ({type(exc).__name__})"))
+            continue
         except NotImported as exc:
             objs.notes.append(Note(ls.ref, "ListenerSet", f"kept as a Manifest with its "
                                                           f"routes: {exc}"))
@@ -266,3 +272,4 @@ def import_gateway_api(ns: NamespacePlan, objs: GatewayObjects) -> None:
             plan.rate = rate
         ns.entries.append(entry)
         objs.consumed += builder.used
+        objs.notes += builder.notes
