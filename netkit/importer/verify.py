@@ -13,7 +13,6 @@ from netkit.analysis.diff import FlowDiff, diff_flows
 from netkit.analysis.engine import reachability
 from netkit.analysis.ports import NONE, PortSet
 from netkit.constructs.workload import declared
-from netkit.importer.policies import Edge
 from netkit.k8s.pods import WORKLOAD_KINDS, PodTemplate
 from netkit.objects import KubeObject
 from netkit.tree import Blueprint
@@ -201,30 +200,22 @@ class Verification:
 
 
 def _flows(objects: list[KubeObject], extra: list[PodTemplate], old: str, new: str
-           ) -> tuple[dict[tuple[str, str], PortSet], set[str]]:
+           ) -> tuple[dict[tuple[str, str], PortSet], dict[str, set[str]]]:
     """Flows with the old controller's and the new gateway's pods as one endpoint, and the
-    destinations the old controller's pods reach."""
+    destinations each of the two namespaces' pods reach."""
     edge = f"{new}/*"
 
     def canon(namespace: str, ident: str) -> str:
         return edge if namespace in (old, new) else ident
     out: dict[tuple[str, str], PortSet] = {}
-    from_old: set[str] = set()
+    reached: dict[str, set[str]] = {old: set(), new: set()}
     for f in reachability(objects, extra).flows():
         key = (canon(f.src.namespace, f.src.id), canon(f.dst.namespace, f.dst.id))
         if key[0] != key[1]:
             out[key] = out.get(key, NONE) | f.ports
-            if f.src.namespace == old:
-                from_old.add(key[1])
-    return out, from_old
-
-
-def _mentions(objects: list[KubeObject], edge: Edge) -> bool:
-    """Whether some NetworkPolicy of the input names the old controller's namespace."""
-    return any(edge.is_old(peer) for o in objects if o.kind == "NetworkPolicy"
-               for direction, key in (("ingress", "from"), ("egress", "to"))
-               for rule in o.spec.get(direction) or [] if isinstance(rule, dict)
-               for peer in rule.get(key) or [] if isinstance(peer, dict))
+            if f.src.namespace in reached:
+                reached[f.src.namespace].add(key[1])
+    return out, reached
 
 
 def verify(objects: list[KubeObject], blueprint: Blueprint) -> Verification:
@@ -234,13 +225,15 @@ def verify(objects: list[KubeObject], blueprint: Blueprint) -> Verification:
     out_objects, _ = rendered(blueprint)
     workloads = [o for o in objects if o.kind in WORKLOAD_KINDS]
     extra = declared(blueprint)
-    old_pods = []
-    if not any(o.namespace == old for o in workloads) and _mentions(objects, Edge(old, new)):
-        old_pods = [PodTemplate(old, "controller", "Deployment", dict(CONTROLLER_LABELS))]
-    before, from_old = _flows(objects, extra + old_pods, old, new)
+    # The edge's pods exist on both sides (controller before, proxies after), whether or not
+    # the input lists them.
+    old_pods = [] if any(o.namespace == old for o in workloads) else [
+        PodTemplate(old, "controller", "Deployment", dict(CONTROLLER_LABELS))]
+    before, reached = _flows(objects, extra + old_pods, old, new)
+    moved = reached[old] - reached[new]  # what only the old controller reached before
     new_pods = [PodTemplate(new, "proxy", "Deployment", {})]
     after, _ = _flows(out_objects + workloads, [*extra, *new_pods], old, new)
     repointed = [f"{old}/* => {new}/* -> {dst}" for (src, dst) in sorted(after)
-                 if src == f"{new}/*" and dst in from_old]
+                 if src == f"{new}/*" and dst in moved]
     return Verification(old, new, routing(objects).lines(), routing(out_objects).lines(),
                         diff_flows(before, after), repointed)
