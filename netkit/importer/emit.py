@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netkit.importer.plan import (
+    DEFAULT_DNS,
     AllowPlan,
     BlueprintPlan,
     CidrRef,
     EntryPlan,
+    GatewayPlan,
     NamespacePlan,
     PeerRef,
     ServicePlan,
@@ -145,7 +147,11 @@ def _namespace(w: _Writer, ns: NamespacePlan) -> None:
                  pod_security=ns.pod_security)
     if ns.dns is not None:
         w.imports.add("DnsEgress")
-        kw["dns"] = calling("DnsEgress", namespace=ns.dns.namespace, pod_selector=ns.dns.pods)
+        default = DEFAULT_DNS
+        kw["dns"] = calling(
+            "DnsEgress", namespace=None if ns.dns.namespace == default.namespace
+            else ns.dns.namespace, pod_selector=None if ns.dns.pods == default.pods
+            else ns.dns.pods, node_local_address=ns.dns.node_local_address)
     w.stmt(var, cls, [Code("bp"), ns.name], kw)
     for wl in ns.workloads:
         ports = {n: (p if proto == "TCP" else calling("WorkloadPort", port=p, protocol=proto))
@@ -154,12 +160,15 @@ def _namespace(w: _Writer, ns: NamespacePlan) -> None:
             w.imports.add("WorkloadPort")
         w.stmt(w.var(("workload", ns.name, wl.name), f"{ns.name}_{wl.name}"),
                f"{var}.workload", [wl.name], _kwargs(labels=wl.labels, ports=ports or None))
-    for allow in ns.allows:
-        _allow(w, var, allow)
-    for svc in ns.services:
-        _service(w, var, ns, svc)
+
+
+def _contents(w: _Writer, ns: NamespacePlan) -> None:
+    """Entry points, gateways and kept objects (after every Service is declared)."""
+    var = w.names[("ns", ns.name)]
     for entry in ns.entries:
         _entry(w, var, ns, entry)
+    for gw in ns.gateways:
+        _gateway(w, var, gw)
     for obj in ns.manifests:
         w.imports.add("Manifest")
         w.stmt(None, "Manifest", [Code(var), _manifest_id(obj), obj], {})
@@ -215,6 +224,20 @@ def _entry(w: _Writer, var: str, ns: NamespacePlan, entry: EntryPlan) -> None:
             mirror_percent=c.mirror_percent))
 
 
+def _gateway(w: _Writer, var: str, gw: GatewayPlan) -> None:
+    w.imports.update(("Gateway", "listener"))
+    listeners = [calling("listener", x.name, x.port, *([x.protocol] if x.protocol != "HTTP"
+                                                      else []),
+                         hostname=x.hostname, tls_secret=x.tls_secret) for x in gw.listeners]
+    w.stmt(None, "Gateway", [Code(var), gw.name], _kwargs(
+        gateway_class=gw.gateway_class, listeners=listeners,
+        allowed_routes=None if gw.allowed_routes == "All" else gw.allowed_routes,
+        route_namespace_labels=gw.route_namespace_labels or None,
+        allowed_listener_sets=None if gw.allowed_listener_sets == "All"
+        else gw.allowed_listener_sets,
+        listener_set_namespace_labels=gw.listener_set_namespace_labels or None))
+
+
 def _header(plan: BlueprintPlan) -> list[str]:
     lines = [f'"""Network blueprint {plan.name!r}, imported by `netkit import`.', ""]
     lines += textwrap.wrap("From: " + ", ".join(plan.sources or ["objects"]), LINE,
@@ -255,8 +278,22 @@ def render(plan: BlueprintPlan) -> str:
         w.uses_gateway_ref = True
         target["shared_gateway"] = calling("GatewayRef", **gateway)
     w.stmt("bp", "Blueprint", [plan.name], {"target": calling("Target", **target)})
+    # Namespaces and workloads first, then allows and Services, which may name another
+    # namespace's, then what routes to Services.
     for ns in plan.namespaces:
         _namespace(w, ns)
+    for ns in plan.namespaces:
+        for allow in ns.allows:
+            _allow(w, w.names[("ns", ns.name)], allow)
+    for ns in plan.namespaces:
+        for svc in ns.services:
+            _service(w, w.names[("ns", ns.name)], ns, svc)
+    for ns in plan.namespaces:
+        _contents(w, ns)
+    for gc in plan.gateway_classes:
+        w.imports.add("GatewayClass")
+        w.stmt(None, "GatewayClass", [Code("bp"), gc.name], _kwargs(
+            controller_name=gc.controller_name, description=gc.description))
     for issuer in plan.issuers:
         w.imports.add("ClusterIssuer")
         w.stmt(None, "ClusterIssuer", [Code("bp"), issuer.name], _kwargs(

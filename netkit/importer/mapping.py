@@ -9,8 +9,9 @@ from typing import Any
 from netkit.constructs.cluster_issuer import ACME_SERVERS
 from netkit.importer.annotations import handling
 from netkit.importer.entries import Entries, NotAnEntry
-from netkit.importer.inventory import Inventory, check_well_formed, cleaned
+from netkit.importer.inventory import GATEWAY_GROUP, Inventory, check_well_formed, cleaned
 from netkit.importer.plan import (
+    DEFAULT_DNS,
     AllowPlan,
     AnyPodRef,
     BlueprintPlan,
@@ -21,6 +22,7 @@ from netkit.importer.plan import (
     WorkloadPlan,
     WorkloadRef,
 )
+from netkit.importer.platform import NotAConstruct, gateway, gateway_class
 from netkit.importer.policies import (
     Candidate,
     Context,
@@ -84,6 +86,7 @@ def build_plan(objects: list[KubeObject], *, name: str, target: Target,
     _gateway_entries(inv, plan)
     _client_policies(plan)
     _policies(inv, plan, edge)
+    _platform(inv, plan, target)
     _others(inv, plan)
     plan.namespaces.sort(key=lambda n: n.name)
     return plan
@@ -113,7 +116,7 @@ def _namespaces(inv: Inventory, plan: BlueprintPlan) -> None:
             ns = plan.namespace(ns_name)
             ns.zero_trust = True
             consumed, dns = pattern
-            if dns.namespace != "kube-system" or dns.pods != (("k8s-app", "kube-dns"),):
+            if dns != DEFAULT_DNS:
                 ns.dns = dns
             inv.policies = [p for p in inv.policies if p not in consumed]
 
@@ -335,9 +338,8 @@ def _policies(inv: Inventory, plan: BlueprintPlan, edge: Edge) -> None:
         if key(ctx, c.allow) not in seen:
             seen.add(key(ctx, c.allow))
             _declare_port(ctx, c.allow)
-            owner = c.allow.dst if isinstance(c.allow.dst, WorkloadRef) and ctx.zero_trust(
-                c.allow.dst.namespace) else c.allow.src
-            assert isinstance(owner, WorkloadRef)
+            owner = c.allow.src if ctx.inside(c.allow.src) else c.allow.dst
+            assert isinstance(owner, WorkloadRef | AnyPodRef)
             ctx.namespaces[owner.namespace].allows.insert(
                 sum(1 for a in ctx.namespaces[owner.namespace].allows
                     if not _is_edge_allow(a, edge)), c.allow)
@@ -400,6 +402,27 @@ def _issuer(obj: KubeObject) -> IssuerPlan | None:
     key = str((acme.get("privateKeySecretRef") or {}).get("name") or f"{obj.name}-account-key")
     return IssuerPlan(obj.name, email, named.get(server, server),
                       None if key == f"{obj.name}-account-key" else key)
+
+
+def _platform(inv: Inventory, plan: BlueprintPlan, target: Target) -> None:
+    """Gateways and GatewayClasses in the form their constructs render become them."""
+    kept = []
+    for obj in [*inv.gateways, *inv.others]:
+        if not obj.api_version.startswith(GATEWAY_GROUP) or obj.kind not in (
+                "Gateway", "GatewayClass"):
+            kept.append(obj)
+            continue
+        try:
+            if obj.kind == "Gateway":
+                plan.namespace(obj.namespace).gateways.append(gateway(obj, target))
+            else:
+                plan.gateway_classes.append(gateway_class(obj, target))
+        except (NotAConstruct, TypeError, AttributeError, KeyError, ValueError) as exc:
+            kept.append(obj)
+            why = str(exc) if isinstance(exc, NotAConstruct) else "an unexpected shape"
+            plan.notes.append(Note(obj.ref, obj.kind, f"kept as a Manifest: {why}"))
+    inv.gateways = []
+    inv.others = kept
 
 
 def _others(inv: Inventory, plan: BlueprintPlan) -> None:

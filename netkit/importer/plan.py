@@ -146,6 +146,10 @@ class DnsPlan:
 
     namespace: str
     pods: tuple[tuple[str, str], ...]
+    node_local_address: str | None = None
+
+
+DEFAULT_DNS = DnsPlan("kube-system", (("k8s-app", "kube-dns"),))  # DnsEgress()'s
 
 
 @dataclass
@@ -161,6 +165,7 @@ class NamespacePlan:
     workloads: list[WorkloadPlan] = field(default_factory=list)
     services: list[ServicePlan] = field(default_factory=list)
     entries: list[EntryPlan] = field(default_factory=list)
+    gateways: list[GatewayPlan] = field(default_factory=list)
     allows: list[AllowPlan] = field(default_factory=list)
     manifests: list[dict[str, Any]] = field(default_factory=list)
 
@@ -171,6 +176,39 @@ class NamespacePlan:
     def service(self, name: str) -> ServicePlan | None:
         """The Service called ``name``, if declared."""
         return next((s for s in self.services if s.name == name), None)
+
+
+@dataclass(frozen=True)
+class ListenerPlan:
+    """``listener(name, port, protocol, hostname=..., tls_secret=...)``."""
+
+    name: str
+    port: int
+    protocol: str = "HTTP"
+    hostname: str | None = None
+    tls_secret: str | None = None
+
+
+@dataclass
+class GatewayPlan:
+    """``Gateway(ns, name, ...)``: listeners and which namespaces may attach."""
+
+    name: str
+    listeners: list[ListenerPlan]
+    gateway_class: str | None = None
+    allowed_routes: str = "All"
+    route_namespace_labels: dict[str, str] = field(default_factory=dict)
+    allowed_listener_sets: str = "All"
+    listener_set_namespace_labels: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GatewayClassPlan:
+    """``GatewayClass(bp, name, controller_name=..., description=...)``."""
+
+    name: str
+    controller_name: str | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +231,7 @@ class BlueprintPlan:
     namespaces: list[NamespacePlan] = field(default_factory=list)
     cluster_manifests: list[dict[str, Any]] = field(default_factory=list)
     issuers: list[IssuerPlan] = field(default_factory=list)
+    gateway_classes: list[GatewayClassPlan] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
 
     def namespace(self, name: str) -> NamespacePlan:

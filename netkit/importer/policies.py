@@ -111,8 +111,12 @@ class Context:
         plan = self.namespaces.get(ns)
         return plan is not None and plan.zero_trust
 
-    def workloads(self, ns: str, selector: dict[str, str], where: str) -> list[WorkloadRef]:
-        """The declared workloads ``selector`` picks in ``ns`` (at least one)."""
+    def workloads(self, ns: str, selector: dict[str, str], where: str
+                  ) -> list[WorkloadRef] | list[AnyPodRef]:
+        """The declared workloads ``selector`` picks in ``ns`` (at least one), or every pod
+        of a zero-trust ``ns`` for an empty selector."""
+        if not selector and self.zero_trust(ns):
+            return [AnyPodRef(ns)]
         plan = self.namespaces.get(ns)
         found = [w.name for w in (plan.workloads if plan else [])
                  if matches({"matchLabels": selector}, w.labels)] if selector else []
@@ -120,6 +124,13 @@ class Context:
             raise Untranslatable(f"{where} selects no declared workload in {ns} (or every "
                                  "pod); an allow names workloads")
         return [WorkloadRef(ns, name) for name in found]
+
+    def inside(self, end: PeerRef) -> bool:
+        """Whether ``end`` is pods of a zero-trust namespace (whose policies netkit renders)."""
+        if isinstance(end, WorkloadRef):
+            return self.zero_trust(end.namespace)
+        return isinstance(end, AnyPodRef) and end.pods is None and self.zero_trust(
+            end.namespace)
 
     def peers(self, raw: Any, ns: str, where: str) -> list[PeerRef] | str:
         """The allow() peers for a NetworkPolicyPeer of a policy in ``ns``, or EDGE."""
@@ -197,9 +208,9 @@ def candidates(policy: KubeObject, ctx: Context) -> tuple[list[Candidate], list[
                 for selected in chosen:
                     for port, protocol, end in _ports(rule.get("ports"), at):
                         if resolved == EDGE:
-                            if direction == "egress":
+                            if direction == "egress" or not isinstance(selected, WorkloadRef):
                                 raise Untranslatable(f"{at} allows egress to the ingress "
-                                                     "controller")
+                                                     "controller, or admits it to every pod")
                             edges.append(EdgeAllow(selected, protocol, port, end))
                             continue
                         assert not isinstance(resolved, str)
@@ -208,15 +219,16 @@ def candidates(policy: KubeObject, ctx: Context) -> tuple[list[Candidate], list[
     return out, edges
 
 
-def _allows(ctx: Context, direction: str, selected: WorkloadRef, peers: list[PeerRef],
+def _allows(ctx: Context, direction: str, selected: PeerRef, peers: list[PeerRef],
             port: int | str | None, protocol: str, end: int | None, at: str) -> list[Candidate]:
     out = []
     for peer in peers:
         src, dst = (peer, selected) if direction == "ingress" else (selected, peer)
+        if not any(isinstance(e, WorkloadRef) for e in (src, dst)):
+            raise Untranslatable(f"{at}: neither end is a declared workload")
         if isinstance(port, str):
             resolved_port(ctx, dst, port, protocol, at)
-        both = all(isinstance(e, WorkloadRef) and ctx.zero_trust(e.namespace)
-                   for e in (src, dst))
+        both = all(ctx.inside(e) for e in (src, dst))
         protocol_arg = None if protocol == "TCP" and port is not None else protocol
         out.append(Candidate(AllowPlan(src, dst, port, protocol_arg, end), direction, both))
     return out
@@ -243,9 +255,18 @@ def _dns(policy: KubeObject) -> DnsPlan | None:
     if spec.get("podSelector") or effective_policy_types(spec) != ["Egress"]:
         return None
     rules = spec.get("egress") or []
-    if len(rules) != 1 or not isinstance(rules[0], dict) or len(rules[0].get("to") or []) != 1:
+    if len(rules) != 1 or not isinstance(rules[0], dict) or not rules[0].get("to"):
         return None
-    peer = rules[0]["to"][0]
+    peers = rules[0]["to"]
+    local = None
+    if len(peers) == 2 and isinstance(peers[1], dict) and set(peers[1]) == {"ipBlock"}:
+        block = str((peers[1]["ipBlock"] or {}).get("cidr", ""))
+        if not block.endswith(("/32", "/128")) or (peers[1]["ipBlock"] or {}).get("except"):
+            return None
+        local = block.rsplit("/", 1)[0]
+    elif len(peers) != 1:
+        return None
+    peer = peers[0]
     ports = sorted((str(p.get("protocol") or "TCP"), p.get("port"), p.get("endPort"))
                    for p in rules[0].get("ports") or [] if isinstance(p, dict))
     if ports != [("TCP", 53, None), ("UDP", 53, None)] or not isinstance(peer, dict) or (
@@ -258,7 +279,7 @@ def _dns(policy: KubeObject) -> DnsPlan | None:
         return None
     if set(names) != {NAMESPACE_NAME_LABEL} or not pods:
         return None
-    return DnsPlan(names[NAMESPACE_NAME_LABEL], tuple(sorted(pods.items())))
+    return DnsPlan(names[NAMESPACE_NAME_LABEL], tuple(sorted(pods.items())), local)
 
 
 def zero_trust_pattern(policies: list[KubeObject]) -> tuple[list[KubeObject], DnsPlan] | None:
