@@ -189,7 +189,12 @@ def _service(w: _Writer, var: str, ns: NamespacePlan, svc: ServicePlan) -> None:
     w.imports.add(cls)
     kw = _kwargs(workload=Code(w.names[("workload", ns.name, svc.workload)]), port=svc.port,
                  target_port=svc.target_port, protocol=svc.protocol, port_name=svc.port_name,
-                 app_protocol=svc.app_protocol, labels=svc.labels or None,
+                 app_protocol=svc.app_protocol,
+                 type=None if svc.type == "ClusterIP" else svc.type,
+                 headless=svc.headless or None, node_port=svc.node_port,
+                 load_balancer_source_ranges=list(svc.load_balancer_source_ranges) or None,
+                 external_traffic_policy=svc.external_traffic_policy, cloud=svc.cloud,
+                 internal=svc.internal or None, labels=svc.labels or None,
                  annotations=svc.annotations or None)
     if svc.rate is not None:
         kw.update(_kwargs(rps=svc.rate.rps, rpm=svc.rate.rpm, burst=svc.rate.burst,

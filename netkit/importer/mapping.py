@@ -42,6 +42,7 @@ from netkit.k8s.meta import MANAGED_BY, NAMESPACE_NAME_LABEL
 from netkit.k8s.names import port_name_errors
 from netkit.k8s.selectors import matches
 from netkit.objects import KubeObject
+from netkit.render.service import LOAD_BALANCER_ANNOTATIONS
 from netkit.target import Target
 
 POD_SECURITY = "pod-security.kubernetes.io/"
@@ -147,6 +148,7 @@ def _workloads(inv: Inventory, plan: BlueprintPlan) -> None:
 
 def _service_workload(ns: NamespacePlan, svc: KubeObject, selector: dict[str, str],
                       ) -> WorkloadPlan:
+    """The one declared workload ``selector`` picks, else a new one (not yet declared)."""
     found = [w for w in ns.workloads if matches({"matchLabels": selector}, w.labels)]
     if len(found) > 1:
         raise Untranslatable(f"its selector picks several workloads "
@@ -154,10 +156,44 @@ def _service_workload(ns: NamespacePlan, svc: KubeObject, selector: dict[str, st
                              "selects one")
     if found:
         return found[0]
-    name = svc.name if ns.workload(svc.name) is None else f"{svc.name}-pods"
-    workload = WorkloadPlan(name, dict(selector))
-    ns.workloads.append(workload)
-    return workload
+    return WorkloadPlan(svc.name if ns.workload(svc.name) is None else f"{svc.name}-pods",
+                        dict(selector))
+
+
+# Service fields the API server fills in, at the values it fills in: an export has them.
+SERVER_DEFAULTS: dict[str, Any] = {
+    "ipFamilies": None, "ipFamilyPolicy": "SingleStack", "sessionAffinity": "None",
+    "internalTrafficPolicy": "Cluster", "allocateLoadBalancerNodePorts": True,
+    "clusterIPs": None, "healthCheckNodePort": None}
+SERVICE_FIELDS = ("type", "ports", "selector", "clusterIP", "loadBalancerSourceRanges",
+                  "externalTrafficPolicy")
+
+
+def _exposure(svc: KubeObject, kind: str, annotations: dict[str, str]
+              ) -> tuple[dict[str, Any], dict[str, str]]:
+    """The Service construct's exposure options, and the annotations left for it to carry."""
+    spec = svc.spec
+    for field_name, value in spec.items():
+        if field_name not in SERVICE_FIELDS and not (
+                field_name in SERVER_DEFAULTS and SERVER_DEFAULTS[field_name] in (None, value)):
+            raise Untranslatable(f"spec.{field_name}: {value!r} is not a Service construct "
+                                 "option")
+    options: dict[str, Any] = {"type": kind}
+    if spec.get("clusterIP") == "None":
+        options["headless"] = True
+    if kind != "ClusterIP":
+        options["external_traffic_policy"] = spec.get("externalTrafficPolicy")
+        node_port = spec["ports"][0].get("nodePort")
+        options["node_port"] = node_port if isinstance(node_port, int) else None
+    ranges = tuple(str(r) for r in spec.get("loadBalancerSourceRanges") or [])
+    options["load_balancer_source_ranges"] = ranges
+    if kind == "LoadBalancer":
+        for (cloud, internal), marks in sorted(LOAD_BALANCER_ANNOTATIONS.items()):
+            if all(annotations.get(k) == v for k, v in marks.items()):
+                options.update(cloud=cloud, internal=internal)
+                annotations = {k: v for k, v in annotations.items() if k not in marks}
+                break
+    return options, annotations
 
 
 def _service(ns: NamespacePlan, svc: KubeObject) -> ServicePlan:
@@ -171,9 +207,7 @@ def _service(ns: NamespacePlan, svc: KubeObject) -> ServicePlan:
         raise Untranslatable(f"{len(ports)} ports; a Service construct has one")
     if not selector:
         raise Untranslatable("no selector (its endpoints are managed by hand)")
-    if spec.get("clusterIP") == "None" or kind != "ClusterIP":
-        raise Untranslatable("headless, NodePort and LoadBalancer Services are kept as they "
-                             "are")
+    options, annotations = _exposure(svc, kind, _metadata_map(svc.metadata.get("annotations")))
     port = ports[0]
     protocol = str(port.get("protocol") or "TCP")
     number = port.get("port")
@@ -190,6 +224,8 @@ def _service(ns: NamespacePlan, svc: KubeObject) -> ServicePlan:
         target = int(target)
         if (target, protocol) not in workload.ports.values():
             workload.ports[_port_name(target, protocol, workload.ports)] = (target, protocol)
+    if all(w is not workload for w in ns.workloads):
+        ns.workloads.append(workload)
     name = port.get("name")
     default_name = target if isinstance(target, str) else None
     return ServicePlan(
@@ -197,8 +233,7 @@ def _service(ns: NamespacePlan, svc: KubeObject) -> ServicePlan:
         protocol=None if protocol == "TCP" else protocol,
         port_name=str(name) if name and name != default_name else None,
         app_protocol=str(port["appProtocol"]) if port.get("appProtocol") else None,
-        labels=_metadata_map(svc.metadata.get("labels")),
-        annotations=_metadata_map(svc.metadata.get("annotations")))
+        labels=_metadata_map(svc.metadata.get("labels")), annotations=annotations, **options)
 
 
 def _services(inv: Inventory, plan: BlueprintPlan) -> None:

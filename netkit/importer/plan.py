@@ -89,6 +89,12 @@ class ServicePlan:
     port_name: str | None = None
     app_protocol: str | None = None
     type: str = "ClusterIP"
+    headless: bool = False
+    node_port: int | None = None
+    load_balancer_source_ranges: tuple[str, ...] = ()
+    external_traffic_policy: str | None = None
+    cloud: str | None = None
+    internal: bool = False
     labels: dict[str, str] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
     rate: RatePlan | None = None
