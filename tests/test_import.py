@@ -290,8 +290,8 @@ def test_controller_objects_are_not_imported() -> None:
     controller["metadata"]["namespace"] = "ingress-nginx"
     result = run(app(ingress("site", "web", {}), controller))
     assert 'workload("ingress-nginx-controller"' not in result.source
-    assert any(n.where == "Deployment/ingress-nginx/ingress-nginx-controller"
-               for n in result.notes)
+    assert [(n.where, n.subject) for n in result.notes] == [
+        ("namespace ingress-nginx", "1 object(s)")]
     assert verify_source(result.objects, result.source).equivalent
 
 
@@ -445,3 +445,18 @@ def test_odd_gateway_api_shapes_are_kept_not_fatal() -> None:
     [note] = [n for n in result.notes if n.where == "ListenerSet/shop/site"]
     assert "kept as a Manifest" in note.reason
     assert [m["kind"] for m in result.plan.namespaces[0].manifests] == ["ListenerSet"]
+
+
+def test_other_ingress_classes_and_system_namespaces_are_left_alone() -> None:
+    traefik = ingress("other", "web", {})
+    traefik["spec"]["ingressClassName"] = "traefik"
+    dns = service("kube-dns", {"k8s-app": "kube-dns"}, 53)
+    dns["metadata"]["namespace"] = "kube-system"
+    only_pods = deployment("batch", {"app": "batch"}, {})
+    only_pods["metadata"]["namespace"] = "jobs"
+    result = run(app(traefik, dns, only_pods))
+    assert [m["metadata"]["name"] for m in result.plan.namespaces[0].manifests] == ["other"]
+    assert "its class is 'traefik'" in result.notes[-1].reason
+    assert [ns.name for ns in result.plan.namespaces] == ["shop"]
+    assert ("namespace kube-system", "1 object(s)") in [(n.where, n.subject)
+                                                         for n in result.notes]

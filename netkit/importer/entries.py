@@ -46,6 +46,11 @@ class Entries:
         TlsIngress per set of hosts routing the same paths (raises NotAnEntry when none can
         stand for it)."""
         notes = ing.annotations
+        klass = ing.spec.get("ingressClassName") or notes.get("kubernetes.io/ingress.class")
+        if klass is not None and klass != self.target.ingress_class:
+            raise NotAnEntry(f"its class is {klass!r}, not ingress-nginx's "
+                             f"({self.target.ingress_class!r}; --target ingress_class=... "
+                             "names another)")
         if str(notes.get(NGINX + "canary", "")).lower() == "true":
             self.canaries.append(ing)
             return

@@ -48,6 +48,7 @@ from netkit.target import Target
 POD_SECURITY = "pod-security.kubernetes.io/"
 ACME_SOLVER_LABEL = "acme.cert-manager.io/http01-solver"
 ACME_SOLVER_PORT = 8089
+SYSTEM_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease")
 KEPT_GATEWAY_KINDS = ("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute",
                       "ListenerSet", "BackendTrafficPolicy", "RateLimitPolicy")
 # Objects the API server or controllers make; an export has them, a blueprint must not.
@@ -72,13 +73,22 @@ def build_plan(objects: list[KubeObject], *, name: str, target: Target,
     edge = Edge(old, target.edge_namespace,
                 {k: str(v) for k, v in (old_ns.metadata.get("labels") or {}).items()}
                 if old_ns else {})
+    left_out: dict[str, int] = {}
+    keep = []
     for obj in objects:
-        if obj.namespace == old or (obj.kind == "Namespace" and obj.name == old) or (
-                obj.kind == "IngressClass"):
-            plan.notes.append(Note(obj.ref, "object", "part of the ingress-nginx controller "
-                                                      "being replaced; not imported"))
-    keep = [o for o in objects if o.namespace != old and not (
-        o.kind == "Namespace" and o.name == old) and o.kind != "IngressClass"]
+        home = obj.name if obj.kind == "Namespace" else obj.namespace
+        if home == old or home in SYSTEM_NAMESPACES:
+            left_out[home] = left_out.get(home, 0) + 1
+        elif obj.kind == "IngressClass":
+            plan.notes.append(Note(obj.ref, "IngressClass", "the ingress-nginx class being "
+                                                            "replaced; not imported"))
+        else:
+            keep.append(obj)
+    for home, count in sorted(left_out.items()):
+        why = ("the ingress-nginx controller being replaced" if home == old
+               else "a cluster system namespace")
+        plan.notes.append(Note(f"namespace {home}", f"{count} object(s)", f"{why}; not "
+                                                                         "imported"))
     inv = Inventory.of(keep)
     _namespaces(inv, plan)
     _workloads(inv, plan)
@@ -94,8 +104,12 @@ def build_plan(objects: list[KubeObject], *, name: str, target: Target,
 
 
 def _namespaces(inv: Inventory, plan: BlueprintPlan) -> None:
-    used = {o.namespace for group in (inv.services, inv.policies, inv.ingresses, inv.others)
-            for o in group if o.namespace} | {w.namespace for w in inv.workloads}
+    """A Namespace construct for each namespace with network objects (or given as an
+    object); workloads alone do not make one: the blueprint does not own their namespace."""
+    used = {o.namespace for group in (inv.services, inv.policies, inv.ingresses, inv.routes,
+                                      inv.listener_sets, inv.gateways, inv.certificates,
+                                      inv.rate_limits, inv.others)
+            for o in group if o.namespace}
     for ns_name in sorted(used | set(inv.namespaces)):
         ns = plan.namespace(ns_name)
         obj = inv.namespaces.get(ns_name)
@@ -130,7 +144,10 @@ def _port_name(number: int, protocol: str, taken: Mapping[str, object]) -> str:
 
 
 def _workloads(inv: Inventory, plan: BlueprintPlan) -> None:
+    declared = {ns.name for ns in plan.namespaces}
     for w in inv.workloads:
+        if w.namespace not in declared:
+            continue  # a namespace the blueprint does not declare: peers name its pods
         ns = plan.namespace(w.namespace)
         where = f"{w.kind}/{w.namespace}/{w.name}"
         if not w.labels:
