@@ -188,7 +188,8 @@ def _pods(bp: Any) -> list[KubeObject]:
 
 def _objects(bp: Any) -> str:
     return dump_all(sorted((o.obj for o in rendered(bp)[0]),
-                           key=lambda o: (o["kind"], o["metadata"]["name"])))
+                           key=lambda o: (o["kind"], o["metadata"].get("namespace", ""),
+                                          o["metadata"]["name"])))
 
 
 @pytest.mark.parametrize("blueprint", ["examples/app-repo/network.py",
@@ -243,7 +244,8 @@ EXACT = {("zero_trust", "gateway-api"), ("zero_trust", "ingress-nginx"),
          ("rate_limited", "gateway-api"), ("rate_limited", "ingress-nginx"),
          ("tls_ingress", "gateway-api"), ("tls_ingress", "ingress-nginx"),
          ("canaries", "gateway-api"), ("canaries", "ingress-nginx"),
-         ("mirror", "gateway-api"), ("dedicated_gateway", "ingress-nginx")}
+         ("mirror", "gateway-api"), ("dedicated_gateway", "ingress-nginx"),
+         ("cross_namespace", "gateway-api"), ("nginx_gateway_fabric", "gateway-api")}
 
 
 @pytest.mark.parametrize(("scenario", "target"), [

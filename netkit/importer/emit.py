@@ -198,7 +198,9 @@ def _service(w: _Writer, var: str, ns: NamespacePlan, svc: ServicePlan) -> None:
                  annotations=svc.annotations or None)
     if svc.rate is not None:
         kw.update(_kwargs(rps=svc.rate.rps, rpm=svc.rate.rpm, burst=svc.rate.burst,
-                          allowlist=list(svc.rate.allowlist) or None))
+                          per_client_ip=svc.rate.per_client_ip,
+                          allowlist=list(svc.rate.allowlist) or None,
+                          status_code=svc.rate.status_code))
     w.stmt(w.var(("service", ns.name, svc.name), f"{ns.name}_{svc.name}_svc"), cls,
            [Code(var), svc.name], kw)
 
@@ -216,15 +218,18 @@ def _entry(w: _Writer, var: str, ns: NamespacePlan, entry: EntryPlan) -> None:
                  else False)
     w.stmt(ing, "TlsIngress", [Code(var), entry.id], kw)
     for route in entry.routes:
-        svc = Code(w.names[("service", ns.name, route.service)])
+        svc = Code(w.names[("service", route.service_namespace or ns.name, route.service)])
         w.stmt(None, f"{ing}.route", [route.path, svc],
                _kwargs(port=route.port,
                        path_type=None if route.path_type == "Prefix" else route.path_type))
     for c in entry.canaries:
+        stable = next(r for r in entry.routes if r.path == c.path)
         w.imports.add("CanaryRoute")
         w.stmt(None, "CanaryRoute", [Code(ing), c.id], _kwargs(
-            path=c.path, stable=Code(w.names[("service", ns.name, c.stable)]),
-            canary=Code(w.names[("service", ns.name, c.canary)]), canary_port=c.canary_port,
+            path=c.path,
+            stable=Code(w.names[("service", stable.service_namespace or ns.name, c.stable)]),
+            canary=Code(w.names[("service", c.canary_namespace or ns.name, c.canary)]),
+            canary_port=c.canary_port,
             weight=c.weight, header=c.header, header_value=c.header_value, cookie=c.cookie,
             mirror_percent=c.mirror_percent))
 

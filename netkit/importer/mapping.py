@@ -313,11 +313,12 @@ def _gateway_entries(inv: Inventory, plan: BlueprintPlan) -> None:
         def mine(objects: list[KubeObject], name: str = ns.name) -> list[KubeObject]:
             return [o for o in objects if o.namespace == name]
         objs = GatewayObjects(mine(inv.listener_sets), mine(inv.routes), mine(inv.certificates),
-                              mine(inv.rate_limits))
+                              mine(inv.rate_limits), {n.name: n for n in plan.namespaces},
+                              [o for o in inv.others if o.kind == "ReferenceGrant"])
         import_gateway_api(ns, objs)
         used += objs.consumed
         plan.notes.extend(objs.notes)
-    for name in ("listener_sets", "routes", "certificates", "rate_limits"):
+    for name in ("listener_sets", "routes", "certificates", "rate_limits", "others"):
         setattr(inv, name, [o for o in getattr(inv, name) if all(o is not u for u in used)])
 
 
@@ -331,10 +332,9 @@ def _covered(ns: NamespacePlan, edge: EdgeAllow, ctx: Context) -> bool:
         return False
     if _is_solver(ns, edge) and any(e.issuer for e in ns.entries):
         return (number, edge.protocol) == (ACME_SOLVER_PORT, "TCP")
-    services = {r.service for e in ns.entries for r in e.routes} | {
-        c.canary for e in ns.entries for c in e.canaries}
+    backends = {b for other in ctx.namespaces.values() for b in other.backends()}
     for svc in ns.services:
-        if svc.name in services and svc.workload == workload.name:
+        if (ns.name, svc.name) in backends and svc.workload == workload.name:
             target = svc.target_port if svc.target_port is not None else svc.port
             port = workload.ports.get(target) if isinstance(target, str) else (
                 target, svc.protocol or "TCP")

@@ -75,6 +75,8 @@ class RatePlan:
     rpm: int | None = None
     burst: int | None = None
     allowlist: tuple[str, ...] = ()
+    per_client_ip: bool | None = None
+    status_code: int | None = None
 
 
 @dataclass
@@ -108,6 +110,7 @@ class RoutePlan:
     path_type: str
     service: str
     port: int | None = None
+    service_namespace: str | None = None  # another namespace's Service (None: the entry's)
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,7 @@ class CanaryPlan:
     stable: str
     canary: str
     canary_port: int | None = None
+    canary_namespace: str | None = None
     weight: int | None = None
     header: str | None = None
     header_value: str | None = None
@@ -182,6 +186,12 @@ class NamespacePlan:
     def service(self, name: str) -> ServicePlan | None:
         """The Service called ``name``, if declared."""
         return next((s for s in self.services if s.name == name), None)
+
+    def backends(self) -> set[tuple[str, str]]:
+        """(namespace, Service) of every route and canary of this namespace's entries."""
+        return {(r.service_namespace or self.name, r.service) for e in self.entries
+                for r in e.routes} | {(c.canary_namespace or self.name, c.canary)
+                                      for e in self.entries for c in e.canaries}
 
 
 @dataclass(frozen=True)

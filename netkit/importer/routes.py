@@ -4,6 +4,7 @@ not fit is kept as it is."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from netkit.importer.entries import construct_id
 from netkit.importer.plan import CanaryPlan, EntryPlan, NamespacePlan, Note, RatePlan, RoutePlan
 from netkit.objects import KubeObject
+from netkit.spec import RateLimit
 
 HSTS = re.compile(r"^max-age=(?P<age>\d+)(?P<sub>; includeSubDomains)?$")
 COOKIE = re.compile(r"^\(\^\|;\\s\*\)(?P<name>[^=]+)=always\(;\|\$\)$")
@@ -30,24 +32,30 @@ class GatewayObjects:
     routes: list[KubeObject]
     certificates: list[KubeObject]
     rate_limits: list[KubeObject]
+    namespaces: dict[str, NamespacePlan]
+    grants: list[KubeObject]
     consumed: list[KubeObject] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
 
 
-def _backend(ns: NamespacePlan, ref: dict[str, Any], route: KubeObject) -> tuple[str, int | None]:
+Backend = tuple[str, int | None, str | None]  # Service, port (None: its own), namespace
+
+
+def _backend(namespaces: dict[str, NamespacePlan], ref: dict[str, Any], route: KubeObject
+             ) -> Backend:
     if ref.get("kind", "Service") != "Service" or ref.get("group", "") != "":
         raise NotImported(f"{route.ref} routes to a {ref.get('kind')}, not a Service")
-    if ref.get("namespace") not in (None, route.namespace):
-        raise NotImported(f"{route.ref} routes to another namespace's Service")
+    other = ref.get("namespace")
+    home = namespaces.get(str(other or route.namespace))
     name = str(ref.get("name"))
-    plan = ns.service(name)
+    plan = home.service(name) if home else None
     if plan is None:
         raise NotImported(f"{route.ref}: backend Service {name} is not imported as a Service "
                           "construct")
     port = ref.get("port")
     if port is not None and port != plan.port:
         raise NotImported(f"{route.ref}: port {port} is not the port of Service {name}")
-    return name, None
+    return name, None, None if other in (None, route.namespace) else str(other)
 
 
 def _hsts(rule: dict[str, Any], route: KubeObject) -> tuple[int, bool] | None:
@@ -89,6 +97,7 @@ class _Entry:
 
     def __init__(self, ns: NamespacePlan, objs: GatewayObjects, ls: KubeObject) -> None:
         self.ns, self.objs, self.ls = ns, objs, ls
+        self.namespaces = objs.namespaces
         self.used: list[KubeObject] = [ls]
         self.rates: dict[str, RatePlan] = {}
         self.notes: list[Note] = []
@@ -141,7 +150,21 @@ class _Entry:
         if found is not None:
             entry.hsts_max_age, entry.hsts_include_subdomains = found
         entry.redirect_http = self._redirect(hosts)
+        self._grants(entry)
         return entry
+
+    def _grants(self, entry: EntryPlan) -> None:
+        """The ReferenceGrants the TlsIngress renders for its other namespaces' Services."""
+        foreign = {r.service_namespace for r in entry.routes if r.service_namespace} | {
+            c.canary_namespace for c in entry.canaries if c.canary_namespace}
+        for other in sorted(foreign):
+            name = f"httproutes-from-{self.ns.name}-{entry.id}"
+            grant = next((g for g in self.objs.grants
+                          if (g.namespace, g.name) == (other, name)), None)
+            if grant is None:
+                raise NotImported(f"no ReferenceGrant {other}/{name} lets the routes reach "
+                                  f"Services in {other}")
+            self.used.append(grant)
 
     def _redirect(self, hosts: list[str]) -> bool:
         for r in self.objs.routes:
@@ -169,22 +192,24 @@ class _Entry:
                 continue
             if not 1 <= len(refs) <= 2:
                 raise NotImported(f"{route.ref} splits {path} over {len(refs)} backends")
-            stable, port = _backend(self.ns, refs[0], route)
+            stable, port, stable_ns = _backend(self.namespaces, refs[0], route)
             services.add(stable)
-            entry.routes.append(RoutePlan(path, kind, stable, port))
+            entry.routes.append(RoutePlan(path, kind, stable, port, stable_ns))
             mirror = [f for f in rule.get("filters") or [] if f.get("type") == "RequestMirror"]
             if len(refs) == 2:
                 weights = [r.get("weight", 1) for r in refs]
                 if sum(weights) != 100 or mirror:
                     raise NotImported(f"{route.ref}: weights {weights} are not percentages")
-                canary, cport = _backend(self.ns, refs[1], route)
+                canary, cport, canary_ns = _backend(self.namespaces, refs[1], route)
                 entry.canaries.append(CanaryPlan(canary, path, stable, canary,
-                                                 canary_port=cport, weight=weights[1]))
+                                                 canary_port=cport, canary_namespace=canary_ns,
+                                                 weight=weights[1]))
             elif mirror:
                 spec = mirror[0].get("requestMirror") or {}
-                canary, cport = _backend(self.ns, spec.get("backendRef") or {}, route)
+                canary, cport, canary_ns = _backend(self.namespaces,
+                                                    spec.get("backendRef") or {}, route)
                 entry.canaries.append(CanaryPlan(canary, path, stable, canary,
-                                                 canary_port=cport,
+                                                 canary_port=cport, canary_namespace=canary_ns,
                                                  mirror_percent=int(spec.get("percent", 100))))
         for path, kind, header, rule in canaries:
             route_of = next((r for r in entry.routes if r.path == path and r.path_type == kind),
@@ -193,7 +218,7 @@ class _Entry:
             if route_of is None or len(refs) != 1:
                 raise NotImported(f"{route.ref}: a header match on {path} without a plain rule "
                                   "for the path, or with several backends")
-            canary, cport = _backend(self.ns, refs[0], route)
+            canary, cport, canary_ns = _backend(self.namespaces, refs[0], route)
             cookie = COOKIE.match(str(header.get("value"))) if header.get("name") == "Cookie" \
                 and header.get("type") == "RegularExpression" else None
             if cookie is None and header.get("type", "Exact") != "Exact":
@@ -201,7 +226,8 @@ class _Entry:
             value = None if cookie or header.get("value") == "always" else str(header["value"])
             entry.canaries.append(CanaryPlan(
                 canary, path, route_of.service, canary, canary_port=cport,
-                header=None if cookie else str(header.get("name")), header_value=value,
+                canary_namespace=canary_ns, header=None if cookie else str(header.get("name")),
+                header_value=value,
                 cookie=cookie["name"] if cookie else None))
         self._limit(route, services)
         return hsts
@@ -220,29 +246,103 @@ class _Entry:
 
 
 def _rate(policy: KubeObject) -> RatePlan:
+    """The RateLimitedService limit a policy netkit rendered stands for."""
+    if policy.kind == "RateLimitPolicy":
+        return _nginx_rate(policy)
     spec = policy.spec
     limit = spec.get("rateLimit") or {}
-    if policy.kind != "BackendTrafficPolicy" or set(spec) != {"targetRefs", "rateLimit"} or (
-            limit.get("type") != "Local"):
-        raise NotImported(f"{policy.ref} is not a Local Envoy Gateway limit")
+    if policy.kind != "BackendTrafficPolicy" or set(spec) - {
+            "targetRefs", "rateLimit", "responseOverride"}:
+        raise NotImported(f"{policy.ref} sets more than a rate limit")
+    status = _status_override(policy, spec.get("responseOverride"))
+    if limit.get("type") == "Global":
+        return _envoy_global(policy, limit, status)
+    if limit.get("type") != "Local":
+        raise NotImported(f"{policy.ref} is neither a Local nor a Global limit")
     rules = (limit.get("local") or {}).get("rules") or []
     base = [r for r in rules if not r.get("clientSelectors")]
     exempt = [r for r in rules if r.get("clientSelectors")]
-    if len(base) != 1 or (base[0].get("limit") or {}).get("unit") not in UNITS:
-        raise NotImported(f"{policy.ref} has no single default bucket per second or minute")
+    if len(base) != 1:
+        raise NotImported(f"{policy.ref} has no single default bucket")
     allow = []
     for r in exempt:
         sel = r["clientSelectors"]
-        src = (sel[0] or {}).get("sourceCIDR") or {} if len(sel) == 1 else {}
+        src = ((sel[0] or {}).get("sourceCIDR") or {}) if len(sel) == 1 else {}
         if src.get("type") != "Exact" or (r.get("limit") or {}).get(
                 "requests") != ENVOY_UNLIMITED:
             raise NotImported(f"{policy.ref} has client rules other than exemptions")
         allow.append(str(src.get("value")))
-    lim = base[0]["limit"]
-    rate = int(lim["requests"])
-    key = UNITS[lim["unit"]]
-    return RatePlan(rps=rate if key == "rps" else None, rpm=rate if key == "rpm" else None,
-                    allowlist=tuple(allow))
+    return _plan(policy, base[0].get("limit") or {}, allowlist=tuple(allow), status_code=status)
+
+
+def _plan(policy: KubeObject, limit: dict[str, Any], **more: Any) -> RatePlan:
+    key = UNITS.get(limit.get("unit"))  # type: ignore[arg-type]
+    if key is None or not isinstance(limit.get("requests"), int):
+        raise NotImported(f"{policy.ref} limits per {limit.get('unit')}, not per second or "
+                          "minute")
+    return RatePlan(**{key: limit["requests"]}, **more)
+
+
+def _status_override(policy: KubeObject, value: Any) -> int | None:
+    if value is None:
+        return None
+    if len(value) != 1 or value[0].get("match") != {"statusCodes": [
+            {"type": "Value", "value": 429}]} or set(value[0].get("response") or {}) != {
+            "statusCode"}:
+        raise NotImported(f"{policy.ref} overrides responses beyond the rejection status")
+    return int(value[0]["response"]["statusCode"])
+
+
+def _envoy_global(policy: KubeObject, limit: dict[str, Any], status: int | None) -> RatePlan:
+    """A per-client limit: one Distinct rule per CIDR around the allowlist."""
+    rules = (limit.get("global") or {}).get("rules") or []
+    blocks, limits = [], []
+    for r in rules:
+        sel = r.get("clientSelectors") or []
+        src = ((sel[0] or {}).get("sourceCIDR") or {}) if len(sel) == 1 else {}
+        if src.get("type") != "Distinct":
+            raise NotImported(f"{policy.ref} has a Global rule that is not per client")
+        blocks.append(str(src.get("value")))
+        limits.append(r.get("limit"))
+    if not rules or any(x != limits[0] for x in limits):
+        raise NotImported(f"{policy.ref} limits clients differently")
+    allowlist = _complement(blocks)
+    plan = _plan(policy, limits[0] or {}, per_client_ip=True, allowlist=allowlist,
+                 status_code=status)
+    if RateLimit(rps=1, allowlist=allowlist).limited_cidrs != blocks:
+        raise NotImported(f"{policy.ref}'s CIDRs are not those around an allowlist")
+    return plan
+
+
+def _complement(blocks: list[str]) -> tuple[str, ...]:
+    """The addresses outside ``blocks``, as the fewest CIDRs."""
+    left: list[Any] = [ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0")]
+    for block in blocks:
+        hole = ipaddress.ip_network(block, strict=False)
+        left = [piece for net in left for piece in (
+            [net] if net.version != hole.version or not net.overlaps(hole)
+            else [] if net.subnet_of(hole) else list(net.address_exclude(hole)))]
+    out = [str(n) for v in (4, 6)
+           for n in ipaddress.collapse_addresses([x for x in left if x.version == v])]
+    return tuple(out)
+
+
+def _nginx_rate(policy: KubeObject) -> RatePlan:
+    spec = policy.spec
+    limit = spec.get("rateLimit") or {}
+    rules = (limit.get("local") or {}).get("rules") or []
+    if set(spec) != {"targetRefs", "rateLimit"} or set(limit) - {"local", "rejectCode"} or (
+            len(rules) != 1):
+        raise NotImported(f"{policy.ref} is not one local NGINX limit")
+    rule = rules[0]
+    m = re.fullmatch(r"(\d+)r/([sm])", str(rule.get("rate", "")))
+    keys = {"$binary_remote_addr": None, "$server_name": False}
+    if m is None or rule.get("key") not in keys or set(rule) - {"zoneSize", "key", "rate",
+                                                              "burst"}:
+        raise NotImported(f"{policy.ref} has a rate, key or option netkit does not render")
+    unit = "Second" if m[2] == "s" else "Minute"
+    return _plan(policy, {"requests": int(m[1]), "unit": unit}, burst=rule.get("burst"),
+                 per_client_ip=keys[rule["key"]], status_code=limit.get("rejectCode"))
 
 
 def _parents(route: KubeObject) -> list[tuple[str, str]]:
