@@ -264,3 +264,33 @@ def test_round_trip_of_every_scenario(scenario: str, target: str, tmp_path: Path
         [again] = load_blueprints([copy])
         gateway_api = SCENARIOS[scenario](bp.target.model_copy(update={"ingress": "gateway-api"}))
         assert _objects(again) == _objects(gateway_api)
+
+
+@pytest.mark.parametrize("options", [
+    "rps=20, per_client_ip=True, allowlist=['10.0.0.0/8', '2001:db8::/32'], status_code=503",
+    "rpm=600, allowlist=['192.0.2.0/24'], status_code=429",
+])
+def test_round_trip_of_envoy_limits(options: str, tmp_path: Path) -> None:
+    source = f'''
+from netkit import Blueprint, Target
+from netkit.constructs import RateLimitedService, TlsIngress, ZeroTrustNamespace
+
+
+def build(env: str = "prod") -> Blueprint:
+    bp = Blueprint("limits", target=Target())
+    ns = ZeroTrustNamespace(bp, "shop")
+    web = ns.workload("web", labels={{"app": "web"}}, ports={{"http": 8080}})
+    svc = RateLimitedService(ns, "web", workload=web, port=80, target_port="http", {options})
+    site = TlsIngress(ns, "site", hosts=["shop.example.com"], secret="shop-tls")
+    site.route("/", svc)
+    return bp
+'''
+    path = tmp_path / "limits.py"
+    path.write_text(source)
+    [original] = load_blueprints([path])
+    inputs = rendered(original)[0] + _pods(original)
+    imported = import_objects(inputs)
+    copy = tmp_path / "network.py"
+    copy.write_text(imported.source)
+    [again] = load_blueprints([copy])
+    assert _objects(again) == _objects(original)
