@@ -8,10 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netkit.errors import NetkitError
+from netkit.importer.annotations import handling
 from netkit.k8s.kinds import is_builtin
+from netkit.k8s.meta import MANAGED_BY
 from netkit.k8s.pods import WORKLOAD_KINDS, PodTemplate, pod_template
 from netkit.objects import KubeObject
 
+POD_SECURITY = "pod-security.kubernetes.io/"
 GATEWAY_GROUP = "gateway.networking.k8s.io/"
 CERT_MANAGER_GROUP = "cert-manager.io/"
 RATE_LIMIT_KINDS = ("BackendTrafficPolicy", "RateLimitPolicy")
@@ -19,6 +22,13 @@ RATE_LIMIT_KINDS = ("BackendTrafficPolicy", "RateLimitPolicy")
 SERVER_METADATA = ("uid", "resourceVersion", "generation", "creationTimestamp",
                    "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields",
                    "selfLink", "ownerReferences")
+
+
+def user_metadata(values: Any) -> dict[str, str]:
+    """Labels or annotations a user wrote: not bookkeeping, not netkit's own stamps."""
+    return {str(k): str(v) for k, v in (values or {}).items()
+            if (handling(str(k)) is not None or str(k).startswith(POD_SECURITY))
+            and (str(k), str(v)) != (MANAGED_BY, "netkit")}
 
 
 def cleaned(obj: dict[str, Any]) -> dict[str, Any]:
@@ -67,7 +77,6 @@ class Inventory:
 
     namespaces: dict[str, KubeObject] = field(default_factory=dict)
     workloads: list[PodTemplate] = field(default_factory=list)
-    workload_objects: list[KubeObject] = field(default_factory=list)
     services: list[KubeObject] = field(default_factory=list)
     policies: list[KubeObject] = field(default_factory=list)
     ingresses: list[KubeObject] = field(default_factory=list)
@@ -92,7 +101,6 @@ class Inventory:
                     template = pod_template(o.obj)
                     if template is not None:
                         inv.workloads.append(template)
-                        inv.workload_objects.append(o)
             elif kind == "Namespace" and api == "v1":
                 inv.namespaces[o.name] = o
             elif kind == "Service" and api == "v1":
@@ -114,15 +122,6 @@ class Inventory:
             else:
                 inv.others.append(o)
         return inv
-
-    def workloads_in(self, namespace: str) -> list[PodTemplate]:
-        """The workloads of ``namespace``."""
-        return [w for w in self.workloads if w.namespace == namespace]
-
-    def service(self, namespace: str, name: str) -> KubeObject | None:
-        """The Service ``namespace/name``, if given."""
-        return next((s for s in self.services if s.namespace == namespace and s.name == name),
-                    None)
 
 
 def _owned(obj: KubeObject, present: set[tuple[str, str, str]]) -> bool:

@@ -4,62 +4,44 @@ allows, and the objects kept as Manifests (never dropped), with a Note for each 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from netkit.constructs.cluster_issuer import ACME_SERVERS
-from netkit.importer.annotations import handling
+from netkit.importer.allows import import_policies
 from netkit.importer.entries import Entries, NotAnEntry
-from netkit.importer.inventory import GATEWAY_GROUP, Inventory, check_well_formed, cleaned
+from netkit.importer.inventory import (
+    GATEWAY_GROUP,
+    POD_SECURITY,
+    Inventory,
+    check_well_formed,
+    cleaned,
+    user_metadata,
+)
 from netkit.importer.plan import (
     DEFAULT_DNS,
-    AllowPlan,
-    AnyPodRef,
     BlueprintPlan,
     IssuerPlan,
-    NamespacePlan,
     Note,
-    ServicePlan,
     WorkloadPlan,
-    WorkloadRef,
 )
 from netkit.importer.platform import NotAConstruct, gateway, gateway_class
 from netkit.importer.policies import (
-    Candidate,
-    Context,
     Edge,
-    EdgeAllow,
-    Untranslatable,
-    candidates,
-    iter_sides,
-    key,
-    resolved_port,
     zero_trust_pattern,
 )
 from netkit.importer.routes import GatewayObjects, import_gateway_api
 from netkit.importer.security import client_cidr_policy
+from netkit.importer.services import import_services
 from netkit.k8s.kinds import is_cluster_scoped
-from netkit.k8s.meta import MANAGED_BY, NAMESPACE_NAME_LABEL
+from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.names import port_name_errors
-from netkit.k8s.selectors import matches
 from netkit.objects import KubeObject
-from netkit.render.service import LOAD_BALANCER_ANNOTATIONS
 from netkit.target import Target
 
-POD_SECURITY = "pod-security.kubernetes.io/"
-ACME_SOLVER_LABEL = "acme.cert-manager.io/http01-solver"
-ACME_SOLVER_PORT = 8089
 SYSTEM_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease")
 KEPT_GATEWAY_KINDS = ("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute",
                       "ListenerSet", "BackendTrafficPolicy", "RateLimitPolicy")
 # Objects the API server or controllers make; an export has them, a blueprint must not.
 GENERATED_KINDS = ("Event", "Endpoints", "EndpointSlice", "ControllerRevision", "Lease")
-
-
-def _metadata_map(values: Any) -> dict[str, str]:
-    """Labels or annotations a user wrote: not bookkeeping, not netkit's own stamps."""
-    return {str(k): str(v) for k, v in (values or {}).items()
-            if (handling(str(k)) is not None or str(k).startswith(POD_SECURITY))
-            and (str(k), str(v)) != (MANAGED_BY, "netkit")}
 
 
 def build_plan(objects: list[KubeObject], *, name: str, target: Target,
@@ -92,11 +74,11 @@ def build_plan(objects: list[KubeObject], *, name: str, target: Target,
     inv = Inventory.of(keep)
     _namespaces(inv, plan)
     _workloads(inv, plan)
-    _services(inv, plan)
+    import_services(inv, plan)
     _entries(inv, plan, target)
     _gateway_entries(inv, plan)
     _client_policies(plan)
-    _policies(inv, plan, edge)
+    import_policies(inv, plan, edge)
     _platform(inv, plan, target)
     _others(inv, plan)
     plan.namespaces.sort(key=lambda n: n.name)
@@ -115,7 +97,7 @@ def _namespaces(inv: Inventory, plan: BlueprintPlan) -> None:
         obj = inv.namespaces.get(ns_name)
         if obj is None:
             continue
-        labels = _metadata_map(obj.metadata.get("labels"))
+        labels = user_metadata(obj.metadata.get("labels"))
         labels.pop(NAMESPACE_NAME_LABEL, None)
         levels = {labels.get(f"{POD_SECURITY}{m}") for m in ("enforce", "audit", "warn")}
         if len(levels) == 1 and None not in levels and not any(
@@ -123,7 +105,7 @@ def _namespaces(inv: Inventory, plan: BlueprintPlan) -> None:
             ns.pod_security = levels.pop()
             labels = {k: v for k, v in labels.items() if not k.startswith(POD_SECURITY)}
         ns.labels = labels
-        ns.annotations = {k: v for k, v in _metadata_map(obj.metadata.get("annotations")).items()
+        ns.annotations = {k: v for k, v in user_metadata(obj.metadata.get("annotations")).items()
                           if not k.startswith(POD_SECURITY)}
     for ns_name in sorted(used | set(inv.namespaces)):
         pattern = zero_trust_pattern([p for p in inv.policies if p.namespace == ns_name])
@@ -134,13 +116,6 @@ def _namespaces(inv: Inventory, plan: BlueprintPlan) -> None:
             if dns != DEFAULT_DNS:
                 ns.dns = dns
             inv.policies = [p for p in inv.policies if p not in consumed]
-
-
-def _port_name(number: int, protocol: str, taken: Mapping[str, object]) -> str:
-    name = f"{protocol.lower()}-{number}"
-    while name in taken:
-        name = "p" + name
-    return name
 
 
 def _workloads(inv: Inventory, plan: BlueprintPlan) -> None:
@@ -161,106 +136,6 @@ def _workloads(inv: Inventory, plan: BlueprintPlan) -> None:
         ports = {p.name: (p.port, p.protocol) for p in w.ports
                  if p.name and not port_name_errors(p.name)}
         ns.workloads.append(WorkloadPlan(w.name, dict(w.labels), ports))
-
-
-def _service_workload(ns: NamespacePlan, svc: KubeObject, selector: dict[str, str],
-                      ) -> WorkloadPlan:
-    """The one declared workload ``selector`` picks, else a new one (not yet declared)."""
-    found = [w for w in ns.workloads if matches({"matchLabels": selector}, w.labels)]
-    if len(found) > 1:
-        raise Untranslatable(f"its selector picks several workloads "
-                             f"({', '.join(w.name for w in found)}); a Service construct "
-                             "selects one")
-    if found:
-        return found[0]
-    return WorkloadPlan(svc.name if ns.workload(svc.name) is None else f"{svc.name}-pods",
-                        dict(selector))
-
-
-# Service fields the API server fills in, at the values it fills in: an export has them.
-SERVER_DEFAULTS: dict[str, Any] = {
-    "ipFamilies": None, "ipFamilyPolicy": "SingleStack", "sessionAffinity": "None",
-    "internalTrafficPolicy": "Cluster", "allocateLoadBalancerNodePorts": True,
-    "clusterIPs": None, "healthCheckNodePort": None}
-SERVICE_FIELDS = ("type", "ports", "selector", "clusterIP", "loadBalancerSourceRanges",
-                  "externalTrafficPolicy")
-
-
-def _exposure(svc: KubeObject, kind: str, annotations: dict[str, str]
-              ) -> tuple[dict[str, Any], dict[str, str]]:
-    """The Service construct's exposure options, and the annotations left for it to carry."""
-    spec = svc.spec
-    for field_name, value in spec.items():
-        if field_name not in SERVICE_FIELDS and not (
-                field_name in SERVER_DEFAULTS and SERVER_DEFAULTS[field_name] in (None, value)):
-            raise Untranslatable(f"spec.{field_name}: {value!r} is not a Service construct "
-                                 "option")
-    options: dict[str, Any] = {"type": kind}
-    if spec.get("clusterIP") == "None":
-        options["headless"] = True
-    if kind != "ClusterIP":
-        options["external_traffic_policy"] = spec.get("externalTrafficPolicy")
-        node_port = spec["ports"][0].get("nodePort")
-        options["node_port"] = node_port if isinstance(node_port, int) else None
-    ranges = tuple(str(r) for r in spec.get("loadBalancerSourceRanges") or [])
-    options["load_balancer_source_ranges"] = ranges
-    if kind == "LoadBalancer":
-        for (cloud, internal), marks in sorted(LOAD_BALANCER_ANNOTATIONS.items()):
-            if all(annotations.get(k) == v for k, v in marks.items()):
-                options.update(cloud=cloud, internal=internal)
-                annotations = {k: v for k, v in annotations.items() if k not in marks}
-                break
-    return options, annotations
-
-
-def _service(ns: NamespacePlan, svc: KubeObject) -> ServicePlan:
-    spec = svc.spec
-    ports = [p for p in spec.get("ports") or [] if isinstance(p, dict)]
-    selector = {str(k): str(v) for k, v in (spec.get("selector") or {}).items()}
-    kind = str(spec.get("type") or "ClusterIP")
-    if kind not in ("ClusterIP", "NodePort", "LoadBalancer"):
-        raise Untranslatable(f"type {kind} is not a Service construct's")
-    if len(ports) != 1:
-        raise Untranslatable(f"{len(ports)} ports; a Service construct has one")
-    if not selector:
-        raise Untranslatable("no selector (its endpoints are managed by hand)")
-    options, annotations = _exposure(svc, kind, _metadata_map(svc.metadata.get("annotations")))
-    port = ports[0]
-    protocol = str(port.get("protocol") or "TCP")
-    number = port.get("port")
-    if not isinstance(number, int):
-        raise Untranslatable("its port has no number")
-    target = port.get("targetPort", number)
-    workload = _service_workload(ns, svc, selector)
-    if isinstance(target, str) and not target.isdigit():
-        declared = workload.ports.get(target)
-        if declared is None or declared[1] != protocol:
-            raise Untranslatable(f"targetPort {target!r} is not a named {protocol} port of "
-                                 f"workload {workload.name}")
-    else:
-        target = int(target)
-        if (target, protocol) not in workload.ports.values():
-            workload.ports[_port_name(target, protocol, workload.ports)] = (target, protocol)
-    if all(w is not workload for w in ns.workloads):
-        ns.workloads.append(workload)
-    name = port.get("name")
-    default_name = target if isinstance(target, str) else None
-    return ServicePlan(
-        svc.name, workload.name, number, None if target == number else target,
-        protocol=None if protocol == "TCP" else protocol,
-        port_name=str(name) if name and name != default_name else None,
-        app_protocol=str(port["appProtocol"]) if port.get("appProtocol") else None,
-        labels=_metadata_map(svc.metadata.get("labels")), annotations=annotations, **options)
-
-
-def _services(inv: Inventory, plan: BlueprintPlan) -> None:
-    for svc in inv.services:
-        ns = plan.namespace(svc.namespace)
-        try:
-            ns.services.append(_service(ns, svc))
-        except Untranslatable as exc:
-            ns.manifests.append(cleaned(svc.obj))
-            plan.notes.append(Note(svc.ref, "Service", f"kept as a Manifest: {exc}"))
 
 
 def _entries(inv: Inventory, plan: BlueprintPlan, target: Target) -> None:
@@ -285,11 +160,6 @@ def _entries(inv: Inventory, plan: BlueprintPlan, target: Target) -> None:
             entries.note(ing, "Ingress", f"kept as a Manifest (still served by ingress-nginx): "
                                          f"{reason}")
         plan.notes.extend(entries.notes)
-
-
-def _is_solver(ns: NamespacePlan, edge: EdgeAllow) -> bool:
-    workload = ns.workload(edge.workload.name)
-    return workload is not None and workload.labels == {ACME_SOLVER_LABEL: "true"}
 
 
 def _client_policies(plan: BlueprintPlan) -> None:
@@ -320,120 +190,6 @@ def _gateway_entries(inv: Inventory, plan: BlueprintPlan) -> None:
         plan.notes.extend(objs.notes)
     for name in ("listener_sets", "routes", "certificates", "rate_limits", "others"):
         setattr(inv, name, [o for o in getattr(inv, name) if all(o is not u for u in used)])
-
-
-def _covered(ns: NamespacePlan, edge: EdgeAllow, ctx: Context) -> bool:
-    """Whether a TlsIngress already admits the edge on this port of the workload."""
-    if edge.end_port is not None or edge.port is None:
-        return False
-    number = resolved_port(ctx, edge.workload, edge.port, edge.protocol, "")
-    workload = ns.workload(edge.workload.name)
-    if workload is None:
-        return False
-    if _is_solver(ns, edge) and any(e.issuer for e in ns.entries):
-        return (number, edge.protocol) == (ACME_SOLVER_PORT, "TCP")
-    backends = {b for other in ctx.namespaces.values() for b in other.backends()}
-    for svc in ns.services:
-        if (ns.name, svc.name) in backends and svc.workload == workload.name:
-            target = svc.target_port if svc.target_port is not None else svc.port
-            port = workload.ports.get(target) if isinstance(target, str) else (
-                target, svc.protocol or "TCP")
-            if port == (number, edge.protocol):
-                return True
-    return False
-
-
-def _policies(inv: Inventory, plan: BlueprintPlan, edge: Edge) -> None:
-    ctx = Context({ns.name: ns for ns in plan.namespaces}, edge)
-    found: dict[str, tuple[KubeObject, list[Candidate], list[EdgeAllow]]] = {}
-    for policy in inv.policies:
-        ns = ctx.namespaces[policy.namespace]
-        if not ns.zero_trust:
-            _keep_policy(plan, ns, policy, edge, "its namespace has no default deny with DNS "
-                                                 "egress (not a ZeroTrustNamespace)")
-            continue
-        try:
-            allows, edges = candidates(policy, ctx)
-        except Untranslatable as exc:
-            _keep_policy(plan, ns, policy, edge, str(exc))
-            continue
-        found[policy.ref] = (policy, allows, edges)
-    sides: dict[tuple[Any, ...], set[str]] = {}
-    for _, allows, _ in found.values():
-        for flow, side in iter_sides(allows, ctx):
-            sides.setdefault(flow, set()).add(side)
-    seen: set[tuple[Any, ...]] = set()
-    solver_admitted: set[str] = set()
-    carried = []
-    for policy, allows, edges in found.values():
-        ns = ctx.namespaces[policy.namespace]
-        half = [c for c in allows if c.mirrored and len(sides[key(ctx, c.allow)]) < 2]
-        if half:
-            _keep_policy(plan, ns, policy, edge, f"it allows {_flow(half[0].allow)} in one "
-                                                 "direction only; an allow opens both")
-            continue
-        carried += allows
-        for e in edges:
-            if _is_solver(ns, e):
-                solver_admitted.add(ns.name)
-            if not _covered(ns, e, ctx):
-                allow = AllowPlan(AnyPodRef(edge.new_namespace), e.workload, e.port,
-                                  None if e.protocol == "TCP" and e.port is not None
-                                  else e.protocol, e.end_port)
-                if key(ctx, allow) not in seen:
-                    seen.add(key(ctx, allow))
-                    _declare_port(ctx, allow)
-                    ns.allows.append(allow)
-    # Ingress rules first: a policy admitting several sources lists them in the order the
-    # allows were made, which is the order they render in again.
-    for c in sorted(carried, key=lambda c: c.direction != "ingress"):
-        if key(ctx, c.allow) not in seen:
-            seen.add(key(ctx, c.allow))
-            _declare_port(ctx, c.allow)
-            owner = c.allow.src if ctx.inside(c.allow.src) else c.allow.dst
-            assert isinstance(owner, WorkloadRef | AnyPodRef)
-            ctx.namespaces[owner.namespace].allows.insert(
-                sum(1 for a in ctx.namespaces[owner.namespace].allows
-                    if not _is_edge_allow(a, edge)), c.allow)
-    for ns in plan.namespaces:
-        for entry in ns.entries:
-            # Without a policy admitting cert-manager's solver pods, the input's HTTP-01
-            # challenges did not pass the namespace's default deny: keep it so.
-            entry.acme_http01 = ns.name in solver_admitted
-
-
-def _declare_port(ctx: Context, allow: AllowPlan) -> None:
-    """A numbered port an allow names on a workload must be one of its declared ports."""
-    dst = allow.dst
-    if not isinstance(dst, WorkloadRef) or not isinstance(allow.port, int) or allow.end_port:
-        return
-    workload = ctx.namespaces[dst.namespace].workload(dst.name)
-    assert workload is not None
-    spec = (allow.port, allow.protocol or "TCP")
-    if workload.ports and spec not in workload.ports.values():
-        workload.ports[_port_name(*spec, workload.ports)] = spec
-
-
-def _is_edge_allow(allow: AllowPlan, edge: Edge) -> bool:
-    return isinstance(allow.src, AnyPodRef) and allow.src.namespace == edge.new_namespace
-
-
-def _flow(allow: AllowPlan) -> str:
-    def name(end: object) -> str:
-        if isinstance(end, WorkloadRef):
-            return f"{end.namespace}/{end.name}"
-        return str(end)
-    return f"{name(allow.src)} -> {name(allow.dst)}"
-
-
-def _keep_policy(plan: BlueprintPlan, ns: NamespacePlan, policy: KubeObject, edge: Edge,
-                 reason: str) -> None:
-    kept = edge.repointed(cleaned(policy.obj))
-    ns.manifests.append(kept)
-    changed = " (re-pointed to the new gateway's namespace)" if kept != cleaned(
-        policy.obj) else ""
-    plan.notes.append(Note(policy.ref, "NetworkPolicy", f"kept as a Manifest{changed}: "
-                                                        f"{reason}"))
 
 
 def _issuer(obj: KubeObject) -> IssuerPlan | None:
