@@ -367,17 +367,22 @@ def import_(
     verify_only: Annotated[bool, typer.Option(
         "--verify-only", help="Write nothing: verify the blueprint already at --out (edited "
                               "since, perhaps) against the input.")] = False,
+    output_format: Annotated[str, typer.Option(
+        "--format", help="The proof's format: text, json or markdown.")] = "text",
 ) -> None:
     """Turn manifests (ingress-nginx Ingresses, Services, NetworkPolicies) into a blueprint."""
     with _errors():
         from netkit import importer
+        from netkit.importer.proof_report import FORMATS
+        from netkit.report import choose, emit, writing
 
+        writer = choose(FORMATS, output_format)
         if stdout:
             _alone("--stdout", {"--out": out is not None, "--verify-only": verify_only})
         file = out or Path("network.py")
         if verify_only:
             proof = importer.verify_file(paths, file)
-            typer.echo(proof.text(), nl=False)
+            writer(proof, sys.stdout)
             if not proof.equivalent:
                 raise typer.Exit(1)
             return
@@ -390,11 +395,12 @@ def import_(
         if stdout:
             typer.echo(result.source, nl=False)
         else:
-            file.write_text(result.source, encoding="utf-8")
-            typer.echo(f"wrote {file}: {len(result.notes)} item(s) not carried over "
-                       "(listed at the top of the file)", err=True)
+            emit(writing(str), result.source, file)
+            if result.notes:
+                typer.echo(f"{len(result.notes)} item(s) not carried over: listed at the top "
+                           f"of {file}", err=True)
         if check is not None:
-            typer.echo(check.text(), nl=False, err=stdout)
+            writer(check, sys.stderr if stdout else sys.stdout)
             if not check.equivalent:
                 raise typer.Exit(1)
 

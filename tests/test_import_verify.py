@@ -97,7 +97,26 @@ def test_cli_import_verify_and_verify_only(tmp_path: Path) -> None:
     assert result.stdout.splitlines()[-1] == "NOT equivalent"
 
 
-def test_cli_stdout_stdin_and_errors(tmp_path: Path) -> None:
+def test_cli_proof_formats(tmp_path: Path) -> None:
+    out = tmp_path / "network.py"
+    result = CliRunner().invoke(app, ["import", MANIFESTS, "--out", str(out), "--verify",
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["equivalent"] is True and doc["edge"] == {"from": "ingress-nginx",
+                                                         "to": "envoy-gateway-system"}
+    assert doc["flows"] == {"added": [], "removed": []}
+    result = CliRunner().invoke(app, ["import", MANIFESTS, "--out", str(out), "--verify-only",
+                                      "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("### netkit import: equivalent\n")
+    assert "#### Reachability: no change in reachability" in result.stdout
+    result = CliRunner().invoke(app, ["import", MANIFESTS, "--verify", "--format", "xml"])
+    assert result.exit_code == 2 and "unknown format 'xml'" in result.stderr
+
+
+def test_cli_stdout_stdin_and_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     text = "".join(p.read_text() + "\n---\n" for p in sorted(Path(MANIFESTS).glob("*.yaml")))
     result = CliRunner().invoke(app, ["import", "-", "--stdout"], input=text)
     assert result.exit_code == 0, result.output
@@ -112,7 +131,7 @@ def test_cli_stdout_stdin_and_errors(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "no blueprint file to verify" in result.stderr
     result = CliRunner().invoke(app, ["import", str(tmp_path / "missing")])
     assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1
-    assert not (Path.cwd() / "network.py").exists() or (Path.cwd() / "network.py").stat()
+    assert not (tmp_path / "network.py").exists()  # errors write nothing
 
 
 def test_cli_target_picks_the_gateway(tmp_path: Path) -> None:

@@ -183,20 +183,19 @@ class Verification:
         return not self.routing_changes and not self.flows.added and not self.flows.removed
 
     def text(self) -> str:
-        """The report: the edge mapping, the re-pointed flows, then every difference in
-        ``netkit diff`` form."""
-        from netkit.report.diff import text as diff_text
+        """The report as text (see ``proof_report``)."""
+        from netkit.importer.proof_report import text
 
-        lines = [f"edge: {self.old_edge}/* -> {self.new_edge}/* "
-                 f"({len(self.repointed)} flow(s) re-pointed)"]
-        lines += [f"~ {line}" for line in self.repointed]
-        lines.append(f"routing: {len(self.routes_before)} route(s) compared, "
-                     f"{len(self.routing_changes)} difference(s)")
-        lines += self.routing_changes
-        lines.append("reachability:")
-        lines.append(diff_text(self.flows).rstrip("\n"))
-        lines.append("equivalent" if self.equivalent else "NOT equivalent")
-        return "\n".join(lines) + "\n"
+        return text(self)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"equivalent", "edge", "repointed", "routing", "flows"}``."""
+        return {"equivalent": self.equivalent,
+                "edge": {"from": self.old_edge, "to": self.new_edge},
+                "repointed": list(self.repointed),
+                "routing": {"before": self.routes_before, "after": self.routes_after,
+                            "changes": self.routing_changes},
+                "flows": self.flows.to_json()}
 
 
 def _flows(objects: list[KubeObject], extra: list[PodTemplate], old: str, new: str
