@@ -239,15 +239,20 @@ def test_the_example_runs_from_a_copy(tmp_path: Path) -> None:
     assert (tmp_path / "network.py").read_text() == (EXAMPLE / "network.py").read_text()
 
 
+@pytest.mark.parametrize("with_pods", [True, False], ids=["with-deployments", "output-only"])
 @pytest.mark.parametrize("example_dir", ["examples/app-repo", "examples/migrate-ingress-nginx"])
-def test_round_trip_from_gateway_api_output(example_dir: str, tmp_path: Path) -> None:
+def test_round_trip_from_gateway_api_output(example_dir: str, with_pods: bool,
+                                            tmp_path: Path) -> None:
     """A bundled example's synthesized GitOps output (Gateway API), imported, synthesizes the
-    same objects as the example's blueprint."""
+    same objects as the example's blueprint; without Deployments, the workloads are inferred
+    from the pods the policies select."""
     [original] = load_blueprints([ROOT / example_dir / "network.py"])
-    inputs = load_manifests([str(ROOT / example_dir / "gitops")]) + _pods(original)
+    inputs = load_manifests([str(ROOT / example_dir / "gitops")])
+    inputs += _pods(original) if with_pods else []
     imported = import_objects(inputs)
     assert imported.plan.name == original.name
-    assert not [n for n in imported.notes if n.subject in ("ListenerSet", "NetworkPolicy")]
+    assert not [n for n in imported.notes if n.subject in ("ListenerSet", "NetworkPolicy",
+                                                           "Service")]
     copy = tmp_path / "network.py"
     copy.write_text(imported.source)
     [again] = load_blueprints([copy])

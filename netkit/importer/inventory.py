@@ -15,6 +15,8 @@ from netkit.k8s.pods import WORKLOAD_KINDS, PodTemplate, pod_template
 from netkit.objects import KubeObject
 
 POD_SECURITY = "pod-security.kubernetes.io/"
+NETKIT_PREFIX = "netkit.dev/"
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 GATEWAY_GROUP = "gateway.networking.k8s.io/"
 CERT_MANAGER_GROUP = "cert-manager.io/"
 RATE_LIMIT_KINDS = ("BackendTrafficPolicy", "RateLimitPolicy")
@@ -32,18 +34,22 @@ def user_metadata(values: Any) -> dict[str, str]:
 
 
 def cleaned(obj: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``obj`` without status, server-written metadata and kubectl's bookkeeping."""
+    """A copy of ``obj`` without status, server-written metadata, kubectl's bookkeeping and
+    netkit's own stamps (synth stamps it again)."""
     out = copy.deepcopy(obj)
     out.pop("status", None)
     md = out.get("metadata")
     if isinstance(md, dict):
         for key in SERVER_METADATA:
             md.pop(key, None)
-        notes = md.get("annotations")
-        if isinstance(notes, dict):
-            notes.pop("kubectl.kubernetes.io/last-applied-configuration", None)
-            if not notes:
-                md.pop("annotations")
+        for field_name in ("annotations", "labels"):
+            values = md.get(field_name)
+            if isinstance(values, dict):
+                md[field_name] = {k: v for k, v in values.items() if not (
+                    str(k).startswith(NETKIT_PREFIX) or k == LAST_APPLIED
+                    or (k, v) == (MANAGED_BY, "netkit"))}
+                if not md[field_name]:
+                    md.pop(field_name)
     return out
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from netkit.constructs.cluster_issuer import ACME_SERVERS
 from netkit.importer.allows import import_policies
 from netkit.importer.entries import Entries, NotAnEntry
+from netkit.importer.inferred import infer_workloads
 from netkit.importer.inventory import (
     GATEWAY_GROUP,
     POD_SECURITY,
@@ -74,6 +75,7 @@ def build_plan(objects: list[KubeObject], *, name: str, target: Target,
     inv = Inventory.of(keep)
     _namespaces(inv, plan)
     _workloads(inv, plan)
+    infer_workloads(inv.policies, plan, edge)
     import_services(inv, plan)
     _entries(inv, plan, target)
     _gateway_entries(inv, plan)

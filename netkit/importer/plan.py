@@ -65,6 +65,8 @@ class WorkloadPlan:
     name: str
     labels: dict[str, str]
     ports: dict[str, tuple[int, str]] = field(default_factory=dict)
+    inferred: bool = False  # from the pods policies select, not from a workload object
+    edge_ports: set[tuple[int, str]] = field(default_factory=set)
 
 
 @dataclass

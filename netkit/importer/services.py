@@ -92,7 +92,7 @@ def _service(ns: NamespacePlan, svc: KubeObject) -> ServicePlan:
     target = port.get("targetPort", number)
     workload = _service_workload(ns, svc, selector)
     if isinstance(target, str) and not target.isdigit():
-        declared = workload.ports.get(target)
+        declared = workload.ports.get(target) or _name_inferred_port(workload, target, protocol)
         if declared is None or declared[1] != protocol:
             raise Untranslatable(f"targetPort {target!r} is not a named {protocol} port of "
                                  f"workload {workload.name}")
@@ -110,6 +110,22 @@ def _service(ns: NamespacePlan, svc: KubeObject) -> ServicePlan:
         port_name=str(name) if name and name != default_name else None,
         app_protocol=str(port["appProtocol"]) if port.get("appProtocol") else None,
         labels=user_metadata(svc.metadata.get("labels")), annotations=annotations, **options)
+
+
+def _name_inferred_port(workload: WorkloadPlan, name: str, protocol: str
+                        ) -> tuple[int, str] | None:
+    """Name the port a Service targets by name on a workload inferred from policies: the one
+    port the edge is admitted on (else the workload's one port) is the port the Service's
+    traffic arrives on, which is all the name decides in the rendered objects."""
+    if not workload.inferred:
+        return None
+    pool = workload.edge_ports or set(workload.ports.values())
+    found = [p for p in pool if p[1] == protocol]
+    if len(found) != 1:
+        return None
+    workload.ports.pop(f"{protocol.lower()}-{found[0][0]}", None)  # the placeholder name
+    workload.ports[name] = found[0]
+    return found[0]
 
 
 def import_services(inv: Inventory, plan: BlueprintPlan) -> None:
