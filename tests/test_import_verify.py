@@ -318,3 +318,15 @@ def build(env: str = "prod") -> Blueprint:
     copy.write_text(imported.source)
     [again] = load_blueprints([copy])
     assert _objects(again) == _objects(original)
+
+
+def test_the_example_without_its_deployments_still_imports_with_proof(tmp_path: Path) -> None:
+    """Only the network objects (no Deployments): workloads are inferred from the policies;
+    what needs the pods' named ports stays as it is, and the proof still holds."""
+    for name in ("namespace", "services", "ingresses", "networkpolicies"):
+        shutil.copy(EXAMPLE / "manifests" / f"{name}.yaml", tmp_path)
+    imported = import_manifests([str(tmp_path)])
+    assert 'shop.workload("api", labels={"app": "api"}, ports={"http": 9000})' in \
+        imported.source
+    proof = verify_source(imported.objects, imported.source)
+    assert proof.equivalent, proof.text()

@@ -44,8 +44,7 @@ def _selected(policy: KubeObject) -> list[tuple[dict[str, str], str | None]]:
 def _name(ns: NamespacePlan, labels: dict[str, str], hint: str | None) -> str:
     if labels == {ACME_SOLVER_LABEL: "true"}:
         return ACME_SOLVER_ID
-    base = hint or labels.get("app") or labels.get("app.kubernetes.io/name") or "-".join(
-        labels.values())
+    base = hint or "-".join(labels.values())
     base = re.sub(r"[^a-z0-9-]", "-", base.lower()).strip("-") or "pods"
     name, n = base, 2
     while ns.workload(name) is not None:

@@ -211,6 +211,7 @@ def candidates(policy: KubeObject, ctx: Context) -> tuple[list[Candidate], list[
                             if direction == "egress" or not isinstance(selected, WorkloadRef):
                                 raise Untranslatable(f"{at} allows egress to the ingress "
                                                      "controller, or admits it to every pod")
+                            resolved_port(ctx, selected, port, protocol, at)
                             edges.append(EdgeAllow(selected, protocol, port, end))
                             continue
                         assert not isinstance(resolved, str)
