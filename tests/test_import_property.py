@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,10 +83,12 @@ def _workloads() -> list[dict[str, Any]]:
     return out
 
 
+@pytest.mark.parametrize("listed", [True, False], ids=["deployments", "inferred"])
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(policies())
-def test_imported_policies_admit_the_same_flows(found: list[dict[str, Any]]) -> None:
-    objects = [KubeObject(o) for o in [*_workloads(), *ZERO_TRUST, *found]]
+@given(found=policies())
+def test_imported_policies_admit_the_same_flows(listed: bool,
+                                                found: list[dict[str, Any]]) -> None:
+    objects = [KubeObject(o) for o in [*(_workloads() if listed else []), *ZERO_TRUST, *found]]
     imported = import_objects(objects)
     proof = verify_source(objects, imported.source)
     assert proof.equivalent, imported.source + proof.text()
