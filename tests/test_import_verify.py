@@ -330,3 +330,25 @@ def test_the_example_without_its_deployments_still_imports_with_proof(tmp_path: 
         imported.source
     proof = verify_source(imported.objects, imported.source)
     assert proof.equivalent, proof.text()
+
+
+@pytest.mark.parametrize("with_pods", [True, False], ids=["with-deployments", "output-only"])
+@pytest.mark.parametrize("ingress", ["gateway-api", "ingress-nginx"])
+@pytest.mark.parametrize("name", ["payments", "platform", "shop"])
+def test_round_trip_of_the_bundled_blueprints(name: str, ingress: str, with_pods: bool,
+                                              tmp_path: Path) -> None:
+    """blueprints/*.py synthesized for either ingress, imported for Gateway API, synthesize
+    the objects the blueprint synthesizes for Gateway API."""
+    path = ROOT / "blueprints" / f"{name}.py"
+    for bp, expected in zip(load_blueprints([path], overrides={"ingress": ingress}),
+                            load_blueprints([path]), strict=True):
+        inputs = rendered(bp)[0] + (_pods(bp) if with_pods else [])
+        fields = {k: str(v) for k, v in bp.target.model_dump().items()
+                  if isinstance(v, str) and v != getattr(Target(), k)}
+        imported = import_objects(inputs, name=bp.name,
+                                  target={**fields, "ingress": "gateway-api"})
+        copy = tmp_path / f"{bp.name}.py"
+        copy.write_text(imported.source)
+        [again] = load_blueprints([copy])
+        assert _objects(again) == _objects(expected)
+        assert verify_source(inputs, imported.source).equivalent

@@ -295,6 +295,10 @@ def render(plan: BlueprintPlan) -> str:
     for ns in plan.namespaces:
         for allow in ns.allows:
             _allow(w, w.names[("ns", ns.name)], allow)
+        for fq in ns.fqdn_egress:
+            w.stmt(None, f"{w.names[('ns', ns.name)]}.allow_egress_fqdn", [
+                Code(w.names[("workload", ns.name, fq.workload)]), fq.fqdn], _kwargs(
+                port=fq.port, protocol=None if fq.protocol == "TCP" else fq.protocol))
     for ns in plan.namespaces:
         for svc in ns.services:
             _service(w, w.names[("ns", ns.name)], ns, svc)

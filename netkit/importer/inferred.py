@@ -84,8 +84,13 @@ def infer_workloads(policies: list[KubeObject], plan: BlueprintPlan, edge: Edge)
     of the input stands for."""
     for ns in (n for n in plan.namespaces if n.zero_trust):
         mine = [p for p in policies if p.namespace == ns.name]
-        wanted = [s for p in mine for s in _selected(p)]
+        hints: dict[tuple[tuple[str, str], ...], str | None] = {}
+        for labels, hint in (s for p in mine for s in _selected(p)):
+            known = hints.setdefault(tuple(sorted(labels.items())), hint)
+            if known is None:  # a policy's own name says more than a peer's labels
+                hints[tuple(sorted(labels.items()))] = hint
         # the most specific selectors first, so that broader ones match those workloads
+        wanted = [(dict(k), hint) for k, hint in hints.items()]
         for labels, hint in sorted(wanted, key=lambda s: -len(s[0])):
             if any(matches({"matchLabels": labels}, w.labels) for w in ns.workloads):
                 continue

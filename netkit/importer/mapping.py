@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from netkit.constructs.cluster_issuer import ACME_SERVERS
 from netkit.importer.allows import import_policies
 from netkit.importer.entries import Entries, NotAnEntry
+from netkit.importer.fqdn import PREFIX as FQDN_PREFIX
+from netkit.importer.fqdn import NotFqdnEgress, fqdn_egress
 from netkit.importer.inferred import infer_workloads
 from netkit.importer.inventory import (
     GATEWAY_GROUP,
@@ -81,6 +83,7 @@ def build_plan(objects: list[KubeObject], *, name: str, target: Target,
     _gateway_entries(inv, plan)
     _client_policies(plan)
     import_policies(inv, plan, edge)
+    _fqdn_egress(inv, plan, target)
     _platform(inv, plan, target)
     _others(inv, plan)
     plan.namespaces.sort(key=lambda n: n.name)
@@ -212,6 +215,23 @@ def _issuer(obj: KubeObject) -> IssuerPlan | None:
     key = str((acme.get("privateKeySecretRef") or {}).get("name") or f"{obj.name}-account-key")
     return IssuerPlan(obj.name, email, named.get(server, server),
                       None if key == f"{obj.name}-account-key" else key)
+
+
+def _fqdn_egress(inv: Inventory, plan: BlueprintPlan, target: Target) -> None:
+    """Cilium policies allow_egress_fqdn renders become those calls again."""
+    kept = []
+    for obj in inv.others:
+        if obj.kind != "CiliumNetworkPolicy" or not obj.name.startswith(FQDN_PREFIX):
+            kept.append(obj)
+            continue
+        try:
+            plan.namespace(obj.namespace).fqdn_egress += fqdn_egress(
+                obj, plan.namespace(obj.namespace), target)
+        except (NotFqdnEgress, TypeError, AttributeError, KeyError, ValueError) as exc:
+            kept.append(obj)
+            why = str(exc) if isinstance(exc, NotFqdnEgress) else "an unexpected shape"
+            plan.notes.append(Note(obj.ref, obj.kind, f"kept as a Manifest: {why}"))
+    inv.others = kept
 
 
 def _platform(inv: Inventory, plan: BlueprintPlan, target: Target) -> None:

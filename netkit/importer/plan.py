@@ -153,6 +153,16 @@ class EntryPlan:
 
 
 @dataclass(frozen=True)
+class FqdnPlan:
+    """``ns.allow_egress_fqdn(workload, fqdn, port=..., protocol=...)``."""
+
+    workload: str
+    fqdn: str
+    port: int
+    protocol: str = "TCP"
+
+
+@dataclass(frozen=True)
 class DnsPlan:
     """A ZeroTrustNamespace's DNS egress, when it differs from the default."""
 
@@ -179,6 +189,7 @@ class NamespacePlan:
     entries: list[EntryPlan] = field(default_factory=list)
     gateways: list[GatewayPlan] = field(default_factory=list)
     allows: list[AllowPlan] = field(default_factory=list)
+    fqdn_egress: list[FqdnPlan] = field(default_factory=list)
     manifests: list[dict[str, Any]] = field(default_factory=list)
 
     def workload(self, name: str) -> WorkloadPlan | None:
@@ -188,6 +199,10 @@ class NamespacePlan:
     def service(self, name: str) -> ServicePlan | None:
         """The Service called ``name``, if declared."""
         return next((s for s in self.services if s.name == name), None)
+
+    def dns_plan(self) -> DnsPlan:
+        """Where this namespace's pods resolve names."""
+        return self.dns or DEFAULT_DNS
 
     def backends(self) -> set[tuple[str, str]]:
         """(namespace, Service) of every route and canary of this namespace's entries."""
