@@ -126,6 +126,8 @@ def test_cli_stdout_stdin_and_errors(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert result.exit_code == 2
     assert result.stderr.startswith("error: --target: ingress:") and \
         len(result.stderr.splitlines()) == 1
+    result = CliRunner().invoke(app, ["import", MANIFESTS, "--blueprint", "Bad Name"])
+    assert result.exit_code == 2 and result.stderr.startswith("error: --blueprint: invalid id")
     result = CliRunner().invoke(app, ["import", MANIFESTS, "--verify-only", "--out",
                                       str(tmp_path / "none.py")])
     assert result.exit_code == 2 and "no blueprint file to verify" in result.stderr

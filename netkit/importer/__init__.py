@@ -66,10 +66,23 @@ def shared_gateway(objects: list[KubeObject]) -> dict[str, str]:
     return {f"shared_gateway.{k}": v for k, v in found.items() if default[k] != v}
 
 
+def _check_name(name: str) -> None:
+    """A blueprint name the generated file can use (as Blueprint(name) checks it)."""
+    from netkit.errors import ConfigError, ConstructError
+    from netkit.tree import Blueprint
+
+    try:
+        Blueprint(name)
+    except ConstructError as exc:
+        raise ConfigError("--blueprint", exc.message, hint=exc.hint) from None
+
+
 def import_objects(objects: list[KubeObject], *, name: str | None = None,
                    target: Mapping[str, str] | None = None,
                    sources: Sequence[str] = ()) -> Imported:
     """The blueprint standing for ``objects``; ``target`` holds Target field overrides."""
+    if name is not None:
+        _check_name(name)
     fields = {"ingress": "gateway-api", **(target or {})}
     if not any(k.startswith("shared_gateway.") for k in fields):
         fields.update(shared_gateway(objects))
