@@ -460,3 +460,12 @@ def test_other_ingress_classes_and_system_namespaces_are_left_alone() -> None:
     assert [ns.name for ns in result.plan.namespaces] == ["shop"]
     assert ("namespace kube-system", "1 object(s)") in [(n.where, n.subject)
                                                          for n in result.notes]
+
+
+@pytest.mark.parametrize(("gateway", "burst"), [("nginx-gateway-fabric", 25), ("envoy-gateway",
+                                                                               None)])
+def test_ingress_nginx_default_burst_is_kept_where_the_gateway_has_bursts(
+        gateway: str, burst: int | None) -> None:
+    result = run(app(ingress("site", "web", {f"{NGINX}limit-rps": "5"})), gateway=gateway)
+    assert result.plan.namespaces[0].service("web").rate.burst == burst  # type: ignore[union-attr]
+    assert bool([n for n in result.notes if "burst" in n.subject]) == (burst is None)

@@ -20,6 +20,7 @@ from netkit.objects import KubeObject
 from netkit.spec import canonical_network
 from netkit.target import Target
 
+DEFAULT_BURST_MULTIPLIER = 5  # ingress-nginx's limit-burst-multiplier when not set
 CANARY_KEYS = ("canary-by-header", "canary-by-cookie", "canary-weight")  # nginx's precedence
 
 
@@ -206,15 +207,22 @@ class Entries:
         except ValueError:
             self.note(ing, "limit-rps/limit-rpm", "not a whole number")
             return
+        if rate < 1 or multiplier < 0:
+            self.note(ing, "limit-rps/limit-rpm", f"rate {rate} (multiplier {multiplier}) "
+                                                  "limits nothing sensible")
+            return
         if rps is not None and rpm is not None:
             self.note(ing, f"{NGINX}limit-rpm={rpm}", "limit-rps wins; a RateLimitedService has "
                                                       "one rate")
+        gateway = self.target.gateway if self.target.ingress == "gateway-api" else "ingress-nginx"
         burst = rate * multiplier if multiplier else None
-        if not multiplier and self.target.gateway == "envoy-gateway":
-            self.note(ing, f"{NGINX}limit-burst-multiplier (default 5)",
-                      "ingress-nginx allowed bursts of 5x the rate; Envoy Gateway's bucket "
-                      "holds exactly one period's requests")
-        if burst is not None and burst != rate and self.target.gateway == "envoy-gateway":
+        if not multiplier and gateway == "nginx-gateway-fabric":
+            burst = rate * DEFAULT_BURST_MULTIPLIER  # what ingress-nginx allowed
+        if not multiplier and gateway == "envoy-gateway":
+            self.note(ing, f"{NGINX}limit-burst-multiplier (default {DEFAULT_BURST_MULTIPLIER})",
+                      f"ingress-nginx allowed bursts of {DEFAULT_BURST_MULTIPLIER}x the rate; "
+                      "Envoy Gateway's bucket holds exactly one period's requests")
+        if burst is not None and burst != rate and gateway == "envoy-gateway":
             self.note(ing, f"{NGINX}limit-burst-multiplier={multiplier}",
                       "Envoy Gateway's bucket holds exactly one period's requests")
             burst = None
