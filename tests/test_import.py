@@ -469,3 +469,23 @@ def test_ingress_nginx_default_burst_is_kept_where_the_gateway_has_bursts(
     result = run(app(ingress("site", "web", {f"{NGINX}limit-rps": "5"})), gateway=gateway)
     assert result.plan.namespaces[0].service("web").rate.burst == burst  # type: ignore[union-attr]
     assert bool([n for n in result.notes if "burst" in n.subject]) == (burst is None)
+
+
+def test_object_names_that_are_not_construct_ids_still_import() -> None:
+    dotted = deployment("web.v2", {"app": "web"}, {"http": 8080})
+    long_name = "a" * 70
+    kept = {"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": f"{long_name}.conf", "namespace": "shop"}}
+    gc = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
+          "metadata": {"name": "edge.v1"}, "spec": {"controllerName": "example.com/gw"}}
+    site = ingress("site.example.com", "web", {})
+    objects = [o for o in app(site, kept, gc) if o["metadata"]["name"] != "web"
+               or o["kind"] != "Deployment"]
+    result = run([dotted, *objects])
+    assert 'shop.workload("web-v2"' in result.source
+    assert 'TlsIngress(shop, "site-example-com"' in result.source or \
+        '"site-example-com",' in result.source
+    assert f'"configmap-{"a" * 50}"' in result.source
+    assert "its name 'edge.v1' is not a construct id" in " ".join(n.reason for n in result.notes)
+    proof = verify_source(result.objects, result.source)
+    assert proof.equivalent, proof.text()

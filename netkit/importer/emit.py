@@ -21,6 +21,7 @@ from netkit.importer.plan import (
     PeerRef,
     ServicePlan,
     WorkloadRef,
+    as_id,
 )
 
 LINE = 88  # black and ruff format default: the file stays as is under either
@@ -111,6 +112,7 @@ class _Writer:
     taken: set[str] = field(default_factory=set)
     imports: set[str] = field(default_factory=set)
     uses_gateway_ref: bool = False
+    ids: set[tuple[str, str]] = field(default_factory=set)
 
     def var(self, key: tuple[str, ...], hint: str) -> str:
         name = identifier(hint)
@@ -171,11 +173,17 @@ def _contents(w: _Writer, ns: NamespacePlan) -> None:
         _gateway(w, var, gw)
     for obj in ns.manifests:
         w.imports.add("Manifest")
-        w.stmt(None, "Manifest", [Code(var), _manifest_id(obj), obj], {})
+        w.stmt(None, "Manifest", [Code(var), _manifest_id(w, ns.name, obj), obj], {})
 
 
-def _manifest_id(obj: dict[str, Any]) -> str:
-    return f"{str(obj.get('kind', '')).lower()}-{(obj.get('metadata') or {}).get('name')}"
+def _manifest_id(w: _Writer, scope: str, obj: dict[str, Any]) -> str:
+    """``kind-name`` as a construct id, unique in ``scope``."""
+    base = as_id(f"{obj.get('kind', '')}-{(obj.get('metadata') or {}).get('name')}")[:60]
+    found, n = base, 2
+    while (scope, found) in w.ids:
+        found, n = f"{base}-{n}", n + 1
+    w.ids.add((scope, found))
+    return found
 
 
 def _allow(w: _Writer, var: str, allow: AllowPlan) -> None:
@@ -315,7 +323,7 @@ def render(plan: BlueprintPlan) -> str:
             private_key_secret=issuer.private_key_secret))
     for obj in plan.cluster_manifests:
         w.imports.add("Manifest")
-        w.stmt(None, "Manifest", [Code("bp"), _manifest_id(obj), obj], {})
+        w.stmt(None, "Manifest", [Code("bp"), _manifest_id(w, "", obj), obj], {})
     w.lines.append(INDENT + "return bp")
     body = ['def build(env: str = "prod") -> Blueprint:',
             f'{INDENT}"""The imported network (one environment: ``env`` is not used)."""',

@@ -14,6 +14,7 @@ from netkit.importer.plan import (
     Note,
     RatePlan,
     RoutePlan,
+    as_id,
 )
 from netkit.k8s.meta import CONSTRUCT_ANNOTATION
 from netkit.objects import KubeObject
@@ -322,7 +323,7 @@ def construct_id(obj: KubeObject, default: str | None = None) -> str:
     """The construct id netkit rendered ``obj`` from (its construct annotation's last
     segment), else ``default`` or the object's name."""
     path = str(obj.annotations.get(CONSTRUCT_ANNOTATION) or "")
-    return path.rsplit("/", 1)[-1] if "/" in path else default or obj.name
+    return as_id(path.rsplit("/", 1)[-1] if "/" in path else default or obj.name)
 
 
 def _paths(rule: dict[str, object]) -> list[Path]:

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from netkit.constructs.tls_ingress import ACME_SOLVER_ID, ACME_SOLVER_LABEL, ACME_SOLVER_PORT
-from netkit.importer.plan import BlueprintPlan, NamespacePlan, WorkloadPlan
+from netkit.importer.plan import BlueprintPlan, NamespacePlan, WorkloadPlan, as_id
 from netkit.importer.policies import Edge
 from netkit.k8s.networking import effective_policy_types
 from netkit.k8s.selectors import matches
@@ -45,7 +45,7 @@ def _name(ns: NamespacePlan, labels: dict[str, str], hint: str | None) -> str:
     if labels == {ACME_SOLVER_LABEL: "true"}:
         return ACME_SOLVER_ID
     base = hint or "-".join(labels.values())
-    base = re.sub(r"[^a-z0-9-]", "-", base.lower()).strip("-") or "pods"
+    base = as_id(base)[:60]
     name, n = base, 2
     while ns.workload(name) is not None:
         name, n = f"{base}-{n}", n + 1

@@ -25,6 +25,7 @@ from netkit.importer.plan import (
     IssuerPlan,
     Note,
     WorkloadPlan,
+    as_id,
 )
 from netkit.importer.platform import NotAConstruct, gateway, gateway_class
 from netkit.importer.policies import (
@@ -134,13 +135,13 @@ def _workloads(inv: Inventory, plan: BlueprintPlan) -> None:
             plan.notes.append(Note(where, "pod labels", "a workload without labels cannot be "
                                                         "selected; not declared"))
             continue
-        if ns.workload(w.name) is not None:
+        if ns.workload(as_id(w.name)) is not None:
             plan.notes.append(Note(where, "name", "another workload of this name is declared "
                                                   "already"))
             continue
         ports = {p.name: (p.port, p.protocol) for p in w.ports
                  if p.name and not port_name_errors(p.name)}
-        ns.workloads.append(WorkloadPlan(w.name, dict(w.labels), ports))
+        ns.workloads.append(WorkloadPlan(as_id(w.name), dict(w.labels), ports))
 
 
 def _entries(inv: Inventory, plan: BlueprintPlan, target: Target) -> None:
@@ -200,6 +201,8 @@ def _gateway_entries(inv: Inventory, plan: BlueprintPlan) -> None:
 def _issuer(obj: KubeObject) -> IssuerPlan | None:
     """The ClusterIssuer construct for an ACME issuer solving HTTP-01 through the edge."""
     acme = obj.spec.get("acme")
+    if as_id(obj.name) != obj.name:  # the id is the rendered object's name
+        return None
     if set(obj.spec) != {"acme"} or not isinstance(acme, dict) or set(acme) - {
             "email", "server", "privateKeySecretRef", "solvers"}:
         return None

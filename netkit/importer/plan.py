@@ -3,8 +3,16 @@ points, allows and the objects kept as they are, plus what was not carried over.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+
+def as_id(text: str) -> str:
+    """``text`` as a construct id (a DNS-1123 label): object names may hold dots and run to
+    253 characters."""
+    out = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")[:63].rstrip("-")
+    return out or "x"
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from netkit.capabilities import GATEWAY_CONTROLLERS
-from netkit.importer.entries import construct_id
-from netkit.importer.plan import GatewayClassPlan, GatewayPlan, ListenerPlan
+from netkit.importer.plan import GatewayClassPlan, GatewayPlan, ListenerPlan, as_id
 from netkit.objects import KubeObject
 from netkit.target import Target
 
@@ -18,13 +17,20 @@ class NotAConstruct(Exception):
     """The object has fields the construct does not render."""
 
 
+def _own_name(obj: KubeObject) -> str:
+    """The construct id, which is also the rendered object's name."""
+    if as_id(obj.name) != obj.name:
+        raise NotAConstruct(f"its name {obj.name!r} is not a construct id (a DNS-1123 label)")
+    return obj.name
+
+
 def gateway_class(obj: KubeObject, target: Target) -> GatewayClassPlan:
     """The GatewayClass construct standing for ``obj``."""
     spec = obj.spec
     if set(spec) - {"controllerName", "description"} or not spec.get("controllerName"):
         raise NotAConstruct("parameters or other fields")
     controller = str(spec["controllerName"])
-    return GatewayClassPlan(construct_id(obj),
+    return GatewayClassPlan(_own_name(obj),
                             None if GATEWAY_CONTROLLERS.get(target.gateway) == controller
                             else controller,
                             str(spec["description"]) if spec.get("description") else None)
@@ -75,6 +81,6 @@ def gateway(obj: KubeObject, target: Target) -> GatewayPlan:
     route_mode, route_labels = found[0][1]
     sets_mode, sets_labels = _namespaces(spec.get("allowedListeners"), "None")
     klass = str(spec.get("gatewayClassName"))
-    return GatewayPlan(construct_id(obj), [p for p, _ in found],
+    return GatewayPlan(_own_name(obj), [p for p, _ in found],
                        None if klass == target.gateway_class else klass, route_mode,
                        route_labels, sets_mode, sets_labels)

@@ -7,7 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from netkit.importer.inventory import Inventory, cleaned, user_metadata
-from netkit.importer.plan import BlueprintPlan, NamespacePlan, Note, ServicePlan, WorkloadPlan
+from netkit.importer.plan import (
+    BlueprintPlan,
+    NamespacePlan,
+    Note,
+    ServicePlan,
+    WorkloadPlan,
+    as_id,
+)
 from netkit.importer.policies import Untranslatable
 from netkit.k8s.selectors import matches
 from netkit.objects import KubeObject
@@ -32,7 +39,7 @@ def _service_workload(ns: NamespacePlan, svc: KubeObject, selector: dict[str, st
                              "selects one")
     if found:
         return found[0]
-    return WorkloadPlan(svc.name if ns.workload(svc.name) is None else f"{svc.name}-pods",
+    return WorkloadPlan(svc.name if ns.workload(svc.name) is None else as_id(f"{svc.name}-pods"),
                         dict(selector))
 
 
