@@ -157,14 +157,14 @@ def _with(key: str, value: str, extra: dict[str, str], on_canary: bool) -> list[
 def test_carried_annotation(key: str) -> None:
     value, extra, on_canary, check = CARRIED[key]
     objects = _with(key, value, extra, on_canary)
-    # NGINX Gateway Fabric takes bursts; only Envoy Gateway restricts client addresses
-    gateway = "envoy-gateway" if key.endswith("source-range") else "nginx-gateway-fabric"
+    # NGINX Gateway Fabric takes bursts; Envoy Gateway allowlists and client address lists
+    gateway = "envoy-gateway" if key.endswith(("source-range", "list")) else \
+        "nginx-gateway-fabric"
     result = run(objects, gateway=gateway)
     assert not [n for n in result.notes if n.subject.startswith(key)], result.notes
     assert check(result.plan)
-    if "allowlist" not in key and "whitelist" not in key:  # NGF has no allowlist: checked below
-        proof = verify_source(result.objects, result.source)
-        assert proof.equivalent, proof.text()
+    proof = verify_source(result.objects, result.source)
+    assert proof.equivalent, proof.text()
 
 
 @pytest.mark.parametrize("key", sorted(k for k, h in ANNOTATIONS.items() if not h.carried))
@@ -186,14 +186,13 @@ def test_unknown_annotations_are_reported_and_bookkeeping_is_not() -> None:
                         f"{NGINX}made-up=x"]
 
 
-def test_allowlist_on_a_gateway_without_one_fails_synth_with_a_clear_error() -> None:
-    from netkit import NetkitError
-
+def test_an_allowlist_a_gateway_cannot_exempt_is_reported() -> None:
     result = run(app(ingress("site", "web", {f"{NGINX}limit-rps": "5",
                                              f"{NGINX}limit-whitelist": "10.0.0.0/8"})),
                  gateway="nginx-gateway-fabric")
-    with pytest.raises(NetkitError, match="no allowlist"):
-        verify_source(result.objects, result.source)
+    [note] = [n for n in result.notes if "limit-whitelist" in n.subject]
+    assert "has no allowlist" in note.reason
+    assert result.plan.namespaces[0].service("web").rate.allowlist == ()  # type: ignore[union-attr]
 
 
 def test_envoy_gateway_drops_the_default_burst_and_says_so() -> None:
@@ -489,3 +488,9 @@ def test_object_names_that_are_not_construct_ids_still_import() -> None:
     assert "its name 'edge.v1' is not a construct id" in " ".join(n.reason for n in result.notes)
     proof = verify_source(result.objects, result.source)
     assert proof.equivalent, proof.text()
+
+
+def test_hosts_a_tls_ingress_cannot_serve_keep_the_ingress() -> None:
+    result = run(app(ingress("site", "web", {}, host="localhost")))
+    assert not result.plan.namespaces[0].entries
+    assert "host 'localhost' must be a fully qualified name" in result.notes[-1].reason

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from netkit.errors import NetkitError
 from netkit.importer.emit import render
 from netkit.importer.mapping import build_plan
 from netkit.importer.plan import BlueprintPlan, Note
@@ -77,6 +78,31 @@ def _check_name(name: str) -> None:
         raise ConfigError("--blueprint", exc.message, hint=exc.hint) from None
 
 
+def _check_synthesizes(source: str) -> None:
+    """Refuse to hand out a blueprint that does not render: the import missed a rule of some
+    construct, and the user would get a file that fails `netkit synth`."""
+    from netkit.errors import NetkitError
+    from netkit.inputs.blueprints import load_blueprints
+    from netkit.workspace import rendered
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "network.py"
+        path.write_text(source, encoding="utf-8")
+        try:
+            for bp in load_blueprints([path]):
+                rendered(bp)
+        except NetkitError as exc:
+            raise ImportFailed("import", f"the blueprint would not synthesize: {exc.line()}",
+                               hint="a bug in netkit import: please report it with the "
+                                    "input") from None
+
+
+class ImportFailed(NetkitError):
+    """The importer produced a blueprint that does not render: a bug, reported clearly."""
+
+    exit_code = 3
+
+
 def import_objects(objects: list[KubeObject], *, name: str | None = None,
                    target: Mapping[str, str] | None = None,
                    sources: Sequence[str] = ()) -> Imported:
@@ -89,7 +115,9 @@ def import_objects(objects: list[KubeObject], *, name: str | None = None,
     chosen = Target().with_overrides(fields)
     plan = build_plan(objects, name=name or _name(objects), target=chosen, target_fields=fields,
                       sources=list(sources))
-    return Imported(objects, plan, render(plan))
+    imported = Imported(objects, plan, render(plan))
+    _check_synthesizes(imported.source)
+    return imported
 
 
 def import_manifests(paths: Sequence[str], *, name: str | None = None,

@@ -17,8 +17,9 @@ from netkit.importer.plan import (
     as_id,
 )
 from netkit.k8s.meta import CONSTRUCT_ANNOTATION
+from netkit.k8s.rate_limit import ENVOY_LOCAL_RULES
 from netkit.objects import KubeObject
-from netkit.spec import canonical_network
+from netkit.spec import canonical_network, host_errors
 from netkit.target import Target
 
 DEFAULT_BURST_MULTIPLIER = 5  # ingress-nginx's limit-burst-multiplier when not set
@@ -83,6 +84,8 @@ class Entries:
             raise NotAnEntry("no spec.tls: it serves plain HTTP, and TlsIngress serves HTTPS")
         groups: dict[tuple[Path, ...], list[str]] = {}
         for rule in rules:
+            if errs := host_errors(str(rule["host"])):
+                raise NotAnEntry(f"host {rule['host']!r} {errs[0]}")
             hosts = groups.setdefault(tuple(_paths(rule)), [])
             if str(rule["host"]) not in hosts:
                 hosts.append(str(rule["host"]))
@@ -228,6 +231,15 @@ class Entries:
                       "Envoy Gateway's bucket holds exactly one period's requests")
             burst = None
         allow = notes.get(NGINX + "limit-whitelist") or notes.get(NGINX + "limit-allowlist")
+        if allow and gateway == "nginx-gateway-fabric":
+            self.note(ing, f"{NGINX}limit-whitelist={allow}", "NGINX Gateway Fabric's "
+                                                              "RateLimitPolicy has no allowlist")
+            allow = None
+        if allow and gateway == "envoy-gateway" and allow.count(",") + 1 >= ENVOY_LOCAL_RULES:
+            self.note(ing, f"{NGINX}limit-whitelist={allow}", f"an Envoy Gateway Local limit "
+                                                              f"exempts at most "
+                                                              f"{ENVOY_LOCAL_RULES - 1} CIDRs")
+            allow = None
         limit = RatePlan(rps=rate if rps is not None else None,
                          rpm=rate if rps is None else None, burst=burst,
                          allowlist=tuple(x.strip() for x in (allow or "").split(",")
