@@ -354,3 +354,20 @@ def test_round_trip_of_the_bundled_blueprints(name: str, ingress: str, with_pods
         [again] = load_blueprints([copy])
         assert _objects(again) == _objects(expected)
         assert verify_source(inputs, imported.source).equivalent
+
+
+def test_every_imported_scenario_is_ruff_formatted_and_clean(tmp_path: Path) -> None:
+    ruff = Path(sys.executable).parent / "ruff"
+    if not ruff.exists():
+        pytest.skip("ruff is not installed")
+    for scenario, build in SCENARIOS.items():
+        for target, chosen in TARGETS.items():
+            if (scenario, target) not in UNSUPPORTED:
+                bp = build(chosen)
+                for pods in (_pods(bp), []):
+                    source = import_objects(rendered(bp)[0] + pods).source
+                    (tmp_path / f"{scenario}_{target}_{bool(pods)}.py").write_text(source)
+    for args in (["format", "--check"], ["check", "--select", "F,W,I"]):
+        proc = subprocess.run([str(ruff), *args, "--no-cache", "."], capture_output=True,
+                              text=True, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -113,8 +113,12 @@ class _Writer:
     imports: set[str] = field(default_factory=set)
     uses_gateway_ref: bool = False
     ids: set[tuple[str, str]] = field(default_factory=set)
+    referenced: set[tuple[str, ...]] = field(default_factory=set)
 
-    def var(self, key: tuple[str, ...], hint: str) -> str:
+    def var(self, key: tuple[str, ...], hint: str) -> str | None:
+        """A fresh variable for ``key``, or None when nothing refers to it later."""
+        if key not in self.referenced:
+            return None
         name = identifier(hint)
         while name in self.taken:
             name += "_"
@@ -135,6 +139,24 @@ class _Writer:
             return calling("cidr", ref.block, except_=list(ref.excepts) or None)
         self.imports.add("any_pod_in")
         return calling("any_pod_in", ref.namespace, pods=dict(ref.pods) if ref.pods else None)
+
+
+def _referenced(plan: BlueprintPlan) -> set[tuple[str, ...]]:
+    """The constructs a later statement names, which therefore get a variable."""
+    out: set[tuple[str, ...]] = set()
+    for ns in plan.namespaces:
+        if (ns.workloads or ns.allows or ns.fqdn_egress or ns.services or ns.entries
+                or ns.gateways or ns.manifests):
+            out.add(("ns", ns.name))
+        out |= {("workload", end.namespace, end.name) for a in ns.allows
+                for end in (a.src, a.dst) if isinstance(end, WorkloadRef)}
+        out |= {("workload", ns.name, f.workload) for f in ns.fqdn_egress}
+        out |= {("workload", ns.name, s.workload) for s in ns.services}
+        for e in ns.entries:
+            out.add(("entry", ns.name, e.id))
+            out |= {("service", r.service_namespace or ns.name, r.service) for r in e.routes}
+            out |= {("service", c.canary_namespace or ns.name, c.canary) for c in e.canaries}
+    return out
 
 
 def _kwargs(**values: Any) -> dict[str, Any]:
@@ -166,7 +188,7 @@ def _namespace(w: _Writer, ns: NamespacePlan) -> None:
 
 def _contents(w: _Writer, ns: NamespacePlan) -> None:
     """Entry points, gateways and kept objects (after every Service is declared)."""
-    var = w.names[("ns", ns.name)]
+    var = w.names.get(("ns", ns.name), "")
     for entry in ns.entries:
         _entry(w, var, ns, entry)
     for gw in ns.gateways:
@@ -215,7 +237,7 @@ def _service(w: _Writer, var: str, ns: NamespacePlan, svc: ServicePlan) -> None:
 
 def _entry(w: _Writer, var: str, ns: NamespacePlan, entry: EntryPlan) -> None:
     w.imports.add("TlsIngress")
-    ing = w.var(("entry", ns.name, entry.id), f"{ns.name}_{entry.id}")
+    ing = w.var(("entry", ns.name, entry.id), f"{ns.name}_{entry.id}") or ""
     kw = _kwargs(hosts=entry.hosts, issuer=entry.issuer, secret=entry.secret,
                  issuer_kind=None if entry.issuer_kind == "ClusterIssuer" else entry.issuer_kind,
                  redirect_http=None if entry.redirect_http else False,
@@ -288,7 +310,7 @@ def _import_list(names: list[str]) -> str:
 
 def render(plan: BlueprintPlan) -> str:
     """The blueprint file's text."""
-    w = _Writer(plan)
+    w = _Writer(plan, referenced=_referenced(plan))
     target: dict[str, Any] = {k: v for k, v in plan.target.items() if "." not in k}
     gateway = {k.split(".", 1)[1]: v for k, v in plan.target.items()
                if k.startswith("shared_gateway.")}

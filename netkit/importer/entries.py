@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netkit.importer.annotations import NGINX, handling
+from netkit.importer.limits import fit, limiter
 from netkit.importer.plan import (
     CanaryPlan,
     EntryPlan,
@@ -17,7 +18,6 @@ from netkit.importer.plan import (
     as_id,
 )
 from netkit.k8s.meta import CONSTRUCT_ANNOTATION
-from netkit.k8s.rate_limit import ENVOY_LOCAL_RULES
 from netkit.objects import KubeObject
 from netkit.spec import canonical_network, host_errors
 from netkit.target import Target
@@ -218,7 +218,7 @@ class Entries:
         if rps is not None and rpm is not None:
             self.note(ing, f"{NGINX}limit-rpm={rpm}", "limit-rps wins; a RateLimitedService has "
                                                       "one rate")
-        gateway = self.target.gateway if self.target.ingress == "gateway-api" else "ingress-nginx"
+        gateway = limiter(self.target)
         burst = rate * multiplier if multiplier else None
         if not multiplier and gateway == "nginx-gateway-fabric":
             burst = rate * DEFAULT_BURST_MULTIPLIER  # what ingress-nginx allowed
@@ -226,24 +226,19 @@ class Entries:
             self.note(ing, f"{NGINX}limit-burst-multiplier (default {DEFAULT_BURST_MULTIPLIER})",
                       f"ingress-nginx allowed bursts of {DEFAULT_BURST_MULTIPLIER}x the rate; "
                       "Envoy Gateway's bucket holds exactly one period's requests")
-        if burst is not None and burst != rate and gateway == "envoy-gateway":
-            self.note(ing, f"{NGINX}limit-burst-multiplier={multiplier}",
-                      "Envoy Gateway's bucket holds exactly one period's requests")
-            burst = None
         allow = notes.get(NGINX + "limit-whitelist") or notes.get(NGINX + "limit-allowlist")
-        if allow and gateway == "nginx-gateway-fabric":
-            self.note(ing, f"{NGINX}limit-whitelist={allow}", "NGINX Gateway Fabric's "
-                                                              "RateLimitPolicy has no allowlist")
-            allow = None
-        if allow and gateway == "envoy-gateway" and allow.count(",") + 1 >= ENVOY_LOCAL_RULES:
-            self.note(ing, f"{NGINX}limit-whitelist={allow}", f"an Envoy Gateway Local limit "
-                                                              f"exempts at most "
-                                                              f"{ENVOY_LOCAL_RULES - 1} CIDRs")
-            allow = None
-        limit = RatePlan(rps=rate if rps is not None else None,
-                         rpm=rate if rps is None else None, burst=burst,
-                         allowlist=tuple(x.strip() for x in (allow or "").split(",")
-                                         if x.strip()))
+        wanted = RatePlan(rps=rate if rps is not None else None,
+                          rpm=rate if rps is None else None, burst=burst,
+                          allowlist=tuple(x.strip() for x in (allow or "").split(",")
+                                          if x.strip()))
+        limit, dropped = fit(wanted, self.target)
+        allow_key = "limit-whitelist" if NGINX + "limit-whitelist" in notes else "limit-allowlist"
+        for what, why in dropped:
+            key = ("limit-burst-multiplier" if what.startswith("burst") else
+                   allow_key if what == "allowlist" else "limit-rps")
+            self.note(ing, f"{NGINX}{key} ({what})", why)
+        if limit is None:
+            return
         for _, _, svc, _ in _paths_of(ing):
             plan = self.ns.service(svc)
             if plan is None:

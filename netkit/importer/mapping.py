@@ -81,7 +81,7 @@ def build_plan(objects: list[KubeObject], *, name: str, target: Target,
     infer_workloads(inv.policies, plan, edge)
     import_services(inv, plan)
     _entries(inv, plan, target)
-    _gateway_entries(inv, plan)
+    _gateway_entries(inv, plan, target)
     _client_policies(plan)
     import_policies(inv, plan, edge)
     _fqdn_egress(inv, plan, target)
@@ -183,14 +183,14 @@ def _client_policies(plan: BlueprintPlan) -> None:
                                                    entry.client_cidrs))
 
 
-def _gateway_entries(inv: Inventory, plan: BlueprintPlan) -> None:
+def _gateway_entries(inv: Inventory, plan: BlueprintPlan, target: Target) -> None:
     used: list[KubeObject] = []
     for ns in plan.namespaces:
         def mine(objects: list[KubeObject], name: str = ns.name) -> list[KubeObject]:
             return [o for o in objects if o.namespace == name]
         objs = GatewayObjects(mine(inv.listener_sets), mine(inv.routes), mine(inv.certificates),
                               mine(inv.rate_limits), {n.name: n for n in plan.namespaces},
-                              [o for o in inv.others if o.kind == "ReferenceGrant"])
+                              [o for o in inv.others if o.kind == "ReferenceGrant"], target)
         import_gateway_api(ns, objs)
         used += objs.consumed
         plan.notes.extend(objs.notes)

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netkit.importer.entries import construct_id
+from netkit.importer.limits import fit
 from netkit.importer.plan import CanaryPlan, EntryPlan, NamespacePlan, Note, RatePlan, RoutePlan
 from netkit.objects import KubeObject
 from netkit.spec import RateLimit
+from netkit.target import Target
 
 HSTS = re.compile(r"^max-age=(?P<age>\d+)(?P<sub>; includeSubDomains)?$")
 COOKIE = re.compile(r"^\(\^\|;\\s\*\)(?P<name>[^=]+)=always\(;\|\$\)$")
@@ -34,6 +36,7 @@ class GatewayObjects:
     rate_limits: list[KubeObject]
     namespaces: dict[str, NamespacePlan]
     grants: list[KubeObject]
+    target: Target
     consumed: list[KubeObject] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
 
@@ -99,7 +102,7 @@ class _Entry:
         self.ns, self.objs, self.ls = ns, objs, ls
         self.namespaces = objs.namespaces
         self.used: list[KubeObject] = [ls]
-        self.rates: dict[str, RatePlan] = {}
+        self.rates: dict[str, tuple[RatePlan, KubeObject]] = {}
         self.notes: list[Note] = []
 
     def build(self) -> EntryPlan:
@@ -241,7 +244,7 @@ class _Entry:
         if len(policies) > 1 or len(services) != 1:
             raise NotImported(f"{route.ref} is limited by several policies, or limits several "
                               "Services together")
-        self.rates[services.pop()] = _rate(policies[0])
+        self.rates[services.pop()] = (_rate(policies[0]), policies[0])
         self.used.append(policies[0])
 
 
@@ -366,10 +369,11 @@ def import_gateway_api(ns: NamespacePlan, objs: GatewayObjects) -> None:
             objs.notes.append(Note(ls.ref, "ListenerSet", f"kept as a Manifest with its "
                                                           f"routes: {exc}"))
             continue
-        for svc, rate in builder.rates.items():
+        for svc, (rate, policy) in builder.rates.items():
             plan = ns.service(svc)
             assert plan is not None
-            plan.rate = rate
+            plan.rate, dropped = fit(rate, objs.target)
+            objs.notes += [Note(policy.ref, what, why) for what, why in dropped]
         ns.entries.append(entry)
         objs.consumed += builder.used
         objs.notes += builder.notes
