@@ -44,7 +44,9 @@ def test_example_migration_is_proven_equivalent(example: Any) -> None:
     assert proof.equivalent, proof.text()
     assert proof.routes_before == proof.routes_after
     assert len(proof.routes_before) == 7  # 3 hosts x paths, the header beta, 3 redirects
-    assert "ingress-nginx/* => envoy-gateway-system/* -> shop/api-next" in proof.repointed
+    assert proof.repointed == [f"ingress-nginx/* => envoy-gateway-system/* -> shop/{w} TCP {p}"
+                               for w, p in (("api", 9000), ("api-next", 9000), ("web", 8080),
+                                            ("web-canary", 8080))]
 
 
 def test_example_gitops_output_is_up_to_date() -> None:

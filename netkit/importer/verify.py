@@ -232,7 +232,10 @@ def verify(objects: list[KubeObject], blueprint: Blueprint) -> Verification:
     moved = reached[old] - reached[new]  # what only the old controller reached before
     new_pods = [PodTemplate(new, "proxy", "Deployment", {})]
     after, _ = _flows(out_objects + workloads, [*extra, *new_pods], old, new)
-    repointed = [f"{old}/* => {new}/* -> {dst}" for (src, dst) in sorted(after)
-                 if src == f"{new}/*" and dst in moved]
+    # what the input's policies admitted the edge to (its own egress is nobody's policy)
+    governed = {o.namespace for o in objects if o.kind == "NetworkPolicy"}
+    repointed = [f"{old}/* => {new}/* -> {dst} {ports.describe()}"
+                 for (src, dst), ports in sorted(after.items())
+                 if src == f"{new}/*" and dst in moved and dst.split("/")[0] in governed]
     return Verification(old, new, routing(objects).lines(), routing(out_objects).lines(),
                         diff_flows(before, after), repointed)
