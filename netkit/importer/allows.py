@@ -137,7 +137,9 @@ def _flow(allow: AllowPlan) -> str:
     def name(end: object) -> str:
         if isinstance(end, WorkloadRef):
             return f"{end.namespace}/{end.name}"
-        return str(end)
+        if isinstance(end, AnyPodRef):
+            return f"{end.namespace}/*"
+        return str(getattr(end, "block", end))
     return f"{name(allow.src)} -> {name(allow.dst)}"
 
 

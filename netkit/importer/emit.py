@@ -128,10 +128,12 @@ class _Writer:
 
     def stmt(self, target: str | None, func: str, args: list[Any],
              kwargs: dict[str, Any]) -> None:
+        """Add ``target = func(args, kwargs)`` (or the bare call) to the body."""
         lead = INDENT + (f"{target} = " if target else "")
         self.lines.append(lead + call(func, args, kwargs, INDENT, len(lead)))
 
     def peer(self, ref: PeerRef) -> Code | Call:
+        """The expression for an allow() peer."""
         if isinstance(ref, WorkloadRef):
             return Code(self.names[("workload", ref.namespace, ref.name)])
         if isinstance(ref, CidrRef):

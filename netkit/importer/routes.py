@@ -106,6 +106,7 @@ class _Entry:
         self.notes: list[Note] = []
 
     def build(self) -> EntryPlan:
+        """The TlsIngress standing for the ListenerSet and what hangs off it."""
         listeners = [x for x in self.ls.spec.get("listeners") or [] if isinstance(x, dict)]
         secrets = set()
         for x in listeners:
