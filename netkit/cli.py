@@ -413,6 +413,64 @@ def diff(
             raise typer.Exit(1)
 
 
+@app.command(name="import")
+def import_(
+    paths: Annotated[list[str], typer.Argument(
+        help="Manifests: files, directories (recursive), - for stdin; kubectl exports too.")],
+    out: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--out", "-o", help="Blueprint file to write (default: network.py).")] = None,
+    blueprint: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--blueprint", help="Blueprint name (default: the input's netkit.dev/blueprint "
+                            "label, else 'imported').")] = None,
+    target: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--target", help="Target fields for the blueprint, KEY=VALUE[,KEY=VALUE] "
+                         "(repeatable; default ingress=gateway-api).")] = None,
+    verify: Annotated[bool, typer.Option(
+        "--verify", help="Synthesize the blueprint and prove it routes and admits what the "
+                         "input did; exit 1 on any difference.")] = False,
+    stdout: Annotated[bool, typer.Option(
+        "--stdout", help="Print the blueprint instead of writing a file.")] = False,
+    verify_only: Annotated[bool, typer.Option(
+        "--verify-only", help="Write nothing: verify the blueprint already at --out (edited "
+                              "since, perhaps) against the input.")] = False,
+    output_format: Annotated[str, typer.Option(
+        "--format", help="The proof's format: text, json or markdown.")] = "text",
+) -> None:
+    """Turn manifests (ingress-nginx Ingresses, Services, NetworkPolicies) into a blueprint."""
+    with _errors():
+        from netkit import importer
+        from netkit.importer.proof_report import FORMATS
+        from netkit.report import choose, emit, writing
+
+        writer = choose(FORMATS, output_format)
+        if stdout:
+            _alone("--stdout", {"--out": out is not None, "--verify-only": verify_only})
+        file = out or Path("network.py")
+        if verify_only:
+            proof = importer.verify_file(paths, file)
+            writer(proof, sys.stdout)
+            if not proof.equivalent:
+                raise typer.Exit(1)
+            return
+        pairs = [item for value in target or [] for item in value.split(",") if item]
+        result = importer.import_manifests(paths, name=blueprint,
+                                           target=_pairs(pairs, "--target"))
+        for note in result.notes:
+            typer.echo(f"not carried over: {note.line()}", err=True)
+        check = importer.verify_source(result.objects, result.source) if verify else None
+        if stdout:
+            typer.echo(result.source, nl=False)
+        else:
+            emit(writing(str), result.source, file)
+            if result.notes:
+                typer.echo(f"{len(result.notes)} item(s) not carried over: listed at the top "
+                           f"of {file}", err=True)
+        if check is not None:
+            writer(check, sys.stderr if stdout else sys.stdout)
+            if not check.equivalent:
+                raise typer.Exit(1)
+
+
 @app.command()
 def suggest(
     paths: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP045

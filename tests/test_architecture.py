@@ -28,7 +28,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("netkit.validate",),
     ("netkit.analysis", "netkit.flows"),
     ("netkit.report", "netkit.gitops"),
-    ("netkit.config", "netkit.workspace", "netkit.synth"),
+    ("netkit.config", "netkit.workspace", "netkit.synth",
+     "netkit.importer"),
     ("netkit.testing", "netkit.cdk8s", "netkit.scaffold"),
     ("netkit.cli",),
 ]

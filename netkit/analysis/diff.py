@@ -53,7 +53,7 @@ class FlowDiff:
 
 
 def _changes(a: dict[tuple[str, str], PortSet], b: dict[tuple[str, str], PortSet],
-             now: Reachability, action: str) -> list[Change]:
+             now: Reachability | None, action: str) -> list[Change]:
     """Ports ``a`` allows and ``b`` does not; ``now`` names the layers that ``action`` them."""
     out = []
     for key in sorted(set(a) | set(b)):
@@ -62,16 +62,23 @@ def _changes(a: dict[tuple[str, str], PortSet], b: dict[tuple[str, str], PortSet
             ranges = gained.ranges.get(proto)
             if ranges:
                 found = (steps(now, key[0], key[1], PortSet({proto: ranges}))
-                         if now.has(key[0]) and now.has(key[1]) else [])
+                         if now is not None and now.has(key[0]) and now.has(key[1]) else [])
                 decided = tuple({"side": side, **s.to_json()} for side, s in found
                                 if s.action == action)
                 out.append(Change(key[0], key[1], proto, ranges, decided))
     return out
 
 
+def diff_flows(before: dict[tuple[str, str], PortSet], after: dict[tuple[str, str], PortSet],
+               now: Reachability | None = None) -> FlowDiff:
+    """What ``after`` allows that ``before`` did not, and the reverse; both map
+    (source id, destination id) to the ports allowed, and ``now`` (``after``'s analysis, if
+    any) names the layers that decided each change."""
+    return FlowDiff(added=_changes(after, before, now, "Accept"),
+                    removed=_changes(before, after, now, "Deny"))
+
+
 def diff(base: Reachability, head: Reachability) -> FlowDiff:
     """What ``head`` allows that ``base`` did not, and the reverse."""
-    before = {(f.src.id, f.dst.id): f.ports for f in base.flows()}
-    after = {(f.src.id, f.dst.id): f.ports for f in head.flows()}
-    return FlowDiff(added=_changes(after, before, head, "Accept"),
-                    removed=_changes(before, after, head, "Deny"))
+    return diff_flows({(f.src.id, f.dst.id): f.ports for f in base.flows()},
+                      {(f.src.id, f.dst.id): f.ports for f in head.flows()}, head)

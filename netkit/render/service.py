@@ -9,7 +9,8 @@ from netkit.constructs.service import RateLimitedService, Service
 from netkit.k8s import core
 from netkit.render.context import RenderContext
 
-_LB_ANNOTATIONS: dict[tuple[str, bool], dict[str, str]] = {
+# Cloud load balancer annotations by (cloud, internal).
+LOAD_BALANCER_ANNOTATIONS: dict[tuple[str, bool], dict[str, str]] = {
     ("aws", True): {"service.beta.kubernetes.io/aws-load-balancer-type": "external",
                     "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal"},
     ("aws", False): {"service.beta.kubernetes.io/aws-load-balancer-type": "external",
@@ -31,7 +32,7 @@ def service_object(svc: Service) -> dict[str, Any]:
         extra["externalTrafficPolicy"] = svc.external_traffic_policy
     annotations = dict(svc.annotations)
     if svc.type == "LoadBalancer" and svc.cloud:
-        annotations.update(_LB_ANNOTATIONS.get((svc.cloud, svc.internal), {}))
+        annotations.update(LOAD_BALANCER_ANNOTATIONS.get((svc.cloud, svc.internal), {}))
     return core.service(svc.name, str(svc.namespace()), selector=svc.workload.labels,
                         ports=ports, type=svc.type, cluster_ip="None" if svc.headless else None,
                         labels=svc.labels, annotations=annotations, extra_spec=extra)
