@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from netkit.constructs.flows import EdgePeer, Flow, FlowSource, PortSpec
+from netkit.constructs.http_policy import Cors, HttpPolicy, Retry, http_policy
 from netkit.constructs.namespace import Namespace
 from netkit.constructs.service import Service, ServicePort
 from netkit.constructs.workload import Workload
@@ -32,6 +34,7 @@ class Route:
     path_type: PathType
     service: Service
     port: ServicePort
+    policy: HttpPolicy = dataclasses.field(default_factory=HttpPolicy)
 
 
 class TlsIngress(Construct, FlowSource):
@@ -98,8 +101,11 @@ class TlsIngress(Construct, FlowSource):
                              ports={"http": ACME_SOLVER_PORT})
 
     def route(self, path: str, service: Service, port: int | None = None,
-              path_type: PathType = "Prefix") -> Route:
-        """Send requests for ``path`` on every host to ``service``."""
+              path_type: PathType = "Prefix", *, timeout: str | None = None,
+              backend_timeout: str | None = None, retry: Retry | None = None,
+              cors: Cors | None = None) -> Route:
+        """Send requests for ``path`` on every host to ``service``; ``timeout`` bounds the
+        whole request, ``backend_timeout`` each try, ``retry`` and ``cors`` as given."""
         where = f"{self.display_path}: route({path!r})"
         if not isinstance(service, Service):
             raise ConstructError(where, "service must be a Service construct", field="service",
@@ -115,7 +121,9 @@ class TlsIngress(Construct, FlowSource):
         if any(r.path == path and r.path_type == path_type for r in self.routes):
             raise ConstructError(where, f"path {path!r} ({path_type}) is already routed",
                                  hint="one route per path; use CanaryRoute to split traffic")
-        route = Route(path, path_type, service, service.service_port(port, where))
+        policy = http_policy(where, timeout=timeout, backend_timeout=backend_timeout,
+                             retry=retry, cors=cors)
+        route = Route(path, path_type, service, service.service_port(port, where), policy)
         self.routes.append(route)
         return route
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from netkit.capabilities import require_gateway_feature
 from netkit.constructs.canary import CanaryRoute
 from netkit.constructs.service import Service, ServicePort
 from netkit.constructs.tls_ingress import Route, TlsIngress
@@ -11,8 +12,10 @@ from netkit.errors import InvalidNameError
 from netkit.k8s import gateway_api as gw
 from netkit.k8s.cert_manager import certificate
 from netkit.render.context import RenderContext
+from netkit.render.http_policy import rule_fields
 from netkit.render.tls_ingress.rate_limits import gateway_rate_limit
 from netkit.render.tls_ingress.route_groups import canary_for, hsts_value, route_groups
+from netkit.target import Target
 
 
 def listener_name(host: str) -> str:
@@ -35,11 +38,16 @@ class _Backends:
                               weight=weight)
 
 
-def _rules(ing: TlsIngress, route: Route, backends: _Backends) -> list[dict[str, Any]]:
+def _rules(ing: TlsIngress, route: Route, backends: _Backends, target: Target
+           ) -> list[dict[str, Any]]:
     filters: list[dict[str, Any]] = []
     if ing.hsts:
         filters.append({"type": "ResponseHeaderModifier", "responseHeaderModifier": {
             "set": [{"name": "Strict-Transport-Security", "value": hsts_value(ing)}]}})
+    where = f"{ing.display_path}: route({route.path!r})"
+    extra, policy_filters = rule_fields(
+        route.policy, lambda feature: require_gateway_feature(target, feature, where))
+    filters += policy_filters
     match = gw.path_match(route.path, route.path_type)
     main: dict[str, Any] = {"matches": [match]}
     canary: CanaryRoute | None = canary_for(ing, route)
@@ -62,11 +70,11 @@ def _rules(ing: TlsIngress, route: Route, backends: _Backends) -> list[dict[str,
             if filters:
                 rule["filters"] = filters
             rule["backendRefs"] = [backends.ref(canary.canary, canary.canary_port)]
-            rules.append(rule)
+            rules.append({**rule, **extra})
     if filters:
         main["filters"] = filters
     main["backendRefs"] = refs
-    return [*rules, main]
+    return [*rules, {**main, **extra}]
 
 
 def render(ing: TlsIngress, ctx: RenderContext) -> None:
@@ -102,7 +110,7 @@ def render(ing: TlsIngress, ctx: RenderContext) -> None:
                                             "scheme": "https", "statusCode": 301}}]}]))
     backends = _Backends(ns)
     for group in route_groups(ing):
-        rules = [r for route in group.routes for r in _rules(ing, route, backends)]
+        rules = [r for route in group.routes for r in _rules(ing, route, backends, target)]
         ctx.emit(ing, gw.http_route(group.name, ns, parent_refs=parents, hostnames=ing.hosts,
                                     rules=rules))
         if group.limited is not None:

@@ -23,6 +23,12 @@ def _check(ing: TlsIngress) -> None:
         raise CapabilityError(where, "ingress-nginx cannot turn HSTS off per Ingress",
                               hint="set hsts: 'false' in the controller ConfigMap, or keep "
                                    "hsts=True")
+    for route in ing.routes:
+        if route.policy.features():
+            raise CapabilityError(f"{where}: route({route.path!r})", "ingress-nginx sets "
+                                  "timeouts, retries and CORS per Ingress object, not per "
+                                  "route", hint="use the gateway-api target, or drop timeout=, "
+                                  "backend_timeout=, retry= and cors= on the route")
     for svc, _ in ing.backends():
         if svc.namespace() != ing.namespace():
             raise CapabilityError(where, f"an Ingress cannot route to {svc.ref} in another "
