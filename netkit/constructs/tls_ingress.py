@@ -20,6 +20,7 @@ from netkit.tree import Construct
 
 if TYPE_CHECKING:
     from netkit.constructs.canary import CanaryRoute
+    from netkit.constructs.grpc_route import GrpcRoute
 
 ACME_SOLVER_ID = "acme-http01-solver"
 ACME_SOLVER_LABEL = "acme.cert-manager.io/http01-solver"
@@ -76,6 +77,7 @@ class TlsIngress(Construct, FlowSource):
                                  field="hsts_max_age", hint="seconds, e.g. 31536000 (a year)")
         self.hosts = list(hosts)
         self._canaries: list[CanaryRoute] = []
+        self._grpc_routes: list[GrpcRoute] = []
         self.issuer = issuer
         self.issuer_kind = issuer_kind
         self.secret_name = secret or f"{id}-tls"
@@ -111,6 +113,11 @@ class TlsIngress(Construct, FlowSource):
             raise ConstructError(where, "service must be a Service construct", field="service",
                                  hint="pass a Service or RateLimitedService")
         check_choice(path_type, ("Prefix", "Exact"), where, field="path_type")
+        if self._grpc_routes:
+            raise ConstructError(where, f"{self.display_path} already has GrpcRoute "
+                                 f"{self._grpc_routes[0].display_path}; Gateway API accepts "
+                                 "only one of an HTTPRoute and a GRPCRoute sharing a hostname",
+                                 hint="serve HTTP paths from a TlsIngress of its own")
         if not path.startswith("/") or any(c in path for c in " ?#;{}\\"):
             raise ConstructError(where, f"path {path!r} must start with '/' and contain no "
                                  "spaces, '?', '#', ';', braces or backslashes", field="path",
@@ -138,6 +145,14 @@ class TlsIngress(Construct, FlowSource):
     def add_canary(self, canary: CanaryRoute) -> None:
         """Register ``canary`` (a CanaryRoute does so when it is created)."""
         self._canaries.append(canary)
+
+    def grpc_routes(self) -> list[GrpcRoute]:
+        """The GrpcRoutes declared on this ingress, in order."""
+        return list(self._grpc_routes)
+
+    def add_grpc_route(self, route: GrpcRoute) -> None:
+        """Register ``route`` (a GrpcRoute does so when it is created)."""
+        self._grpc_routes.append(route)
 
     def backends(self) -> list[tuple[Service, ServicePort]]:
         """Every (Service, port) this ingress sends traffic to, routes then canaries."""

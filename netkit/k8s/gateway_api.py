@@ -42,9 +42,20 @@ def path_match(path: str, path_type: str) -> dict[str, Any]:
 def http_route(name: str, namespace: str, *, parent_refs: Sequence[dict[str, Any]],
                hostnames: Sequence[str], rules: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """An HTTPRoute."""
-    return {"apiVersion": API_VERSION, "kind": "HTTPRoute", "metadata": meta(name, namespace),
-            "spec": {"parentRefs": list(parent_refs), "hostnames": list(hostnames),
-                     "rules": list(rules)}}
+    return route("HTTPRoute", name, namespace, parent_refs=parent_refs, hostnames=hostnames,
+                 rules=rules)
+
+
+def route(kind: str, name: str, namespace: str, *, parent_refs: Sequence[dict[str, Any]],
+          hostnames: Sequence[str] = (), rules: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """A route of ``kind`` (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute; all v1);
+    ``hostnames`` only where given."""
+    spec: dict[str, Any] = {"parentRefs": list(parent_refs)}
+    if hostnames:
+        spec["hostnames"] = list(hostnames)
+    spec["rules"] = list(rules)
+    return {"apiVersion": API_VERSION, "kind": kind, "metadata": meta(name, namespace),
+            "spec": spec}
 
 
 def https_listener(name: str, hostname: str, secret: str, *, port: int = 443,

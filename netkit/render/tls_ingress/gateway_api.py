@@ -12,6 +12,7 @@ from netkit.errors import InvalidNameError
 from netkit.k8s import gateway_api as gw
 from netkit.k8s.cert_manager import certificate
 from netkit.render.context import RenderContext
+from netkit.render.edge_listeners import edge_listeners
 from netkit.render.http_policy import rule_fields
 from netkit.render.tls_ingress.rate_limits import gateway_rate_limit
 from netkit.render.tls_ingress.route_groups import canary_for, hsts_value, route_groups
@@ -77,6 +78,24 @@ def _rules(ing: TlsIngress, route: Route, backends: _Backends, target: Target
     return [*rules, {**main, **extra}]
 
 
+def _grpc_route(ing: TlsIngress, parents: list[dict[str, Any]], target: Target
+                ) -> dict[str, Any]:
+    """One GRPCRoute with a rule per GrpcRoute, on the ingress's listeners and hosts."""
+    rules = []
+    for route in ing.grpc_routes():
+        require_gateway_feature(target, "GRPCRoute", route.display_path)
+        rule: dict[str, Any] = {}
+        if route.grpc_service is not None:
+            method = {"type": "Exact", "service": route.grpc_service}
+            if route.method is not None:
+                method["method"] = route.method
+            rule["matches"] = [{"method": method}]
+        rule["backendRefs"] = [gw.backend_ref(route.service.name, route.port.port)]
+        rules.append(rule)
+    return gw.route("GRPCRoute", f"{ing.node.id}-grpc", str(ing.namespace()),
+                    parent_refs=parents, hostnames=ing.hosts, rules=rules)
+
+
 def render(ing: TlsIngress, ctx: RenderContext) -> None:
     """Emit the Gateway API objects for ``ing``."""
     target, ns = ctx.target, str(ing.namespace())
@@ -86,18 +105,13 @@ def render(ing: TlsIngress, ctx: RenderContext) -> None:
                                hint="hosts differing only in '.' vs '-' cannot share an ingress")
     https = [gw.https_listener(n, h, ing.secret_name)
              for n, h in zip(names, ing.hosts, strict=True)]
+    http = {"name": "http", "port": 80, "protocol": "HTTP",
+            "allowedRoutes": gw.namespaces_from("Same")}
+    parents = edge_listeners(ctx, ing, https, dedicated_extra=[http])
     if target.gateway_mode == "dedicated":
-        http = {"name": "http", "port": 80, "protocol": "HTTP",
-                "allowedRoutes": gw.namespaces_from("Same")}
-        ctx.emit(ing, gw.gateway(ing.node.id, ns, gateway_class=target.gateway_class,
-                                 listeners=[http, *https]))
-        parents = [gw.parent_ref(ing.node.id, section_name=n) for n in names]
         redirect_parent = gw.parent_ref(ing.node.id, section_name="http")
     else:
         shared = target.shared_gateway
-        ctx.emit(ing, gw.listener_set(ing.node.id, ns, listeners=https, parent=gw.parent_ref(
-            shared.name, namespace=shared.namespace)))
-        parents = [gw.parent_ref(ing.node.id, kind="ListenerSet")]
         redirect_parent = gw.parent_ref(shared.name, namespace=shared.namespace,
                                         section_name=shared.http_listener)
     if ing.issuer is not None:
@@ -115,6 +129,8 @@ def render(ing: TlsIngress, ctx: RenderContext) -> None:
                                     rules=rules))
         if group.limited is not None:
             ctx.emit(ing, gateway_rate_limit(ctx, ing, group.limited, group.name, ns))
+    if ing.grpc_routes():
+        ctx.emit(ing, _grpc_route(ing, parents, target))
     for other_ns, services in sorted(backends.foreign.items()):
         ctx.emit(ing, gw.reference_grant(f"httproutes-from-{ns}-{ing.node.id}", other_ns,
                                          from_kind="HTTPRoute", from_namespace=ns,

@@ -23,6 +23,11 @@ def _check(ing: TlsIngress) -> None:
         raise CapabilityError(where, "ingress-nginx cannot turn HSTS off per Ingress",
                               hint="set hsts: 'false' in the controller ConfigMap, or keep "
                                    "hsts=True")
+    if ing.grpc_routes():
+        raise CapabilityError(ing.grpc_routes()[0].display_path, "ingress-nginx routes gRPC "
+                              "only by a backend-protocol annotation on a whole Ingress, "
+                              "without service or method matching",
+                              hint="use the gateway-api target for GrpcRoute")
     for route in ing.routes:
         if route.policy.features():
             raise CapabilityError(f"{where}: route({route.path!r})", "ingress-nginx sets "
