@@ -134,6 +134,11 @@ def require_rate_limits(target: Target, where: str, service: str) -> str:
     return limiter
 
 
+def _what(feature: str) -> str:
+    what = FEATURES[feature]
+    return what if feature in what else f"{what} ({feature})"
+
+
 def _able(table: dict[str, frozenset[str]], feature: str) -> str:
     return ", ".join(sorted(k for k, v in table.items() if feature in v)) or "none"
 
@@ -157,7 +162,7 @@ def require_gateway_feature(target: Target, feature: str, where: str) -> None:
                               hint="set target ingress=gateway-api")
     if feature not in GATEWAY_FEATURES[target.gateway]:
         raise CapabilityError(where, f"target gateway={target.gateway!r} does not support "
-                              f"{FEATURES[feature]} ({feature})",
+                              f"{_what(feature)}",
                               hint=f"supported by gateway={_able(GATEWAY_FEATURES, feature)}")
     require_channel(target, feature, where)
 
@@ -177,7 +182,7 @@ def require_mesh_feature(target: Target, feature: str, where: str) -> None:
     """Fail unless the target's mesh implements ``feature`` for east-west routes."""
     mesh = east_west_mesh(target, where)
     if feature not in MESH_FEATURES[mesh]:
-        raise CapabilityError(where, f"mesh {mesh!r} does not support {FEATURES[feature]} "
-                              f"({feature}) on east-west routes",
+        raise CapabilityError(where, f"mesh {mesh!r} does not support {_what(feature)} on "
+                              "east-west routes",
                               hint=f"supported by mesh={_able(MESH_FEATURES, feature)}")
     require_channel(target, feature, where)

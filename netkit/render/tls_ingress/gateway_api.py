@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from netkit.capabilities import require_gateway_feature
-from netkit.constructs.canary import CanaryRoute
 from netkit.constructs.service import Service, ServicePort
 from netkit.constructs.tls_ingress import Route, TlsIngress
 from netkit.errors import InvalidNameError
 from netkit.k8s import gateway_api as gw
 from netkit.k8s.cert_manager import certificate
+from netkit.render.canary_rules import split_rules
 from netkit.render.context import RenderContext
 from netkit.render.edge_listeners import edge_listeners
 from netkit.render.http_policy import rule_fields
@@ -49,33 +49,8 @@ def _rules(ing: TlsIngress, route: Route, backends: _Backends, target: Target
     extra, policy_filters = rule_fields(
         route.policy, lambda feature: require_gateway_feature(target, feature, where))
     filters += policy_filters
-    match = gw.path_match(route.path, route.path_type)
-    main: dict[str, Any] = {"matches": [match]}
-    canary: CanaryRoute | None = canary_for(ing, route)
-    refs = [backends.ref(route.service, route.port)]
-    rules: list[dict[str, Any]] = []
-    if canary is not None:
-        if canary.weight is not None:
-            refs = [backends.ref(route.service, route.port, 100 - canary.weight),
-                    backends.ref(canary.canary, canary.canary_port, canary.weight)]
-        elif canary.mirror_percent is not None:
-            mirror = backends.ref(canary.canary, canary.canary_port)
-            filters = [*filters, {"type": "RequestMirror", "requestMirror": {
-                "backendRef": mirror, "percent": canary.mirror_percent}}]
-        else:
-            header = ({"type": "Exact", "name": canary.header, "value": canary.header_value}
-                      if canary.header else
-                      {"type": "RegularExpression", "name": "Cookie",
-                       "value": f"(^|;\\s*){canary.cookie}=always(;|$)"})
-            rule: dict[str, Any] = {"matches": [{**match, "headers": [header]}]}
-            if filters:
-                rule["filters"] = filters
-            rule["backendRefs"] = [backends.ref(canary.canary, canary.canary_port)]
-            rules.append({**rule, **extra})
-    if filters:
-        main["filters"] = filters
-    main["backendRefs"] = refs
-    return [*rules, {**main, **extra}]
+    return split_rules(canary_for(ing, route), gw.path_match(route.path, route.path_type),
+                       route.service, route.port, backends.ref, filters, extra)
 
 
 def _grpc_route(ing: TlsIngress, parents: list[dict[str, Any]], target: Target
