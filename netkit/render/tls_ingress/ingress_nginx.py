@@ -93,7 +93,7 @@ def render(ing: TlsIngress, ctx: RenderContext) -> None:
             raise CapabilityError(where, "ingress-nginx cannot mirror a share of one path's "
                                   "requests (mirror-target copies a whole Ingress, unsampled)",
                                   hint="use the gateway-api target for mirror_percent")
-        path = ingress_path(canary.path, canary.route.path_type, canary.canary.name,
+        path = ingress_path(canary.path, canary.path_type, canary.canary.name,
                             canary.canary_port.port)
         ctx.emit(canary, ingress(f"{ing.node.id}-{canary.node.id}", ns,
                                  ingress_class=target.ingress_class, hosts=ing.hosts,
