@@ -74,8 +74,9 @@ CASES: list[tuple[str, Callable[[], object], str, str]] = [
         s["site"], "c", path="/tea", stable=s["web_svc"], canary=s["api_svc"],
         header="x canary")), "shop/site/c", "is not a valid HTTP header name"),
     ("canary-scope", built(lambda s: CanaryRoute(
-        s["ns"], "c", path="/tea", stable=s["web_svc"], canary=s["api_svc"], weight=5)),
-     "shop/c", "a CanaryRoute's scope must be a TlsIngress"),
+        s["bp"], "c", path="/tea", stable=s["web_svc"], canary=s["api_svc"], weight=5)),
+     "shop/c", "a CanaryRoute's scope must be a TlsIngress (edge) or a namespace "
+               "(east-west)"),
     ("rps-0", built(lambda s: RateLimitedService(
         s["ns"], "lim", workload=s["web"], port=80, target_port="http", rps=0)),
      "shop/lim", "rate must be at least 1"),

@@ -11,7 +11,7 @@ from netkit.spec import check_port, host_errors
 from netkit.tree import Construct
 
 
-class _EdgeRoute(Construct, FlowSource):
+class EdgeRoute(Construct, FlowSource):
     """A route from a listener the construct adds at the edge to one Service port."""
 
     def __init__(self, scope: Construct, id: str, *, service: Service,
@@ -47,7 +47,7 @@ class _EdgeRoute(Construct, FlowSource):
                      f"{self.display_path}: route to {self.service.ref}")]
 
 
-class TlsPassthrough(_EdgeRoute):
+class TlsPassthrough(EdgeRoute):
     """TLS for ``hosts`` passed through the edge by SNI to ``service``, which terminates it."""
 
     def __init__(self, scope: Construct, id: str, *, hosts: Sequence[str], service: Service,
@@ -73,7 +73,7 @@ class TlsPassthrough(_EdgeRoute):
         self.listener_port = check_port(port, where, hint="the port clients connect to")
 
 
-class _PortRoute(_EdgeRoute):
+class PortRoute(EdgeRoute):
     """Every connection to ``port`` at the edge goes to ``service``."""
 
     def __init__(self, scope: Construct, id: str, *, port: int, service: Service,
@@ -88,11 +88,11 @@ class _PortRoute(_EdgeRoute):
                                  hint=f"route to a {self.protocol} port of the Service")
 
 
-class TcpRoute(_PortRoute):
+class TcpRoute(PortRoute):
     """TCP connections to ``port`` at the edge go to ``service``."""
 
 
-class UdpRoute(_PortRoute):
+class UdpRoute(PortRoute):
     """UDP datagrams to ``port`` at the edge go to ``service``."""
 
     @property
