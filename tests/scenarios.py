@@ -217,7 +217,7 @@ def retries(target: Target) -> Blueprint:
 
 
 def grpc(target: Target) -> Blueprint:
-    bp, ns, api = _api(target, "grpc")
+    bp, ns, _ = _api(target, "grpc")
     w = ns.find_workload("api")
     assert w is not None
     rpc = Service(ns, "api-grpc", workload=w, port=9090, target_port="grpc",
