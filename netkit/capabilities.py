@@ -42,6 +42,10 @@ GATEWAY_CONTROLLERS: dict[str, str] = {
 # Entry points that can enforce a request rate limit (the Gateway API standard has none).
 RATE_LIMITERS = ("envoy-gateway", "nginx-gateway-fabric", "ingress-nginx")
 
+# Gateways whose proxies reach backends as an identity NetworkPolicy cannot select: Cilium's
+# per-node Envoy is the reserved `ingress` entity, admitted only by a CiliumNetworkPolicy.
+EDGE_ENTITIES: dict[str, str] = {"cilium": "ingress"}
+
 # Gateway API features netkit emits, named as in conformance reports (supportedFeatures) where
 # upstream has a name, with what each asks for in a sentence.
 FEATURES: dict[str, str] = {
@@ -186,3 +190,8 @@ def require_mesh_feature(target: Target, feature: str, where: str) -> None:
                               "east-west routes",
                               hint=f"supported by mesh={_able(MESH_FEATURES, feature)}")
     require_channel(target, feature, where)
+
+
+def edge_entity(target: Target) -> str | None:
+    """The Cilium entity edge traffic arrives as, when the target's gateway is Cilium's."""
+    return EDGE_ENTITIES.get(target.gateway) if target.ingress == "gateway-api" else None

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from netkit.capabilities import require_fqdn_egress, require_network_policy
-from netkit.constructs.flows import blueprint_flows
+from netkit.capabilities import edge_entity, require_fqdn_egress, require_network_policy
+from netkit.constructs.flows import EdgePeer, Flow, blueprint_flows
 from netkit.constructs.namespace import Namespace
+from netkit.constructs.workload import Workload
 from netkit.constructs.zero_trust import ZeroTrustNamespace
+from netkit.errors import CapabilityError
 from netkit.k8s import core
 from netkit.k8s import networking as np
-from netkit.k8s.cilium import fqdn_egress_policy
+from netkit.k8s.cilium import entity_ingress_policy, fqdn_egress_policy
 from netkit.render.context import RenderContext
 from netkit.render.policy_rules import allow_policies
 
@@ -44,6 +46,26 @@ def dns_egress(ns: ZeroTrustNamespace) -> dict[str, Any]:
                              egress=[np.rule(peers, ports, direction="egress")])
 
 
+def _edge_entity_policies(ns: ZeroTrustNamespace, flows: list[Flow], entity: str
+                          ) -> list[dict[str, Any]]:
+    """``allow-edge-<w>`` CiliumNetworkPolicies admitting the edge ``entity`` to each workload
+    of ``ns`` on the ports its flows ask for."""
+    ports: dict[str, list[tuple[int, str]]] = {}
+    for flow in flows:
+        dst = flow.dst
+        if isinstance(dst, Workload) and dst.namespace() == ns.name:
+            wanted = ports.setdefault(dst.name, [])
+            for spec in flow.ports:
+                if spec.port is None or spec.end_port is not None:
+                    raise CapabilityError(flow.origin, "a Cilium edge policy admits single "
+                                          "ports", hint="list the ports one by one")
+                if (spec.port, spec.protocol) not in wanted:
+                    wanted.append((spec.port, spec.protocol))
+    return [entity_ingress_policy(f"allow-edge-{w.name}", ns.name, pods=w.labels, entity=entity,
+                                  ports=ports[w.name])
+            for w in ns.workloads() if w.name in ports]
+
+
 def render_zero_trust(ns: ZeroTrustNamespace, ctx: RenderContext) -> None:
     """Emit the Namespace, default deny, DNS egress and the merged allow policies."""
     require_network_policy(ctx.target, ns.display_path, "ZeroTrustNamespace")
@@ -52,8 +74,15 @@ def render_zero_trust(ns: ZeroTrustNamespace, ctx: RenderContext) -> None:
                                    policy_types=["Ingress", "Egress"]))
     ctx.emit(ns, dns_egress(ns))
     flows = ctx.memo("flows", lambda: blueprint_flows(ctx.blueprint))
+    entity = edge_entity(ctx.target)
+    if entity is not None:
+        edge = [f for f in flows if isinstance(f.src, EdgePeer)]
+        flows = [f for f in flows if not isinstance(f.src, EdgePeer)]
     for policy in allow_policies(ns.name, flows, ctx.target):
         ctx.emit(ns, policy)
+    if entity is not None:
+        for policy in _edge_entity_policies(ns, edge, entity):
+            ctx.emit(ns, policy)
     by_workload: dict[str, list[tuple[str, int, str]]] = {}
     for fq in ns.fqdn_egress:
         require_fqdn_egress(ctx.target, f"{ns.display_path}: allow_egress_fqdn({fq.fqdn!r})")
