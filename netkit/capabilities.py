@@ -66,8 +66,7 @@ FEATURES: dict[str, str] = {
 # Features still on the experimental channel of Gateway API v1.6 (the bundled CRDs).
 EXPERIMENTAL: dict[str, str] = {"HTTPRouteRetry": "HTTPRoute spec.rules[].retry"}
 
-_EDGE_COMMON = frozenset({"GRPCRoute", "TLSRoute", "HTTPRouteRequestPercentageMirror",
-                          "HTTPRouteParentRefPort"})
+_EDGE_COMMON = frozenset({"GRPCRoute", "TLSRoute", "HTTPRouteRequestPercentageMirror"})
 
 # What each implementation supports at the edge: its Gateway API v1.3+ conformance reports
 # (GATEWAY-HTTP/-TLS/-GRPC profiles) and its documentation for the kinds reports do not list.
@@ -77,8 +76,7 @@ GATEWAY_FEATURES: dict[str, frozenset[str]] = {
         "HTTPRouteBackendTimeout", "HTTPRouteRetry", "HTTPRouteCORS",
         "GatewayFrontendClientCertificateValidation"},
     "nginx-gateway-fabric": _EDGE_COMMON | {"BackendTLSPolicy"},
-    "cilium": (_EDGE_COMMON - {"HTTPRouteParentRefPort"}) | {
-        "HTTPRouteRequestTimeout", "HTTPRouteBackendTimeout"},
+    "cilium": _EDGE_COMMON | {"HTTPRouteRequestTimeout", "HTTPRouteBackendTimeout"},
     "istio": _EDGE_COMMON | {
         "TCPRoute", "BackendTLSPolicy", "HTTPRouteRequestTimeout", "HTTPRouteBackendTimeout",
         "HTTPRouteRetry", "HTTPRouteCORS", "GatewayFrontendClientCertificateValidation"},

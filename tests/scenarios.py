@@ -282,6 +282,13 @@ def client_certs(target: Target) -> Blueprint:
     return bp
 
 
+def mtls_ingress(target: Target) -> Blueprint:
+    bp, ns, api = _api(target.model_copy(update={"gateway_mode": "dedicated"}), "mtls")
+    TlsIngress(ns, "partners", hosts=["partners.example.com"], issuer="letsencrypt-prod",
+               client_ca="partners-ca").route("/", api)
+    return bp
+
+
 def east_west(target: Target) -> Blueprint:
     bp = Blueprint("mesh", target=target)
     ns = ZeroTrustNamespace(bp, "shop")
@@ -312,7 +319,7 @@ SCENARIOS: dict[str, Callable[[Target], Blueprint]] = {
     "nginx_gateway_fabric": nginx_gateway_fabric, "timeouts": timeouts, "cors": cors_filter,
     "retries": retries, "grpc": grpc, "tls_passthrough": tls_passthrough,
     "tcp_route": tcp_route, "udp_route": udp_route, "backend_tls": backend_tls,
-    "client_certs": client_certs, "east_west": east_west,
+    "client_certs": client_certs, "mtls_ingress": mtls_ingress, "east_west": east_west,
     "east_west_linkerd": east_west_linkerd,
 }
 
@@ -349,6 +356,8 @@ UNSUPPORTED: dict[tuple[str, str], str] = {
     ("backend_tls", "cilium"): "gateway='cilium' does not support TLS to the backend",
     ("client_certs", "ingress-nginx"): "client-certificate validation needs Gateway API",
     ("client_certs", "cilium"): "gateway='cilium' does not support client-certificate",
+    ("mtls_ingress", "ingress-nginx"): "ingress-nginx wants a Secret in its auth-tls-secret",
+    ("mtls_ingress", "cilium"): "gateway='cilium' does not support client-certificate",
     ("east_west", "gateway-api"): "needs a mesh implementing Gateway API",
     ("east_west", "ingress-nginx"): "needs a mesh implementing Gateway API",
 }

@@ -366,6 +366,10 @@ EDGE_CASES: list[tuple[str, Callable[[], object], str, str]] = [
         listener("b", 443, "HTTPS", hostname="b.example.com", tls_secret="b")])),
      "edge/gw: listeners", "HTTPS listeners on port 443 (a, b) ask for different "
                            "client-certificate validation"),
+    ("client-ca-shared-gateway", rendered(Target(), lambda s: TlsIngress(
+        s["ns"], "m", hosts=["m.example.com"], secret="m", client_ca="ca").route(
+            "/", s["web_svc"])),
+     "shop/m: client_ca", "this adds listeners to the shared Gateway gateway/shared"),
     # gRPC.
     ("grpc-scope", built(lambda s: GrpcRoute(s["ns"], "g", service=s["api_svc"])),
      "shop/g", "a GrpcRoute's scope must be a TlsIngress"),

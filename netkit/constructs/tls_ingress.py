@@ -39,14 +39,17 @@ class Route:
 
 
 class TlsIngress(Construct, FlowSource):
-    """HTTPS for ``hosts`` with a certificate from ``issuer`` (cert-manager) or ``secret``."""
+    """HTTPS for ``hosts`` with a certificate from ``issuer`` (cert-manager) or ``secret``;
+    ``client_ca`` (a ConfigMap with ``ca.crt``) asks clients for certificates it signed."""
 
     def __init__(self, scope: Construct, id: str, *, hosts: Sequence[str],
                  issuer: str | None = None,
                  issuer_kind: Literal["ClusterIssuer", "Issuer"] = "ClusterIssuer",
                  secret: str | None = None, redirect_http: bool = True, hsts: bool = True,
                  hsts_max_age: int = 31536000, hsts_include_subdomains: bool = True,
-                 acme_http01: bool = True) -> None:
+                 acme_http01: bool = True, client_ca: str | None = None,
+                 client_ca_mode: Literal["AllowValidOnly", "AllowInsecureFallback"] = (
+                     "AllowValidOnly")) -> None:
         super().__init__(scope, id)
         where = self.display_path
         if scope.namespace() is None:
@@ -72,6 +75,11 @@ class TlsIngress(Construct, FlowSource):
                 raise ConstructError(where, f"{field} {value!r}: {errs[0]}", field=field,
                                      hint="use the Kubernetes object's name")
         check_choice(issuer_kind, ("ClusterIssuer", "Issuer"), where, field="issuer_kind")
+        check_choice(client_ca_mode, ("AllowValidOnly", "AllowInsecureFallback"), where,
+                     field="client_ca_mode")
+        if client_ca is not None and (errs := dns1123_subdomain_errors(client_ca)):
+            raise ConstructError(where, f"client_ca {client_ca!r}: {errs[0]}", field="client_ca",
+                                 hint="the ConfigMap holding the client CA bundle (ca.crt)")
         if hsts_max_age < 0:
             raise ConstructError(where, "hsts_max_age must not be negative",
                                  field="hsts_max_age", hint="seconds, e.g. 31536000 (a year)")
@@ -85,6 +93,8 @@ class TlsIngress(Construct, FlowSource):
         self.hsts = hsts
         self.hsts_max_age = hsts_max_age
         self.hsts_include_subdomains = hsts_include_subdomains
+        self.client_ca = client_ca
+        self.client_ca_mode = client_ca_mode
         self.routes: list[Route] = []
         self.acme_solver = self._acme_solver(scope) if issuer and acme_http01 else None
 

@@ -82,7 +82,9 @@ def render(ing: TlsIngress, ctx: RenderContext) -> None:
              for n, h in zip(names, ing.hosts, strict=True)]
     http = {"name": "http", "port": 80, "protocol": "HTTP",
             "allowedRoutes": gw.namespaces_from("Same")}
-    parents = edge_listeners(ctx, ing, https, dedicated_extra=[http])
+    validation = {443: (ing.client_ca, ing.client_ca_mode)} if ing.client_ca else None
+    parents = edge_listeners(ctx, ing, https, dedicated_extra=[http],
+                             client_validation=validation)
     if target.gateway_mode == "dedicated":
         redirect_parent = gw.parent_ref(ing.node.id, section_name="http")
     else:

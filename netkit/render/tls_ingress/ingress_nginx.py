@@ -23,6 +23,11 @@ def _check(ing: TlsIngress) -> None:
         raise CapabilityError(where, "ingress-nginx cannot turn HSTS off per Ingress",
                               hint="set hsts: 'false' in the controller ConfigMap, or keep "
                                    "hsts=True")
+    if ing.client_ca is not None:
+        raise CapabilityError(where, "netkit renders client-certificate validation with "
+                              "Gateway API (a CA ConfigMap); ingress-nginx wants a Secret in "
+                              "its auth-tls-secret annotation", hint="use the gateway-api "
+                              "target, or drop client_ca=")
     if ing.grpc_routes():
         raise CapabilityError(ing.grpc_routes()[0].display_path, "ingress-nginx routes gRPC "
                               "only by a backend-protocol annotation on a whole Ingress, "
