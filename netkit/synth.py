@@ -56,6 +56,12 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
         bp_objects, bp_findings = rendered(bp)
         objects.extend(bp_objects)
         findings.extend(bp_findings)
+        if crds is not None and crds.gateway_api_channel != bp.target.gateway_api_channel:
+            raise ConfigError(bp.name, f"the target has gateway_api_channel="
+                              f"{bp.target.gateway_api_channel!r}, but the CRDs validating it "
+                              f"are the {crds.gateway_api_channel} channel's",
+                              hint="set [tool.netkit] gateway_api_channel to the cluster's "
+                                   "channel too")
         validator = Validator(bp.target, crds=crds, ignore=ignore, node_ports=node_ports)
         findings.extend(validator.validate(bp_objects, cel=_authored_by_user(bp)))
     if argocd is not None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netkit import Blueprint, NetkitError, Target
+from netkit import Blueprint, NetkitError, Target, synthesize
 from netkit.capabilities import GATEWAY_FEATURES, MESH_FEATURES
 from netkit.constructs import (
     CanaryRoute,
@@ -19,7 +19,7 @@ from netkit.constructs import (
     ZeroTrustNamespace,
     retry,
 )
-from netkit.errors import CapabilityError
+from netkit.errors import CapabilityError, ConfigError
 from netkit.testing import assert_isolated, assert_reachable, synth
 from netkit.validate.crd import CrdRegistry
 
@@ -123,3 +123,15 @@ def test_mesh_canary_binds_to_the_service_and_admits_its_clients(target: Target,
         assert_reachable(result, client, "shop/cart-v2", 9000)
     assert_isolated(result, "shop/cart", "shop/cart-v2")
     assert result.rules("error") == []
+
+
+def test_synth_refuses_crds_of_another_channel_than_the_target() -> None:
+    bp, site, svc = _site(Target(gateway_api_channel="experimental"))
+    site.route("/", svc)
+    with pytest.raises(ConfigError) as err:
+        synthesize([bp], crds=CrdRegistry())
+    assert err.value.line() == (
+        "t: the target has gateway_api_channel='experimental', but the CRDs validating it are "
+        "the standard channel's (hint: set [tool.netkit] gateway_api_channel to the cluster's "
+        "channel too)")
+    assert synthesize([bp], crds=CrdRegistry(gateway_api_channel="experimental")).errors == []
