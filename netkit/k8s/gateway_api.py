@@ -9,6 +9,8 @@ from netkit.k8s.meta import meta
 
 GROUP = "gateway.networking.k8s.io"
 API_VERSION = f"{GROUP}/v1"
+# Route kinds: each attaches to parents by parentRefs and sends traffic to backendRefs.
+ROUTE_KINDS = ("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute")
 
 
 def parent_ref(name: str, *, kind: str = "Gateway", namespace: str | None = None,
