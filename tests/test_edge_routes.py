@@ -135,3 +135,21 @@ def test_synth_refuses_crds_of_another_channel_than_the_target() -> None:
         "the standard channel's (hint: set [tool.netkit] gateway_api_channel to the cluster's "
         "channel too)")
     assert synthesize([bp], crds=CrdRegistry(gateway_api_channel="experimental")).errors == []
+
+
+def test_network_md_lists_every_route_kind_and_mesh_routes() -> None:
+    from tests.scenarios import SCENARIOS, TARGETS
+
+    rows = {name: synth(SCENARIOS[name](TARGETS[target])).files[path].decode()
+            for name, target, path in (("east_west", "istio", "default/shop/NETWORK.md"),
+                                       ("grpc", "gateway-api", "default/api/NETWORK.md"),
+                                       ("tcp_route", "gateway-api", "default/data/NETWORK.md"),
+                                       ("tls_passthrough", "gateway-api",
+                                        "default/vault/NETWORK.md"))}
+    assert ("| mesh: Service search | `/` | path | search:80; copies (10%) to search-v2:80 | "
+            "HTTPRoute `search-shadow` |") in rows["east_west"]
+    assert ("| rpc.example.com | `shop.v1.Orders/Get` | gRPC method | api-grpc:9090 | "
+            "GRPCRoute `rpc-grpc` |") in rows["grpc"]
+    assert "| * | `-` | TCP | pg:5432 | TCPRoute `pg-edge` |" in rows["tcp_route"]
+    assert ("| vault.example.com | `-` | TLS SNI | vault:8200 | TLSRoute `vault-edge` |"
+            in rows["tls_passthrough"])
