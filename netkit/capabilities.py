@@ -46,6 +46,10 @@ RATE_LIMITERS = ("envoy-gateway", "nginx-gateway-fabric", "ingress-nginx")
 # per-node Envoy is the reserved `ingress` entity, admitted only by a CiliumNetworkPolicy.
 EDGE_ENTITIES: dict[str, str] = {"cilium": "ingress"}
 
+# Gateways that deploy each Gateway's proxies in the Gateway's own namespace, labelled with its
+# name (Istio's automated deployment); elsewhere the proxies run in one namespace for all.
+PROXIES_BESIDE_GATEWAY: dict[str, str] = {"istio": "gateway.networking.k8s.io/gateway-name"}
+
 # Gateway API features netkit emits, named as in conformance reports (supportedFeatures) where
 # upstream has a name, with what each asks for in a sentence.
 FEATURES: dict[str, str] = {

@@ -283,8 +283,9 @@ def client_certs(target: Target) -> Blueprint:
 
 
 def mtls_ingress(target: Target) -> Blueprint:
-    bp, ns, api = _api(target.model_copy(update={"gateway_mode": "dedicated"}), "mtls")
-    TlsIngress(ns, "partners", hosts=["partners.example.com"], issuer="letsencrypt-prod",
+    bp, _, api = _api(target.model_copy(update={"gateway_mode": "dedicated"}), "mtls")
+    edge = Namespace(bp, "partners-edge")
+    TlsIngress(edge, "partners", hosts=["partners.example.com"], issuer="letsencrypt-prod",
                client_ca="partners-ca").route("/", api)
     return bp
 
@@ -357,6 +358,8 @@ UNSUPPORTED: dict[tuple[str, str], str] = {
     ("client_certs", "ingress-nginx"): "client-certificate validation needs Gateway API",
     ("client_certs", "cilium"): "gateway='cilium' does not support client-certificate",
     ("mtls_ingress", "ingress-nginx"): "ingress-nginx wants a Secret in its auth-tls-secret",
+    ("dedicated_gateway", "istio"): "the proxies of Gateway public .* run in this "
+                                    "ZeroTrustNamespace",
     ("mtls_ingress", "cilium"): "gateway='cilium' does not support client-certificate",
     ("east_west", "gateway-api"): "needs a mesh implementing Gateway API",
     ("east_west", "ingress-nginx"): "needs a mesh implementing Gateway API",

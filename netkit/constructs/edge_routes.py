@@ -36,6 +36,11 @@ class EdgeRoute(Construct, FlowSource):
         self.port: ServicePort = service.service_port(service_port, where)
 
     @property
+    def own_gateway(self) -> tuple[str, str]:
+        """(namespace, name) of the Gateway this route gets with gateway_mode="dedicated"."""
+        return str(self.namespace()), self.node.id
+
+    @property
     def protocol(self) -> str:
         """The transport protocol of the listener and the backend."""
         return "TCP"
@@ -43,7 +48,8 @@ class EdgeRoute(Construct, FlowSource):
     def flows(self) -> list[Flow]:
         """Edge proxies may reach the backend's target port."""
         target = self.port.target
-        return [Flow(EdgePeer(), self.service.workload, (PortSpec(target.protocol, target.port),),
+        return [Flow(EdgePeer(self.own_gateway), self.service.workload,
+                     (PortSpec(target.protocol, target.port),),
                      f"{self.display_path}: route to {self.service.ref}")]
 
 

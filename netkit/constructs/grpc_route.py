@@ -72,5 +72,6 @@ class GrpcRoute(Construct, FlowSource):
     def flows(self) -> list[Flow]:
         """Edge proxies may reach the gRPC backend's target port."""
         target = self.port.target
-        return [Flow(EdgePeer(), self.service.workload, (PortSpec(target.protocol, target.port),),
+        return [Flow(EdgePeer(self.ingress.own_gateway), self.service.workload,
+                     (PortSpec(target.protocol, target.port),),
                      f"{self.display_path}: gRPC to {self.service.ref}")]

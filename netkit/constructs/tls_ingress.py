@@ -144,6 +144,11 @@ class TlsIngress(Construct, FlowSource):
         self.routes.append(route)
         return route
 
+    @property
+    def own_gateway(self) -> tuple[str, str]:
+        """(namespace, name) of the Gateway this ingress gets with gateway_mode="dedicated"."""
+        return str(self.namespace()), self.node.id
+
     def find_route(self, path: str) -> Route | None:
         """The route for ``path``, if any."""
         return next((r for r in self.routes if r.path == path), None)
@@ -172,11 +177,12 @@ class TlsIngress(Construct, FlowSource):
 
     def flows(self) -> list[Flow]:
         """Edge proxies may reach each backend's target port, and only that."""
-        flows = [Flow(EdgePeer(), svc.workload,
+        flows = [Flow(EdgePeer(self.own_gateway), svc.workload,
                       (PortSpec(port.target.protocol, port.target.port),),
                       f"{self.display_path}: route to {svc.ref}")
                  for svc, port in self.backends()]
         if self.acme_solver is not None:
-            flows.append(Flow(EdgePeer(), self.acme_solver, (PortSpec("TCP", ACME_SOLVER_PORT),),
+            flows.append(Flow(EdgePeer(self.own_gateway), self.acme_solver,
+                              (PortSpec("TCP", ACME_SOLVER_PORT),),
                               f"{self.display_path}: ACME HTTP-01 challenges"))
         return flows

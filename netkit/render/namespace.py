@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from netkit.capabilities import edge_entity, require_fqdn_egress, require_network_policy
+from netkit.capabilities import (
+    PROXIES_BESIDE_GATEWAY,
+    edge_entity,
+    require_fqdn_egress,
+    require_network_policy,
+)
 from netkit.constructs.flows import EdgePeer, Flow, blueprint_flows
 from netkit.constructs.namespace import Namespace
 from netkit.constructs.workload import Workload
@@ -15,6 +20,7 @@ from netkit.k8s import networking as np
 from netkit.k8s.cilium import entity_ingress_policy, fqdn_egress_policy
 from netkit.render.context import RenderContext
 from netkit.render.policy_rules import allow_policies
+from netkit.target import Target
 
 POD_SECURITY_MODES = ("enforce", "audit", "warn")
 DEFAULT_DENY = "default-deny"
@@ -46,6 +52,24 @@ def dns_egress(ns: ZeroTrustNamespace) -> dict[str, Any]:
                              egress=[np.rule(peers, ports, direction="egress")])
 
 
+def _check_no_gateway_inside(ns: ZeroTrustNamespace, flows: list[Flow], target: Target) -> None:
+    """Fail when a dedicated Gateway's proxies would run inside ``ns``: default deny would
+    isolate them, and netkit does not open their way in, out to the backends or to the control
+    plane."""
+    if (target.ingress != "gateway-api" or target.gateway_mode != "dedicated"
+            or target.gateway not in PROXIES_BESIDE_GATEWAY):
+        return
+    for flow in flows:
+        if isinstance(flow.src, EdgePeer) and flow.src.gateway is not None and (
+                flow.src.gateway[0] == ns.name):
+            raise CapabilityError(ns.display_path, f"with gateway={target.gateway!r} and "
+                                  "gateway_mode='dedicated' the proxies of Gateway "
+                                  f"{flow.src.gateway[1]} ({flow.origin}) run in this "
+                                  "ZeroTrustNamespace, whose default deny would isolate them",
+                                  hint="use gateway_mode=shared, or create the entry point in a "
+                                       "plain Namespace and route to the Services across")
+
+
 def _edge_entity_policies(ns: ZeroTrustNamespace, flows: list[Flow], entity: str
                           ) -> list[dict[str, Any]]:
     """``allow-edge-<w>`` CiliumNetworkPolicies admitting the edge ``entity`` to each workload
@@ -74,6 +98,7 @@ def render_zero_trust(ns: ZeroTrustNamespace, ctx: RenderContext) -> None:
                                    policy_types=["Ingress", "Egress"]))
     ctx.emit(ns, dns_egress(ns))
     flows = ctx.memo("flows", lambda: blueprint_flows(ctx.blueprint))
+    _check_no_gateway_inside(ns, flows, ctx.target)
     entity = edge_entity(ctx.target)
     if entity is not None:
         edge = [f for f in flows if isinstance(f.src, EdgePeer)]
