@@ -17,6 +17,7 @@ from netkit.constructs import (
     Service,
     TlsIngress,
     ZeroTrustNamespace,
+    cors,
     retry,
 )
 from netkit.errors import CapabilityError, ConfigError
@@ -153,3 +154,31 @@ def test_network_md_lists_every_route_kind_and_mesh_routes() -> None:
     assert "| * | `-` | TCP | pg:5432 | TCPRoute `pg-edge` |" in rows["tcp_route"]
     assert ("| vault.example.com | `-` | TLS SNI | vault:8200 | TLSRoute `vault-edge` |"
             in rows["tls_passthrough"])
+
+
+ORIGINS = ["*", "https://shop.example.com", "http://localhost:8080", "https://*.example.com",
+           "https://a-b.example.com:443", "shop.example.com", "https://shop.example.com/x",
+           "ftp://x.example.com", "https://", ""]
+HEADERS = ["*", "Authorization", "X-Request-Id", "Content-Type", "bad header", "x:y", ""]
+METHODS = ["GET", "POST", "PATCH", "*", "get", "FETCH"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(origins=st.lists(st.sampled_from(ORIGINS), min_size=0, max_size=3),
+       methods=st.lists(st.sampled_from(METHODS), max_size=3),
+       headers=st.lists(st.sampled_from(HEADERS), max_size=3),
+       max_age=st.none() | st.integers(-1, 100000), credentials=st.booleans())
+def test_cors_the_construct_accepts_passes_the_crd(origins: list[str], methods: list[str],
+                                                   headers: list[str], max_age: int | None,
+                                                   credentials: bool) -> None:
+    bp, site, svc = _site()
+    try:
+        site.route("/", svc, cors=cors(origins, allow_methods=methods, allow_headers=headers,
+                                       expose_headers=headers, max_age=max_age,
+                                       allow_credentials=credentials))
+    except NetkitError as err:
+        assert "\n" not in err.line() and "(hint: " in err.line()
+        return
+    route = synth(bp).get("HTTPRoute", "site", "shop")
+    assert HTTPROUTE is not None
+    assert HTTPROUTE.validate(route) == []
