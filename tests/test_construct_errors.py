@@ -430,6 +430,9 @@ EDGE_CASES: list[tuple[str, Callable[[], object], str, str]] = [
     ("canary-mesh-stable-elsewhere", built(lambda s: CanaryRoute(
         Namespace(s["bp"], "other"), "c", stable=s["web_svc"], canary=s["api_svc"], weight=5)),
      "other/c: stable", "stable must be a Service of this namespace"),
+    ("canary-mesh-path", built(lambda s: CanaryRoute(
+        s["ns"], "c", stable=s["web_svc"], canary=s["api_svc"], path="v2", weight=5)),
+     "shop/c: path", "path 'v2' must start with '/'"),
     ("canary-mesh-no-mesh", rendered(Target(), lambda s: CanaryRoute(
         s["ns"], "c", stable=s["web_svc"], canary=s["api_svc"], weight=5)),
      "shop/c", "needs a mesh implementing Gateway API (GAMMA), but the target has none"),

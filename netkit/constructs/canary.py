@@ -6,7 +6,7 @@ from netkit.constructs.flows import Flow, FlowSource, PortSpec
 from netkit.constructs.service import RateLimitedService, Service
 from netkit.constructs.tls_ingress import Route, TlsIngress
 from netkit.errors import ConstructError
-from netkit.spec import WorkloadPort, header_name_errors
+from netkit.spec import WorkloadPort, check_route_path, header_name_errors
 from netkit.tree import Construct
 
 
@@ -63,10 +63,7 @@ class CanaryRoute(Construct, FlowSource):
         else:
             self.route = None
             path = path or "/"
-            if not path.startswith("/") or any(c in path for c in " ?#;{}\\"):
-                raise ConstructError(where, f"path {path!r} must start with '/' and contain no "
-                                     "spaces, '?', '#', ';', braces or backslashes",
-                                     field="path", hint="e.g. '/v2'")
+            check_route_path(path, "Prefix", where)
             if not isinstance(stable, Service) or stable.namespace() != scope.namespace():
                 raise ConstructError(where, "stable must be a Service of this namespace",
                                      field="stable", hint="the mesh route binds to the Service "

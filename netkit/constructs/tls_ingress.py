@@ -15,7 +15,7 @@ from netkit.constructs.workload import Workload
 from netkit.constructs.zero_trust import ZeroTrustNamespace
 from netkit.errors import ConstructError
 from netkit.k8s.names import dns1123_subdomain_errors
-from netkit.spec import PathType, check_choice, host_errors
+from netkit.spec import PathType, check_choice, check_route_path, host_errors
 from netkit.tree import Construct
 
 if TYPE_CHECKING:
@@ -128,13 +128,7 @@ class TlsIngress(Construct, FlowSource):
                                  f"{self._grpc_routes[0].display_path}; Gateway API accepts "
                                  "only one of an HTTPRoute and a GRPCRoute sharing a hostname",
                                  hint="serve HTTP paths from a TlsIngress of its own")
-        if not path.startswith("/") or any(c in path for c in " ?#;{}\\"):
-            raise ConstructError(where, f"path {path!r} must start with '/' and contain no "
-                                 "spaces, '?', '#', ';', braces or backslashes", field="path",
-                                 hint="e.g. '/tea'")
-        if path_type == "Prefix" and ("//" in path or "/../" in path or path.endswith("/..")):
-            raise ConstructError(where, f"path {path!r} has '//' or '..' segments",
-                                 field="path", hint="use a normalized path")
+        check_route_path(path, path_type, where)
         if any(r.path == path and r.path_type == path_type for r in self.routes):
             raise ConstructError(where, f"path {path!r} ({path_type}) is already routed",
                                  hint="one route per path; use CanaryRoute to split traffic")
