@@ -91,8 +91,7 @@ GATEWAY_FEATURES: dict[str, frozenset[str]] = {
 # their MESH-HTTP conformance reports.
 MESH_FEATURES: dict[str, frozenset[str]] = {
     "istio": frozenset({"HTTPRouteRequestTimeout", "HTTPRouteBackendTimeout",
-                        "HTTPRouteRequestPercentageMirror", "HTTPRouteParentRefPort",
-                        "HTTPRouteRetry"}),
+                        "HTTPRouteRequestPercentageMirror", "HTTPRouteParentRefPort"}),
     "linkerd": frozenset({"HTTPRouteRequestTimeout", "HTTPRouteBackendTimeout",
                           "HTTPRouteRequestPercentageMirror", "HTTPRouteParentRefPort"}),
     "cilium": frozenset({"HTTPRouteRequestTimeout", "HTTPRouteBackendTimeout",

@@ -448,6 +448,11 @@ EDGE_CASES: list[tuple[str, Callable[[], object], str, str]] = [
         "/x", s["api_svc"], timeout="5s")),
      "shop/site: route('/x')", "target gateway='nginx-gateway-fabric' does not support a "
                                "request timeout (HTTPRouteRequestTimeout)"),
+    ("mirror-no-gateway", rendered(Target(gateway="none"), lambda s: CanaryRoute(
+        s["site"], "m", path="/tea", stable=s["web_svc"], canary=s["api_svc"],
+        mirror_percent=5)),
+     "shop/site/m", "target gateway='none' does not support mirroring a percentage of "
+                    "requests (HTTPRouteRequestPercentageMirror)"),
     ("grpc-no-gateway", rendered(Target(gateway="none"), lambda s: GrpcRoute(
         grpc_site(s), "g", service=s["api_svc"])),
      "shop/rpc/g", "target gateway='none' does not support a GRPCRoute"),

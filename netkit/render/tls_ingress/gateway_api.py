@@ -49,7 +49,11 @@ def _rules(ing: TlsIngress, route: Route, backends: _Backends, target: Target
     extra, policy_filters = rule_fields(
         route.policy, lambda feature: require_gateway_feature(target, feature, where))
     filters += policy_filters
-    return split_rules(canary_for(ing, route), gw.path_match(route.path, route.path_type),
+    canary = canary_for(ing, route)
+    if canary is not None and canary.mirror_percent is not None:
+        require_gateway_feature(target, "HTTPRouteRequestPercentageMirror",
+                                canary.display_path)
+    return split_rules(canary, gw.path_match(route.path, route.path_type),
                        route.service, route.port, backends.ref, filters, extra)
 
 
