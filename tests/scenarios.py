@@ -306,6 +306,8 @@ def east_west(target: Target) -> Blueprint:
                 path="/beta", header="x-beta")
     CanaryRoute(ns, "search-shadow", stable=services["search"],
                 canary=services["search-v2"], mirror_percent=10)
+    CanaryRoute(ns, "search-sample", stable=services["search"],
+                canary=services["search-v2"], path="/suggest", mirror_percent=0.5)
     return bp
 
 

@@ -430,6 +430,14 @@ EDGE_CASES: list[tuple[str, Callable[[], object], str, str]] = [
     ("canary-mesh-stable-elsewhere", built(lambda s: CanaryRoute(
         Namespace(s["bp"], "other"), "c", stable=s["web_svc"], canary=s["api_svc"], weight=5)),
      "other/c: stable", "stable must be a Service of this namespace"),
+    ("mirror-too-fine", built(lambda s: CanaryRoute(
+        s["site"], "m", path="/tea", stable=s["web_svc"], canary=s["api_svc"],
+        mirror_percent=0.00001)),
+     "shop/site/m: mirror_percent", "mirror_percent 1e-05 is not a percentage above 0"),
+    ("mirror-zero", built(lambda s: CanaryRoute(
+        s["site"], "m", path="/tea", stable=s["web_svc"], canary=s["api_svc"],
+        mirror_percent=0)),
+     "shop/site/m: mirror_percent", "mirror_percent 0 is not a percentage above 0"),
     ("canary-mesh-path", built(lambda s: CanaryRoute(
         s["ns"], "c", stable=s["web_svc"], canary=s["api_svc"], path="v2", weight=5)),
      "shop/c: path", "path 'v2' must start with '/'"),

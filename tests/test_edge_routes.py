@@ -149,6 +149,7 @@ def test_network_md_lists_every_route_kind_and_mesh_routes() -> None:
                                         "default/vault/NETWORK.md"))}
     assert ("| mesh: Service search | `/` | path | search:80; copies (10%) to search-v2:80 | "
             "HTTPRoute `search-shadow` |") in rows["east_west"]
+    assert "search:80; copies (0.5%) to search-v2:80" in rows["east_west"]
     assert ("| rpc.example.com | `shop.v1.Orders/Get` | gRPC method | api-grpc:9090 | "
             "GRPCRoute `rpc-grpc` |") in rows["grpc"]
     assert "| * | `-` | TCP | pg:5432 | TCPRoute `pg-edge` |" in rows["tcp_route"]

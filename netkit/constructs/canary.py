@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from netkit.constructs.flows import Flow, FlowSource, PortSpec
 from netkit.constructs.service import RateLimitedService, Service
 from netkit.constructs.tls_ingress import Route, TlsIngress
@@ -20,7 +22,8 @@ class CanaryRoute(Construct, FlowSource):
 
     Choose one mode: ``weight`` (percent to the canary), ``header`` (requests carrying the
     header, with ``header_value`` or "always"), ``cookie`` (requests whose cookie is "always"),
-    or ``mirror_percent`` (copies of requests, responses ignored).
+    or ``mirror_percent`` (copies of requests, responses ignored; a fraction of a percent such
+    as 0.5 is allowed).
     """
 
     path: str
@@ -29,7 +32,7 @@ class CanaryRoute(Construct, FlowSource):
     def __init__(self, scope: Construct, id: str, *, stable: Service, canary: Service,
                  path: str | None = None, weight: int | None = None, header: str | None = None,
                  header_value: str | None = None, cookie: str | None = None,
-                 mirror_percent: int | None = None, canary_port: int | None = None,
+                 mirror_percent: float | None = None, canary_port: int | None = None,
                  stable_port: int | None = None) -> None:
         ingress = scope if isinstance(scope, TlsIngress) else None
         if ingress is None and (not isinstance(scope, Construct) or scope.namespace() is None):
@@ -97,10 +100,17 @@ class CanaryRoute(Construct, FlowSource):
             raise ConstructError(where, "give exactly one of weight, header, cookie or "
                                  f"mirror_percent (got {', '.join(chosen) or 'none'})",
                                  hint="use one CanaryRoute per path and mode")
-        for field, value in (("weight", weight), ("mirror_percent", mirror_percent)):
-            if value is not None and (isinstance(value, bool) or not 1 <= value <= 100):
-                raise ConstructError(where, f"{field} {value} is out of range 1-100",
-                                     field=field, hint="a percentage of requests")
+        if weight is not None and (isinstance(weight, bool) or not 1 <= weight <= 100):
+            raise ConstructError(where, f"weight {weight} is out of range 1-100",
+                                 field="weight", hint="a percentage of requests")
+        if mirror_percent is not None and (
+                isinstance(mirror_percent, bool) or not isinstance(mirror_percent, int | float)
+                or not 0 < mirror_percent <= 100
+                or (Fraction(str(mirror_percent)) * 10_000).denominator != 1):
+            raise ConstructError(where, f"mirror_percent {mirror_percent!r} is not a percentage "
+                                 "above 0 and at most 100 (to four decimals)",
+                                 field="mirror_percent", hint="e.g. 25, or 0.5 for one request "
+                                                              "in 200")
         if header is not None and (errs := header_name_errors(header)):
             raise ConstructError(where, f"header {header!r} {errs[0]}", field="header",
                                  hint="letters, digits and !#$%&'*+-.^_`|~ only, e.g. x-canary")

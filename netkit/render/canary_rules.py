@@ -4,12 +4,21 @@ header- or cookie-matched rule ahead of the stable one."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
 from typing import Any
 
 from netkit.constructs.canary import CanaryRoute
 from netkit.constructs.service import Service, ServicePort
 
 BackendRef = Callable[[Service, ServicePort, "int | None"], dict[str, Any]]
+
+
+def mirror_share(percent: float) -> dict[str, Any]:
+    """``percent`` as RequestMirror wants it: ``percent`` when whole, else ``fraction``."""
+    if float(percent).is_integer():
+        return {"percent": int(percent)}
+    share = Fraction(str(percent)) / 100
+    return {"fraction": {"numerator": share.numerator, "denominator": share.denominator}}
 
 
 def split_rules(canary: CanaryRoute | None, match: dict[str, Any], stable: Service,
@@ -28,7 +37,7 @@ def split_rules(canary: CanaryRoute | None, match: dict[str, Any], stable: Servi
         elif canary.mirror_percent is not None:
             filters.append({"type": "RequestMirror", "requestMirror": {
                 "backendRef": ref(canary.canary, canary.canary_port, None),
-                "percent": canary.mirror_percent}})
+                **mirror_share(canary.mirror_percent)}})
         else:
             header = ({"type": "Exact", "name": canary.header, "value": canary.header_value}
                       if canary.header else

@@ -26,6 +26,15 @@ def _selector(sel: dict[str, Any] | None) -> str:
     return ", ".join(f"`{p}`" for p in parts) or "all pods"
 
 
+def _mirrored(mirror: dict[str, Any]) -> str:
+    """The percentage of requests a RequestMirror copies (all, unless percent or fraction)."""
+    fraction = mirror.get("fraction")
+    if fraction:
+        share = 100 * fraction.get("numerator", 0) / (fraction.get("denominator") or 100)
+        return f"{share:g}"
+    return str(mirror.get("percent", 100))
+
+
 def _route_entries(kind: str, name: str, spec: dict[str, Any]) -> list[dict[str, str]]:
     """Entries of a Gateway API route: per rule, match and host. A route whose parent is a
     Service (a mesh route) is entered from inside the cluster, through that Service."""
@@ -42,8 +51,8 @@ def _route_entries(kind: str, name: str, spec: dict[str, Any]) -> list[dict[str,
         for f in rule.get("filters") or []:
             mirror = f.get("requestMirror") or {}
             if mirror.get("backendRef"):
-                ref, share = mirror["backendRef"], mirror.get("percent", 100)
-                backend += f"; copies ({share}%) to {ref['name']}:{ref.get('port')}"
+                ref = mirror["backendRef"]
+                backend += f"; copies ({_mirrored(mirror)}%) to {ref['name']}:{ref.get('port')}"
         for match in rule.get("matches") or [{}]:
             if kind == "GRPCRoute":
                 method = match.get("method") or {}
