@@ -255,6 +255,17 @@ def host_errors(host: str) -> list[str]:
     return []
 
 
+def check_route_path(path: str, path_type: PathType, where: str) -> None:
+    """Raise ConstructError naming ``path`` unless it is a normalized HTTP route path."""
+    if not path.startswith("/") or any(c in path for c in " ?#;{}\\"):
+        raise ConstructError(where, f"path {path!r} must start with '/' and contain no "
+                             "spaces, '?', '#', ';', braces or backslashes", field="path",
+                             hint="e.g. '/tea'")
+    if path_type == "Prefix" and ("//" in path or "/../" in path or path.endswith("/..")):
+        raise ConstructError(where, f"path {path!r} has '//' or '..' segments",
+                             field="path", hint="use a normalized path")
+
+
 def header_name_errors(name: str) -> list[str]:
     """Why ``name`` is not a valid HTTP header name."""
     return [] if _HTTP_TOKEN.fullmatch(name) else ["is not a valid HTTP header name"]

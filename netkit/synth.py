@@ -67,6 +67,13 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
     and a ``memo`` with the same key supplies the findings and NETWORK.md files instead of
     computing them again. ``parallel`` validates large inputs in a forked child while NETWORK.md
     is written here (for a process of its own, like the CLI's: not one running Node.js)."""
+    for bp in blueprints:
+        if crds is not None and crds.gateway_api_channel != bp.target.gateway_api_channel:
+            raise ConfigError(bp.name, f"the target has gateway_api_channel="
+                              f"{bp.target.gateway_api_channel!r}, but the CRDs validating it "
+                              f"are the {crds.gateway_api_channel} channel's",
+                              hint="set [tool.netkit] gateway_api_channel to the cluster's "
+                                   "channel too")
     validators = [Validator(bp.target, crds=crds, ignore=ignore, node_ports=node_ports)
                   for bp in blueprints]
     renders = [rendered(bp) for bp in blueprints]

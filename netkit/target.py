@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from netkit.errors import ConfigError, first_error
 from netkit.k8s.names import dns1123_label_errors, dns1123_subdomain_errors
 from netkit.versions import DEFAULT_KUBERNETES, SUPPORTED_KUBERNETES
 
 Ingress = Literal["gateway-api", "ingress-nginx"]
-GatewayImpl = Literal["envoy-gateway", "nginx-gateway-fabric", "none"]
+GatewayImpl = Literal["envoy-gateway", "nginx-gateway-fabric", "cilium", "istio", "none"]
+GatewayApiChannel = Literal["standard", "experimental"]
+Mesh = Literal["istio", "linkerd"]
 Cni = Literal["calico", "cilium", "antrea", "kindnet", "aws-vpc-cni", "weave", "flannel"]
 # "staged": namespace policies are evaluated and logged but not enforced (where the CNI can).
 Enforcement = Literal["enforced", "staged"]
@@ -62,6 +64,8 @@ class Target(BaseModel):
     ingress_class: str = "nginx"
     ingress_namespace: str = "ingress-nginx"
     proxy_namespace: str | None = None
+    gateway_api_channel: GatewayApiChannel = "standard"
+    mesh: Mesh | None = None
 
     @field_validator("kubernetes")
     @classmethod
@@ -77,6 +81,12 @@ class Target(BaseModel):
         if v is not None and (errs := dns1123_label_errors(v)):
             raise ValueError(errs[0])
         return v
+
+    @model_validator(mode="after")
+    def _cilium_gateway(self) -> Target:
+        if self.gateway == "cilium" and self.cni != "cilium":
+            raise ValueError(f"gateway='cilium' is part of the Cilium CNI, but cni={self.cni!r}")
+        return self
 
     @property
     def edge_namespace(self) -> str:

@@ -9,17 +9,24 @@ import pytest
 
 from netkit import Blueprint, NetkitError, Target
 from netkit.constructs import (
+    BackendTls,
     CanaryRoute,
     ClusterIssuer,
     Gateway,
+    GrpcRoute,
     Namespace,
     RateLimitedService,
     Service,
+    TcpRoute,
     TlsIngress,
+    TlsPassthrough,
+    WorkloadPort,
     ZeroTrustNamespace,
     any_pod_in,
     cidr,
+    cors,
     listener,
+    retry,
 )
 from netkit.testing import synth
 
@@ -74,8 +81,9 @@ CASES: list[tuple[str, Callable[[], object], str, str]] = [
         s["site"], "c", path="/tea", stable=s["web_svc"], canary=s["api_svc"],
         header="x canary")), "shop/site/c", "is not a valid HTTP header name"),
     ("canary-scope", built(lambda s: CanaryRoute(
-        s["ns"], "c", path="/tea", stable=s["web_svc"], canary=s["api_svc"], weight=5)),
-     "shop/c", "a CanaryRoute's scope must be a TlsIngress"),
+        s["bp"], "c", path="/tea", stable=s["web_svc"], canary=s["api_svc"], weight=5)),
+     "shop/c", "a CanaryRoute's scope must be a TlsIngress (edge) or a namespace "
+               "(east-west)"),
     ("rps-0", built(lambda s: RateLimitedService(
         s["ns"], "lim", workload=s["web"], port=80, target_port="http", rps=0)),
      "shop/lim", "rate must be at least 1"),
@@ -313,6 +321,153 @@ CASES: list[tuple[str, Callable[[], object], str, str]] = [
                                                allowed_routes="Any")),
      "edge/gw: allowed_routes", "unknown allowed_routes 'Any' (hint: All, Same or Selector)"),
 ]
+
+
+
+def grpc_site(s: dict[str, Any]) -> TlsIngress:
+    return TlsIngress(s["ns"], "rpc", hosts=["rpc.example.com"], secret="rpc-tls")
+
+
+def udp_service(s: dict[str, Any]) -> Service:
+    w = s["ns"].workload("dns", labels={"app": "dns"},
+                         ports={"dns": WorkloadPort(port=53, protocol="UDP")})
+    return Service(s["ns"], "dns", workload=w, port=53, target_port="dns")
+
+
+def two_port_mesh(s: dict[str, Any]) -> None:
+    svc = Service(s["ns"], "multi", workload=s["api"], port=80, target_port="http")
+    svc.ports.append(s["api_svc"].ports[0])
+    CanaryRoute(s["ns"], "c", stable=svc, canary=s["web_svc"], weight=5)
+
+
+CILIUM = Target(gateway="cilium", cni="cilium")
+EDGE_CASES: list[tuple[str, Callable[[], object], str, str]] = [
+    # Route options, checked where they are given.
+    ("timeout-format", built(lambda s: s["site"].route("/x", s["api_svc"], timeout="10 sec")),
+     "shop/site: route('/x'): timeout", "duration '10 sec' is not like 500ms, 30s or 1m30s"),
+    ("backend-timeout-longer", built(lambda s: s["site"].route(
+        "/x", s["api_svc"], timeout="10s", backend_timeout="1m")),
+     "shop/site: route('/x')", "backend_timeout 1m is longer than timeout 10s"),
+    ("retry-attempts", built(lambda s: retry(0)), "retry(): attempts",
+     "attempts must be at least 1, got 0"),
+    ("retry-code", built(lambda s: retry(codes=[200])), "retry(): codes",
+     "retry code 200 is not a 4xx or 5xx status"),
+    ("cors-origin-path", built(lambda s: cors(["https://shop.example.com/app"])),
+     "cors(): allow_origins", "origin 'https://shop.example.com/app' is not '*'"),
+    ("cors-star-credentials", built(lambda s: cors(["*"], allow_credentials=True)),
+     "cors()", "allow_credentials with allow_origins=['*']"),
+    ("cors-star-methods", built(lambda s: cors(["*"], allow_methods=["*", "GET"])),
+     "cors()", "allow_methods cannot list '*' alongside other values"),
+    # Client certificates on listeners.
+    ("client-ca-http", built(lambda s: listener("http", 80, client_ca="ca")),
+     "listener('http')", "client_ca needs an HTTPS listener; 'http' is HTTP"),
+    ("client-ca-per-port", built(lambda s: Gateway(Namespace(s["bp"], "edge"), "gw", listeners=[
+        listener("a", 443, "HTTPS", hostname="a.example.com", tls_secret="a", client_ca="x"),
+        listener("b", 443, "HTTPS", hostname="b.example.com", tls_secret="b")])),
+     "edge/gw: listeners", "HTTPS listeners on port 443 (a, b) ask for different "
+                           "client-certificate validation"),
+    ("client-ca-shared-gateway", rendered(Target(), lambda s: TlsIngress(
+        s["ns"], "m", hosts=["m.example.com"], secret="m", client_ca="ca").route(
+            "/", s["web_svc"])),
+     "shop/m: client_ca", "this adds listeners to the shared Gateway gateway/shared"),
+    # gRPC.
+    ("grpc-scope", built(lambda s: GrpcRoute(s["ns"], "g", service=s["api_svc"])),
+     "shop/g", "a GrpcRoute's scope must be a TlsIngress"),
+    ("grpc-method-alone", built(lambda s: GrpcRoute(grpc_site(s), "g", service=s["api_svc"],
+                                                    method="Get")),
+     "shop/rpc/g: method", "method needs grpc_service"),
+    ("grpc-service-name", built(lambda s: GrpcRoute(grpc_site(s), "g", service=s["api_svc"],
+                                                    grpc_service="shop/v1")),
+     "shop/rpc/g: grpc_service", "'shop/v1' is not a fully qualified gRPC service name"),
+    ("grpc-beside-http", built(lambda s: GrpcRoute(s["site"], "g", service=s["api_svc"])),
+     "shop/site/g", "accepts only one of an HTTPRoute and a GRPCRoute sharing a hostname"),
+    ("http-beside-grpc", built(lambda s: (lambda site: (
+        GrpcRoute(site, "g", service=s["api_svc"]), site.route("/", s["web_svc"])))(
+        grpc_site(s))),
+     "shop/rpc: route('/')", "already has GrpcRoute shop/rpc/g"),
+    ("grpc-duplicate", built(lambda s: (lambda site: (
+        GrpcRoute(site, "a", service=s["api_svc"], grpc_service="x.Y"),
+        GrpcRoute(site, "b", service=s["web_svc"], grpc_service="x.Y")))(grpc_site(s))),
+     "shop/rpc/b", "shop/rpc/a already routes the same calls"),
+    # TLS passthrough, TCP and UDP.
+    ("passthrough-host", built(lambda s: TlsPassthrough(s["ns"], "p", hosts=["db"],
+                                                        service=s["api_svc"])),
+     "shop/p: hosts", "host 'db': must be a fully qualified name"),
+    ("passthrough-udp", built(lambda s: TlsPassthrough(s["ns"], "p", hosts=["d.example.com"],
+                                                       service=udp_service(s))),
+     "shop/p: service_port", "TLS runs over TCP, but shop/dns port 53 is UDP"),
+    ("tcp-to-udp", built(lambda s: TcpRoute(s["ns"], "t", port=53, service=udp_service(s))),
+     "shop/t: service_port", "a TcpRoute carries TCP, but shop/dns port 53 is UDP"),
+    ("tcp-port", built(lambda s: TcpRoute(s["ns"], "t", port=70000, service=s["api_svc"])),
+     "shop/t: port", "port 70000 is out of range 1-65535"),
+    ("tcp-rate-limited", built(lambda s: TcpRoute(s["ns"], "t", port=80, service=(
+        RateLimitedService(s["ns"], "lim", workload=s["web"], port=80, target_port="http",
+                           rps=5)))),
+     "shop/t: service", "shop/lim is rate limited per HTTP request"),
+    # Backend TLS.
+    ("backend-tls-no-ca", built(lambda s: BackendTls(s["ns"], "b", service=s["api_svc"],
+                                                     hostname="api.shop")),
+     "shop/b", "give exactly one of ca_configmap, ca_secret or system_ca (got none)"),
+    ("backend-tls-two-cas", built(lambda s: BackendTls(
+        s["ns"], "b", service=s["api_svc"], hostname="api.shop", ca_secret="a", system_ca=True)),
+     "shop/b", "(got ca_secret, system_ca)"),
+    ("backend-tls-wildcard", built(lambda s: BackendTls(
+        s["ns"], "b", service=s["api_svc"], hostname="*.shop", system_ca=True)),
+     "shop/b: hostname", "hostname '*.shop': wildcards are not allowed"),
+    ("backend-tls-unnamed-port", built(lambda s: BackendTls(
+        s["ns"], "b", service=Service(s["ns"], "plain", workload=s["web"], port=80,
+                                      target_port=9376),
+        hostname="web.shop", system_ca=True, port=80)),
+     "shop/b: port", "port 80 of shop/plain has no name"),
+    ("backend-tls-twice", built(lambda s: [BackendTls(
+        s["ns"], i, service=s["web_svc"], hostname="web.shop", system_ca=True)
+        for i in ("b1", "b2")]),
+     "shop/b2", "shop/b1 already sets TLS for shop/web"),
+    # East-west canaries.
+    ("canary-edge-needs-path", built(lambda s: CanaryRoute(
+        s["site"], "c", stable=s["web_svc"], canary=s["api_svc"], weight=5)),
+     "shop/site/c: path", "an edge CanaryRoute needs path"),
+    ("canary-mesh-stable-elsewhere", built(lambda s: CanaryRoute(
+        Namespace(s["bp"], "other"), "c", stable=s["web_svc"], canary=s["api_svc"], weight=5)),
+     "other/c: stable", "stable must be a Service of this namespace"),
+    ("mirror-too-fine", built(lambda s: CanaryRoute(
+        s["site"], "m", path="/tea", stable=s["web_svc"], canary=s["api_svc"],
+        mirror_percent=0.00001)),
+     "shop/site/m: mirror_percent", "mirror_percent 1e-05 is not a percentage above 0"),
+    ("mirror-zero", built(lambda s: CanaryRoute(
+        s["site"], "m", path="/tea", stable=s["web_svc"], canary=s["api_svc"],
+        mirror_percent=0)),
+     "shop/site/m: mirror_percent", "mirror_percent 0 is not a percentage above 0"),
+    ("canary-mesh-path", built(lambda s: CanaryRoute(
+        s["ns"], "c", stable=s["web_svc"], canary=s["api_svc"], path="v2", weight=5)),
+     "shop/c: path", "path 'v2' must start with '/'"),
+    ("canary-mesh-no-mesh", rendered(Target(), lambda s: CanaryRoute(
+        s["ns"], "c", stable=s["web_svc"], canary=s["api_svc"], weight=5)),
+     "shop/c", "needs a mesh implementing Gateway API (GAMMA), but the target has none"),
+    ("canary-mesh-cilium-port", rendered(CILIUM, two_port_mesh),
+     "shop/c", "mesh 'cilium' cannot bind a route to one port of shop/multi"),
+    # The target's gateway and channel.
+    ("retry-standard-channel", rendered(Target(), lambda s: s["site"].route(
+        "/x", s["api_svc"], retry=retry(3))),
+     "shop/site: route('/x')", "retries (HTTPRoute spec.rules[].retry) is experimental in "
+                               "Gateway API v1.6, but the target has "
+                               "gateway_api_channel='standard'"),
+    ("timeout-ngf", rendered(Target(gateway="nginx-gateway-fabric"), lambda s: s["site"].route(
+        "/x", s["api_svc"], timeout="5s")),
+     "shop/site: route('/x')", "target gateway='nginx-gateway-fabric' does not support a "
+                               "request timeout (HTTPRouteRequestTimeout)"),
+    ("mirror-no-gateway", rendered(Target(gateway="none"), lambda s: CanaryRoute(
+        s["site"], "m", path="/tea", stable=s["web_svc"], canary=s["api_svc"],
+        mirror_percent=5)),
+     "shop/site/m", "target gateway='none' does not support mirroring a percentage of "
+                    "requests (HTTPRouteRequestPercentageMirror)"),
+    ("grpc-no-gateway", rendered(Target(gateway="none"), lambda s: GrpcRoute(
+        grpc_site(s), "g", service=s["api_svc"])),
+     "shop/rpc/g", "target gateway='none' does not support a GRPCRoute"),
+    ("cilium-gateway-cni", built(lambda s: Target().with_overrides({"gateway": "cilium"})),
+     "--target", "gateway='cilium' is part of the Cilium CNI, but cni='calico'"),
+]
+CASES += EDGE_CASES
 
 
 @pytest.mark.parametrize(("action", "where", "message"), [c[1:] for c in CASES],

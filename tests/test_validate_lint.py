@@ -65,6 +65,16 @@ def route(name: str, svc: str = "web", port: int = 80, host: str = "a.example.co
                 "backendRefs": [{"name": svc, "port": port}]}]}}
 
 
+def tcp_route(name: str, svc: str = "web", port: int = 80) -> dict[str, Any]:
+    return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "TCPRoute",
+            "metadata": meta(name), "spec": {"rules": [{"backendRefs": [
+                {"name": svc, "port": port}]}]}}
+
+
+def mesh_route(name: str, parent: str = "web") -> dict[str, Any]:
+    return with_parent(route(name), group="", kind="Service", name=parent)
+
+
 def certificate(secret: str) -> dict[str, Any]:
     return {"apiVersion": "cert-manager.io/v1", "kind": "Certificate", "metadata": meta("c"),
             "spec": {"secretName": secret, "dnsNames": ["a.example.com"],
@@ -121,6 +131,10 @@ CASES: list[tuple[str, list[dict[str, Any]], str | None, list[dict[str, Any]]]] 
      "spec.rules[0].http.paths[0].backend.service", [WEB_SVC, ingress("i")]),
     ("NK102", [WEB_SVC, route("r", svc="nope")], "spec.rules[0].backendRefs[0]",
      [WEB_SVC, route("r")]),
+    ("NK102", [WEB_SVC, tcp_route("t", svc="nope")], "spec.rules[0].backendRefs[0]",
+     [WEB_SVC, tcp_route("t")]),
+    ("NK103", [WEB_SVC, tcp_route("t", port=8080)], "spec.rules[0].backendRefs[0]",
+     [WEB_SVC, tcp_route("t")]),
     ("NK103", [WEB_SVC, ingress("i", port=8080)], "spec.rules[0].http.paths[0].backend.service",
      [WEB_SVC, ingress("i", port=80)]),
     ("NK103", [WEB_SVC, route("r", port=81)], "spec.rules[0].backendRefs[0]",
@@ -185,6 +199,8 @@ CASES: list[tuple[str, list[dict[str, Any]], str | None, list[dict[str, Any]]]] 
      [gateway("shared"), with_parent(route("r"), name="shared", sectionName="http")]),
     ("NK126", [gateway("shared"), listener_set("ls", "other")], "spec.parentRef",
      [gateway("shared", listener_sets="All"), listener_set("ls", "shared")]),
+    ("NK126", [WEB_SVC, mesh_route("r", parent="nope")], "spec.parentRefs[0]",
+     [WEB_SVC, mesh_route("r")]),
     ("NK127", [gateway("shared"), listener_set("ls", "shared")], "spec.parentRef",
      [gateway("shared", listener_sets="All"), listener_set("ls", "shared")]),
     ("NK127", [gateway("shared", ns="edge"), with_parent(route("r"), name="shared",

@@ -23,7 +23,11 @@ class PortSpec:
 
 @dataclass(frozen=True)
 class EdgePeer:
-    """The pods of the target's gateway or ingress controller namespace."""
+    """The pods of the target's gateway or ingress controller namespace; ``gateway`` is the
+    Gateway (namespace, name) the entry point gets with ``gateway_mode="dedicated"``, for
+    implementations that run its proxies beside it."""
+
+    gateway: tuple[str, str] | None = None
 
 
 Endpoint = Union["Workload", CidrPeer, AnyPodIn, EdgePeer]

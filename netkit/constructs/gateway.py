@@ -23,6 +23,8 @@ class Listener(Input):
     protocol: Literal["HTTP", "HTTPS", "TLS", "TCP", "UDP"] = "HTTP"
     hostname: str | None = None
     tls_secret: str | None = None
+    client_ca: str | None = None
+    client_ca_mode: Literal["AllowValidOnly", "AllowInsecureFallback"] = "AllowValidOnly"
 
     @field_validator("name")
     @classmethod
@@ -40,8 +42,18 @@ class Listener(Input):
             raise ValueError(f"hostname {v!r} {errs[0]}")
         return v
 
+    @field_validator("client_ca")
+    @classmethod
+    def _ca(cls, v: str | None) -> str | None:
+        if v is not None and (errs := dns1123_subdomain_errors(v)):
+            raise ValueError(f"client_ca {v!r} (a ConfigMap name): {errs[0]}")
+        return v
+
     @model_validator(mode="after")
     def _tls(self) -> Listener:
+        if self.client_ca is not None and self.protocol != "HTTPS":
+            raise ValueError(f"client_ca needs an HTTPS listener; {self.name!r} is "
+                             f"{self.protocol}")
         if self.protocol == "HTTPS" and self.tls_secret is None:
             raise ValueError(f"HTTPS listener {self.name!r} needs tls_secret")
         if self.protocol in ("HTTP", "TCP", "UDP") and self.tls_secret is not None:
@@ -50,10 +62,14 @@ class Listener(Input):
 
 
 def listener(name: str, port: int, protocol: str = "HTTP", *, hostname: str | None = None,
-             tls_secret: str | None = None) -> Listener:
-    """A Listener, checked."""
+             tls_secret: str | None = None, client_ca: str | None = None,
+             client_ca_mode: str = "AllowValidOnly") -> Listener:
+    """A Listener, checked; ``client_ca`` names a ConfigMap (key ``ca.crt``) whose CAs client
+    certificates must chain to (``client_ca_mode="AllowInsecureFallback"`` admits clients
+    without one)."""
     checked = parse(Listener, f"listener({name!r})", name=name, port=port, protocol=protocol,
-                    hostname=hostname, tls_secret=tls_secret)
+                    hostname=hostname, tls_secret=tls_secret, client_ca=client_ca,
+                    client_ca_mode=client_ca_mode)
     assert isinstance(checked, Listener)
     return checked
 
@@ -95,6 +111,7 @@ class Gateway(Construct):
         if len(set(ports)) != len(ports):
             raise ConstructError(where, "two listeners share port, protocol and hostname",
                                  field="listeners", hint="give them different hostnames")
+        self.client_validation = self._client_validation(where)
         for field, mode, labels in (("allowed_routes", allowed_routes, route_namespace_labels),
                                     ("allowed_listener_sets", allowed_listener_sets,
                                      listener_set_namespace_labels)):
@@ -111,3 +128,21 @@ class Gateway(Construct):
         self.route_namespace_labels = dict(route_namespace_labels or {})
         self.allowed_listener_sets = allowed_listener_sets
         self.listener_set_namespace_labels = dict(listener_set_namespace_labels or {})
+
+    def _client_validation(self, where: str) -> dict[int, tuple[str, str]]:
+        """Port → (CA ConfigMap, mode): Gateway API validates client certificates per port, so
+        every HTTPS listener on a port must ask for the same."""
+        out: dict[int, tuple[str, str]] = {}
+        for port in sorted({x.port for x in self.listeners if x.client_ca is not None}):
+            https = [x for x in self.listeners if x.port == port and x.protocol == "HTTPS"]
+            wanted = {(x.client_ca, x.client_ca_mode) for x in https}
+            if len(wanted) > 1:
+                names = ", ".join(x.name for x in https)
+                raise ConstructError(where, f"HTTPS listeners on port {port} ({names}) ask for "
+                                     "different client-certificate validation", field="listeners",
+                                     hint="Gateway API sets it per port: give them the same "
+                                          "client_ca and mode, or different ports")
+            ca, mode = wanted.pop()
+            assert ca is not None
+            out[port] = (ca, mode)
+        return out

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from netkit.constructs.flows import EdgePeer, Flow, FlowSource, PortSpec
+from netkit.constructs.http_policy import Cors, HttpPolicy, Retry, http_policy
 from netkit.constructs.namespace import Namespace
 from netkit.constructs.service import Service, ServicePort
 from netkit.constructs.workload import Workload
 from netkit.constructs.zero_trust import ZeroTrustNamespace
 from netkit.errors import ConstructError
 from netkit.k8s.names import dns1123_subdomain_errors
-from netkit.spec import PathType, check_choice, host_errors
+from netkit.spec import PathType, check_choice, check_route_path, host_errors
 from netkit.tree import Construct
 
 if TYPE_CHECKING:
     from netkit.constructs.canary import CanaryRoute
+    from netkit.constructs.grpc_route import GrpcRoute
 
 ACME_SOLVER_ID = "acme-http01-solver"
 ACME_SOLVER_LABEL = "acme.cert-manager.io/http01-solver"
@@ -32,17 +35,21 @@ class Route:
     path_type: PathType
     service: Service
     port: ServicePort
+    policy: HttpPolicy = dataclasses.field(default_factory=HttpPolicy)
 
 
 class TlsIngress(Construct, FlowSource):
-    """HTTPS for ``hosts`` with a certificate from ``issuer`` (cert-manager) or ``secret``."""
+    """HTTPS for ``hosts`` with a certificate from ``issuer`` (cert-manager) or ``secret``;
+    ``client_ca`` (a ConfigMap with ``ca.crt``) asks clients for certificates it signed."""
 
     def __init__(self, scope: Construct, id: str, *, hosts: Sequence[str],
                  issuer: str | None = None,
                  issuer_kind: Literal["ClusterIssuer", "Issuer"] = "ClusterIssuer",
                  secret: str | None = None, redirect_http: bool = True, hsts: bool = True,
                  hsts_max_age: int = 31536000, hsts_include_subdomains: bool = True,
-                 acme_http01: bool = True) -> None:
+                 acme_http01: bool = True, client_ca: str | None = None,
+                 client_ca_mode: Literal["AllowValidOnly", "AllowInsecureFallback"] = (
+                     "AllowValidOnly")) -> None:
         super().__init__(scope, id)
         where = self.display_path
         if scope.namespace() is None:
@@ -68,11 +75,17 @@ class TlsIngress(Construct, FlowSource):
                 raise ConstructError(where, f"{field} {value!r}: {errs[0]}", field=field,
                                      hint="use the Kubernetes object's name")
         check_choice(issuer_kind, ("ClusterIssuer", "Issuer"), where, field="issuer_kind")
+        check_choice(client_ca_mode, ("AllowValidOnly", "AllowInsecureFallback"), where,
+                     field="client_ca_mode")
+        if client_ca is not None and (errs := dns1123_subdomain_errors(client_ca)):
+            raise ConstructError(where, f"client_ca {client_ca!r}: {errs[0]}", field="client_ca",
+                                 hint="the ConfigMap holding the client CA bundle (ca.crt)")
         if hsts_max_age < 0:
             raise ConstructError(where, "hsts_max_age must not be negative",
                                  field="hsts_max_age", hint="seconds, e.g. 31536000 (a year)")
         self.hosts = list(hosts)
         self._canaries: list[CanaryRoute] = []
+        self._grpc_routes: list[GrpcRoute] = []
         self.issuer = issuer
         self.issuer_kind = issuer_kind
         self.secret_name = secret or f"{id}-tls"
@@ -80,6 +93,8 @@ class TlsIngress(Construct, FlowSource):
         self.hsts = hsts
         self.hsts_max_age = hsts_max_age
         self.hsts_include_subdomains = hsts_include_subdomains
+        self.client_ca = client_ca
+        self.client_ca_mode = client_ca_mode
         self.routes: list[Route] = []
         self.acme_solver = self._acme_solver(scope) if issuer and acme_http01 else None
 
@@ -98,26 +113,35 @@ class TlsIngress(Construct, FlowSource):
                              ports={"http": ACME_SOLVER_PORT})
 
     def route(self, path: str, service: Service, port: int | None = None,
-              path_type: PathType = "Prefix") -> Route:
-        """Send requests for ``path`` on every host to ``service``."""
+              path_type: PathType = "Prefix", *, timeout: str | None = None,
+              backend_timeout: str | None = None, retry: Retry | None = None,
+              cors: Cors | None = None) -> Route:
+        """Send requests for ``path`` on every host to ``service``; ``timeout`` bounds the
+        whole request, ``backend_timeout`` each try, ``retry`` and ``cors`` as given."""
         where = f"{self.display_path}: route({path!r})"
         if not isinstance(service, Service):
             raise ConstructError(where, "service must be a Service construct", field="service",
                                  hint="pass a Service or RateLimitedService")
         check_choice(path_type, ("Prefix", "Exact"), where, field="path_type")
-        if not path.startswith("/") or any(c in path for c in " ?#;{}\\"):
-            raise ConstructError(where, f"path {path!r} must start with '/' and contain no "
-                                 "spaces, '?', '#', ';', braces or backslashes", field="path",
-                                 hint="e.g. '/tea'")
-        if path_type == "Prefix" and ("//" in path or "/../" in path or path.endswith("/..")):
-            raise ConstructError(where, f"path {path!r} has '//' or '..' segments",
-                                 field="path", hint="use a normalized path")
+        if self._grpc_routes:
+            raise ConstructError(where, f"{self.display_path} already has GrpcRoute "
+                                 f"{self._grpc_routes[0].display_path}; Gateway API accepts "
+                                 "only one of an HTTPRoute and a GRPCRoute sharing a hostname",
+                                 hint="serve HTTP paths from a TlsIngress of its own")
+        check_route_path(path, path_type, where)
         if any(r.path == path and r.path_type == path_type for r in self.routes):
             raise ConstructError(where, f"path {path!r} ({path_type}) is already routed",
                                  hint="one route per path; use CanaryRoute to split traffic")
-        route = Route(path, path_type, service, service.service_port(port, where))
+        policy = http_policy(where, timeout=timeout, backend_timeout=backend_timeout,
+                             retry=retry, cors=cors)
+        route = Route(path, path_type, service, service.service_port(port, where), policy)
         self.routes.append(route)
         return route
+
+    @property
+    def own_gateway(self) -> tuple[str, str]:
+        """(namespace, name) of the Gateway this ingress gets with gateway_mode="dedicated"."""
+        return str(self.namespace()), self.node.id
 
     def find_route(self, path: str) -> Route | None:
         """The route for ``path``, if any."""
@@ -131,6 +155,14 @@ class TlsIngress(Construct, FlowSource):
         """Register ``canary`` (a CanaryRoute does so when it is created)."""
         self._canaries.append(canary)
 
+    def grpc_routes(self) -> list[GrpcRoute]:
+        """The GrpcRoutes declared on this ingress, in order."""
+        return list(self._grpc_routes)
+
+    def add_grpc_route(self, route: GrpcRoute) -> None:
+        """Register ``route`` (a GrpcRoute does so when it is created)."""
+        self._grpc_routes.append(route)
+
     def backends(self) -> list[tuple[Service, ServicePort]]:
         """Every (Service, port) this ingress sends traffic to, routes then canaries."""
         pairs = [(r.service, r.port) for r in self.routes]
@@ -139,11 +171,12 @@ class TlsIngress(Construct, FlowSource):
 
     def flows(self) -> list[Flow]:
         """Edge proxies may reach each backend's target port, and only that."""
-        flows = [Flow(EdgePeer(), svc.workload,
+        flows = [Flow(EdgePeer(self.own_gateway), svc.workload,
                       (PortSpec(port.target.protocol, port.target.port),),
                       f"{self.display_path}: route to {svc.ref}")
                  for svc, port in self.backends()]
         if self.acme_solver is not None:
-            flows.append(Flow(EdgePeer(), self.acme_solver, (PortSpec("TCP", ACME_SOLVER_PORT),),
+            flows.append(Flow(EdgePeer(self.own_gateway), self.acme_solver,
+                              (PortSpec("TCP", ACME_SOLVER_PORT),),
                               f"{self.display_path}: ACME HTTP-01 challenges"))
         return flows

@@ -27,3 +27,13 @@ def fqdn_egress_policy(name: str, namespace: str, *, pods: Mapping[str, str],
     return {"apiVersion": "cilium.io/v2", "kind": "CiliumNetworkPolicy",
             "metadata": meta(name, namespace),
             "spec": {"endpointSelector": {"matchLabels": dict(pods)}, "egress": egress}}
+
+
+def entity_ingress_policy(name: str, namespace: str, *, pods: Mapping[str, str], entity: str,
+                          ports: Sequence[tuple[int, str]]) -> dict[str, Any]:
+    """Ingress to ``pods`` from the Cilium ``entity`` on ``ports`` ((port, protocol))."""
+    to_ports = [{"port": str(port), "protocol": protocol} for port, protocol in ports]
+    return {"apiVersion": "cilium.io/v2", "kind": "CiliumNetworkPolicy",
+            "metadata": meta(name, namespace),
+            "spec": {"endpointSelector": {"matchLabels": dict(pods)},
+                     "ingress": [{"fromEntities": [entity], "toPorts": [{"ports": to_ports}]}]}}

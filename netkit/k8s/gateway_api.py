@@ -9,6 +9,8 @@ from netkit.k8s.meta import meta
 
 GROUP = "gateway.networking.k8s.io"
 API_VERSION = f"{GROUP}/v1"
+# Route kinds: each attaches to parents by parentRefs and sends traffic to backendRefs.
+ROUTE_KINDS = ("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute")
 
 
 def parent_ref(name: str, *, kind: str = "Gateway", namespace: str | None = None,
@@ -42,9 +44,20 @@ def path_match(path: str, path_type: str) -> dict[str, Any]:
 def http_route(name: str, namespace: str, *, parent_refs: Sequence[dict[str, Any]],
                hostnames: Sequence[str], rules: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """An HTTPRoute."""
-    return {"apiVersion": API_VERSION, "kind": "HTTPRoute", "metadata": meta(name, namespace),
-            "spec": {"parentRefs": list(parent_refs), "hostnames": list(hostnames),
-                     "rules": list(rules)}}
+    return route("HTTPRoute", name, namespace, parent_refs=parent_refs, hostnames=hostnames,
+                 rules=rules)
+
+
+def route(kind: str, name: str, namespace: str, *, parent_refs: Sequence[dict[str, Any]],
+          hostnames: Sequence[str] = (), rules: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """A route of ``kind`` (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute; all v1);
+    ``hostnames`` only where given."""
+    spec: dict[str, Any] = {"parentRefs": list(parent_refs)}
+    if hostnames:
+        spec["hostnames"] = list(hostnames)
+    spec["rules"] = list(rules)
+    return {"apiVersion": API_VERSION, "kind": kind, "metadata": meta(name, namespace),
+            "spec": spec}
 
 
 def https_listener(name: str, hostname: str, secret: str, *, port: int = 443,
@@ -68,13 +81,32 @@ def listener_set(name: str, namespace: str, *, parent: dict[str, Any],
 
 def gateway(name: str, namespace: str, *, gateway_class: str,
             listeners: Sequence[dict[str, Any]],
-            allowed_listeners: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """A Gateway."""
+            allowed_listeners: Mapping[str, Any] | None = None,
+            client_validation: Mapping[int, tuple[str, str]] | None = None) -> dict[str, Any]:
+    """A Gateway; ``client_validation`` maps a port to (CA ConfigMap, mode) for client
+    certificates on its HTTPS listeners."""
     spec: dict[str, Any] = {"gatewayClassName": gateway_class, "listeners": list(listeners)}
     if allowed_listeners is not None:
         spec["allowedListeners"] = dict(allowed_listeners)
+    if client_validation:
+        spec["tls"] = {"frontend": _frontend(client_validation, {
+            x["port"] for x in listeners if x["protocol"] == "HTTPS"})}
     return {"apiVersion": API_VERSION, "kind": "Gateway", "metadata": meta(name, namespace),
             "spec": spec}
+
+
+def _frontend(validation: Mapping[int, tuple[str, str]], https_ports: set[int]
+              ) -> dict[str, Any]:
+    """spec.tls.frontend: one ``default`` when every HTTPS port validates alike, else an
+    empty default (no validation) and the validating ports ``perPort``."""
+    def tls(ca: str, mode: str) -> dict[str, Any]:
+        return {"validation": {"caCertificateRefs": [{"group": "", "kind": "ConfigMap",
+                                                      "name": ca}], "mode": mode}}
+    alike = set(validation.values())
+    if set(validation) == https_ports and len(alike) == 1:
+        return {"default": tls(*alike.pop())}
+    return {"default": {}, "perPort": [{"port": port, "tls": tls(ca, mode)}
+                                       for port, (ca, mode) in sorted(validation.items())]}
 
 
 def gateway_class(name: str, controller: str, description: str | None = None) -> dict[str, Any]:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from netkit.constructs.backend_tls import BackendTls
+from netkit.constructs.canary import CanaryRoute
 from netkit.constructs.cluster_issuer import ClusterIssuer
+from netkit.constructs.edge_routes import TcpRoute, TlsPassthrough, UdpRoute
 from netkit.constructs.gateway import Gateway, GatewayClass
 from netkit.constructs.manifest import Include, Manifest
 from netkit.constructs.namespace import Namespace
@@ -13,8 +16,14 @@ from netkit.constructs.service import Service
 from netkit.constructs.tls_ingress import TlsIngress
 from netkit.constructs.zero_trust import ZeroTrustNamespace
 from netkit.objects import KubeObject
+from netkit.render.canary import render_canary
 from netkit.render.cluster_issuer import render_cluster_issuer
 from netkit.render.context import RenderContext
+from netkit.render.edge_routes import (
+    render_backend_tls,
+    render_port_route,
+    render_tls_passthrough,
+)
 from netkit.render.gateway import render_gateway, render_gateway_class
 from netkit.render.manifest import render_include, render_manifest
 from netkit.render.namespace import render_namespace, render_zero_trust
@@ -24,7 +33,7 @@ from netkit.tree import Blueprint, Construct
 
 # Construct type → renderer; a subclass without an entry uses its nearest base's renderer
 # (RateLimitedService renders as a Service). Constructs without one only group others
-# (Workload, CanaryRoute: their owners render them).
+# (Workload, GrpcRoute: their owners render them; so does a TlsIngress its CanaryRoutes).
 RENDERERS: dict[type[Construct], Callable[[Any, RenderContext], None]] = {
     Namespace: render_namespace,
     ZeroTrustNamespace: render_zero_trust,
@@ -35,6 +44,11 @@ RENDERERS: dict[type[Construct], Callable[[Any, RenderContext], None]] = {
     ClusterIssuer: render_cluster_issuer,
     Manifest: render_manifest,
     Include: render_include,
+    TlsPassthrough: render_tls_passthrough,
+    TcpRoute: render_port_route,
+    UdpRoute: render_port_route,
+    BackendTls: render_backend_tls,
+    CanaryRoute: render_canary,
 }
 
 

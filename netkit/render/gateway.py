@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from netkit.capabilities import GATEWAY_CONTROLLERS
+from netkit.capabilities import GATEWAY_CONTROLLERS, require_gateway_feature
 from netkit.constructs.gateway import Gateway, GatewayClass, Listener
 from netkit.errors import CapabilityError
 from netkit.k8s import gateway_api as gw
@@ -34,8 +34,12 @@ def _listener(lst: Listener, gateway: Gateway) -> dict[str, Any]:
 
 def render_gateway(g: Gateway, ctx: RenderContext) -> None:
     """Emit the Gateway."""
+    if g.client_validation:
+        require_gateway_feature(ctx.target, "GatewayFrontendClientCertificateValidation",
+                                f"{g.display_path}: listeners")
     ctx.emit(g, gw.gateway(g.node.id, str(g.namespace()),
                            gateway_class=g.gateway_class or ctx.target.gateway_class,
                            listeners=[_listener(x, g) for x in g.listeners],
                            allowed_listeners=gw.namespaces_from(
-                               g.allowed_listener_sets, g.listener_set_namespace_labels)))
+                               g.allowed_listener_sets, g.listener_set_namespace_labels),
+                           client_validation=g.client_validation))

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from netkit.capabilities import require_fqdn_egress, require_network_policy, require_staged
-from netkit.constructs.flows import blueprint_flows
+from netkit.capabilities import (
+    PROXIES_BESIDE_GATEWAY,
+    edge_entity,
+    require_fqdn_egress,
+    require_network_policy,
+    require_staged,
+)
+from netkit.constructs.flows import EdgePeer, Flow, blueprint_flows
 from netkit.constructs.namespace import Namespace
+from netkit.constructs.workload import Workload
 from netkit.constructs.zero_trust import ZeroTrustNamespace
+from netkit.errors import CapabilityError
 from netkit.k8s import core
 from netkit.k8s import networking as np
 from netkit.k8s.calico import staged_kubernetes_policy
-from netkit.k8s.cilium import fqdn_egress_policy
+from netkit.k8s.cilium import entity_ingress_policy, fqdn_egress_policy
 from netkit.render.context import RenderContext
 from netkit.render.policy_rules import allow_policies, flows_by_namespace
+from netkit.target import Target
 
 POD_SECURITY_MODES = ("enforce", "audit", "warn")
 DEFAULT_DENY = "default-deny"
@@ -45,6 +54,44 @@ def dns_egress(ns: ZeroTrustNamespace) -> dict[str, Any]:
                              egress=[np.rule(peers, ports, direction="egress")])
 
 
+def _check_no_gateway_inside(ns: ZeroTrustNamespace, flows: list[Flow], target: Target) -> None:
+    """Fail when a dedicated Gateway's proxies would run inside ``ns``: default deny would
+    isolate them, and netkit does not open their way in, out to the backends or to the control
+    plane."""
+    if (target.ingress != "gateway-api" or target.gateway_mode != "dedicated"
+            or target.gateway not in PROXIES_BESIDE_GATEWAY):
+        return
+    for flow in flows:
+        if isinstance(flow.src, EdgePeer) and flow.src.gateway is not None and (
+                flow.src.gateway[0] == ns.name):
+            raise CapabilityError(ns.display_path, f"with gateway={target.gateway!r} and "
+                                  "gateway_mode='dedicated' the proxies of Gateway "
+                                  f"{flow.src.gateway[1]} ({flow.origin}) run in this "
+                                  "ZeroTrustNamespace, whose default deny would isolate them",
+                                  hint="use gateway_mode=shared, or create the entry point in a "
+                                       "plain Namespace and route to the Services across")
+
+
+def _edge_entity_policies(ns: ZeroTrustNamespace, flows: list[Flow], entity: str
+                          ) -> list[dict[str, Any]]:
+    """``allow-edge-<w>`` CiliumNetworkPolicies admitting the edge ``entity`` to each workload
+    of ``ns`` on the ports its flows ask for."""
+    ports: dict[str, list[tuple[int, str]]] = {}
+    for flow in flows:
+        dst = flow.dst
+        if isinstance(dst, Workload) and dst.namespace() == ns.name:
+            wanted = ports.setdefault(dst.name, [])
+            for spec in flow.ports:
+                if spec.port is None or spec.end_port is not None:
+                    raise CapabilityError(flow.origin, "a Cilium edge policy admits single "
+                                          "ports", hint="list the ports one by one")
+                if (spec.port, spec.protocol) not in wanted:
+                    wanted.append((spec.port, spec.protocol))
+    return [entity_ingress_policy(f"allow-edge-{w.name}", ns.name, pods=w.labels, entity=entity,
+                                  ports=ports[w.name])
+            for w in ns.workloads() if w.name in ports]
+
+
 def render_zero_trust(ns: ZeroTrustNamespace, ctx: RenderContext) -> None:
     """Emit the Namespace, default deny, DNS egress and the merged allow policies (as
     Calico staged policies when the namespace's enforcement is staged)."""
@@ -57,10 +104,18 @@ def render_zero_trust(ns: ZeroTrustNamespace, ctx: RenderContext) -> None:
     ctx.emit(ns, enforce(np.network_policy(DEFAULT_DENY, ns.name, pod_selector=None,
                                            policy_types=["Ingress", "Egress"])))
     ctx.emit(ns, enforce(dns_egress(ns)))
-    flows = ctx.memo("flows by namespace",
-                     lambda: flows_by_namespace(blueprint_flows(ctx.blueprint)))
-    for policy in allow_policies(ns.name, flows.get(ns.name, ()), ctx.target):
+    every = ctx.memo("flows", lambda: blueprint_flows(ctx.blueprint))
+    _check_no_gateway_inside(ns, every, ctx.target)
+    flows = ctx.memo("flows by namespace", lambda: flows_by_namespace(every)).get(ns.name, [])
+    entity = edge_entity(ctx.target)
+    if entity is not None:
+        edge = [f for f in flows if isinstance(f.src, EdgePeer)]
+        flows = [f for f in flows if not isinstance(f.src, EdgePeer)]
+    for policy in allow_policies(ns.name, flows, ctx.target):
         ctx.emit(ns, enforce(policy))
+    if entity is not None:
+        for policy in _edge_entity_policies(ns, edge, entity):
+            ctx.emit(ns, enforce(policy))
     by_workload: dict[str, list[tuple[str, int, str]]] = {}
     for fq in ns.fqdn_egress:
         require_fqdn_egress(ctx.target, f"{ns.display_path}: allow_egress_fqdn({fq.fqdn!r})")

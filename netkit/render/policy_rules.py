@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from netkit.capabilities import require_end_port
+from netkit.capabilities import PROXIES_BESIDE_GATEWAY, require_end_port
 from netkit.constructs.flows import EdgePeer, Endpoint, Flow, PortSpec
 from netkit.constructs.workload import Workload
 from netkit.errors import ConstructError
@@ -91,6 +91,12 @@ def peer(end: Endpoint, namespace: str, target: Target) -> dict[str, Any]:
     if isinstance(end, CidrPeer):
         return np.ip_peer(end.cidr, end.except_)
     if isinstance(end, EdgePeer):
+        label = PROXIES_BESIDE_GATEWAY.get(target.gateway)
+        if (end.gateway is not None and label is not None and target.ingress == "gateway-api"
+                and target.gateway_mode == "dedicated"):
+            gw_namespace, gw_name = end.gateway
+            return np.pod_peer({label: gw_name},
+                               namespace=None if gw_namespace == namespace else gw_namespace)
         return np.pod_peer(None, namespace=target.edge_namespace)
     raise TypeError(f"unknown endpoint {end!r}")
 

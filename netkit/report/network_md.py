@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader
 from netkit.analysis.engine import Reachability
 from netkit.analysis.ports import PortSet
 from netkit.k8s.calico import STAGED_KUBERNETES_KIND
+from netkit.k8s.gateway_api import ROUTE_KINDS
 from netkit.k8s.networking import effective_policy_types
 from netkit.objects import KubeObject
 from netkit.report.reachability import code
@@ -28,25 +29,57 @@ def _selector(sel: dict[str, Any] | None) -> str:
     return ", ".join(f"`{p}`" for p in parts) or "all pods"
 
 
+def _mirrored(mirror: dict[str, Any]) -> str:
+    """The percentage of requests a RequestMirror copies (all, unless percent or fraction)."""
+    fraction = mirror.get("fraction")
+    if fraction:
+        share = 100 * fraction.get("numerator", 0) / (fraction.get("denominator") or 100)
+        return f"{share:g}"
+    return str(mirror.get("percent", 100))
+
+
+def _route_entries(kind: str, name: str, spec: dict[str, Any]) -> list[dict[str, str]]:
+    """Entries of a Gateway API route: per rule, match and host. A route whose parent is a
+    Service (a mesh route) is entered from inside the cluster, through that Service."""
+    mesh = [f"mesh: Service {p.get('name')}" for p in spec.get("parentRefs") or []
+            if p.get("kind") == "Service"]
+    hosts = mesh or spec.get("hostnames") or ["*"]
+    out = []
+    for rule in spec.get("rules") or []:
+        refs = rule.get("backendRefs") or []
+        if not refs:
+            continue
+        backend = ", ".join(f"{r['name']}:{r.get('port')}" + (
+            f" ({r['weight']}%)" if "weight" in r else "") for r in refs)
+        for f in rule.get("filters") or []:
+            mirror = f.get("requestMirror") or {}
+            if mirror.get("backendRef"):
+                ref = mirror["backendRef"]
+                backend += f"; copies ({_mirrored(mirror)}%) to {ref['name']}:{ref.get('port')}"
+        for match in rule.get("matches") or [{}]:
+            if kind == "GRPCRoute":
+                method = match.get("method") or {}
+                path = "/".join(str(method[k]) for k in ("service", "method") if k in method)
+                path, how = path or "*", "gRPC method"
+            elif kind == "HTTPRoute":
+                path = (match.get("path") or {}).get("value", "/")
+                cond = ", ".join(f"{h['name']}" for h in match.get("headers") or [])
+                how = f"header {cond}" if cond else "path"
+            else:
+                path, how = "-", {"TLSRoute": "TLS SNI"}.get(kind, kind.removesuffix("Route"))
+            for host in hosts:
+                out.append({"host": host, "path": path, "match": how, "backend": backend,
+                            "via": f"{kind} `{name}`"})
+    return out
+
+
 def _entries(objects: list[dict[str, Any]]) -> list[dict[str, str]]:
     out = []
     for obj in objects:
         kind, name = obj["kind"], obj["metadata"]["name"]
         spec = obj.get("spec") or {}
-        if kind == "HTTPRoute":
-            for rule in spec.get("rules") or []:
-                refs = rule.get("backendRefs") or []
-                if not refs:
-                    continue
-                backend = ", ".join(f"{r['name']}:{r.get('port')}" + (
-                    f" ({r['weight']}%)" if "weight" in r else "") for r in refs)
-                for match in rule.get("matches") or [{}]:
-                    path = (match.get("path") or {}).get("value", "/")
-                    cond = ", ".join(f"{h['name']}" for h in match.get("headers") or [])
-                    for host in spec.get("hostnames") or ["*"]:
-                        out.append({"host": host, "path": path,
-                                    "match": f"header {cond}" if cond else "path",
-                                    "backend": backend, "via": f"HTTPRoute `{name}`"})
+        if kind in ROUTE_KINDS:
+            out += _route_entries(kind, name, spec)
         elif kind == "Ingress":
             canary = (obj["metadata"].get("annotations") or {}).get(
                 "nginx.ingress.kubernetes.io/canary") == "true"

@@ -59,7 +59,8 @@ class Validator:
         text = kubernetes or (target.kubernetes if target else SUPPORTED_KUBERNETES[-1])
         self.version = parse_version(text)
         self.cluster = apiserver.Cluster(self.version, node_ports)
-        self.crds = crds if crds is not None else CrdRegistry()
+        self.crds = crds if crds is not None else CrdRegistry(
+            gateway_api_channel=target.gateway_api_channel if target else "standard")
         self.ignore = {find_rule(r, "ignore").id for r in ignore}
         if scope not in SCOPES:
             raise ConfigError("--scope", f"unknown scope {scope!r}",

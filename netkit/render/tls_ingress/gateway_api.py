@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from netkit.constructs.canary import CanaryRoute
+from netkit.capabilities import require_gateway_feature
 from netkit.constructs.service import Service, ServicePort
 from netkit.constructs.tls_ingress import Route, TlsIngress
 from netkit.errors import InvalidNameError
 from netkit.k8s import gateway_api as gw
 from netkit.k8s.cert_manager import certificate
+from netkit.render.canary_rules import split_rules
 from netkit.render.context import RenderContext
+from netkit.render.edge_listeners import edge_listeners
+from netkit.render.http_policy import rule_fields
 from netkit.render.tls_ingress.rate_limits import gateway_rate_limit
 from netkit.render.tls_ingress.route_groups import canary_for, hsts_value, route_groups
+from netkit.target import Target
 
 
 def listener_name(host: str) -> str:
@@ -35,38 +39,40 @@ class _Backends:
                               weight=weight)
 
 
-def _rules(ing: TlsIngress, route: Route, backends: _Backends) -> list[dict[str, Any]]:
+def _rules(ing: TlsIngress, route: Route, backends: _Backends, target: Target
+           ) -> list[dict[str, Any]]:
     filters: list[dict[str, Any]] = []
     if ing.hsts:
         filters.append({"type": "ResponseHeaderModifier", "responseHeaderModifier": {
             "set": [{"name": "Strict-Transport-Security", "value": hsts_value(ing)}]}})
-    match = gw.path_match(route.path, route.path_type)
-    main: dict[str, Any] = {"matches": [match]}
-    canary: CanaryRoute | None = canary_for(ing, route)
-    refs = [backends.ref(route.service, route.port)]
-    rules: list[dict[str, Any]] = []
-    if canary is not None:
-        if canary.weight is not None:
-            refs = [backends.ref(route.service, route.port, 100 - canary.weight),
-                    backends.ref(canary.canary, canary.canary_port, canary.weight)]
-        elif canary.mirror_percent is not None:
-            mirror = backends.ref(canary.canary, canary.canary_port)
-            filters = [*filters, {"type": "RequestMirror", "requestMirror": {
-                "backendRef": mirror, "percent": canary.mirror_percent}}]
-        else:
-            header = ({"type": "Exact", "name": canary.header, "value": canary.header_value}
-                      if canary.header else
-                      {"type": "RegularExpression", "name": "Cookie",
-                       "value": f"(^|;\\s*){canary.cookie}=always(;|$)"})
-            rule: dict[str, Any] = {"matches": [{**match, "headers": [header]}]}
-            if filters:
-                rule["filters"] = filters
-            rule["backendRefs"] = [backends.ref(canary.canary, canary.canary_port)]
-            rules.append(rule)
-    if filters:
-        main["filters"] = filters
-    main["backendRefs"] = refs
-    return [*rules, main]
+    where = f"{ing.display_path}: route({route.path!r})"
+    extra, policy_filters = rule_fields(
+        route.policy, lambda feature: require_gateway_feature(target, feature, where))
+    filters += policy_filters
+    canary = canary_for(ing, route)
+    if canary is not None and canary.mirror_percent is not None:
+        require_gateway_feature(target, "HTTPRouteRequestPercentageMirror",
+                                canary.display_path)
+    return split_rules(canary, gw.path_match(route.path, route.path_type),
+                       route.service, route.port, backends.ref, filters, extra)
+
+
+def _grpc_route(ing: TlsIngress, parents: list[dict[str, Any]], target: Target
+                ) -> dict[str, Any]:
+    """One GRPCRoute with a rule per GrpcRoute, on the ingress's listeners and hosts."""
+    rules = []
+    for route in ing.grpc_routes():
+        require_gateway_feature(target, "GRPCRoute", route.display_path)
+        rule: dict[str, Any] = {}
+        if route.grpc_service is not None:
+            method = {"type": "Exact", "service": route.grpc_service}
+            if route.method is not None:
+                method["method"] = route.method
+            rule["matches"] = [{"method": method}]
+        rule["backendRefs"] = [gw.backend_ref(route.service.name, route.port.port)]
+        rules.append(rule)
+    return gw.route("GRPCRoute", f"{ing.node.id}-grpc", str(ing.namespace()),
+                    parent_refs=parents, hostnames=ing.hosts, rules=rules)
 
 
 def render(ing: TlsIngress, ctx: RenderContext) -> None:
@@ -78,18 +84,15 @@ def render(ing: TlsIngress, ctx: RenderContext) -> None:
                                hint="hosts differing only in '.' vs '-' cannot share an ingress")
     https = [gw.https_listener(n, h, ing.secret_name)
              for n, h in zip(names, ing.hosts, strict=True)]
+    http = {"name": "http", "port": 80, "protocol": "HTTP",
+            "allowedRoutes": gw.namespaces_from("Same")}
+    validation = {443: (ing.client_ca, ing.client_ca_mode)} if ing.client_ca else None
+    parents = edge_listeners(ctx, ing, https, dedicated_extra=[http],
+                             client_validation=validation)
     if target.gateway_mode == "dedicated":
-        http = {"name": "http", "port": 80, "protocol": "HTTP",
-                "allowedRoutes": gw.namespaces_from("Same")}
-        ctx.emit(ing, gw.gateway(ing.node.id, ns, gateway_class=target.gateway_class,
-                                 listeners=[http, *https]))
-        parents = [gw.parent_ref(ing.node.id, section_name=n) for n in names]
         redirect_parent = gw.parent_ref(ing.node.id, section_name="http")
     else:
         shared = target.shared_gateway
-        ctx.emit(ing, gw.listener_set(ing.node.id, ns, listeners=https, parent=gw.parent_ref(
-            shared.name, namespace=shared.namespace)))
-        parents = [gw.parent_ref(ing.node.id, kind="ListenerSet")]
         redirect_parent = gw.parent_ref(shared.name, namespace=shared.namespace,
                                         section_name=shared.http_listener)
     if ing.issuer is not None:
@@ -102,11 +105,13 @@ def render(ing: TlsIngress, ctx: RenderContext) -> None:
                                             "scheme": "https", "statusCode": 301}}]}]))
     backends = _Backends(ns)
     for group in route_groups(ing):
-        rules = [r for route in group.routes for r in _rules(ing, route, backends)]
+        rules = [r for route in group.routes for r in _rules(ing, route, backends, target)]
         ctx.emit(ing, gw.http_route(group.name, ns, parent_refs=parents, hostnames=ing.hosts,
                                     rules=rules))
         if group.limited is not None:
             ctx.emit(ing, gateway_rate_limit(ctx, ing, group.limited, group.name, ns))
+    if ing.grpc_routes():
+        ctx.emit(ing, _grpc_route(ing, parents, target))
     for other_ns, services in sorted(backends.foreign.items()):
         ctx.emit(ing, gw.reference_grant(f"httproutes-from-{ns}-{ing.node.id}", other_ns,
                                          from_kind="HTTPRoute", from_namespace=ns,

@@ -23,6 +23,22 @@ def _check(ing: TlsIngress) -> None:
         raise CapabilityError(where, "ingress-nginx cannot turn HSTS off per Ingress",
                               hint="set hsts: 'false' in the controller ConfigMap, or keep "
                                    "hsts=True")
+    if ing.client_ca is not None:
+        raise CapabilityError(where, "netkit renders client-certificate validation with "
+                              "Gateway API (a CA ConfigMap); ingress-nginx wants a Secret in "
+                              "its auth-tls-secret annotation", hint="use the gateway-api "
+                              "target, or drop client_ca=")
+    if ing.grpc_routes():
+        raise CapabilityError(ing.grpc_routes()[0].display_path, "ingress-nginx routes gRPC "
+                              "only by a backend-protocol annotation on a whole Ingress, "
+                              "without service or method matching",
+                              hint="use the gateway-api target for GrpcRoute")
+    for route in ing.routes:
+        if route.policy.features():
+            raise CapabilityError(f"{where}: route({route.path!r})", "ingress-nginx sets "
+                                  "timeouts, retries and CORS per Ingress object, not per "
+                                  "route", hint="use the gateway-api target, or drop timeout=, "
+                                  "backend_timeout=, retry= and cors= on the route")
     for svc, _ in ing.backends():
         if svc.namespace() != ing.namespace():
             raise CapabilityError(where, f"an Ingress cannot route to {svc.ref} in another "
@@ -82,7 +98,7 @@ def render(ing: TlsIngress, ctx: RenderContext) -> None:
             raise CapabilityError(where, "ingress-nginx cannot mirror a share of one path's "
                                   "requests (mirror-target copies a whole Ingress, unsampled)",
                                   hint="use the gateway-api target for mirror_percent")
-        path = ingress_path(canary.path, canary.route.path_type, canary.canary.name,
+        path = ingress_path(canary.path, canary.path_type, canary.canary.name,
                             canary.canary_port.port)
         ctx.emit(canary, ingress(f"{ing.node.id}-{canary.node.id}", ns,
                                  ingress_class=target.ingress_class, hosts=ing.hosts,

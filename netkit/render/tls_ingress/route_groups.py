@@ -22,9 +22,9 @@ class RouteGroup:
 
 def route_groups(ing: TlsIngress) -> list[RouteGroup]:
     """Groups in route order: unlimited routes under the ingress id, each limited Service apart."""
-    if not ing.routes:
+    if not ing.routes and not ing.grpc_routes():
         raise ConstructError(ing.display_path, "TlsIngress has no routes",
-                             hint="add one with .route(path, service)")
+                             hint="add one with .route(path, service) or a GrpcRoute")
     groups: dict[str, RouteGroup] = {}
     for route in ing.routes:
         svc = route.service

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from netkit.k8s.gateway_api import ROUTE_KINDS
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.selectors import matches
 from netkit.objects import KubeObject, as_dict, as_list
@@ -49,12 +50,18 @@ def check(index: Index, report: Report) -> None:
                        f"from namespace {ls.namespace} (spec.allowedListeners)",
                        field=SPEC.child("parentRef"),
                        hint="set allowedListeners.namespaces.from on the Gateway")
-    for route in index.of("HTTPRoute", "GRPCRoute"):
+    for route in index.of(*ROUTE_KINDS):
         for i, ref in enumerate(as_list(route.spec.get("parentRefs"))):
             ref = as_dict(ref)
             kind = ref.get("kind", "Gateway")
             key = (ref.get("namespace") or route.namespace, str(ref.get("name")))
             field = SPEC.child("parentRefs").index(i)
+            if kind == "Service" and not ref.get("group") and index.services:
+                if key not in index.services:
+                    report.add("NK126", route, f"parent Service {key[0]}/{key[1]} does not "
+                               "exist", field=field, hint="a mesh route binds to the Service "
+                                                          "its clients call; fix the name")
+                continue
             if kind == "ListenerSet" and listener_sets and key not in listener_sets:
                 report.add("NK126", route, f"parent ListenerSet {key[0]}/{key[1]} does not "
                            "exist", field=field, hint="fix the reference")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from netkit.k8s.gateway_api import ROUTE_KINDS
 from netkit.objects import KubeObject, as_dict, as_list
 from netkit.validate.field import SPEC, Path
 from netkit.validate.lint.index import Index, Report
@@ -59,7 +60,7 @@ def _backends(item: KubeObject) -> Iterator[tuple[Path, str, Any, Any]]:
                     yield (SPEC.child("rules").index(i).child("http").child("paths").index(j)
                            .child("backend").child("service"), item.namespace, svc.get("name"),
                            svc.get("port") or {})
-    elif item.kind in ("HTTPRoute", "GRPCRoute"):
+    elif item.kind in ROUTE_KINDS:
         # Routes are custom resources: without their CRD nothing checked these shapes.
         for i, rule in enumerate(as_list(spec.get("rules"))):
             rule = as_dict(rule)
@@ -78,7 +79,7 @@ def _backends(item: KubeObject) -> Iterator[tuple[Path, str, Any, Any]]:
 
 
 def _routes_to_services(index: Index, report: Report) -> None:
-    for item in index.of("Ingress", "HTTPRoute", "GRPCRoute"):
+    for item in index.of("Ingress", *ROUTE_KINDS):
         for path, ns, name, port in _backends(item):
             svc = index.services.get((ns, str(name)))
             if svc is None:
