@@ -11,6 +11,10 @@ if TYPE_CHECKING:
     from netkit.target import Target
 
 
+CLUSTER_NETWORK_POLICY = "ClusterNetworkPolicy"
+CILIUM_CLUSTERWIDE_POLICY = "CiliumClusterwideNetworkPolicy"
+
+
 @dataclass(frozen=True)
 class Cni:
     """A CNI plugin's NetworkPolicy support."""
@@ -18,14 +22,18 @@ class Cni:
     network_policy: bool
     end_port: bool = True
     fqdn_egress: bool = False
+    cluster_policy: str | None = None
     note: str = ""
 
 
+# cluster_policy: the cluster-wide policy kind the CNI implements ("ClusterNetworkPolicy" of
+# kubernetes-sigs/network-policy-api, or Cilium's own CiliumClusterwideNetworkPolicy).
 CNIS: dict[str, Cni] = {
-    "calico": Cni(network_policy=True),
-    "cilium": Cni(network_policy=True, fqdn_egress=True),
-    "antrea": Cni(network_policy=True),
-    "kindnet": Cni(network_policy=True),
+    "calico": Cni(network_policy=True, cluster_policy=CLUSTER_NETWORK_POLICY),
+    "cilium": Cni(network_policy=True, fqdn_egress=True,
+                  cluster_policy=CILIUM_CLUSTERWIDE_POLICY),
+    "antrea": Cni(network_policy=True, cluster_policy=CLUSTER_NETWORK_POLICY),
+    "kindnet": Cni(network_policy=True, cluster_policy=CLUSTER_NETWORK_POLICY),
     "aws-vpc-cni": Cni(network_policy=True, note="needs the VPC CNI network policy agent"),
     "weave": Cni(network_policy=True, end_port=False),
     "flannel": Cni(network_policy=False,
@@ -79,3 +87,27 @@ def require_rate_limits(target: Target, where: str, service: str) -> str:
                               hint="use gateway=envoy-gateway or nginx-gateway-fabric, or a "
                                    "plain Service")
     return limiter
+
+
+def require_cluster_policy(target: Target, where: str) -> str:
+    """The cluster-wide policy kind the target's CNI implements; fail when it has none, so a
+    guardrail is never silently dropped."""
+    kind = CNIS[target.cni].cluster_policy
+    if kind is None:
+        able = ", ".join(sorted(k for k, v in CNIS.items() if v.cluster_policy))
+        raise CapabilityError(where, f"cni={target.cni!r} implements neither ClusterNetworkPolicy "
+                              "nor CiliumClusterwideNetworkPolicy, so these guardrails would be "
+                              "enforced nowhere", hint=f"use a CNI that does ({able})")
+    return kind
+
+
+def require_cross_cluster(target: Target, where: str, cluster: str) -> None:
+    """Fail unless the target can select pods of another cluster (Cilium ClusterMesh)."""
+    if target.cni != "cilium" or not target.cluster_mesh:
+        raise CapabilityError(where, f"a peer in cluster {cluster!r} is not expressible with "
+                              f"cni={target.cni!r}"
+                              + ("" if target.cni != "cilium" else " without ClusterMesh")
+                              + "; NetworkPolicy selects pods of its own cluster only",
+                              hint="use cni=cilium with cluster_mesh=true, or allow the other "
+                                   "cluster's egress CIDRs with cidr(...)")
+

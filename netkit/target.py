@@ -1,4 +1,5 @@
-"""Target: the cluster a blueprint renders for (Kubernetes version, ingress, gateway, CNI)."""
+"""Target: the cluster a blueprint renders for (Kubernetes version, ingress, gateway, CNI,
+mesh)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from netkit.versions import DEFAULT_KUBERNETES, SUPPORTED_KUBERNETES
 Ingress = Literal["gateway-api", "ingress-nginx"]
 GatewayImpl = Literal["envoy-gateway", "nginx-gateway-fabric", "none"]
 Cni = Literal["calico", "cilium", "antrea", "kindnet", "aws-vpc-cni", "weave", "flannel"]
+Mesh = Literal["istio", "linkerd"]
 
 _PROXY_NAMESPACE_DEFAULTS = {"envoy-gateway": "envoy-gateway-system"}
 
@@ -59,6 +61,24 @@ class Target(BaseModel):
     ingress_class: str = "nginx"
     ingress_namespace: str = "ingress-nginx"
     proxy_namespace: str | None = None
+    mesh: Mesh | None = None
+    network_policy_api: str = "0.2"
+    cluster_mesh: bool = False
+
+    @field_validator("network_policy_api")
+    @classmethod
+    def _release(cls, v: str) -> str:
+        parts = v.removeprefix("v").split(".")
+        if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
+            raise ValueError(f"network-policy-api release {v!r} is not MAJOR.MINOR[.PATCH]")
+        return v.removeprefix("v")
+
+    @property
+    def cluster_network_policy_version(self) -> str:
+        """The ClusterNetworkPolicy apiVersion the cluster's network-policy-api release
+        serves: v1beta1 from 0.3 on, v1alpha2 before."""
+        major, minor = (int(p) for p in self.network_policy_api.split(".")[:2])
+        return "v1beta1" if (major, minor) >= (0, 3) else "v1alpha2"
 
     @field_validator("kubernetes")
     @classmethod

@@ -7,6 +7,7 @@ from typing import Any
 
 from netkit.constructs.cluster_issuer import ClusterIssuer
 from netkit.constructs.gateway import Gateway, GatewayClass
+from netkit.constructs.guardrails import ClusterGuardrails
 from netkit.constructs.manifest import Include, Manifest
 from netkit.constructs.namespace import Namespace
 from netkit.constructs.service import Service
@@ -16,6 +17,7 @@ from netkit.objects import KubeObject
 from netkit.render.cluster_issuer import render_cluster_issuer
 from netkit.render.context import RenderContext
 from netkit.render.gateway import render_gateway, render_gateway_class
+from netkit.render.guardrails import render_guardrails
 from netkit.render.manifest import render_include, render_manifest
 from netkit.render.namespace import render_namespace, render_zero_trust
 from netkit.render.service import render_service
@@ -33,6 +35,7 @@ RENDERERS: dict[type[Construct], Callable[[Any, RenderContext], None]] = {
     GatewayClass: render_gateway_class,
     Gateway: render_gateway,
     ClusterIssuer: render_cluster_issuer,
+    ClusterGuardrails: render_guardrails,
     Manifest: render_manifest,
     Include: render_include,
 }
