@@ -9,6 +9,7 @@ from netkit.k8s.kinds import is_builtin
 
 WORKLOAD_KINDS = ("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job",
                   "CronJob", "ReplicationController")
+DEFAULT_SERVICE_ACCOUNT = "default"
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class PodTemplate:
     labels: dict[str, str]
     ports: list[ContainerPort] = field(default_factory=list)
     ip: str | None = None
+    service_account: str = DEFAULT_SERVICE_ACCOUNT
 
     @property
     def id(self) -> str:
@@ -68,5 +70,7 @@ def pod_template(obj: dict[str, Any], default_namespace: str = "default") -> Pod
                 ports.append(ContainerPort(p.get("name"), p["containerPort"],
                                            p.get("protocol") or "TCP"))
     ip = (obj.get("status") or {}).get("podIP") if obj.get("kind") == "Pod" else None
+    account = pod_spec.get("serviceAccountName") or pod_spec.get("serviceAccount")
     return PodTemplate(str(md.get("namespace") or default_namespace), str(md.get("name")),
-                       str(obj.get("kind")), labels, ports, ip)
+                       str(obj.get("kind")), labels, ports, ip,
+                       str(account) if account else DEFAULT_SERVICE_ACCOUNT)
