@@ -63,8 +63,15 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
         objects += _argo_objects(argocd, objects)
     files = layout(objects)
     if docs:
-        reach = reachability(objects, [w for bp in blueprints for w in declared(bp)])
-        files.update(documents(objects, reach, namespace_directories(files)))
+        directories = namespace_directories(files)
+        for cluster in sorted({bp.target.cluster for bp in blueprints}):
+            # Each cluster's flows on their own: namespaces of one name in two clusters are
+            # different namespaces.
+            mine = [o for o in objects if o.target is not None and o.target.cluster == cluster]
+            reach = reachability(mine, [w for bp in blueprints if bp.target.cluster == cluster
+                                        for w in declared(bp)])
+            files.update(documents(mine, reach, {k: v for k, v in directories.items()
+                                                 if k[0] == cluster}))
     return Synthesis(objects, findings, dict(sorted(files.items())))
 
 

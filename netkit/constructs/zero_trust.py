@@ -135,7 +135,7 @@ def _namespace_of(end: Peer) -> str | None:
     if isinstance(end, Workload):
         return end.namespace()
     if isinstance(end, AnyPodIn):
-        return end.namespace
+        return end.namespace if end.cluster is None else None
     return None
 
 

@@ -29,7 +29,7 @@ def fqdn_egress_policy(name: str, namespace: str, *, pods: Mapping[str, str],
 
 POD_NAMESPACE_LABEL = "k8s:io.kubernetes.pod.namespace"
 NAMESPACE_LABELS_PREFIX = "k8s:io.cilium.k8s.namespace.labels."
-CLUSTER_LABEL = "k8s:io.cilium.k8s.policy.cluster"
+CLUSTER_LABEL = "io.cilium.k8s.policy.cluster"
 
 
 def cilium_selector(selector: Mapping[str, Any], key: Callable[[str], str] = lambda k: f"k8s:{k}"

@@ -18,6 +18,7 @@ from netkit.render.mesh import Inbound, inbound
 from netkit.render.mesh_istio import istio_objects
 from netkit.render.mesh_linkerd import linkerd_objects
 from netkit.render.policy_rules import allow_policies
+from netkit.render.remote_peers import remote_policies
 from netkit.target import Target
 
 POD_SECURITY_MODES = ("enforce", "audit", "warn")
@@ -70,6 +71,8 @@ def render_zero_trust(ns: ZeroTrustNamespace, ctx: RenderContext) -> None:
     ctx.emit(ns, dns_egress(ns))
     flows = ctx.memo("flows", lambda: blueprint_flows(ctx.blueprint))
     for policy in allow_policies(ns.name, flows, ctx.target):
+        ctx.emit(ns, policy)
+    for policy in remote_policies(ns.name, flows, ctx.target):
         ctx.emit(ns, policy)
     if ctx.target.mesh is not None:
         for obj in MESHES[ctx.target.mesh](ns, inbound(ns.name, flows, ctx.target), ctx.target):
