@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netkit.analysis.engine import reachability
 from netkit.constructs.manifest import Include, Manifest
 from netkit.constructs.workload import declared
+from netkit.defence import disagreements
 from netkit.errors import CheckFailed, ConfigError
 from netkit.findings import Finding
 from netkit.gitops import writer
@@ -57,7 +59,8 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
         objects.extend(bp_objects)
         findings.extend(bp_findings)
         validator = Validator(bp.target, crds=crds, ignore=ignore, node_ports=node_ports)
-        findings.extend(validator.validate(bp_objects, cel=_authored_by_user(bp)))
+        findings.extend(validator.validate(bp_objects, cel=_authored_by_user(bp),
+                                           also=partial(disagreements, workloads=declared(bp))))
     if argocd is not None:
         objects = [annotate(o) for o in objects]
         objects += _argo_objects(argocd, objects)

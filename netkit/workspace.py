@@ -104,6 +104,7 @@ def findings(sources: Sources, cfg: NetkitConfig, *, kubernetes: str | None = No
              crds: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Finding]:
     """The blueprint checks' findings, then validation of every object with the project's
     CRDs and suppressions (plus ``crds`` and ``ignore``)."""
+    from netkit.defence import disagreements
     from netkit.findings import find_rule
     from netkit.validate.engine import Validator
 
@@ -111,7 +112,8 @@ def findings(sources: Sources, cfg: NetkitConfig, *, kubernetes: str | None = No
         find_rule(rule_id, "--ignore")
     validator = Validator(sources.target, kubernetes=kubernetes, crds=cfg.crd_registry(crds),
                           ignore=[*cfg.ignore, *ignore], node_ports=cfg.node_ports)
-    return sources.findings + validator.validate(sources.objects)
+    return sources.findings + validator.validate(
+        sources.objects, also=lambda valid: disagreements(valid, sources.workloads))
 
 
 def audit(sources: Sources, cfg: NetkitConfig, title: str) -> Audit:

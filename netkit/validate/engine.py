@@ -54,9 +54,12 @@ class Validator:
         self.ignore = {find_rule(r, "ignore").id for r in ignore}
 
     def validate(self, objects: Iterable[Any],
-                 cel: Callable[[KubeObject], bool] | None = None) -> list[Finding]:
+                 cel: Callable[[KubeObject], bool] | None = None,
+                 also: Callable[[list[KubeObject]], Iterable[Finding]] | None = None
+                 ) -> list[Finding]:
         """Findings for ``objects``, suppressions applied, in a stable order; ``cel`` says
-        which objects' CEL rules are evaluated (default: every object's)."""
+        which objects' CEL rules are evaluated (default: every object's); ``also`` adds
+        the findings of checks outside validation on the objects that decode."""
         items = as_objects(objects)
         findings: list[Finding] = []
         unknown: set[tuple[str, str]] = set()
@@ -77,6 +80,8 @@ class Validator:
             findings.extend(Finding.on("NK011", item, w.message, field=w.path)
                             for w in warnings)
         findings.extend(lint(Index(valid, self.target)).findings)
+        if also is not None:
+            findings.extend(also(valid))
         ignored = _ignored_by_object(valid)
         kept = [f for f in findings if f.rule not in self.ignore
                 and f.rule not in ignored.get(f.object, ())]
