@@ -221,8 +221,21 @@ def test_one_run_renders_several_clusters_each_in_its_own_directory() -> None:
     assert result.rules() == []
     assert "east/payments/service-api.yaml" in result.files
     assert "west/shop/ciliumnetworkpolicy-allow-remote-web.yaml" in result.files
-    east_doc = result.files["east/payments/NETWORK.md"].decode()
-    assert "west" not in east_doc.split("## ")[0] or "shop/web" not in east_doc
+
+
+def test_a_namespace_of_one_name_in_two_clusters_is_documented_per_cluster() -> None:
+    def cluster(name: str, open_flow: bool) -> Blueprint:
+        bp = Blueprint(f"shop-{name}", target=Target(cluster=name))
+        shop = ZeroTrustNamespace(bp, "shop")
+        web = shop.workload("web", labels={"app": "web"}, ports={"http": 8080})
+        api = shop.workload("api", labels={"app": "api"}, ports={"http": 8080})
+        if open_flow:
+            shop.allow(web, to=api, port="http")
+        return bp
+
+    files = synth([cluster("east", True), cluster("west", False)]).files
+    assert "`shop/web` | `shop/api`" in files["east/shop/NETWORK.md"].decode()
+    assert "No flow into or out of this namespace" in files["west/shop/NETWORK.md"].decode()
 
 
 def _priority_clash() -> None:
@@ -369,3 +382,65 @@ def test_flows_between_workloads_never_make_the_layers_disagree(
         if src != dst:
             spaces[dst].allow(ws[src], to=ws[dst], port=port)
     assert "NK140" not in synth(bp).rules()
+
+
+MESH_MANIFESTS = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      serviceAccountName: api
+      containers: [{name: api, image: api:1, ports: [{name: http, containerPort: 8080}]}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      serviceAccountName: web
+      containers: [{name: web, image: web:1}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  policyTypes: [Ingress]
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: web}}}]
+    ports: [{port: 8080}]
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  action: ALLOW
+  rules:
+  - from: [{source: {principals: [cluster.local/ns/shop/sa/%s]}}]
+"""
+
+
+@pytest.mark.parametrize(("account", "reported"), [("web", False), ("batch", True)])
+def test_validate_reports_nk140_on_manifests(tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+                                             account: str, reported: bool) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from netkit.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mesh.yaml").write_text(MESH_MANIFESTS % account, encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", "mesh.yaml", "--format", "json"])
+    findings = json.loads(result.stdout)["findings"]
+    assert [f["rule"] for f in findings] == (["NK140"] if reported else [])
+    if reported:
+        assert "NetworkPolicy allows it but the mesh denies it" in findings[0]["message"]
