@@ -248,6 +248,11 @@ _RULES = [
          "neither layer explains, or one layer silently carries the whole protection.",
          "Make both layers say the same: allow the flow in NetworkPolicy and authorize the "
          "client's service account in the mesh, or deny it in both."),
+    Rule("NK141", "warning", "two ClusterNetworkPolicies share a tier and priority",
+         "Within a tier, ClusterNetworkPolicies apply in priority order; two at the same "
+         "priority have no defined order, so where their rules overlap an Accept may win on one "
+         "implementation and a Deny on another.",
+         "Give each ClusterNetworkPolicy of a tier its own `spec.priority`."),
 ]
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from netkit.validate.lint import attachments, entry_points, exposure, policies, references
+from netkit.validate.lint import (
+    attachments,
+    cluster_policies,
+    entry_points,
+    exposure,
+    policies,
+    references,
+)
 from netkit.validate.lint.index import Index, Report
 
 CHECKS: list[Callable[[Index, Report], None]] = [
     references.check, policies.check, entry_points.check, attachments.check, exposure.check,
+    cluster_policies.check,
 ]
 
 
