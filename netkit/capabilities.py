@@ -97,7 +97,7 @@ def require_cluster_policy(target: Target, where: str) -> str:
         able = ", ".join(sorted(k for k, v in CNIS.items() if v.cluster_policy))
         raise CapabilityError(where, f"cni={target.cni!r} implements neither ClusterNetworkPolicy "
                               "nor CiliumClusterwideNetworkPolicy, so these guardrails would be "
-                              "enforced nowhere", hint=f"use a CNI that does ({able})")
+                              "enforced nowhere", hint=f"use a CNI that implements one: {able}")
     return kind
 
 
