@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netkit.analysis.engine import reachability
+from netkit.constructs.guardrails import check_cluster_priorities
 from netkit.constructs.manifest import Include, Manifest
 from netkit.constructs.workload import declared
 from netkit.defence import disagreements
@@ -52,6 +53,7 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
                node_ports: tuple[int, int] = DEFAULT_NODE_PORTS) -> Synthesis:
     """Render and validate blueprints and lay out their files (with Argo CD objects and a
     NETWORK.md per namespace), all in memory."""
+    check_cluster_priorities(blueprints)
     objects: list[KubeObject] = []
     findings: list[Finding] = []
     for bp in blueprints:

@@ -211,6 +211,14 @@ def test_cross_cluster_peers_use_the_cilium_cluster_label() -> None:
                                        for o in result.by_kind("NetworkPolicy")}
 
 
+def test_guardrails_of_different_clusters_may_share_priorities() -> None:
+    one, two = Blueprint("one", target=Target(cluster="a")), Blueprint(
+        "two", target=Target(cluster="b"))
+    ClusterGuardrails(one, "g", priority=10)
+    ClusterGuardrails(two, "g", priority=10)
+    assert "a/_cluster/clusternetworkpolicy-g-allow-dns.yaml" in synth([one, two]).files
+
+
 def test_one_run_renders_several_clusters_each_in_its_own_directory() -> None:
     east = multicluster(Target(cni="cilium", cluster_mesh=True, cluster="east"))
     west = Blueprint("west", target=Target(cni="cilium", cluster_mesh=True, cluster="west"))
@@ -242,6 +250,13 @@ def _priority_clash() -> None:
     bp = Blueprint("b")
     ClusterGuardrails(bp, "one", priority=10)
     ClusterGuardrails(bp, "two", priority=11)
+
+
+def _priority_clash_across_blueprints() -> None:
+    one, two = Blueprint("one"), Blueprint("two")
+    ClusterGuardrails(one, "g", priority=10)
+    ClusterGuardrails(two, "g", priority=10)
+    synth([one, two])
 
 
 def _guardrails_in_namespace() -> None:
@@ -294,6 +309,9 @@ def _clusterset_of_unexported() -> None:
 BAD: list[tuple[str, Callable[[], object], type[NetkitError], str]] = [
     ("priority clash", _priority_clash, ConstructError,
      r"Admin priority 11 \(allow-dns\) is also used by one \(deny-metadata\)"),
+    ("priority clash across blueprints of a cluster", _priority_clash_across_blueprints,
+     ConstructError, r"Admin priority 10 is also used by one:g \(allow-dns\) in cluster "
+     "default"),
     ("priority too high", lambda: ClusterGuardrails(Blueprint("b"), "g", priority=1000),
      ConstructError, "priority 1001 of deny-metadata is outside 0-1000"),
     ("tenants without label",

@@ -13,7 +13,7 @@ from netkit.constructs.zero_trust import DnsEgress
 from netkit.errors import ConstructError
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.spec import canonical_network, check_metadata_map, check_port
-from netkit.tree import Construct
+from netkit.tree import Blueprint, Construct
 
 Tier = Literal["Admin", "Baseline"]
 Action = Literal["Accept", "Deny"]
@@ -189,10 +189,26 @@ def used_priorities(root: Construct, exclude: Construct | None = None
     """(tier, priority) → ``path (policy)`` for every guardrail policy under ``root``."""
     out: dict[tuple[str, int], str] = {}
     for c in root.node.walk():
+        # hasattr: a ClusterGuardrails whose own checks failed is in the tree without policies
         if isinstance(c, ClusterGuardrails) and c is not exclude and hasattr(c, "policies"):
             for p in c.policies:
                 out[(p.tier, p.priority)] = f"{c.display_path} ({p.suffix})"
     return out
+
+
+def check_cluster_priorities(blueprints: Sequence[Blueprint]) -> None:
+    """Fail when guardrails of two blueprints for one cluster share a tier and priority."""
+    by_cluster: dict[str, dict[tuple[str, int], str]] = {}
+    for bp in blueprints:
+        taken = by_cluster.setdefault(bp.target.cluster, {})
+        for key, where in used_priorities(bp).items():
+            if key in taken:
+                raise ConstructError(f"{bp.name}:{where}", f"{key[0]} priority {key[1]} is "
+                                     f"also used by {taken[key]} in cluster "
+                                     f"{bp.target.cluster}", field="priority",
+                                     hint="give each ClusterGuardrails of a cluster its own "
+                                          "priority range")
+            taken[key] = f"{bp.name}:{where}"
 
 
 def _names(namespace: str) -> dict[str, Any]:
