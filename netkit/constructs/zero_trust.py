@@ -145,5 +145,5 @@ def _label(end: object) -> str:
     if isinstance(end, CidrPeer):
         return end.cidr
     if isinstance(end, AnyPodIn):
-        return f"{end.namespace}/*"
+        return f"{end.cluster + ':' if end.cluster else ''}{end.namespace}/*"
     return type(end).__name__
