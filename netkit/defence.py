@@ -132,11 +132,19 @@ def _istio_source(source: dict[str, Any], src: PodTemplate) -> bool:
     known = {"principals", "namespaces", "notPrincipals", "notNamespaces"}
     if set(source) - known:
         raise Undecidable(", ".join(sorted(set(source) - known)))
-    identity = principal(src.namespace, src.service_account)
-    checks = [("principals", identity, True), ("namespaces", src.namespace, True),
-              ("notPrincipals", identity, False), ("notNamespaces", src.namespace, False)]
-    return all(any(_glob(v, value) for v in source[key]) == wanted
-               for key, value, wanted in checks if key in source)
+    checks = [("principals", True), ("namespaces", True), ("notPrincipals", False),
+              ("notNamespaces", False)]
+    return all(any(_glob(v, _identity(key, v, src)) for v in source[key]) == wanted
+               for key, wanted in checks if key in source)
+
+
+def _identity(key: str, pattern: str, src: PodTemplate) -> str:
+    """What ``pattern`` of ``key`` is matched against: the namespace, or the principal in the
+    pattern's own trust domain (netkit does not know the mesh's trust domain aliases)."""
+    if key in ("namespaces", "notNamespaces"):
+        return src.namespace
+    domain = pattern.split("/ns/")[0] if "/ns/" in pattern else "cluster.local"
+    return principal(domain, src.namespace, src.service_account)
 
 
 def _istio_operation(operation: dict[str, Any], port: int) -> bool:

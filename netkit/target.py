@@ -62,8 +62,16 @@ class Target(BaseModel):
     ingress_namespace: str = "ingress-nginx"
     proxy_namespace: str | None = None
     mesh: Mesh | None = None
+    trust_domain: str = "cluster.local"
     network_policy_api: str = "0.2"
     cluster_mesh: bool = False
+
+    @field_validator("trust_domain")
+    @classmethod
+    def _domain(cls, v: str) -> str:
+        if errs := dns1123_subdomain_errors(v):
+            raise ValueError(errs[0])
+        return v
 
     @field_validator("network_policy_api")
     @classmethod

@@ -462,3 +462,17 @@ def test_validate_reports_nk140_on_manifests(tmp_path: Any, monkeypatch: pytest.
     assert [f["rule"] for f in findings] == (["NK140"] if reported else [])
     if reported:
         assert "NetworkPolicy allows it but the mesh denies it" in findings[0]["message"]
+
+
+def test_istio_principals_use_the_targets_trust_domain() -> None:
+    bp = Blueprint("td", target=Target(mesh="istio", trust_domain="corp.example"))
+    ns = ZeroTrustNamespace(bp, "app")
+    a = ns.workload("a", labels={"app": "a"}, ports={"http": 80}, service_account="a")
+    b = ns.workload("b", labels={"app": "b"}, ports={"http": 80})
+    c = ns.workload("c", labels={"app": "c"}, ports={"http": 80})
+    ns.allow(a, to=b, port="http")
+    ns.allow(c, to=a, port="http")
+    result = synth(bp)
+    assert result.get("AuthorizationPolicy", "allow-b")["spec"]["rules"][0]["from"] == [
+        {"source": {"principals": ["corp.example/ns/app/sa/a"]}}]
+    assert result.rules() == []  # NK140 reads the principal in its own trust domain

@@ -8,12 +8,11 @@ from typing import Any
 from netkit.k8s.meta import meta
 
 API_VERSION = "security.istio.io/v1"
-TRUST_DOMAIN = "cluster.local"
 
 
-def principal(namespace: str, service_account: str) -> str:
+def principal(trust_domain: str, namespace: str, service_account: str) -> str:
     """The SPIFFE-style principal of a service account, as AuthorizationPolicy matches it."""
-    return f"{TRUST_DOMAIN}/ns/{namespace}/sa/{service_account}"
+    return f"{trust_domain}/ns/{namespace}/sa/{service_account}"
 
 
 def authorization_policy(name: str, namespace: str, *, pods: Mapping[str, str] | None,

@@ -18,7 +18,7 @@ def istio_objects(ns: ZeroTrustNamespace, destinations: list[Inbound], target: T
            istio.authorization_policy("allow-nothing", ns.name, pods=None, rules=None)]
     for dst in destinations:
         out.append(istio.authorization_policy(f"allow-{dst.suffix}", ns.name, pods=dst.pods,
-                                              rules=_rules(dst)))
+                                              rules=_rules(dst, target.trust_domain)))
         plaintext = [p for p, clients in dst.ports.items()
                      if any(c.kind == "Network" for c in clients)]
         if plaintext and dst.pods is not None:
@@ -32,22 +32,22 @@ def istio_objects(ns: ZeroTrustNamespace, destinations: list[Inbound], target: T
     return out
 
 
-def _rules(dst: Inbound) -> list[dict[str, Any]]:
+def _rules(dst: Inbound, trust_domain: str) -> list[dict[str, Any]]:
     """One rule per set of clients, listing the ports they may use."""
     by_clients: dict[tuple[Client, ...], list[int | None]] = {}
     for port, clients in dst.ports.items():
         by_clients.setdefault(tuple(clients), []).append(port)
     rules = []
     for who, ports in by_clients.items():
-        rule: dict[str, Any] = {"from": _sources(who)}
+        rule: dict[str, Any] = {"from": _sources(who, trust_domain)}
         if None not in ports:
             rule["to"] = [{"operation": {"ports": [str(p) for p in ports]}}]
         rules.append(rule)
     return rules
 
 
-def _sources(clients: tuple[Client, ...]) -> list[dict[str, Any]]:
-    principals = [istio.principal(str(c.namespace), c.name) for c in clients
+def _sources(clients: tuple[Client, ...], trust_domain: str) -> list[dict[str, Any]]:
+    principals = [istio.principal(trust_domain, str(c.namespace), c.name) for c in clients
                   if c.kind == "ServiceAccount"]
     namespaces = [c.name for c in clients if c.kind == "Namespace"]
     networks = [c.name for c in clients if c.kind == "Network"]
