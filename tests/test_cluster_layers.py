@@ -469,10 +469,20 @@ def test_istio_principals_use_the_targets_trust_domain() -> None:
     ns = ZeroTrustNamespace(bp, "app")
     a = ns.workload("a", labels={"app": "a"}, ports={"http": 80}, service_account="a")
     b = ns.workload("b", labels={"app": "b"}, ports={"http": 80})
-    c = ns.workload("c", labels={"app": "c"}, ports={"http": 80})
+    c = ns.workload("c", labels={"app": "c"}, ports={"http": 80}, service_account="c")
     ns.allow(a, to=b, port="http")
     ns.allow(c, to=a, port="http")
     result = synth(bp)
     assert result.get("AuthorizationPolicy", "allow-b")["spec"]["rules"][0]["from"] == [
         {"source": {"principals": ["corp.example/ns/app/sa/a"]}}]
     assert result.rules() == []  # NK140 reads the principal in its own trust domain
+
+
+def test_nk140_reports_workloads_sharing_a_service_account() -> None:
+    bp = Blueprint("sa", target=Target(mesh="istio"))
+    ns = ZeroTrustNamespace(bp, "app")
+    a = ns.workload("a", labels={"app": "a"}, ports={"http": 80}, service_account="a")
+    ns.workload("b", labels={"app": "b"}, ports={"http": 80})  # both run as "default"
+    c = ns.workload("c", labels={"app": "c"}, ports={"http": 80})
+    ns.allow(c, to=a, port="http")
+    assert [f.message.split(":")[0] for f in synth(bp).findings] == ["app/b -> app/a TCP 80"]
