@@ -12,6 +12,7 @@ from netkit.constructs.flows import PortSpec
 from netkit.constructs.zero_trust import DnsEgress
 from netkit.errors import ConstructError
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL
+from netkit.k8s.names import dns1123_label_errors
 from netkit.spec import canonical_network, check_metadata_map, check_port
 from netkit.tree import Blueprint, Construct
 
@@ -85,15 +86,25 @@ class ClusterGuardrails(Construct):
         if scope.namespace() is not None:
             raise ConstructError(where, "guardrails are cluster-wide, not part of a namespace",
                                  hint="create ClusterGuardrails directly in the Blueprint")
+        if not isinstance(priority, int) or isinstance(priority, bool):
+            raise ConstructError(where, f"priority must be an integer, got {priority!r}",
+                                 field="priority", hint="e.g. priority=10")
         self.dns = dns or DnsEgress()
         self.monitoring = monitoring
         self.exempt_namespaces = tuple(exempt_namespaces)
+        for ns in (*self.exempt_namespaces, *([monitoring.namespace] if monitoring else [])):
+            if errs := dns1123_label_errors(ns):
+                raise ConstructError(where, f"namespace {ns!r}: {errs[0]}",
+                                     field="exempt_namespaces" if ns in self.exempt_namespaces
+                                     else "monitoring", hint="use a namespace name")
         self.baseline_deny = baseline_deny
         self.metadata = tuple(self._networks(metadata_addresses)) if deny_metadata else ()
         self.tenant_label = tenant_label
         self.tenants = tuple(tenants)
         self._check_tenants()
         if monitoring is not None:
+            check_metadata_map(dict(monitoring.pods), where, "monitoring", labels=True,
+                               hint="the scrapers' pod labels")
             for port in monitoring.ports:
                 check_port(port, where, hint="the port the scrapers connect to, e.g. 9090")
         self.policies = self._policies(priority)
