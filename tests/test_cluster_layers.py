@@ -496,3 +496,21 @@ def test_nk140_reports_workloads_sharing_a_service_account() -> None:
     c = ns.workload("c", labels={"app": "c"}, ports={"http": 80})
     ns.allow(c, to=a, port="http")
     assert [f.message.split(":")[0] for f in synth(bp).findings] == ["app/b -> app/a TCP 80"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(starts=st.lists(st.integers(min_value=0, max_value=30), min_size=1, max_size=4),
+       tenants=st.integers(min_value=0, max_value=3))
+def test_guardrails_either_fail_or_render_unique_priorities(starts: list[int],
+                                                            tenants: int) -> None:
+    bp = Blueprint("p")
+    try:
+        for i, start in enumerate(starts):
+            ClusterGuardrails(bp, f"g{i}", priority=start, tenant_label="t" if tenants else None,
+                              tenants=[f"t{n}" for n in range(tenants)])
+    except ConstructError as exc:
+        assert "is also used by" in str(exc)
+        return
+    specs = [o["spec"] for o in synth(bp).by_kind("ClusterNetworkPolicy")]
+    keys = [(s["tier"], s["priority"]) for s in specs]
+    assert len(keys) == len(set(keys)) and "NK141" not in synth(bp).rules()
