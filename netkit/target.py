@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from netkit.errors import ConfigError, first_error
 from netkit.k8s.names import dns1123_label_errors, dns1123_subdomain_errors
@@ -81,6 +88,12 @@ class Target(BaseModel):
             raise ValueError(f"network-policy-api release {v!r} is not MAJOR.MINOR[.PATCH]")
         return v.removeprefix("v")
 
+    @model_validator(mode="after")
+    def _cluster_mesh(self) -> Target:
+        if self.cluster_mesh and self.cni != "cilium":
+            raise ValueError(f"cluster_mesh is Cilium's ClusterMesh; cni={self.cni!r} has none")
+        return self
+
     @property
     def cluster_network_policy_version(self) -> str:
         """The ClusterNetworkPolicy apiVersion the cluster's network-policy-api release
@@ -132,5 +145,5 @@ class Target(BaseModel):
             return Target.model_validate(data)
         except ValidationError as exc:
             loc, message = first_error(exc)
-            raise ConfigError("--target", f"{loc}: {message}",
+            raise ConfigError("--target", f"{loc}: {message}" if loc else message,
                               hint="see `netkit synth --help` for target fields") from None

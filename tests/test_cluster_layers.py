@@ -364,6 +364,9 @@ BAD: list[tuple[str, Callable[[], object], type[NetkitError], str]] = [
     ("bad network-policy-api release",
      lambda: Target().with_overrides({"network_policy_api": "latest"}), ConfigError,
      "network-policy-api release 'latest'"),
+    ("cluster mesh without cilium",
+     lambda: Target().with_overrides({"cluster_mesh": "true"}), ConfigError,
+     "cluster_mesh is Cilium's ClusterMesh; cni='calico' has none"),
     ("unknown mesh", lambda: Target().with_overrides({"mesh": "consul"}), ConfigError,
      "mesh"),
 ]
