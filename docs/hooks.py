@@ -7,7 +7,9 @@
   ``<!-- netkit:render examples/x.py -->``
       the blueprint file's source, then its YAML per target (tabs), synthesized with
       ``netkit.testing.synth``; ``expect-error=TARGET[,TARGET]`` shows the one-line error a
-      target must give instead (and fails the build if it renders);
+      target must give instead (and fails the build if it renders); ``targets=A,B`` renders
+      one tab per Target override instead of per ingress (``cni=cilium+cluster_mesh=true``:
+      several fields, joined by ``+``);
   ``<!-- netkit:files examples/x.py -->``
       the files ``netkit synth`` writes for it;
   ``<!-- netkit:show examples/x.yaml -->``
@@ -125,7 +127,7 @@ def _fence(lang: str, body: str, indent: int = 0, title: str | None = None) -> s
     return textwrap.indent(block, " " * indent) if indent else block
 
 
-OPTIONS = ("expect-error=", "lang=")
+OPTIONS = ("expect-error=", "lang=", "targets=")
 
 
 def _options(args: str) -> tuple[list[str], dict[str, str]]:
@@ -135,17 +137,21 @@ def _options(args: str) -> tuple[list[str], dict[str, str]]:
     return [w for w in words if not w.startswith(OPTIONS)], opts
 
 
-def render(path: str, expect_error: frozenset[str] = frozenset()) -> str:
-    """The blueprint file's source and, for each target, its YAML or the expected error."""
+def render(path: str, expect_error: frozenset[str] = frozenset(),
+           targets: tuple[str, ...] = ()) -> str:
+    """The blueprint file's source and, for each target (each ingress, or each of
+    ``targets``' overrides), its YAML or the expected error."""
     from netkit.errors import NetkitError
     from netkit.serialize import dump_all
     from netkit.testing import synth
 
     file = DOCS / path
     out = [_fence("python", file.read_text(), title=path), ""]
-    for target in TARGETS:
+    for target in targets or TARGETS:
+        override = (dict(f.split("=", 1) for f in target.split("+")) if targets
+                    else {"ingress": target})
         try:
-            result = synth(file, target={"ingress": target})
+            result = synth(file, target=override)
         except NetkitError as exc:
             if target not in expect_error:
                 raise PluginError(f"{path} on {target}: {exc.line()}") from None
@@ -201,7 +207,8 @@ def expand(markdown: str) -> str:
         verb, (words, opts) = match["verb"], _options(match["args"])
         if verb == "render":
             expect = frozenset(filter(None, opts.get("expect-error", "").split(",")))
-            return render(words[0], expect)
+            targets = tuple(filter(None, opts.get("targets", "").split(",")))
+            return render(words[0], expect, targets)
         if verb == "files":
             return file_listing(words[0])
         if verb == "show":

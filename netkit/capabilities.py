@@ -11,6 +11,10 @@ if TYPE_CHECKING:
     from netkit.target import Target
 
 
+CLUSTER_NETWORK_POLICY = "ClusterNetworkPolicy"
+CILIUM_CLUSTERWIDE_POLICY = "CiliumClusterwideNetworkPolicy"
+
+
 @dataclass(frozen=True)
 class Cni:
     """A CNI plugin's NetworkPolicy support."""
@@ -19,14 +23,18 @@ class Cni:
     end_port: bool = True
     fqdn_egress: bool = False
     staged: bool = False  # policies that are evaluated and logged, never enforced
+    cluster_policy: str | None = None
     note: str = ""
 
 
+# cluster_policy: the cluster-wide policy kind the CNI implements ("ClusterNetworkPolicy" of
+# kubernetes-sigs/network-policy-api, or Cilium's own CiliumClusterwideNetworkPolicy).
 CNIS: dict[str, Cni] = {
-    "calico": Cni(network_policy=True, staged=True),
-    "cilium": Cni(network_policy=True, fqdn_egress=True),
-    "antrea": Cni(network_policy=True),
-    "kindnet": Cni(network_policy=True),
+    "calico": Cni(network_policy=True, staged=True, cluster_policy=CLUSTER_NETWORK_POLICY),
+    "cilium": Cni(network_policy=True, fqdn_egress=True,
+                  cluster_policy=CILIUM_CLUSTERWIDE_POLICY),
+    "antrea": Cni(network_policy=True, cluster_policy=CLUSTER_NETWORK_POLICY),
+    "kindnet": Cni(network_policy=True, cluster_policy=CLUSTER_NETWORK_POLICY),
     "aws-vpc-cni": Cni(network_policy=True, note="needs the VPC CNI network policy agent"),
     "weave": Cni(network_policy=True, end_port=False),
     "flannel": Cni(network_policy=False,
@@ -208,3 +216,27 @@ def require_mesh_feature(target: Target, feature: str, where: str) -> None:
 def edge_entity(target: Target) -> str | None:
     """The Cilium entity edge traffic arrives as, when the target's gateway is Cilium's."""
     return EDGE_ENTITIES.get(target.gateway) if target.ingress == "gateway-api" else None
+
+
+def require_cluster_policy(target: Target, where: str) -> str:
+    """The cluster-wide policy kind the target's CNI implements; fail when it has none, so a
+    guardrail is never silently dropped."""
+    kind = CNIS[target.cni].cluster_policy
+    if kind is None:
+        able = ", ".join(sorted(k for k, v in CNIS.items() if v.cluster_policy))
+        raise CapabilityError(where, f"cni={target.cni!r} implements neither ClusterNetworkPolicy "
+                              "nor CiliumClusterwideNetworkPolicy, so these guardrails would be "
+                              "enforced nowhere", hint=f"use a CNI that implements one: {able}")
+    return kind
+
+
+def require_cross_cluster(target: Target, where: str, cluster: str) -> None:
+    """Fail unless the target can select pods of another cluster (Cilium ClusterMesh)."""
+    if target.cni != "cilium" or not target.cluster_mesh:
+        raise CapabilityError(where, f"a peer in cluster {cluster!r} is not expressible with "
+                              f"cni={target.cni!r}"
+                              + ("" if target.cni != "cilium" else " without ClusterMesh")
+                              + "; NetworkPolicy selects pods of its own cluster only",
+                              hint="use cni=cilium with cluster_mesh=true, or allow the other "
+                                   "cluster's egress CIDRs with cidr(...)")
+

@@ -289,6 +289,12 @@ _RULES = [
          "mix-up, where the canary gets stable traffic and stable rules.",
          "Give each workload a label the other lacks (e.g. `track: stable` and "
          "`track: canary`), so each selector picks only its own pods."),
+    Rule("NK140", "warning", "NetworkPolicy and the mesh disagree on a flow",
+         "NetworkPolicy and the mesh's identity-based authorization are two layers of one "
+         "defence: when one allows a connection the other denies, the flow fails in a way "
+         "neither layer explains, or one layer silently carries the whole protection.",
+         "Make both layers say the same: allow the flow in NetworkPolicy and authorize the "
+         "client's service account in the mesh, or deny it in both."),
     Rule("NK201", "warning", "policy kind not analysed",
          "Reachability reads NetworkPolicy, ClusterNetworkPolicy (and the older "
          "AdminNetworkPolicy) and Cilium policies; a Calico, Antrea, Istio or Linkerd policy "

@@ -148,10 +148,12 @@ def cidr(block: str, *, except_: tuple[str, ...] | list[str] = ()) -> CidrPeer:
 
 
 class AnyPodIn(Input):
-    """Any pod (or the pods matching ``pods``) in the namespace ``namespace``."""
+    """Any pod (or the pods matching ``pods``) in the namespace ``namespace`` (of another
+    ``cluster`` of the mesh, when given)."""
 
     namespace: str
     pods: dict[str, str] | None = None
+    cluster: str | None = None
 
     @field_validator("namespace")
     @classmethod
@@ -160,11 +162,20 @@ class AnyPodIn(Input):
             raise ValueError(f"namespace {v!r}: {errs[0]}")
         return v
 
+    @field_validator("cluster")
+    @classmethod
+    def _cluster(cls, v: str | None) -> str | None:
+        if v is not None and (errs := dns1123_label_errors(v)):
+            raise ValueError(f"cluster {v!r}: {errs[0]}")
+        return v
 
-def any_pod_in(namespace: str, pods: dict[str, str] | None = None) -> AnyPodIn:
-    """A peer for every pod (or the pods labelled ``pods``) of ``namespace``."""
+
+def any_pod_in(namespace: str, pods: dict[str, str] | None = None, *,
+               cluster: str | None = None) -> AnyPodIn:
+    """A peer for every pod (or the pods labelled ``pods``) of ``namespace``, in this
+    cluster or in ``cluster``."""
     try:
-        return AnyPodIn(namespace=namespace, pods=pods)
+        return AnyPodIn(namespace=namespace, pods=pods, cluster=cluster)
     except ValidationError as exc:
         raise ConstructError(f"any_pod_in({namespace!r})", first_error(exc)[1],
                              hint="use a namespace name") from None

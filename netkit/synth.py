@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netkit.analysis.engine import reachability
 from netkit.analysis.implied import ClusterParts
+from netkit.constructs.guardrails import check_cluster_priorities
 from netkit.constructs.manifest import Include, Manifest
 from netkit.constructs.workload import declared
+from netkit.defence import disagreements
 from netkit.errors import CheckFailed, ConfigError, NetkitError
 from netkit.findings import Finding
 from netkit.forked import forked
@@ -67,6 +70,7 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
     and a ``memo`` with the same key supplies the findings and NETWORK.md files instead of
     computing them again. ``parallel`` validates large inputs in a forked child while NETWORK.md
     is written here (for a process of its own, like the CLI's: not one running Node.js)."""
+    check_cluster_priorities(blueprints)
     for bp in blueprints:
         if crds is not None and crds.gateway_api_channel != bp.target.gateway_api_channel:
             raise ConfigError(bp.name, f"the target has gateway_api_channel="
@@ -93,7 +97,8 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
         and len(memo.findings) == len(blueprints) else None
 
     def validate_all() -> list[list[Finding]]:
-        return [validator.validate(bp_objects, cel=_authored_by_user(bp), workloads=declared(bp))
+        return [validator.validate(bp_objects, cel=_authored_by_user(bp), workloads=declared(bp),
+                                   also=partial(disagreements, workloads=declared(bp)))
                 for bp, validator, (bp_objects, _) in zip(blueprints, validators, renders,
                                                           strict=True)]
 
@@ -104,7 +109,14 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
         if docs and reuse is not None:
             network = {path: text.encode() for path, text in reuse.docs.items()}
         elif docs:
-            network = documents(objects, reachability(objects, workloads, parts), directories)
+            for cluster in sorted({bp.target.cluster for bp in blueprints}):
+                # Each cluster's flows on their own: namespaces of one name in two clusters
+                # are different namespaces.
+                mine = [o for o in objects
+                        if o.target is not None and o.target.cluster == cluster]
+                reach = reachability(mine, [w for c, w in placed if c == cluster], parts)
+                network.update(documents(mine, reach, {k: v for k, v in directories.items()
+                                                       if k[0] == cluster}))
         validated = reuse.findings if reuse is not None else validation.result()
     files.update(network)
     findings = [f for (_, bp_findings), checked in zip(renders, validated, strict=True)

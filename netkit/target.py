@@ -1,10 +1,18 @@
-"""Target: the cluster a blueprint renders for (Kubernetes version, ingress, gateway, CNI)."""
+"""Target: the cluster a blueprint renders for (Kubernetes version, ingress, gateway, CNI,
+mesh)."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from netkit.errors import ConfigError, first_error
 from netkit.k8s.names import dns1123_label_errors, dns1123_subdomain_errors
@@ -66,6 +74,37 @@ class Target(BaseModel):
     proxy_namespace: str | None = None
     gateway_api_channel: GatewayApiChannel = "standard"
     mesh: Mesh | None = None
+    trust_domain: str = "cluster.local"
+    network_policy_api: str = "0.2"
+    cluster_mesh: bool = False
+
+    @field_validator("trust_domain")
+    @classmethod
+    def _domain(cls, v: str) -> str:
+        if errs := dns1123_subdomain_errors(v):
+            raise ValueError(errs[0])
+        return v
+
+    @field_validator("network_policy_api")
+    @classmethod
+    def _release(cls, v: str) -> str:
+        parts = v.removeprefix("v").split(".")
+        if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
+            raise ValueError(f"network-policy-api release {v!r} is not MAJOR.MINOR[.PATCH]")
+        return v.removeprefix("v")
+
+    @model_validator(mode="after")
+    def _cluster_mesh(self) -> Target:
+        if self.cluster_mesh and self.cni != "cilium":
+            raise ValueError(f"cluster_mesh is Cilium's ClusterMesh; cni={self.cni!r} has none")
+        return self
+
+    @property
+    def cluster_network_policy_version(self) -> str:
+        """The ClusterNetworkPolicy apiVersion the cluster's network-policy-api release
+        serves: v1beta1 from 0.3 on, v1alpha2 before."""
+        major, minor = (int(p) for p in self.network_policy_api.split(".")[:2])
+        return "v1beta1" if (major, minor) >= (0, 3) else "v1alpha2"
 
     @field_validator("kubernetes")
     @classmethod
@@ -117,5 +156,5 @@ class Target(BaseModel):
             return Target.model_validate(data)
         except ValidationError as exc:
             loc, message = first_error(exc)
-            raise ConfigError("--target", f"{loc}: {message}",
+            raise ConfigError("--target", f"{loc}: {message}" if loc else message,
                               hint="see `netkit synth --help` for target fields") from None

@@ -202,6 +202,7 @@ def findings(sources: Sources, cfg: NetkitConfig, *, kubernetes: str | None = No
     """The blueprint checks' findings, those on input left out, and validation of every
     object with the project's CRDs and suppressions (plus ``crds`` and ``ignore``);
     cross-object checks see the objects of each ``scope`` together."""
+    from netkit.defence import disagreements
     from netkit.findings import find_rule
     from netkit.validate.engine import Validator, order
 
@@ -211,8 +212,9 @@ def findings(sources: Sources, cfg: NetkitConfig, *, kubernetes: str | None = No
                           ignore=[*cfg.ignore, *ignore], node_ports=cfg.node_ports,
                           scope=scope)
     noted = [f for f in sources.findings + sources.left_out if f.rule not in validator.ignore]
-    return sorted(noted + validator.validate(sources.objects, workloads=sources.workloads),
-                  key=order)
+    checked = validator.validate(sources.objects, workloads=sources.workloads,
+                                 also=lambda valid: disagreements(valid, sources.workloads))
+    return sorted(noted + checked, key=order)
 
 
 def audit(sources: Sources, cfg: NetkitConfig, title: str) -> Audit:

@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("netkit.validate",),
     ("netkit.analysis", "netkit.flows"),
     ("netkit.report", "netkit.gitops"),
+    ("netkit.defence",),
     ("netkit.config", "netkit.workspace", "netkit.synth",
      "netkit.importer"),
     ("netkit.testing", "netkit.cdk8s", "netkit.scaffold"),

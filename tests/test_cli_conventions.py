@@ -410,7 +410,7 @@ def test_port_names_of_plain_pods() -> None:
      "pyproject.toml: [tool.netkit] ignore: no such rule 'NK999'; did you mean NK109? "
      "(hint: fix the value)"),
     ("", ["--ignore", "nk10"],
-     "error: --ignore: no such rule 'nk10' (hint: did you mean NK110, NK109 or NK108?)"),
+     "error: --ignore: no such rule 'nk10' (hint: did you mean NK140, NK110 or NK109?)"),
     ('[tool.netkit]\nignor = ["NK115"]\n', [],
      "[tool.netkit] ignor: Extra inputs are not permitted (hint: keys: blueprints, out, env"),
 ])

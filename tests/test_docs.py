@@ -74,11 +74,21 @@ def test_cli_page_lists_every_command_and_option(site: Path) -> None:
 
 def test_construct_pages_show_yaml_rendered_per_target(site: Path) -> None:
     pages = sorted(p.stem for p in (DOCS / "constructs").glob("*.md") if p.stem != "index")
-    assert len(pages) == 8
+    # pages of layers the ingress does not change show a tab per target they depend on
+    layers = {"cluster-guardrails": "cni=cilium", "mesh": "mesh=linkerd",
+              "multi-cluster": "cluster_mesh=true"}
+    assert len(pages) == 11
     for name in pages:
         page = text(site, f"constructs/{name}")
-        assert "gateway-api" in page and "ingress-nginx" in page, name
+        if name in layers:
+            assert layers[name] in page, name
+        else:
+            assert "gateway-api" in page and "ingress-nginx" in page, name
         assert "apiVersion:" in page and "kind: " in page, name
+    assert "kind: CiliumClusterwideNetworkPolicy" in text(site, "constructs/cluster-guardrails")
+    assert "error: guardrails: cni='weave' implements neither" in text(
+        site, "constructs/cluster-guardrails")
+    assert "io.cilium.k8s.policy.cluster: west" in text(site, "constructs/multi-cluster")
     zero_trust = text(site, "constructs/zero-trust-namespace")
     assert "name: default-deny" in zero_trust
     assert "kind: CiliumNetworkPolicy" in zero_trust and "matchName: api.stripe.com" in zero_trust

@@ -8,6 +8,7 @@ from typing import Literal
 from netkit.constructs.workload import Workload
 from netkit.errors import ConstructError
 from netkit.k8s.names import dns1123_label_errors
+from netkit.k8s.pods import DEFAULT_SERVICE_ACCOUNT
 from netkit.spec import WorkloadPort, check_choice, check_metadata_map
 from netkit.tree import Construct
 
@@ -43,9 +44,12 @@ class Namespace(Construct):
         return self.name
 
     def workload(self, name: str, *, labels: Mapping[str, str],
-                 ports: Mapping[str, int | WorkloadPort] | None = None) -> Workload:
-        """Declare the pods labelled ``labels`` listening on named ``ports``."""
-        return Workload(self._workload_scope(), name, labels=labels, ports=ports)
+                 ports: Mapping[str, int | WorkloadPort] | None = None,
+                 service_account: str = DEFAULT_SERVICE_ACCOUNT) -> Workload:
+        """Declare the pods labelled ``labels`` listening on named ``ports``, running as
+        ``service_account``."""
+        return Workload(self._workload_scope(), name, labels=labels, ports=ports,
+                        service_account=service_account)
 
     def find_workload(self, name: str) -> Workload | None:
         """The workload declared as ``name``, if any."""

@@ -38,7 +38,8 @@ class ServicePort:
 
 
 class Service(Construct):
-    """A Service selecting ``workload``'s pods, exposing ``port`` → ``target_port``."""
+    """A Service selecting ``workload``'s pods, exposing ``port`` → ``target_port``;
+    ``export=True`` makes it reachable from the other clusters of a cluster set."""
 
     def __init__(self, scope: Construct, id: str, *, workload: Workload, port: int,
                  target_port: int | str | None = None, protocol: Protocol | None = None,
@@ -50,7 +51,8 @@ class Service(Construct):
                  external_traffic_policy: Literal["Cluster", "Local"] | None = None,
                  cloud: Cloud | None = None, internal: bool = False,
                  labels: Mapping[str, str] | None = None,
-                 annotations: Mapping[str, str] | None = None) -> None:
+                 annotations: Mapping[str, str] | None = None,
+                 export: bool = False) -> None:
         super().__init__(scope, id)
         where = self.display_path
         if errs := dns1035_label_errors(id):
@@ -70,6 +72,7 @@ class Service(Construct):
         self.workload = workload
         self.type = type
         self.headless = headless
+        self.export = export
         self._check_exposure(node_port, node_port_range, load_balancer_source_ranges,
                              external_traffic_policy, cloud, internal)
         check_port(port, where, hint="the port clients connect to, e.g. 80")
@@ -141,6 +144,15 @@ class Service(Construct):
     def ref(self) -> str:
         """``namespace/name``."""
         return f"{self.namespace()}/{self.name}"
+
+    @property
+    def clusterset_address(self) -> str:
+        """The name consumers in every cluster of the set resolve (an exported Service)."""
+        if not self.export:
+            raise ConstructError(self.display_path, f"{self.ref} is not exported, so it has "
+                                 "no clusterset.local name", field="export",
+                                 hint="create it with export=True")
+        return f"{self.name}.{self.namespace()}.svc.clusterset.local"
 
     def service_port(self, port: int | None, where: str) -> ServicePort:
         """The Service port numbered ``port`` (default: the first)."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from netkit.errors import ConstructError
-from netkit.k8s.names import port_name_errors
-from netkit.k8s.pods import DECLARED_KIND, ContainerPort, PodTemplate
+from netkit.k8s.names import dns1123_subdomain_errors, port_name_errors
+from netkit.k8s.pods import DECLARED_KIND, DEFAULT_SERVICE_ACCOUNT, ContainerPort, PodTemplate
 from netkit.spec import Protocol, WorkloadPort, check_metadata_map, parse
 from netkit.tree import Construct
 
@@ -14,15 +14,18 @@ from netkit.tree import Construct
 def declared(root: Construct) -> list[PodTemplate]:
     """Every Workload under ``root`` as a pod template, for reachability analysis."""
     return [PodTemplate(str(w.namespace()), w.name, DECLARED_KIND, dict(w.labels),
-                        [ContainerPort(n, p.port, p.protocol) for n, p in w.ports.items()])
+                        [ContainerPort(n, p.port, p.protocol) for n, p in w.ports.items()],
+                        service_account=w.service_account)
             for w in root.node.walk() if isinstance(w, Workload)]
 
 
 class Workload(Construct):
-    """Pods selected by ``labels`` that listen on named ``ports``."""
+    """Pods selected by ``labels`` that listen on named ``ports`` and run as
+    ``service_account`` (their mesh identity; Kubernetes' default is ``default``)."""
 
     def __init__(self, scope: Construct, id: str, *, labels: Mapping[str, str],
-                 ports: Mapping[str, int | WorkloadPort] | None = None) -> None:
+                 ports: Mapping[str, int | WorkloadPort] | None = None,
+                 service_account: str = DEFAULT_SERVICE_ACCOUNT) -> None:
         super().__init__(scope, id)
         if scope.namespace() is None:
             raise ConstructError(self.display_path, "a workload must be declared in a namespace",
@@ -32,6 +35,12 @@ class Workload(Construct):
                                  hint="an empty selector would match every pod in the namespace")
         self.labels = check_metadata_map(labels, self.display_path, "labels", labels=True,
                                          hint="use the pods' real labels, e.g. app: web")
+        if not isinstance(service_account, str) or (
+                errs := dns1123_subdomain_errors(service_account)):
+            raise ConstructError(self.display_path, f"service_account {service_account!r} is "
+                                 "not a valid ServiceAccount name", field="service_account",
+                                 hint="use the pods' spec.serviceAccountName, e.g. 'web'")
+        self.service_account = service_account
         self.ports: dict[str, WorkloadPort] = {}
         for name, spec in (ports or {}).items():
             if errs := port_name_errors(name):

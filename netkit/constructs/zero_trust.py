@@ -144,7 +144,7 @@ def _namespace_of(end: Peer) -> str | None:
     if isinstance(end, Workload):
         return end.namespace()
     if isinstance(end, AnyPodIn):
-        return end.namespace
+        return end.namespace if end.cluster is None else None
     return None
 
 
@@ -154,5 +154,5 @@ def _label(end: object) -> str:
     if isinstance(end, CidrPeer):
         return end.cidr
     if isinstance(end, AnyPodIn):
-        return f"{end.namespace}/*"
+        return f"{end.cluster + ':' if end.cluster else ''}{end.namespace}/*"
     return type(end).__name__

@@ -82,7 +82,8 @@ def _load_file(file: str | Path, env: str) -> list[Blueprint]:
                                  hint="fix the Python syntax") from None
     except ValidationError as exc:
         loc, message = first_error(exc)
-        raise BlueprintLoadError(_located(exc, path), f"{exc.title} {loc}: {message}",
+        raise BlueprintLoadError(_located(exc, path), f"{exc.title} {loc}: {message}" if loc
+                                 else f"{exc.title}: {message}",
                                  hint="fix the value; --debug shows the traceback") from exc
     except KeyboardInterrupt:
         raise  # Ctrl-C: the CLI stops with exit 130

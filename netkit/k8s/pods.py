@@ -11,6 +11,7 @@ from netkit.objects import as_dict, as_list
 DECLARED_KIND = "Workload"  # a blueprint's declaration of pods that netkit does not own
 WORKLOAD_KINDS = ("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job",
                   "CronJob", "ReplicationController")
+DEFAULT_SERVICE_ACCOUNT = "default"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class PodTemplate:
     labels: dict[str, str]
     ports: list[ContainerPort] = field(default_factory=list)
     ip: str | None = None
+    service_account: str = DEFAULT_SERVICE_ACCOUNT
 
     @property
     def id(self) -> str:
@@ -73,7 +75,10 @@ def pod_template(obj: dict[str, Any], default_namespace: str = "default") -> Pod
     md = obj.get("metadata") or {}
     labels = {str(k): str(v) for k, v in ((template.get("metadata") or {}).get("labels")
                                           or {}).items()}
-    ports = container_ports(template.get("spec") or {})
+    pod_spec = template.get("spec") or {}
+    ports = container_ports(pod_spec)
     ip = (obj.get("status") or {}).get("podIP") if obj.get("kind") == "Pod" else None
+    account = pod_spec.get("serviceAccountName") or pod_spec.get("serviceAccount")
     return PodTemplate(str(md.get("namespace") or default_namespace), str(md.get("name")),
-                       str(obj.get("kind")), labels, ports, ip)
+                       str(obj.get("kind")), labels, ports, ip,
+                       str(account) if account else DEFAULT_SERVICE_ACCOUNT)

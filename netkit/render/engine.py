@@ -10,6 +10,7 @@ from netkit.constructs.canary import CanaryRoute
 from netkit.constructs.cluster_issuer import ClusterIssuer
 from netkit.constructs.edge_routes import TcpRoute, TlsPassthrough, UdpRoute
 from netkit.constructs.gateway import Gateway, GatewayClass
+from netkit.constructs.guardrails import ClusterGuardrails
 from netkit.constructs.manifest import Include, Manifest
 from netkit.constructs.namespace import Namespace
 from netkit.constructs.service import Service
@@ -25,6 +26,7 @@ from netkit.render.edge_routes import (
     render_tls_passthrough,
 )
 from netkit.render.gateway import render_gateway, render_gateway_class
+from netkit.render.guardrails import render_guardrails
 from netkit.render.manifest import render_include, render_manifest
 from netkit.render.namespace import render_namespace, render_zero_trust
 from netkit.render.service import render_service
@@ -42,6 +44,7 @@ RENDERERS: dict[type[Construct], Callable[[Any, RenderContext], None]] = {
     GatewayClass: render_gateway_class,
     Gateway: render_gateway,
     ClusterIssuer: render_cluster_issuer,
+    ClusterGuardrails: render_guardrails,
     Manifest: render_manifest,
     Include: render_include,
     TlsPassthrough: render_tls_passthrough,

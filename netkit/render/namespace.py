@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from netkit.capabilities import (
@@ -20,22 +21,37 @@ from netkit.k8s import core
 from netkit.k8s import networking as np
 from netkit.k8s.calico import staged_kubernetes_policy
 from netkit.k8s.cilium import entity_ingress_policy, fqdn_egress_policy
+from netkit.k8s.linkerd import DEFAULT_INBOUND_POLICY
 from netkit.render.context import RenderContext
+from netkit.render.mesh import Inbound, inbound
+from netkit.render.mesh_istio import istio_objects
+from netkit.render.mesh_linkerd import linkerd_objects
 from netkit.render.policy_rules import allow_policies, flows_by_namespace
+from netkit.render.remote_peers import remote_policies
 from netkit.target import Target
 
 POD_SECURITY_MODES = ("enforce", "audit", "warn")
 DEFAULT_DENY = "default-deny"
 DNS_EGRESS = "allow-dns-egress"
 
+# Target.mesh → the identity-based authorization it renders for a zero-trust namespace, and
+# the namespace labels and annotations that mesh the pods and deny unlisted inbound traffic.
+MESHES: dict[str, Callable[[ZeroTrustNamespace, list[Inbound], Target], list[dict[str, Any]]]
+             ] = {"istio": istio_objects, "linkerd": linkerd_objects}
+MESH_LABELS = {"istio": {"istio-injection": "enabled"}, "linkerd": {}}
+MESH_ANNOTATIONS = {"istio": {}, "linkerd": {"linkerd.io/inject": "enabled",
+                                             DEFAULT_INBOUND_POLICY: "deny"}}
 
-def namespace_object(ns: Namespace) -> dict[str, Any]:
-    """The Namespace, with pod-security labels when a level is set."""
-    labels: dict[str, str] = dict(ns.labels)
+
+def namespace_object(ns: Namespace, mesh: str | None = None) -> dict[str, Any]:
+    """The Namespace, with pod-security labels when a level is set, meshed by ``mesh``
+    (the namespace's own labels and annotations win)."""
+    labels: dict[str, str] = dict(MESH_LABELS.get(mesh or "", {})) | dict(ns.labels)
     if ns.pod_security:
         for mode in POD_SECURITY_MODES:
             labels[f"pod-security.kubernetes.io/{mode}"] = ns.pod_security
-    return core.namespace(ns.name, labels=labels, annotations=ns.annotations)
+    annotations = dict(MESH_ANNOTATIONS.get(mesh or "", {})) | dict(ns.annotations)
+    return core.namespace(ns.name, labels=labels, annotations=annotations)
 
 
 def render_namespace(ns: Namespace, ctx: RenderContext) -> None:
@@ -94,13 +110,14 @@ def _edge_entity_policies(ns: ZeroTrustNamespace, flows: list[Flow], entity: str
 
 def render_zero_trust(ns: ZeroTrustNamespace, ctx: RenderContext) -> None:
     """Emit the Namespace, default deny, DNS egress and the merged allow policies (as
-    Calico staged policies when the namespace's enforcement is staged)."""
+    Calico staged policies when the namespace's enforcement is staged; and, with a mesh, its
+    identity-based authorization of the same flows)."""
     require_network_policy(ctx.target, ns.display_path, "ZeroTrustNamespace")
     staged = (ns.enforcement or ctx.target.enforcement) == "staged"
     if staged:
         require_staged(ctx.target, ns.display_path)
     enforce = staged_kubernetes_policy if staged else (lambda p: p)
-    ctx.emit(ns, namespace_object(ns))
+    ctx.emit(ns, namespace_object(ns, ctx.target.mesh))
     ctx.emit(ns, enforce(np.network_policy(DEFAULT_DENY, ns.name, pod_selector=None,
                                            policy_types=["Ingress", "Egress"])))
     ctx.emit(ns, enforce(dns_egress(ns)))
@@ -108,14 +125,17 @@ def render_zero_trust(ns: ZeroTrustNamespace, ctx: RenderContext) -> None:
     _check_no_gateway_inside(ns, every, ctx.target)
     flows = ctx.memo("flows by namespace", lambda: flows_by_namespace(every)).get(ns.name, [])
     entity = edge_entity(ctx.target)
-    if entity is not None:
-        edge = [f for f in flows if isinstance(f.src, EdgePeer)]
-        flows = [f for f in flows if not isinstance(f.src, EdgePeer)]
-    for policy in allow_policies(ns.name, flows, ctx.target):
+    inside = [f for f in flows if entity is None or not isinstance(f.src, EdgePeer)]
+    for policy in allow_policies(ns.name, inside, ctx.target):
         ctx.emit(ns, enforce(policy))
-    if entity is not None:
-        for policy in _edge_entity_policies(ns, edge, entity):
-            ctx.emit(ns, enforce(policy))
+    if entity is not None:  # Cilium's own policies: never staged (Calico stages)
+        for policy in _edge_entity_policies(ns, [f for f in flows if f not in inside], entity):
+            ctx.emit(ns, policy)
+    for policy in remote_policies(ns.name, flows, ctx.target):
+        ctx.emit(ns, policy)
+    if ctx.target.mesh is not None:
+        for obj in MESHES[ctx.target.mesh](ns, inbound(ns.name, flows, ctx.target), ctx.target):
+            ctx.emit(ns, obj)
     by_workload: dict[str, list[tuple[str, int, str]]] = {}
     for fq in ns.fqdn_egress:
         require_fqdn_egress(ctx.target, f"{ns.display_path}: allow_egress_fqdn({fq.fqdn!r})")

@@ -12,6 +12,7 @@ from netkit.constructs.flows import EdgePeer, Endpoint, Flow, PortSpec
 from netkit.constructs.workload import Workload
 from netkit.errors import ConstructError
 from netkit.k8s import networking as np
+from netkit.render.remote_peers import remote_cluster
 from netkit.spec import AnyPodIn, CidrPeer
 from netkit.target import Target
 
@@ -70,7 +71,7 @@ def _selected_key(end: Endpoint, namespace: str, where: str) -> tuple[str, dict[
                                                                      ] | None:
     if isinstance(end, Workload) and end.namespace() == namespace:
         return end.name, end.labels
-    if isinstance(end, AnyPodIn) and end.namespace == namespace:
+    if isinstance(end, AnyPodIn) and end.namespace == namespace and end.cluster is None:
         if end.pods is not None:
             raise ConstructError(where, f"any_pod_in({namespace!r}, pods=...) selects pods of a "
                                  "zero-trust namespace by label",
@@ -129,7 +130,7 @@ def allow_policies(namespace: str, flows: Iterable[Flow], target: Target) -> lis
         for end, other, direction in ((flow.dst, flow.src, "ingress"),
                                       (flow.src, flow.dst, "egress")):
             key = _selected_key(end, namespace, flow.origin)
-            if key is None:
+            if key is None or remote_cluster(other, target) is not None:
                 continue
             if any(p.end_port is not None for p in flow.ports):
                 require_end_port(target, flow.origin)

@@ -69,10 +69,13 @@ class Validator:
 
     def validate(self, objects: Iterable[Any],
                  cel: Callable[[KubeObject], bool] | None = None,
-                 workloads: Iterable[PodTemplate] = ()) -> list[Finding]:
+                 workloads: Iterable[PodTemplate] = (),
+                 also: Callable[[list[KubeObject]], Iterable[Finding]] | None = None
+                 ) -> list[Finding]:
         """Findings for ``objects``, suppressions applied, in a stable order; ``cel`` says
         which objects' CEL rules are evaluated (default: every object's); ``workloads`` are
-        those blueprints declare."""
+        those blueprints declare; ``also`` adds the findings of checks outside validation on
+        the objects that decode."""
         items = as_objects(objects)
         findings: list[Finding] = []
         unknown: set[tuple[str, str]] = set()
@@ -101,6 +104,8 @@ class Validator:
         for group in _groups(valid, self.scope):
             findings.extend(replace(f, scope=self.scope)
                             for f in lint(Index(group, self.target, declared=declared)).findings)
+        if also is not None:
+            findings.extend(replace(f, scope=self.scope) for f in also(valid))
         ignored = _ignored_by_object(valid)
         kept = [f for f in findings if f.rule not in self.ignore
                 and f.rule not in ignored.get(f.object, ())]
