@@ -76,6 +76,8 @@ def analysable(objects: Sequence[KubeObject], left_out: Sequence[Finding] = (),
     """``objects`` for the reachability analysis: malformed objects of the kinds it reads
     left out with a finding per problem, API versions no longer served read as their
     successor where the schema is the same (else left out), each with a finding."""
+    from netkit.analysis.cilium import is_cilium_policy
+    from netkit.analysis.cluster_policy import is_tier_policy
     from netkit.analysis.model import ANALYSED_KINDS, schema_errors
     from netkit.validate.engine import at_field_lines, order, parse_version
 
@@ -101,7 +103,8 @@ def analysable(objects: Sequence[KubeObject], left_out: Sequence[Finding] = (),
                             for e in errors)
         if errors:
             continue
-        if item.kind not in ANALYSED_KINDS or not is_builtin(item.api_version, item.kind):
+        core = item.kind in ANALYSED_KINDS and is_builtin(item.api_version, item.kind)
+        if not (core or is_tier_policy(item.obj) or is_cilium_policy(item.obj)):
             builtin = item.kind in ANALYSED_KINDS
             out.not_analysed[f"{item.kind} ({item.api_version})" if builtin else item.kind] += 1
         out.objects.append(item)

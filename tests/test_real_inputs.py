@@ -243,6 +243,22 @@ def test_audit_lists_the_kinds_it_does_not_analyse(workdir: Path) -> None:
         kind: NetworkPolicy
         metadata: {name: c, namespace: shop}
         spec: {selector: all()}
+        ---
+        apiVersion: policy.networking.k8s.io/v1alpha2
+        kind: ClusterNetworkPolicy
+        metadata: {name: guard}
+        spec:
+          tier: Admin
+          priority: 10
+          subject: {namespaces: {}}
+          ingress: [{name: deny-all, action: Deny, from: [{namespaces: {}}]}]
+        ---
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: web, namespace: shop}
+        spec:
+          endpointSelector: {matchLabels: {app: a}}
+          ingress: [{fromEntities: [cluster]}]
     """))
     result = cli("audit", "mixed.yaml")
     assert result.exit_code == 0, result.output
