@@ -273,16 +273,12 @@ EXACT = {("zero_trust", "gateway-api"), ("zero_trust", "ingress-nginx"),
          ("tls_ingress", "gateway-api"), ("tls_ingress", "ingress-nginx"),
          ("canaries", "gateway-api"), ("canaries", "ingress-nginx"),
          ("mirror", "gateway-api"), ("dedicated_gateway", "ingress-nginx"),
-         ("cross_namespace", "gateway-api"), ("nginx_gateway_fabric", "gateway-api")}
-
-
-# Calico staged namespaces are not yet imported as ZeroTrustNamespace(enforcement="staged").
-NOT_YET = {"staged"}
+         ("cross_namespace", "gateway-api"), ("nginx_gateway_fabric", "gateway-api"),
+         ("staged", "gateway-api"), ("staged", "ingress-nginx")}
 
 
 @pytest.mark.parametrize(("scenario", "target"), [
-    pytest.param(s, t, marks=[pytest.mark.xfail(strict=True)] if s in NOT_YET else [])
-    for s in SCENARIOS for t in TARGETS if (s, t) not in UNSUPPORTED])
+    (s, t) for s in SCENARIOS for t in TARGETS if (s, t) not in UNSUPPORTED])
 def test_round_trip_of_every_scenario(scenario: str, target: str, tmp_path: Path) -> None:
     bp = SCENARIOS[scenario](TARGETS[target])
     inputs = rendered(bp)[0] + _pods(bp)

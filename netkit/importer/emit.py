@@ -171,6 +171,9 @@ def _namespace(w: _Writer, ns: NamespacePlan) -> None:
     var = w.var(("ns", ns.name), ns.name)
     kw = _kwargs(labels=ns.labels or None, annotations=ns.annotations or None,
                  pod_security=ns.pod_security)
+    enforcement = "staged" if ns.staged else "enforced"
+    if ns.zero_trust and enforcement != w.plan.target.get("enforcement", "enforced"):
+        kw["enforcement"] = enforcement
     if ns.dns is not None:
         w.imports.add("DnsEgress")
         default = DEFAULT_DNS

@@ -35,6 +35,7 @@ from netkit.importer.policies import (
 from netkit.importer.routes import GatewayObjects, import_gateway_api
 from netkit.importer.security import client_cidr_policy
 from netkit.importer.services import import_services
+from netkit.importer.staged import unstaged
 from netkit.k8s.kinds import is_cluster_scoped
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.names import port_name_errors
@@ -75,8 +76,11 @@ def build_plan(objects: list[KubeObject], *, name: str, target: Target,
                else "a cluster system namespace")
         plan.notes.append(Note(f"namespace {home}", f"{count} object(s)", f"{why}; not "
                                                                          "imported"))
+    keep, staged = unstaged(keep)
     inv = Inventory.of(keep)
     _namespaces(inv, plan)
+    for ns_name in staged:
+        plan.namespace(ns_name).staged = True
     _workloads(inv, plan)
     infer_workloads(inv.policies, plan, edge)
     import_services(inv, plan)

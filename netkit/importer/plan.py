@@ -188,6 +188,7 @@ class NamespacePlan:
 
     name: str
     zero_trust: bool = False
+    staged: bool = False  # its policies were Calico staged policies
     labels: dict[str, str] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
     pod_security: str | None = None
