@@ -202,7 +202,8 @@ def _pods(bp: Any) -> list[KubeObject]:
     return [KubeObject({"apiVersion": "apps/v1", "kind": "Deployment",
                         "metadata": {"name": w.name, "namespace": w.namespace},
                         "spec": {"selector": {"matchLabels": w.labels}, "template": {
-                            "metadata": {"labels": w.labels}, "spec": {"containers": [{
+                            "metadata": {"labels": w.labels}, "spec": {
+                                "serviceAccountName": w.service_account, "containers": [{
                                 "name": "c", "image": "x", "ports": [
                                     {"name": p.name, "containerPort": p.port,
                                      "protocol": p.protocol} for p in w.ports]}]}}}})
@@ -339,11 +340,8 @@ def test_the_example_without_its_deployments_still_imports_with_proof(tmp_path: 
 
 @pytest.mark.parametrize("with_pods", [True, False], ids=["with-deployments", "output-only"])
 @pytest.mark.parametrize("ingress", ["gateway-api", "ingress-nginx"])
-# ClusterGuardrails (platform), the Istio mesh and a Service export (payments) are not yet
-# imported as their constructs.
 @pytest.mark.parametrize("name", [
-    pytest.param("payments", marks=pytest.mark.xfail(strict=True)),
-    pytest.param("platform", marks=pytest.mark.xfail(strict=True)), "shop"])
+    "payments", pytest.param("platform", marks=pytest.mark.xfail(strict=True)), "shop"])
 def test_round_trip_of_the_bundled_blueprints(name: str, ingress: str, with_pods: bool,
                                               tmp_path: Path) -> None:
     """blueprints/*.py synthesized for either ingress, imported for Gateway API, synthesize

@@ -74,6 +74,7 @@ class WorkloadPlan:
     labels: dict[str, str]
     ports: dict[str, tuple[int, str]] = field(default_factory=dict)
     inferred: bool = False  # from the pods policies select, not from a workload object
+    service_account: str | None = None  # the mesh identity (None: Kubernetes' default)
     edge_ports: set[tuple[int, str]] = field(default_factory=set)
 
 
@@ -110,6 +111,7 @@ class ServicePlan:
     labels: dict[str, str] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
     rate: RatePlan | None = None
+    export: bool = False  # a ServiceExport joins it to the cluster set
 
 
 @dataclass(frozen=True)
@@ -263,6 +265,16 @@ class IssuerPlan:
     private_key_secret: str | None = None
 
 
+@dataclass(frozen=True)
+class GuardrailsPlan:
+    """``ClusterGuardrails(bp, id, priority=..., ...)``: only options that differ from the
+    construct's defaults are set."""
+
+    id: str
+    priority: int
+    options: tuple[tuple[str, Any], ...] = ()
+
+
 @dataclass
 class BlueprintPlan:
     """The whole blueprint: its name, target fields, namespaces and cluster-scoped objects."""
@@ -274,7 +286,11 @@ class BlueprintPlan:
     cluster_manifests: list[dict[str, Any]] = field(default_factory=list)
     issuers: list[IssuerPlan] = field(default_factory=list)
     gateway_classes: list[GatewayClassPlan] = field(default_factory=list)
+    guardrails: list[GuardrailsPlan] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    # Input objects the plan's constructs render again (checked once the blueprint renders;
+    # those it does not render the same are kept as Manifests).
+    rendered_again: list[dict[str, Any]] = field(default_factory=list)
 
     def namespace(self, name: str) -> NamespacePlan:
         """The namespace plan called ``name``, created on first use."""
