@@ -341,7 +341,7 @@ def test_the_example_without_its_deployments_still_imports_with_proof(tmp_path: 
 @pytest.mark.parametrize("with_pods", [True, False], ids=["with-deployments", "output-only"])
 @pytest.mark.parametrize("ingress", ["gateway-api", "ingress-nginx"])
 @pytest.mark.parametrize("name", [
-    "payments", pytest.param("platform", marks=pytest.mark.xfail(strict=True)), "shop"])
+    "payments", "platform", "shop"])
 def test_round_trip_of_the_bundled_blueprints(name: str, ingress: str, with_pods: bool,
                                               tmp_path: Path) -> None:
     """blueprints/*.py synthesized for either ingress, imported for Gateway API, synthesize
