@@ -105,6 +105,17 @@ class ImportFailed(NetkitError):
     exit_code = 3
 
 
+def _imported(objects: list[KubeObject], name: str | None, fields: dict[str, str],
+              sources: Sequence[str]) -> tuple[BlueprintPlan, str, set[tuple[str, ...]]]:
+    """The plan for ``fields``, its blueprint, and the constructs given up because they do
+    not render their input objects again as they are."""
+    plan = build_plan(objects, name=name or _name(objects),
+                      target=Target().with_overrides(fields), target_fields=fields,
+                      sources=list(sources))
+    source = render(plan)
+    return plan, source, not_rendered_again(plan, _synthesized(source))
+
+
 def import_objects(objects: list[KubeObject], *, name: str | None = None,
                    target: Mapping[str, str] | None = None,
                    sources: Sequence[str] = ()) -> Imported:
@@ -114,13 +125,12 @@ def import_objects(objects: list[KubeObject], *, name: str | None = None,
     fields = {"ingress": "gateway-api", **(target or {})}
     if not any(k.startswith("shared_gateway.") for k in fields):
         fields.update(shared_gateway(objects))
-    if "mesh" not in fields:
-        fields.update(mesh_fields(objects))
-    chosen = Target().with_overrides(fields)
-    plan = build_plan(objects, name=name or _name(objects), target=chosen, target_fields=fields,
-                      sources=list(sources))
-    source = render(plan)
-    if not_rendered_again(plan, _synthesized(source)):
+    detected = mesh_fields(objects) if "mesh" not in fields else {}
+    plan, source, given_up = _imported(objects, name, {**fields, **detected}, sources)
+    if detected and any(owner[0] == "mesh" for owner in given_up):
+        # The input's Istio policies are not the ones a mesh target renders: keep them all.
+        plan, source, given_up = _imported(objects, name, fields, sources)
+    if given_up:
         source = render(plan)
         _synthesized(source)
     return Imported(objects, plan, source)

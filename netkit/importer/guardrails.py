@@ -100,13 +100,14 @@ def guardrails(gid: str, policies: dict[str, KubeObject]) -> GuardrailsPlan:
 
 
 def import_guardrails(others: list[KubeObject]
-                      ) -> tuple[list[GuardrailsPlan], list[KubeObject], list[tuple[str, str]]]:
-    """The guardrails among ``others``, the policies they stand for, and why groups that
-    looked like guardrails are not."""
+                      ) -> tuple[list[GuardrailsPlan], list[tuple[str, KubeObject]],
+                                 list[tuple[str, str]]]:
+    """The guardrails among ``others``, the policies they stand for (by guardrails id), and
+    why groups that looked like guardrails are not."""
     policies = [o for o in others if o.kind == KIND and o.api_version.startswith(GROUP)]
     ids = [o.name[:-len(DNS_SUFFIX)] for o in policies if o.name.endswith(DNS_SUFFIX)]
     found: list[GuardrailsPlan] = []
-    used: list[KubeObject] = []
+    used: list[tuple[str, KubeObject]] = []
     problems: list[tuple[str, str]] = []
     for gid in ids:
         mine = {o.name[len(gid) + 1:]: o for o in policies if o.name.startswith(f"{gid}-")}
@@ -122,5 +123,5 @@ def import_guardrails(others: list[KubeObject]
             why = str(exc) if isinstance(exc, NotGuardrails) else "an unexpected shape"
             problems.append((gid, why))
             continue
-        used += known.values()
+        used += [(gid, o) for o in known.values()]
     return found, used, problems

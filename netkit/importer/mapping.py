@@ -27,6 +27,7 @@ from netkit.importer.plan import (
     BlueprintPlan,
     IssuerPlan,
     Note,
+    RenderedAgain,
     WorkloadPlan,
     as_id,
 )
@@ -276,10 +277,11 @@ def _guardrails(inv: Inventory, plan: BlueprintPlan) -> None:
     """ClusterNetworkPolicies ClusterGuardrails renders become that construct."""
     found, used, problems = import_guardrails(inv.others)
     plan.guardrails += found
-    plan.rendered_again += [cleaned(o.obj) for o in used]
+    plan.rendered_again += [RenderedAgain(cleaned(o.obj), ("guardrails", gid))
+                            for gid, o in used]
     plan.notes += [Note(f"ClusterGuardrails {gid}", GUARDRAIL_KIND, f"kept as Manifests: {why}")
                    for gid, why in problems]
-    inv.others = [o for o in inv.others if all(o is not u for u in used)]
+    inv.others = [o for o in inv.others if all(o is not u for _, u in used)]
 
 
 def _exports(inv: Inventory, plan: BlueprintPlan) -> None:
@@ -294,7 +296,8 @@ def _exports(inv: Inventory, plan: BlueprintPlan) -> None:
             kept.append(obj)
             continue
         svc.export = True
-        plan.rendered_again.append(cleaned(obj.obj))
+        plan.rendered_again.append(RenderedAgain(cleaned(obj.obj),
+                                                 ("export", obj.namespace, obj.name)))
     inv.others = kept
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from netkit.importer.inventory import cleaned
-from netkit.importer.plan import BlueprintPlan, WorkloadRef
+from netkit.importer.plan import BlueprintPlan, RenderedAgain, WorkloadRef
 from netkit.objects import KubeObject
 from netkit.render.namespace import MESH_ANNOTATIONS, MESH_LABELS
 from netkit.target import Target
@@ -72,7 +72,7 @@ def import_mesh(others: list[KubeObject], plan: BlueprintPlan, target: Target
     for obj in mine:
         if obj.kind == "AuthorizationPolicy":
             _service_accounts(obj, plan)
-        plan.rendered_again.append(cleaned(obj.obj))
+        plan.rendered_again.append(RenderedAgain(cleaned(obj.obj), ("mesh", obj.namespace)))
     return [o for o in others if all(o is not m for m in mine)]
 
 

@@ -266,6 +266,15 @@ class IssuerPlan:
 
 
 @dataclass(frozen=True)
+class RenderedAgain:
+    """An input object a construct of the plan renders again: ``owner`` is that construct
+    (``("guardrails", id)``, ``("export", namespace, name)`` or ``("mesh", namespace)``)."""
+
+    obj: dict[str, Any]
+    owner: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class GuardrailsPlan:
     """``ClusterGuardrails(bp, id, priority=..., ...)``: only options that differ from the
     construct's defaults are set."""
@@ -290,7 +299,7 @@ class BlueprintPlan:
     notes: list[Note] = field(default_factory=list)
     # Input objects the plan's constructs render again (checked once the blueprint renders;
     # those it does not render the same are kept as Manifests).
-    rendered_again: list[dict[str, Any]] = field(default_factory=list)
+    rendered_again: list[RenderedAgain] = field(default_factory=list)
 
     def namespace(self, name: str) -> NamespacePlan:
         """The namespace plan called ``name``, created on first use."""
