@@ -144,3 +144,11 @@ def test_a_service_export_of_no_declared_service_stays_a_manifest() -> None:
                               target={"cni": "cilium"})
     assert imported.source.count("export=True") == 1
     assert '"name": "ledger"' in imported.source
+
+
+def test_cilium_guardrails_import_as_the_construct(tmp_path: Path) -> None:
+    bp, inputs = _blueprint("platform", cni="cilium")
+    imported = import_objects(inputs, name=bp.name, target={"cni": "cilium"})
+    assert "ClusterGuardrails(" in imported.source
+    assert "CiliumClusterwideNetworkPolicy" not in imported.source
+    assert _objects(_again(imported.source, tmp_path)) == _objects(bp)

@@ -10,7 +10,6 @@ from netkit.importer.allows import import_policies
 from netkit.importer.entries import Entries, NotAnEntry
 from netkit.importer.fqdn import PREFIX as FQDN_PREFIX
 from netkit.importer.fqdn import NotFqdnEgress, fqdn_egress
-from netkit.importer.guardrails import KIND as GUARDRAIL_KIND
 from netkit.importer.guardrails import import_guardrails
 from netkit.importer.inferred import infer_workloads
 from netkit.importer.inventory import (
@@ -274,12 +273,12 @@ def _platform(inv: Inventory, plan: BlueprintPlan, target: Target) -> None:
 
 
 def _guardrails(inv: Inventory, plan: BlueprintPlan) -> None:
-    """ClusterNetworkPolicies ClusterGuardrails renders become that construct."""
+    """Cluster-wide policies ClusterGuardrails renders become that construct."""
     found, used, problems = import_guardrails(inv.others)
     plan.guardrails += found
     plan.rendered_again += [RenderedAgain(cleaned(o.obj), ("guardrails", gid))
                             for gid, o in used]
-    plan.notes += [Note(f"ClusterGuardrails {gid}", GUARDRAIL_KIND, f"kept as Manifests: {why}")
+    plan.notes += [Note(f"ClusterGuardrails {gid}", "policies", f"kept as Manifests: {why}")
                    for gid, why in problems]
     inv.others = [o for o in inv.others if all(o is not u for _, u in used)]
 
