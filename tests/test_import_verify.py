@@ -201,7 +201,8 @@ def _pods(bp: Any) -> list[KubeObject]:
     return [KubeObject({"apiVersion": "apps/v1", "kind": "Deployment",
                         "metadata": {"name": w.name, "namespace": w.namespace},
                         "spec": {"selector": {"matchLabels": w.labels}, "template": {
-                            "metadata": {"labels": w.labels}, "spec": {"containers": [{
+                            "metadata": {"labels": w.labels}, "spec": {
+                                "serviceAccountName": w.service_account, "containers": [{
                                 "name": "c", "image": "x", "ports": [
                                     {"name": p.name, "containerPort": p.port,
                                      "protocol": p.protocol} for p in w.ports]}]}}}})
@@ -272,16 +273,12 @@ EXACT = {("zero_trust", "gateway-api"), ("zero_trust", "ingress-nginx"),
          ("tls_ingress", "gateway-api"), ("tls_ingress", "ingress-nginx"),
          ("canaries", "gateway-api"), ("canaries", "ingress-nginx"),
          ("mirror", "gateway-api"), ("dedicated_gateway", "ingress-nginx"),
-         ("cross_namespace", "gateway-api"), ("nginx_gateway_fabric", "gateway-api")}
-
-
-# Calico staged namespaces are not yet imported as ZeroTrustNamespace(enforcement="staged").
-NOT_YET = {"staged"}
+         ("cross_namespace", "gateway-api"), ("nginx_gateway_fabric", "gateway-api"),
+         ("staged", "gateway-api"), ("staged", "ingress-nginx")}
 
 
 @pytest.mark.parametrize(("scenario", "target"), [
-    pytest.param(s, t, marks=[pytest.mark.xfail(strict=True)] if s in NOT_YET else [])
-    for s in SCENARIOS for t in TARGETS if (s, t) not in UNSUPPORTED])
+    (s, t) for s in SCENARIOS for t in TARGETS if (s, t) not in UNSUPPORTED])
 def test_round_trip_of_every_scenario(scenario: str, target: str, tmp_path: Path) -> None:
     bp = SCENARIOS[scenario](TARGETS[target])
     inputs = rendered(bp)[0] + _pods(bp)
@@ -342,11 +339,8 @@ def test_the_example_without_its_deployments_still_imports_with_proof(tmp_path: 
 
 @pytest.mark.parametrize("with_pods", [True, False], ids=["with-deployments", "output-only"])
 @pytest.mark.parametrize("ingress", ["gateway-api", "ingress-nginx"])
-# ClusterGuardrails (platform), the Istio mesh and a Service export (payments) are not yet
-# imported as their constructs.
 @pytest.mark.parametrize("name", [
-    pytest.param("payments", marks=pytest.mark.xfail(strict=True)),
-    pytest.param("platform", marks=pytest.mark.xfail(strict=True)), "shop"])
+    "payments", "platform", "shop"])
 def test_round_trip_of_the_bundled_blueprints(name: str, ingress: str, with_pods: bool,
                                               tmp_path: Path) -> None:
     """blueprints/*.py synthesized for either ingress, imported for Gateway API, synthesize

@@ -11,7 +11,9 @@ from pathlib import Path
 from netkit.errors import NetkitError
 from netkit.importer.emit import render
 from netkit.importer.mapping import build_plan
+from netkit.importer.mesh import mesh_fields
 from netkit.importer.plan import BlueprintPlan, Note
+from netkit.importer.rerendered import not_rendered_again
 from netkit.importer.verify import Verification, verify
 from netkit.inputs.manifests import load_manifests
 from netkit.k8s.meta import BLUEPRINT_LABEL
@@ -78,9 +80,10 @@ def _check_name(name: str) -> None:
         raise ConfigError("--blueprint", exc.message, hint=exc.hint) from None
 
 
-def _check_synthesizes(source: str) -> None:
-    """Refuse to hand out a blueprint that does not render: the import missed a rule of some
-    construct, and the user would get a file that fails `netkit synth`."""
+def _synthesized(source: str) -> list[KubeObject]:
+    """The objects the blueprint ``source`` renders; refuse to hand out a blueprint that does
+    not render: the import missed a rule of some construct, and the user would get a file
+    that fails `netkit synth`."""
     from netkit.errors import NetkitError
     from netkit.inputs.blueprints import load_blueprints
     from netkit.workspace import rendered
@@ -89,8 +92,7 @@ def _check_synthesizes(source: str) -> None:
         path = Path(tmp) / "network.py"
         path.write_text(source, encoding="utf-8")
         try:
-            for bp in load_blueprints([path]):
-                rendered(bp)
+            return [o for bp in load_blueprints([path]) for o in rendered(bp)[0]]
         except NetkitError as exc:
             raise ImportFailed("import", f"the blueprint would not synthesize: {exc.line()}",
                                hint="a bug in netkit import: please report it with the "
@@ -103,6 +105,17 @@ class ImportFailed(NetkitError):
     exit_code = 3
 
 
+def _imported(objects: list[KubeObject], name: str | None, fields: dict[str, str],
+              sources: Sequence[str]) -> tuple[BlueprintPlan, str, set[tuple[str, ...]]]:
+    """The plan for ``fields``, its blueprint, and the constructs given up because they do
+    not render their input objects again as they are."""
+    plan = build_plan(objects, name=name or _name(objects),
+                      target=Target().with_overrides(fields), target_fields=fields,
+                      sources=list(sources))
+    source = render(plan)
+    return plan, source, not_rendered_again(plan, _synthesized(source))
+
+
 def import_objects(objects: list[KubeObject], *, name: str | None = None,
                    target: Mapping[str, str] | None = None,
                    sources: Sequence[str] = ()) -> Imported:
@@ -112,12 +125,15 @@ def import_objects(objects: list[KubeObject], *, name: str | None = None,
     fields = {"ingress": "gateway-api", **(target or {})}
     if not any(k.startswith("shared_gateway.") for k in fields):
         fields.update(shared_gateway(objects))
-    chosen = Target().with_overrides(fields)
-    plan = build_plan(objects, name=name or _name(objects), target=chosen, target_fields=fields,
-                      sources=list(sources))
-    imported = Imported(objects, plan, render(plan))
-    _check_synthesizes(imported.source)
-    return imported
+    detected = mesh_fields(objects) if "mesh" not in fields else {}
+    plan, source, given_up = _imported(objects, name, {**fields, **detected}, sources)
+    if detected and any(owner[0] == "mesh" for owner in given_up):
+        # The input's Istio policies are not the ones a mesh target renders: keep them all.
+        plan, source, given_up = _imported(objects, name, fields, sources)
+    if given_up:
+        source = render(plan)
+        _synthesized(source)
+    return Imported(objects, plan, source)
 
 
 def import_manifests(paths: Sequence[str], *, name: str | None = None,

@@ -28,6 +28,7 @@ from netkit.importer.policies import (
     resolved_port,
 )
 from netkit.importer.services import port_name
+from netkit.k8s.calico import staged_kubernetes_policy
 from netkit.objects import KubeObject
 
 
@@ -146,7 +147,7 @@ def _flow(allow: AllowPlan) -> str:
 def _keep_policy(plan: BlueprintPlan, ns: NamespacePlan, policy: KubeObject, edge: Edge,
                  reason: str) -> None:
     kept = edge.repointed(cleaned(policy.obj))
-    ns.manifests.append(kept)
+    ns.manifests.append(staged_kubernetes_policy(kept) if ns.staged else kept)
     changed = " (re-pointed to the new gateway's namespace)" if kept != cleaned(
         policy.obj) else ""
     plan.notes.append(Note(policy.ref, "NetworkPolicy", f"kept as a Manifest{changed}: "

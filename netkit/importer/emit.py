@@ -10,6 +10,8 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
+from netkit.constructs.guardrails import MonitoringScrapes
+from netkit.constructs.zero_trust import DnsEgress
 from netkit.importer.plan import (
     DEFAULT_DNS,
     AllowPlan,
@@ -17,6 +19,7 @@ from netkit.importer.plan import (
     CidrRef,
     EntryPlan,
     GatewayPlan,
+    GuardrailsPlan,
     NamespacePlan,
     PeerRef,
     ServicePlan,
@@ -171,6 +174,9 @@ def _namespace(w: _Writer, ns: NamespacePlan) -> None:
     var = w.var(("ns", ns.name), ns.name)
     kw = _kwargs(labels=ns.labels or None, annotations=ns.annotations or None,
                  pod_security=ns.pod_security)
+    enforcement = "staged" if ns.staged else "enforced"
+    if ns.zero_trust and enforcement != w.plan.target.get("enforcement", "enforced"):
+        kw["enforcement"] = enforcement
     if ns.dns is not None:
         w.imports.add("DnsEgress")
         default = DEFAULT_DNS
@@ -185,7 +191,8 @@ def _namespace(w: _Writer, ns: NamespacePlan) -> None:
         if any(isinstance(v, Call) for v in ports.values()):
             w.imports.add("WorkloadPort")
         w.stmt(w.var(("workload", ns.name, wl.name), f"{ns.name}_{wl.name}"),
-               f"{var}.workload", [wl.name], _kwargs(labels=wl.labels, ports=ports or None))
+               f"{var}.workload", [wl.name], _kwargs(labels=wl.labels, ports=ports or None,
+                                                     service_account=wl.service_account))
 
 
 def _contents(w: _Writer, ns: NamespacePlan) -> None:
@@ -227,7 +234,7 @@ def _service(w: _Writer, var: str, ns: NamespacePlan, svc: ServicePlan) -> None:
                  load_balancer_source_ranges=list(svc.load_balancer_source_ranges) or None,
                  external_traffic_policy=svc.external_traffic_policy, cloud=svc.cloud,
                  internal=svc.internal or None, labels=svc.labels or None,
-                 annotations=svc.annotations or None)
+                 annotations=svc.annotations or None, export=svc.export or None)
     if svc.rate is not None:
         kw.update(_kwargs(rps=svc.rate.rps, rpm=svc.rate.rpm, burst=svc.rate.burst,
                           per_client_ip=svc.rate.per_client_ip,
@@ -278,6 +285,29 @@ def _gateway(w: _Writer, var: str, gw: GatewayPlan) -> None:
         allowed_listener_sets=None if gw.allowed_listener_sets == "All"
         else gw.allowed_listener_sets,
         listener_set_namespace_labels=gw.listener_set_namespace_labels or None))
+
+
+def _guardrails(w: _Writer, guard: GuardrailsPlan) -> None:
+    w.imports.add("ClusterGuardrails")
+    kw: dict[str, Any] = {"priority": guard.priority}
+    for name, value in guard.options:
+        if isinstance(value, DnsEgress):
+            w.imports.add("DnsEgress")
+            default = DnsEgress()
+            value = calling("DnsEgress", namespace=None if value.namespace == default.namespace
+                            else value.namespace, pod_selector=None
+                            if value.pod_selector == default.pod_selector
+                            else value.pod_selector,
+                            node_local_address=value.node_local_address)
+        elif isinstance(value, MonitoringScrapes):
+            w.imports.add("MonitoringScrapes")
+            scrapes = MonitoringScrapes()
+            value = calling("MonitoringScrapes", namespace=None
+                            if value.namespace == scrapes.namespace else value.namespace,
+                            pods=None if value.pods == scrapes.pods else value.pods,
+                            ports=None if value.ports == scrapes.ports else value.ports)
+        kw[name] = value
+    w.stmt(None, "ClusterGuardrails", [Code("bp"), guard.id], kw)
 
 
 def _header(plan: BlueprintPlan) -> list[str]:
@@ -340,6 +370,8 @@ def render(plan: BlueprintPlan) -> str:
         w.imports.add("GatewayClass")
         w.stmt(None, "GatewayClass", [Code("bp"), gc.name], _kwargs(
             controller_name=gc.controller_name, description=gc.description))
+    for guard in plan.guardrails:
+        _guardrails(w, guard)
     for issuer in plan.issuers:
         w.imports.add("ClusterIssuer")
         w.stmt(None, "ClusterIssuer", [Code("bp"), issuer.name], _kwargs(

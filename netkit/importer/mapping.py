@@ -10,6 +10,7 @@ from netkit.importer.allows import import_policies
 from netkit.importer.entries import Entries, NotAnEntry
 from netkit.importer.fqdn import PREFIX as FQDN_PREFIX
 from netkit.importer.fqdn import NotFqdnEgress, fqdn_egress
+from netkit.importer.guardrails import import_guardrails
 from netkit.importer.inferred import infer_workloads
 from netkit.importer.inventory import (
     GATEWAY_GROUP,
@@ -19,11 +20,13 @@ from netkit.importer.inventory import (
     cleaned,
     user_metadata,
 )
+from netkit.importer.mesh import import_mesh
 from netkit.importer.plan import (
     DEFAULT_DNS,
     BlueprintPlan,
     IssuerPlan,
     Note,
+    RenderedAgain,
     WorkloadPlan,
     as_id,
 )
@@ -35,9 +38,12 @@ from netkit.importer.policies import (
 from netkit.importer.routes import GatewayObjects, import_gateway_api
 from netkit.importer.security import client_cidr_policy
 from netkit.importer.services import import_services
+from netkit.importer.staged import unstaged
 from netkit.k8s.kinds import is_cluster_scoped
+from netkit.k8s.mcs import API_VERSION as MCS_API_VERSION
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.names import port_name_errors
+from netkit.k8s.pods import DEFAULT_SERVICE_ACCOUNT
 from netkit.objects import KubeObject
 from netkit.target import Target
 
@@ -75,8 +81,11 @@ def build_plan(objects: list[KubeObject], *, name: str, target: Target,
                else "a cluster system namespace")
         plan.notes.append(Note(f"namespace {home}", f"{count} object(s)", f"{why}; not "
                                                                          "imported"))
+    keep, staged = unstaged(keep)
     inv = Inventory.of(keep)
     _namespaces(inv, plan)
+    for ns_name in staged:
+        plan.namespace(ns_name).staged = True
     _workloads(inv, plan)
     infer_workloads(inv.policies, plan, edge)
     import_services(inv, plan)
@@ -86,6 +95,9 @@ def build_plan(objects: list[KubeObject], *, name: str, target: Target,
     import_policies(inv, plan, edge)
     _fqdn_egress(inv, plan, target)
     _platform(inv, plan, target)
+    inv.others = import_mesh(inv.others, plan, target)
+    _guardrails(inv, plan)
+    _exports(inv, plan)
     _others(inv, plan)
     plan.namespaces.sort(key=lambda n: n.name)
     return plan
@@ -141,7 +153,9 @@ def _workloads(inv: Inventory, plan: BlueprintPlan) -> None:
             continue
         ports = {p.name: (p.port, p.protocol) for p in w.ports
                  if p.name and not port_name_errors(p.name)}
-        ns.workloads.append(WorkloadPlan(as_id(w.name), dict(w.labels), ports))
+        account = None if w.service_account == DEFAULT_SERVICE_ACCOUNT else w.service_account
+        ns.workloads.append(WorkloadPlan(as_id(w.name), dict(w.labels), ports,
+                                         service_account=account))
 
 
 def _entries(inv: Inventory, plan: BlueprintPlan, target: Target) -> None:
@@ -255,6 +269,34 @@ def _platform(inv: Inventory, plan: BlueprintPlan, target: Target) -> None:
             why = str(exc) if isinstance(exc, NotAConstruct) else "an unexpected shape"
             plan.notes.append(Note(obj.ref, obj.kind, f"kept as a Manifest: {why}"))
     inv.gateways = []
+    inv.others = kept
+
+
+def _guardrails(inv: Inventory, plan: BlueprintPlan) -> None:
+    """Cluster-wide policies ClusterGuardrails renders become that construct."""
+    found, used, problems = import_guardrails(inv.others)
+    plan.guardrails += found
+    plan.rendered_again += [RenderedAgain(cleaned(o.obj), ("guardrails", gid))
+                            for gid, o in used]
+    plan.notes += [Note(f"ClusterGuardrails {gid}", "policies", f"kept as Manifests: {why}")
+                   for gid, why in problems]
+    inv.others = [o for o in inv.others if all(o is not u for _, u in used)]
+
+
+def _exports(inv: Inventory, plan: BlueprintPlan) -> None:
+    """A ServiceExport of a declared Service becomes ``Service(..., export=True)``."""
+    kept = []
+    namespaces = {ns.name: ns for ns in plan.namespaces}
+    for obj in inv.others:
+        ns = namespaces.get(obj.namespace)
+        svc = ns.service(obj.name) if ns else None
+        if obj.kind != "ServiceExport" or obj.api_version != MCS_API_VERSION or (
+                svc is None or set(obj.obj) - {"apiVersion", "kind", "metadata"}):
+            kept.append(obj)
+            continue
+        svc.export = True
+        plan.rendered_again.append(RenderedAgain(cleaned(obj.obj),
+                                                 ("export", obj.namespace, obj.name)))
     inv.others = kept
 
 

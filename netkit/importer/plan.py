@@ -74,6 +74,7 @@ class WorkloadPlan:
     labels: dict[str, str]
     ports: dict[str, tuple[int, str]] = field(default_factory=dict)
     inferred: bool = False  # from the pods policies select, not from a workload object
+    service_account: str | None = None  # the mesh identity (None: Kubernetes' default)
     edge_ports: set[tuple[int, str]] = field(default_factory=set)
 
 
@@ -110,6 +111,7 @@ class ServicePlan:
     labels: dict[str, str] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
     rate: RatePlan | None = None
+    export: bool = False  # a ServiceExport joins it to the cluster set
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,7 @@ class NamespacePlan:
 
     name: str
     zero_trust: bool = False
+    staged: bool = False  # its policies were Calico staged policies
     labels: dict[str, str] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
     pod_security: str | None = None
@@ -262,6 +265,25 @@ class IssuerPlan:
     private_key_secret: str | None = None
 
 
+@dataclass(frozen=True)
+class RenderedAgain:
+    """An input object a construct of the plan renders again: ``owner`` is that construct
+    (``("guardrails", id)``, ``("export", namespace, name)`` or ``("mesh", namespace)``)."""
+
+    obj: dict[str, Any]
+    owner: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GuardrailsPlan:
+    """``ClusterGuardrails(bp, id, priority=..., ...)``: only options that differ from the
+    construct's defaults are set."""
+
+    id: str
+    priority: int
+    options: tuple[tuple[str, Any], ...] = ()
+
+
 @dataclass
 class BlueprintPlan:
     """The whole blueprint: its name, target fields, namespaces and cluster-scoped objects."""
@@ -273,7 +295,11 @@ class BlueprintPlan:
     cluster_manifests: list[dict[str, Any]] = field(default_factory=list)
     issuers: list[IssuerPlan] = field(default_factory=list)
     gateway_classes: list[GatewayClassPlan] = field(default_factory=list)
+    guardrails: list[GuardrailsPlan] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    # Input objects the plan's constructs render again (checked once the blueprint renders;
+    # those it does not render the same are kept as Manifests).
+    rendered_again: list[RenderedAgain] = field(default_factory=list)
 
     def namespace(self, name: str) -> NamespacePlan:
         """The namespace plan called ``name``, created on first use."""

@@ -224,13 +224,13 @@ def verify(objects: list[KubeObject], blueprint: Blueprint) -> Verification:
     out_objects, _ = rendered(blueprint)
     workloads = [o for o in objects if o.kind in WORKLOAD_KINDS]
     extra = declared(blueprint)
-    # The edge's pods exist on both sides (controller before, proxies after), whether or not
-    # the input lists them.
+    # The edge's pods exist on both sides (the controller before, the proxies before and
+    # after: an input may be on Gateway API already), whether or not the input lists them.
     old_pods = [] if any(o.namespace == old for o in workloads) else [
         PodTemplate(old, "controller", "Deployment", dict(CONTROLLER_LABELS))]
-    before, reached = _flows(objects, extra + old_pods, old, new)
-    moved = reached[old] - reached[new]  # what only the old controller reached before
     new_pods = [PodTemplate(new, "proxy", "Deployment", {})]
+    before, reached = _flows(objects, [*extra, *old_pods, *new_pods], old, new)
+    moved = reached[old] - reached[new]  # what only the old controller reached before
     after, _ = _flows(out_objects + workloads, [*extra, *new_pods], old, new)
     # what the input's policies admitted the edge to (its own egress is nobody's policy)
     governed = {o.namespace for o in objects if o.kind == "NetworkPolicy"}
