@@ -308,8 +308,7 @@ def test_output_is_deterministic_and_ruff_formatted(tmp_path: Path) -> None:
     out = tmp_path / "network.py"
     out.write_text(first)
     ruff = Path(sys.executable).parent / "ruff"
-    if not ruff.exists():
-        pytest.skip("ruff is not installed")
+    assert ruff.exists(), "ruff comes with the test extra"
     for args in (["format", "--check"], ["check", "--select", "F,W,I"]):
         proc = subprocess.run([str(ruff), *args, "--no-cache", str(out)], capture_output=True,
                               text=True, cwd=tmp_path)
