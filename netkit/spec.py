@@ -266,6 +266,21 @@ def host_errors(host: str) -> list[str]:
     return []
 
 
+def check_hosts(hosts: Sequence[str], where: str, *, example: str, host_hint: str) -> None:
+    """Raise ConstructError unless ``hosts`` is a non-empty list of distinct, valid route
+    hostnames (``example`` in the hint of an empty list, ``host_hint`` for a bad host)."""
+    if isinstance(hosts, str) or not hosts:
+        raise ConstructError(where, "hosts must be a non-empty list", field="hosts",
+                             hint=f'e.g. hosts=["{example}"]')
+    for host in hosts:
+        if errs := host_errors(host):
+            raise ConstructError(where, f"host {host!r}: {errs[0]}", field="hosts",
+                                 hint=host_hint)
+    if len(set(hosts)) != len(hosts):
+        raise ConstructError(where, "hosts has duplicates", field="hosts",
+                             hint="list each host once")
+
+
 def check_route_path(path: str, path_type: PathType, where: str) -> None:
     """Raise ConstructError naming ``path`` unless it is a normalized HTTP route path."""
     if not path.startswith("/") or any(c in path for c in " ?#;{}\\"):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from netkit.constructs.flows import EdgePeer, Flow, FlowSource, PortSpec
 from netkit.constructs.service import RateLimitedService, Service, ServicePort
 from netkit.errors import ConstructError
-from netkit.spec import check_port, host_errors
+from netkit.spec import check_hosts, check_port
 from netkit.tree import Construct
 
 
@@ -60,17 +60,9 @@ class TlsPassthrough(EdgeRoute):
                  service_port: int | None = None, port: int = 443) -> None:
         super().__init__(scope, id, service=service, service_port=service_port)
         where = self.display_path
-        if isinstance(hosts, str) or not hosts:
-            raise ConstructError(where, "hosts must be a non-empty list", field="hosts",
-                                 hint='e.g. hosts=["db.example.com"]')
-        for host in hosts:
-            if errs := host_errors(host):
-                raise ConstructError(where, f"host {host!r}: {errs[0]}", field="hosts",
-                                     hint="passthrough routes by SNI, so each host must be a "
-                                          "DNS name like db.example.com or *.example.com")
-        if len(set(hosts)) != len(hosts):
-            raise ConstructError(where, "hosts has duplicates", field="hosts",
-                                 hint="list each host once")
+        check_hosts(hosts, where, example="db.example.com",
+                    host_hint="passthrough routes by SNI, so each host must be a DNS name "
+                              "like db.example.com or *.example.com")
         if self.port.target.protocol != "TCP":
             raise ConstructError(where, f"TLS runs over TCP, but {service.ref} port "
                                  f"{self.port.port} is {self.port.target.protocol}",

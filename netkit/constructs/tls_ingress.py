@@ -15,7 +15,7 @@ from netkit.constructs.workload import Workload
 from netkit.constructs.zero_trust import ZeroTrustNamespace
 from netkit.errors import ConstructError
 from netkit.k8s.names import dns1123_subdomain_errors
-from netkit.spec import PathType, check_choice, check_route_path, host_errors
+from netkit.spec import PathType, check_choice, check_hosts, check_route_path
 from netkit.tree import Construct
 
 if TYPE_CHECKING:
@@ -55,17 +55,8 @@ class TlsIngress(Construct, FlowSource):
         if scope.namespace() is None:
             raise ConstructError(where, "a TlsIngress must be created in a namespace",
                                  hint="use the namespace construct as its scope")
-        if isinstance(hosts, str) or not hosts:
-            raise ConstructError(where, "hosts must be a non-empty list", field="hosts",
-                                 hint='e.g. hosts=["shop.example.com"]')
-        for host in hosts:
-            if errs := host_errors(host):
-                raise ConstructError(where, f"host {host!r}: {errs[0]}", field="hosts",
-                                     hint="use lowercase DNS names like shop.example.com or "
-                                          "*.example.com")
-        if len(set(hosts)) != len(hosts):
-            raise ConstructError(where, "hosts has duplicates", field="hosts",
-                                 hint="list each host once")
+        check_hosts(hosts, where, example="shop.example.com",
+                    host_hint="use lowercase DNS names like shop.example.com or *.example.com")
         if (issuer is None) == (secret is None):
             raise ConstructError(where, "give exactly one of issuer= or secret=",
                                  hint="issuer names a cert-manager issuer; secret names an "
