@@ -87,7 +87,9 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
         objects += _argo_objects(argocd, objects)
     files = layout(objects)
     directories = namespace_directories(files)
-    placed = [(bp.target.cluster, w) for bp in blueprints for w in declared(bp)]
+    declared_by = [declared(bp) for bp in blueprints]
+    placed = [(bp.target.cluster, w) for bp, ws in zip(blueprints, declared_by, strict=True)
+              for w in ws]
     files.update(identity_files(placed, directories))
     workloads = [w for _, w in placed]
     key = None if fingerprint is None else _memo_key(
@@ -97,10 +99,10 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
         and len(memo.findings) == len(blueprints) else None
 
     def validate_all() -> list[list[Finding]]:
-        return [validator.validate(bp_objects, cel=_authored_by_user(bp), workloads=declared(bp),
-                                   also=partial(disagreements, workloads=declared(bp)))
-                for bp, validator, (bp_objects, _) in zip(blueprints, validators, renders,
-                                                          strict=True)]
+        return [validator.validate(bp_objects, cel=_authored_by_user(bp), workloads=ws,
+                                   also=partial(disagreements, workloads=ws))
+                for bp, ws, validator, (bp_objects, _) in zip(blueprints, declared_by,
+                                                              validators, renders, strict=True)]
 
     # Validation and NETWORK.md are independent: on two cores, one runs in a forked child.
     with forked(validate_all, fork=parallel and reuse is None and docs
