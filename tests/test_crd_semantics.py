@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,8 @@ from hypothesis import strategies as st
 from netkit import load_manifests
 from netkit.validate import openapi, validate
 from netkit.validate.cel import CelRule, evaluate, evaluate_rules
-from netkit.validate.crd import CrdRegistry
+from netkit.validate.crd import COMPILE_AFTER, CrdRegistry
+from netkit.validate.openapi_accepts import accepts
 from netkit.validate.structural import defaulted, list_errors
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -408,6 +410,18 @@ def schema_of(**props: Any) -> dict[str, Any]:
     ({"o": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}},
      {"o": {"anything": [1]}}, []),
     ({"o": {"type": "object", "x-kubernetes-embedded-resource": True,
+            "properties": {"spec": {"type": "object"}}}},
+     {"o": {"apiVersion": "v1", "kind": "X", "metadata": {"name": "a"}, "spec": {}}}, []),
+    ({"o": {"type": "object", "required": ["a"],
+            "properties": {"a": {"type": "string", "nullable": True}}}}, {"o": {"a": None}}, []),
+    ({"o": {"type": "object", "required": ["a"],
+            "properties": {"a": {"type": "string", "nullable": True}}}}, {"o": {}},
+     [("spec.o.a", "Required value")]),
+    ({"n": {"type": "integer", "maximum": 5, "exclusiveMaximum": True}}, {"n": 5},
+     [("spec.n", "Invalid value: 5: spec.n in body should be less than 5")]),
+    ({"n": {"type": "number", "minimum": 5, "exclusiveMinimum": True}}, {"n": 5},
+     [("spec.n", "Invalid value: 5: spec.n in body should be greater than 5")]),
+    ({"o": {"type": "object", "x-kubernetes-embedded-resource": True,
             "x-kubernetes-preserve-unknown-fields": True}}, {"o": {"metadata": {}}},
      [("spec.o.apiVersion", "Required value: must not be empty"),
       ("spec.o.kind", "Required value: must not be empty")]),
@@ -437,9 +451,11 @@ def schema_of(**props: Any) -> dict[str, Any]:
 ])
 def test_structural_schema_errors(props: dict[str, Any], spec: dict[str, Any],
                                   errors: list[tuple[str, str]]) -> None:
-    found, _ = openapi.validate({"apiVersion": "x/v1", "kind": "X", "metadata": {},
-                                 "spec": spec}, schema_of(**props))
+    obj = {"apiVersion": "x/v1", "kind": "X", "metadata": {}, "spec": spec}
+    root = openapi.root_schema(schema_of(**props))
+    found, _ = openapi.validate(obj, root)
     assert sorted((e.path, e.message) for e in found) == sorted(errors)
+    assert accepts(root)(obj) is (not found)
 
 
 def test_cel_rules_wait_for_a_well_typed_object() -> None:
@@ -490,3 +506,171 @@ def test_a_rule_on_time_values_is_not_blamed_on_the_object(fmt: str, value: str,
                                                            rule: str) -> None:
     # The engine takes no duration or timestamp from Python: not evaluated, said so.
     assert timer_findings({"type": "string", "format": fmt}, value, rule) == [("NK004", "spec")]
+
+
+# --- the compiled predicate agrees with the walk ----------------------------------------------
+
+def _custom_resources() -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(object, root schema) of every custom resource among the upstream and invalid examples."""
+    found = []
+    for obj in load_manifests([str(UPSTREAM), *map(str, INVALID)]):
+        crd = EXPERIMENTAL.get(obj.api_version, obj.kind) or STANDARD.get(obj.api_version,
+                                                                          obj.kind)
+        if crd is not None:
+            found.append((obj.obj, openapi.root_schema(crd.structural)))
+    return found
+
+
+CUSTOM_RESOURCES = _custom_resources()
+VALID_CUSTOM_RESOURCES = [(o, r) for o, r in CUSTOM_RESOURCES if not openapi.validate(o, r)[0]]
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-2, 70000),
+                    st.sampled_from([0.5, 1.0, -1.5, 1e9]),
+                    st.sampled_from(["", "a", "HTTP", "HTTPS", "TCP", "PathPrefix", "Exact", "/",
+                                     "/x", "example.com", "*.example.com", "10.0.0.1", "1s",
+                                     "not a host!", "x" * 300, "Gateway", "Service"]))
+JSON_VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+    st.sampled_from(["name", "port", "kind", "value", "type", "x"]), inner, max_size=3),
+    max_leaves=6)
+
+
+def _edge_values(schema: dict[str, Any], current: Any) -> list[Any]:
+    """Values on and just past the edges of what a schema node allows."""
+    out: list[Any] = [None, 1, "s", True, 1.5, [], {}]
+    if "enum" in schema:
+        out += [*schema["enum"], "NotInTheEnum"]
+    for bound, step in (("maxLength", 1), ("minLength", -1)):
+        if bound in schema:
+            out += ["x" * schema[bound], "x" * max(0, schema[bound] + step)]
+    for bound, step in (("maximum", 1), ("minimum", -1)):
+        if bound in schema:
+            out += [schema[bound], schema[bound] + step]
+    if isinstance(current, list) and current:
+        for bound in ("maxItems", "minItems"):
+            if bound in schema:
+                out += [current[:1] * schema[bound], current[:1] * (schema[bound] + 1),
+                        current[:1] * max(0, schema[bound] - 1)]
+        out += [[*current, current[0]], current[1:]]
+    if isinstance(current, dict):
+        for name in schema.get("required") or ():
+            out.append({k: v for k, v in current.items() if k != name})
+        out.append({**current, "unknownField": "x"})
+    for junctor in ("anyOf", "oneOf", "allOf"):
+        for alternative in schema.get(junctor) or ():
+            out += [{**(current if isinstance(current, dict) else {}), name: None}
+                    for name in alternative.get("required") or ()]
+    return out
+
+
+@st.composite
+def mutated_custom_resource(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A valid custom resource with one or two values replaced, each chosen by a walk along the
+    object and its schema: a value on the edge of its schema node, any JSON value, or none."""
+    obj, root = draw(st.sampled_from(VALID_CUSTOM_RESOURCES))
+    obj = copy.deepcopy(obj)
+    for _ in range(draw(st.sampled_from([1, 1, 1, 2]))):
+        node, schema = obj, root
+        while True:
+            if isinstance(node, dict):
+                props = schema.get("properties") or {}
+                extra = schema.get("additionalProperties")
+                keys = sorted({*node, *props, "unknownField"})
+                key: Any = draw(st.sampled_from(keys))
+                sub = props.get(key, extra if isinstance(extra, dict) else {})
+            elif isinstance(node, list) and node:
+                key = draw(st.integers(0, len(node) - 1))
+                sub = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+            else:
+                break
+            child = node.get(key) if isinstance(node, dict) else node[key]
+            if isinstance(child, (dict, list)) and child and draw(st.integers(0, 3)):
+                node, schema = child, sub
+                continue
+            edges = st.sampled_from(_edge_values(sub, child))
+            value = draw(st.one_of(edges, edges, edges, JSON_VALUES))
+            if isinstance(node, dict) and value is None and draw(st.booleans()):
+                node.pop(key, None)
+            else:
+                node[key] = value
+            break
+    return obj, root
+
+
+_DELETE = object()
+
+
+def _edit_sites(node: Any, schema: dict[str, Any], path: tuple[Any, ...] = ()
+                ) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """(path, new value or _DELETE) for every single edit along the object and its schema."""
+    if isinstance(node, dict):
+        props = schema.get("properties") or {}
+        extra = schema.get("additionalProperties")
+        for key in sorted({*node, *props, "unknownField"}):
+            sub = props.get(key, extra if isinstance(extra, dict) else {})
+            child = node.get(key)
+            yield (*path, key), _DELETE
+            for value in _edge_values(sub, child):
+                yield (*path, key), value
+            if isinstance(child, (dict, list)):
+                yield from _edit_sites(child, sub, (*path, key))
+    elif isinstance(node, list):
+        items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        for i, child in enumerate(node):
+            for value in _edge_values(items, child):
+                yield (*path, i), value
+            if isinstance(child, (dict, list)):
+                yield from _edit_sites(child, items, (*path, i))
+
+
+def _edited(obj: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    out = copy.deepcopy(obj)
+    node: Any = out
+    for key in path[:-1]:
+        node = node[key]
+    if value is _DELETE:
+        node.pop(path[-1], None)
+    else:
+        node[path[-1]] = value
+    return out
+
+
+def test_the_compiled_predicate_agrees_with_the_walk_on_every_single_edit() -> None:
+    # The richest valid object of each kind, each value set to the edges of its schema node.
+    richest: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    for obj, root in VALID_CUSTOM_RESOURCES:
+        if len(json.dumps(obj)) > len(json.dumps(richest.get(obj["kind"], ({}, {}))[0])):
+            richest[obj["kind"]] = (obj, root)
+    disagreements, failing = [], 0
+    for obj, root in richest.values():
+        check = accepts(root)
+        for path, value in _edit_sites(obj, root):
+            edited = _edited(obj, path, value)
+            errors, _ = openapi.validate(edited, root)
+            failing += bool(errors)
+            if check(edited) is not (not errors):
+                disagreements.append((obj["kind"], path, value))
+    assert failing > 1000 and not disagreements[:5]
+
+
+def test_the_corpus_holds_custom_resources_that_pass_and_fail() -> None:
+    verdicts = {accepts(root)(obj) for obj, root in CUSTOM_RESOURCES}
+    assert len(CUSTOM_RESOURCES) > 50 and verdicts == {True, False}
+
+
+@given(mutated_custom_resource())
+@settings(max_examples=300, deadline=None)
+def test_the_compiled_predicate_passes_exactly_what_the_walk_finds_no_error_in(
+        case: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    obj, root = case
+    errors, _ = openapi.validate(obj, root)
+    assert accepts(root)(obj) is (not errors), [(e.path, e.message) for e in errors]
+
+
+def test_objects_checked_after_the_predicate_is_compiled_get_the_same_errors() -> None:
+    crds = CrdRegistry(gateway_api_channel="experimental")
+    (obj, _), *_ = [c for c in VALID_CUSTOM_RESOURCES if c[0]["kind"] == "HTTPRoute"]
+    crd = crds.get(obj["apiVersion"], "HTTPRoute")
+    assert crd is not None
+    bad = {**obj, "spec": {**obj["spec"], "hostnames": ["x" * 254], "unknownField": 1}}
+    verdicts = [(crd.validate(obj, cel=False), crd.validate(bad, cel=False))
+                for _ in range(2 * COMPILE_AFTER)]
+    assert verdicts[0][1] and all(v == verdicts[0] for v in verdicts)

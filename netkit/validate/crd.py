@@ -14,6 +14,7 @@ from netkit.validate import openapi
 from netkit.validate.cel import CelRule, RuleTree, Unevaluated, evaluate_rules, load_programs
 from netkit.validate.cel_values import typing_schema
 from netkit.validate.field import FieldError
+from netkit.validate.openapi_accepts import Accepts, accepts
 from netkit.validate.schema_cache import cached, file_key
 from netkit.validate.structural import (
     defaulted,
@@ -25,6 +26,7 @@ from netkit.validate.structural import (
 
 CEL_SKIPPED = ("some validation rules were not checked because the object was invalid; "
                "correct the existing errors to complete validation")
+COMPILE_AFTER = 16  # objects of a kind walked before its schema predicate is compiled
 # The groups whose bundled CRDs follow [tool.netkit] gateway_api_channel.
 GATEWAY_API_GROUPS = frozenset({"gateway.networking.k8s.io", "gateway.networking.x-k8s.io"})
 
@@ -48,6 +50,9 @@ class CustomResourceSchema:
     structural: dict[str, Any]  # the CRD's openAPIV3Schema
     cel_rules: list[CelRule] = field(default_factory=list)
     _prepared: bool = False
+    _root: dict[str, Any] = field(default_factory=dict)
+    _accepts: Accepts | None = None
+    _walked: int = 0
     _defaults: dict[str, Any] | None = None
     _list_types: dict[str, Any] | None = None
     _rules: RuleTree | None = None
@@ -65,9 +70,16 @@ class CustomResourceSchema:
             self._defaults = pruned(self.structural, has_default)
             self._list_types = pruned(self.structural, has_list_type)
             self._rules = RuleTree.of(self.cel_rules)
+            self._root = openapi.root_schema(self.structural)
             self._prepared = True
         obj = defaulted(obj, self._defaults)
-        errors, blocking = openapi.validate(obj, self.structural)
+        # Most objects pass: once a kind has enough of them to repay compiling its predicate,
+        # the predicate says so quickly and the walk only tells the errors of those that fail.
+        if self._accepts is None and self._walked >= COMPILE_AFTER:
+            self._accepts = accepts(self._root)
+        self._walked += 1
+        errors, blocking = ([], False) if self._accepts is not None and self._accepts(obj) \
+            else openapi.validate(obj, self._root)
         errors += list_errors(obj, self._list_types)
         if not cel or self._rules is None:
             return SchemaResult(errors)

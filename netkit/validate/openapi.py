@@ -30,7 +30,8 @@ def _type_name(value: Any) -> str:
     return next(name for kind, name in _TYPE_NAMES if isinstance(value, kind))
 
 
-def _has_type(value: Any, wanted: str) -> bool:
+def has_type(value: Any, wanted: str) -> bool:
+    """Whether a decoded value is of the schema type ``wanted``, as go-openapi tells."""
     if isinstance(value, bool):
         return wanted == "boolean"
     if wanted == "number":
@@ -46,7 +47,8 @@ def _number(value: float) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _pattern(text: str) -> Any:
+def compiled_pattern(text: str) -> Any:
+    """A schema's ``pattern`` compiled as Go's RE2 reads it."""
     return re2.compile(text)
 
 
@@ -163,9 +165,9 @@ class Walk:
 
     def _type(self, value: Any, schema: dict[str, Any], path: Path) -> bool:
         if schema.get("x-kubernetes-int-or-string"):
-            ok = _has_type(value, "integer") or isinstance(value, str)
+            ok = has_type(value, "integer") or isinstance(value, str)
         elif "type" in schema:
-            ok = _has_type(value, schema["type"])
+            ok = has_type(value, schema["type"])
         else:
             return True
         if not ok:
@@ -184,7 +186,7 @@ class Walk:
             self._at(path, f"{path} in body should be at least {schema['minLength']} chars "
                      "long", value)
         pattern = schema.get("pattern")
-        if isinstance(pattern, str) and not _pattern(pattern).search(value):
+        if isinstance(pattern, str) and not compiled_pattern(pattern).search(value):
             self._at(path, f"{path} in body should match '{pattern}'", value)
         check = FORMATS.get(str(schema.get("format")))
         if check is not None and not check(value):
@@ -306,10 +308,9 @@ def _shown(value: Any) -> str:
     return go_value(value)
 
 
-def validate(obj: dict[str, Any], schema: dict[str, Any]) -> tuple[list[FieldError], bool]:
-    """Every error of a custom resource against its CRD's ``openAPIV3Schema`` (``apiVersion``,
-    ``kind`` and ``metadata`` at the root are the API server's, checked elsewhere), and whether
-    one of them keeps the API server from evaluating CEL rules (a wrong type or value)."""
+def root_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """A CRD's ``openAPIV3Schema`` as the object's root is checked against: ``apiVersion``,
+    ``kind`` and ``metadata`` are the API server's, checked elsewhere."""
     root = dict(schema)
     props = dict(root.get("properties") or {})
     for name in ("apiVersion", "kind"):
@@ -317,6 +318,13 @@ def validate(obj: dict[str, Any], schema: dict[str, Any]) -> tuple[list[FieldErr
     props["metadata"] = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
     root["properties"] = props
     root.setdefault("type", "object")
+    return root
+
+
+def validate(obj: dict[str, Any], root: dict[str, Any]) -> tuple[list[FieldError], bool]:
+    """Every error of a custom resource against its CRD's schema (as :func:`root_schema`
+    gives it), and whether one of them keeps the API server from evaluating CEL rules (a wrong
+    type or value)."""
     walk = Walk()
     walk.value(obj, root, Path(""))
     return walk.errors.items, walk.blocking
