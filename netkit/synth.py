@@ -68,8 +68,9 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
     ``fingerprint`` stands for what validation depends on besides the blueprints' objects and
     these arguments (the code, the CRDs in ``crds``); given one, the result carries its memo,
     and a ``memo`` with the same key supplies the findings and NETWORK.md files instead of
-    computing them again. ``parallel`` validates large inputs in a forked child while NETWORK.md
-    is written here (for a process of its own, like the CLI's: not one running Node.js)."""
+    computing them again. ``parallel`` validates large inputs in a forked child while the files
+    and NETWORK.md are made here (for a process of its own, like the CLI's: not one running
+    Node.js)."""
     check_cluster_priorities(blueprints)
     for bp in blueprints:
         if crds is not None and crds.gateway_api_channel != bp.target.gateway_api_channel:
@@ -81,22 +82,7 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
     validators = [Validator(bp.target, crds=crds, ignore=ignore, node_ports=node_ports)
                   for bp in blueprints]
     renders = [rendered(bp) for bp in blueprints]
-    objects = [o for bp_objects, _ in renders for o in bp_objects]
-    if argocd is not None:
-        objects = [annotate(o) for o in objects]
-        objects += _argo_objects(argocd, objects)
-    files = layout(objects)
-    directories = namespace_directories(files)
     declared_by = [declared(bp) for bp in blueprints]
-    placed = [(bp.target.cluster, w) for bp, ws in zip(blueprints, declared_by, strict=True)
-              for w in ws]
-    files.update(identity_files(placed, directories))
-    workloads = [w for _, w in placed]
-    key = None if fingerprint is None else _memo_key(
-        fingerprint, blueprints, renders, files, workloads, ignore=ignore, argocd=argocd,
-        docs=docs, parts=parts, node_ports=node_ports)
-    reuse = memo if memo is not None and key is not None and memo.key == key \
-        and len(memo.findings) == len(blueprints) else None
 
     def validate_all() -> list[list[Finding]]:
         return [validator.validate(bp_objects, cel=_authored_by_user(bp), workloads=ws,
@@ -104,9 +90,24 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
                 for bp, ws, validator, (bp_objects, _) in zip(blueprints, declared_by,
                                                               validators, renders, strict=True)]
 
-    # Validation and NETWORK.md are independent: on two cores, one runs in a forked child.
-    with forked(validate_all, fork=parallel and reuse is None and docs
-                and len(objects) >= PARALLEL_OBJECTS) as validation:
+    objects = [o for bp_objects, _ in renders for o in bp_objects]
+    # On two cores, validation runs in a forked child while the files and NETWORK.md are made
+    # here; a memo that makes it needless stops the child.
+    with forked(validate_all, fork=parallel and len(objects) >= PARALLEL_OBJECTS) as validation:
+        if argocd is not None:
+            objects = [annotate(o) for o in objects]
+            objects += _argo_objects(argocd, objects)
+        files = layout(objects)
+        directories = namespace_directories(files)
+        placed = [(bp.target.cluster, w) for bp, ws in zip(blueprints, declared_by, strict=True)
+                  for w in ws]
+        files.update(identity_files(placed, directories))
+        workloads = [w for _, w in placed]
+        key = None if fingerprint is None else _memo_key(
+            fingerprint, blueprints, renders, files, workloads, ignore=ignore, argocd=argocd,
+            docs=docs, parts=parts, node_ports=node_ports)
+        reuse = memo if memo is not None and key is not None and memo.key == key \
+            and len(memo.findings) == len(blueprints) else None
         network: dict[str, bytes] = {}
         if docs and reuse is not None:
             network = {path: text.encode() for path, text in reuse.docs.items()}

@@ -181,3 +181,25 @@ def test_new_folders_move_in_whole_and_existing_ones_file_by_file(
     assert on_disk == new
     assert read_lock(out).files == {rel: sha256(data) for rel, data in new.items()}
     assert not list((out / ".netkit").glob("staging-*"))
+
+
+def test_many_files_are_written_by_two_threads_and_a_failure_writes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    many = {f"c/ns{i % 7}/configmap-{i}.yaml": f"n: {i}\n".encode()
+            for i in range(writer.PARALLEL_WRITES + 1)}
+    real_open = writer.os.open
+
+    def full(path: str | Path, *args: object, **kwargs: object) -> int:
+        if str(path).endswith("/configmap-300.yaml"):
+            raise OSError(28, "No space left on device")
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(writer.os, "open", full)
+    with pytest.raises(OutputError) as caught:
+        write(tmp_path / "out", many)
+    assert caught.value.where == str(tmp_path / "out/c/ns6/configmap-300.yaml")
+    assert not list((tmp_path / "out").rglob("*.yaml"))
+    monkeypatch.setattr(writer.os, "open", real_open)
+    write(tmp_path / "out", many)
+    assert {str(p.relative_to(tmp_path / "out")): p.read_bytes()
+            for p in (tmp_path / "out").rglob("*.yaml")} == many
