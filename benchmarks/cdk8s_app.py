@@ -99,7 +99,7 @@ def typed(hint: Any, value: Any) -> Any:
 @cache
 def l1_class(api_version: str, kind: str) -> type | None:
     """The ``cdk8s_plus_33.k8s`` class of ``apiVersion``/``kind``, None for custom resources."""
-    from cdk8s_plus_33 import k8s
+    from cdk8s_plus_33 import k8s  # here: the ApiObject row must not pay for importing it
 
     for name in dir(k8s):
         if name == f"Kube{kind}" or name.startswith(f"Kube{kind}V"):
