@@ -39,8 +39,8 @@ def is_struct(hint: object) -> bool:
 def has_factories(hint: object) -> bool:
     """Whether ``hint`` is built through ``from_number``/``from_string`` (IntOrString,
     Quantity)."""
-    return isinstance(hint, type) and hasattr(hint, "from_number") and hasattr(hint,
-                                                                                "from_string")
+    factories = ("from_number", "from_string")
+    return isinstance(hint, type) and all(hasattr(hint, name) for name in factories)
 
 
 @cache
