@@ -2,11 +2,16 @@
 figures on a shared machine).
 
 Rows, each a whole process unless said otherwise:
+- a file system calibration (in this process): creating as many empty files as synth writes, in a
+  fresh directory of the same temporary directory, printed before the synth rows;
 - ``netkit synth`` of the services blueprint (``synth_services.py``) into a fresh directory;
 - ``netkit synth --check`` on the unchanged tree it wrote;
-- cdk8s building one ApiObject per synthesized object (read from JSON, so no netkit work is
-  counted) in a Chart and ``app.synth()`` (Node.js through jsii) — building and synthesizing
-  the same objects;
+- two cdk8s rows building the same objects (read from JSON, so no netkit work is counted) in a
+  Chart and running ``app.synth()`` (Node.js through jsii), both in ``cdk8s_app.py``: the
+  ApiObject row (one ``cdk8s.ApiObject`` per object, cdk8s's lightest path) and the typed row
+  (core kinds through the ``cdk8s_plus_33.k8s`` L1 classes with typed structs, as a cdk8s user
+  writes a chart; custom resources through ApiObject). Untimed, the script then checks that both
+  rows wrote netkit's objects, object for object;
 - ``netkit validate DIR`` of N objects written one per file as synth writes them, against
   ``kubernetes_validate.validate`` per object (a sample, scaled to N);
 - ``netkit --help``;
@@ -14,6 +19,17 @@ Rows, each a whole process unless said otherwise:
 
 Children run with bytecode caching on (in a temporary PYTHONPYCACHEPREFIX), as an installed
 package would, after one warm-up run.
+
+The file system state matters to every row that creates files. On ext4 without a journal (this
+project's machine: ``/proc/fs/jbd2`` is empty), the inode allocator skips inodes deleted in the
+last minute, or in the last six while their inode table block is not yet written back
+(``recently_deleted()`` in ``find_inode_bit``), so creating files in a block group where many
+files were just deleted is 10-20x slower. Running this script again within ~5 minutes of
+deleting many files (a previous run's cleanup, a test suite, another benchmark) inflates the
+netkit synth rows, which create thousands of files (cdk8s writes one file per chart, so its rows
+are not affected): netkit's ratios then come out low. The calibration line shows whether the
+file system was in that state. The script itself deletes none of its trees until it ends, and
+its last act, removing them all, puts the file system in that state for the next few minutes.
 
 Usage: python benchmarks/synth_compare.py [--services 1000] [--runs 3] [--cdk8s-runs 1]
        [--objects 10000] [--sample 300] [--sizes 250,500,1000] [--skip-cdk8s]
@@ -37,17 +53,15 @@ from pathlib import Path
 from synth_services import BLUEPRINT
 from validate_objects import VERSION, objects
 
-CDK8S = """
-import json, sys
-import netkit.cdk8s  # before cdk8s: it chooses jsii's Node.js
-import cdk8s
-from netkit.cdk8s.chart import api_object
-app = cdk8s.App(outdir=sys.argv[2])
-chart = cdk8s.Chart(app, "bench", disable_resource_name_hashes=True)
-for obj in json.load(open(sys.argv[1])):
-    api_object(chart, obj)
-app.synth()
-"""
+HERE = Path(__file__).resolve().parent
+
+# The cdk8s rows: a mode of cdk8s_app.py and what the output calls it.
+CDK8S_ROWS = {
+    "apiobject": "cdk8s, ApiObject row (one cdk8s.ApiObject per object, fields added as JSON: "
+                 "cdk8s's lightest path)",
+    "typed": "cdk8s, typed row (core kinds as cdk8s_plus_33.k8s L1 classes with typed structs, "
+             "custom resources as ApiObject: as a cdk8s user writes a chart)",
+}
 
 
 def run(cmd: Sequence[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) -> float:
@@ -109,6 +123,90 @@ def synthesized_objects(blueprint: Path) -> list[dict[str, object]]:
                                               docs=False).objects]
 
 
+def yaml_files(root: Path) -> int:
+    """How many YAML files lie under ``root``."""
+    return sum(1 for _ in root.rglob("*.yaml"))
+
+
+def create_empty_files(folder: Path, n: int) -> float:
+    """Seconds to create ``n`` empty files in the new directory ``folder`` (kept until the end)."""
+    folder.mkdir()
+    flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY
+    start = time.perf_counter()
+    for i in range(n):
+        os.close(os.open(folder / f"file-{i}.yaml", flags, 0o644))
+    return time.perf_counter() - start
+
+
+def cdk8s_app(mode: str, source: Path, out: Path) -> list[str]:
+    """The command line of a cdk8s row's process (``cdk8s_app.py``)."""
+    return [sys.executable, str(HERE / "cdk8s_app.py"), mode, str(source), str(out)]
+
+
+def written_objects(out: Path) -> list[object]:
+    """The documents of the YAML files cdk8s wrote into ``out``, file by file."""
+    import yaml
+
+    docs: list[object] = []
+    for path in sorted(out.glob("*.yaml")):
+        with path.open() as f:
+            docs.extend(yaml.load_all(f, Loader=yaml.CSafeLoader))
+    return docs
+
+
+def require_same(name: str, docs: list[object], other: str, expected: list[object]) -> None:
+    """Exit naming the first object where ``docs`` differ from ``expected``."""
+    if docs == expected:
+        return
+    for i, (doc, want) in enumerate(itertools.zip_longest(docs, expected)):
+        if doc != want:
+            sys.exit(f"the {name} differs from {other} at object {i} of {len(expected)}:\n"
+                     f"  {json.dumps(doc, sort_keys=True)}\n  {json.dumps(want, sort_keys=True)}")
+
+
+def kinds_built(objs: list[dict[str, object]]) -> str:
+    """Which kinds the typed row builds through L1 classes and which through ApiObject."""
+    from collections import Counter
+
+    from cdk8s_app import l1_class
+
+    counts = Counter((str(o["apiVersion"]), str(o["kind"])) for o in objs)
+    typed = {gvk: n for gvk, n in counts.items() if l1_class(*gvk) is not None}
+    crds = {gvk: n for gvk, n in counts.items() if gvk not in typed}
+    return (f"the typed row built {', '.join(sorted(k for _, k in typed))} through L1 classes "
+            f"({sum(typed.values())} objects) and {', '.join(sorted(k for _, k in crds))} "
+            f"through ApiObject ({sum(crds.values())} objects)")
+
+
+def cdk8s_rows(tmp: Path, bp: Path, netkit_cold: float, runs: int, env: dict[str, str]
+               ) -> None:
+    """Time both cdk8s rows (alternating), print them against netkit, then check (untimed)
+    that both wrote the objects netkit synthesizes."""
+    objs = synthesized_objects(bp)
+    source = tmp / "objects.json"
+    source.write_text(json.dumps(objs))
+    one_per_kind = tmp / "one-per-kind.json"
+    one_per_kind.write_text(json.dumps(list({(o["apiVersion"], o["kind"]): o
+                                             for o in objs}.values())))
+    for mode in CDK8S_ROWS:  # bytecode of cdk8s and cdk8s_plus_33, jsii's package cache
+        run(cdk8s_app(mode, one_per_kind, tmp / f"cdk8s-warm-{mode}"), env)
+    times: dict[str, list[float]] = {mode: [] for mode in CDK8S_ROWS}
+    for i in range(runs):
+        for mode in CDK8S_ROWS:
+            times[mode].append(run(cdk8s_app(mode, source, tmp / f"cdk8s-{mode}{i}"), env))
+    for mode, label in CDK8S_ROWS.items():
+        seconds = statistics.median(times[mode])
+        print(f"{label}, building and synthesizing the same {len(objs)} objects: "
+              f"{seconds:.2f} s median of {runs}; netkit synth is {seconds / netkit_cold:.1f}x "
+              "faster")
+    apiobject = written_objects(tmp / "cdk8s-apiobject0")
+    require_same("typed row's output", written_objects(tmp / "cdk8s-typed0"),
+                 "the ApiObject row's", apiobject)
+    require_same("ApiObject row's output", apiobject, "netkit's objects", list(objs))
+    print(f"  checked, untimed: the typed row wrote the ApiObject row's {len(apiobject)} objects, "
+          f"object for object, and both are netkit's objects; {kinds_built(objs)}")
+
+
 def write_one_per_file(root: Path, n: int) -> None:
     """``n`` objects of ``validate_objects.py``, one file each, as synth lays them out."""
     from netkit.serialize import dump
@@ -146,27 +244,29 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        # children import this checkout's netkit, whatever the working directory
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(HERE.parent),
+                                                        env.get("PYTHONPATH")) if p)
         env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
         env["NETKIT_CACHE_DIR"] = str(tmp / "cache")
         bp = write_blueprint(tmp, args.services)
         run(netkit("synth", str(bp), "--out", str(tmp / "warm")), env)  # bytecode, caches
+        count = yaml_files(tmp / "warm")
+        created = create_empty_files(tmp / "calibration", count)
+        print(f"file system calibration: {count} empty files created in a fresh directory of "
+              f"the temp dir in {created:.3f} s ({created / count * 1e6:.0f} us per file; 10-20x "
+              "an undisturbed run's figure means many files were deleted nearby in the last "
+              "minutes, inflating the netkit synth rows: see the docstring)")
         outs = [str(tmp / f"cold{i}") for i in range(args.runs)]
         cold = median([netkit("synth", str(bp), "--out", out) for out in outs], env)
         check = median([netkit("synth", str(bp), "--out", outs[0], "--check")] * args.runs,
                        env)
-        count = sum(1 for _ in (tmp / "cold0").rglob("*.yaml"))
         print(f"netkit synth, {args.services} services ({count} files), whole process, "
               f"fresh directory: {cold:.2f} s median of {args.runs}")
         print(f"netkit synth --check, unchanged tree: {check:.2f} s "
               f"({check / cold:.2f} of cold synth)")
-
         if not args.skip_cdk8s:
-            objs = synthesized_objects(bp)
-            (tmp / "objects.json").write_text(json.dumps(objs))
-            cdk8s = median([[sys.executable, "-c", CDK8S, str(tmp / "objects.json"),
-                             str(tmp / f"cdk8s{i}")] for i in range(args.cdk8s_runs)], env)
-            print(f"cdk8s building and synthesizing the same {len(objs)} objects: {cdk8s:.2f} s "
-                  f"median of {args.cdk8s_runs}; netkit synth is {cdk8s / cold:.1f}x faster")
+            cdk8s_rows(tmp, bp, cold, args.cdk8s_runs, env)
 
         write_one_per_file(tmp / "perfile", args.objects)
         validate_cmd = netkit("validate", str(tmp / "perfile"), "--kubernetes", VERSION)
@@ -187,7 +287,7 @@ def main() -> None:
         for services in sizes:
             peak = peak_rss(netkit("synth", str(write_blueprint(tmp, services)), "--out",
                                    str(tmp / f"mem{services}")), env)
-            files = sum(1 for _ in (tmp / f"mem{services}").rglob("*.yaml"))
+            files = yaml_files(tmp / f"mem{services}")
             peaks.append((files, peak))
             print(f"peak memory, synth of {services} services ({files} files): "
                   f"{peak / 1024:.0f} MiB")
