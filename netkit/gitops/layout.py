@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import PurePosixPath
 
 from netkit.errors import InvalidNameError
 from netkit.gitops.lock import NAME_MAX, sha256
@@ -79,10 +78,11 @@ def layout(objects: Iterable[KubeObject]) -> dict[str, bytes]:
         origins[path] = ro
         files[path] = dump(ro.obj).encode()
     children: dict[str, set[str]] = {}
-    for path in files:
-        p = PurePosixPath(path)
-        children.setdefault(str(p.parent), set()).add(p.name)
-        children.setdefault(str(p.parent.parent), set()).add(p.parent.name)
+    for path in files:  # cluster/directory/file
+        folder, name = path.rsplit("/", 1)
+        cluster, directory = folder.rsplit("/", 1)
+        children.setdefault(folder, set()).add(name)
+        children.setdefault(cluster, set()).add(directory)
     for directory, names in children.items():
         files[f"{directory}/{KUSTOMIZATION}"] = kustomization(names).encode()
     return dict(sorted(files.items()))
