@@ -324,8 +324,12 @@ def _create_all(stage: str, root: str, writes: list[str], files: dict[str, bytes
 def _create(path: str, data: bytes, made: set[str]) -> None:
     _make_parent(path, made)
     fd = os.open(path, _NEW_FILE, 0o666)
-    with open(fd, "wb") as handle:
-        handle.write(data)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def _record(out: Path, staging: Path, lock: Lock) -> None:
@@ -375,6 +379,7 @@ class _Tree:
         self.out = out
         self.root = os.fspath(out)
         self.dirs: set[str] = set()  # checked: real directories
+        self.absent: set[str] = set()  # directories found missing: nothing below them exists
 
     def check(self, rel: str) -> None:
         """Refuse a symbolic link or a file among the directories above ``rel``."""
@@ -386,8 +391,9 @@ class _Tree:
             depth = 0
         for end in range(depth + 1, len(parts) + 1):
             prefix = "/".join(parts[:end])
-            mode = self.mode(prefix)
+            mode = None if prefix in self.absent else self.mode(prefix)
             if mode is None:
+                self.absent.update((prefix, "/".join(parts)))
                 return
             if stat.S_ISLNK(mode):
                 raise OwnershipError(str(self.out / prefix), "is a symbolic link; netkit never "
@@ -399,6 +405,8 @@ class _Tree:
 
     def mode(self, rel: str) -> int | None:
         """``st_mode`` of ``rel`` itself (a link is not followed); None when it does not exist."""
+        if rel.rpartition("/")[0] in self.absent:
+            return None
         try:
             return os.lstat(f"{self.root}/{rel}").st_mode
         except (FileNotFoundError, NotADirectoryError):
