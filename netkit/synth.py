@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ from netkit.forked import forked
 from netkit.gitops import writer
 from netkit.gitops.argocd import ArgoCdConfig, annotate, applications
 from netkit.gitops.layout import identity_files, layout, object_path
+from netkit.gitops.lock import sha256
 from netkit.gitops.memo import Key, Memo, code_fingerprint, read_memo, write_memo
 from netkit.inputs.blueprints import load_blueprints
 from netkit.inputs.manifests import read_text, yaml_files
@@ -27,7 +28,7 @@ from netkit.k8s.meta import stamp
 from netkit.k8s.pods import PodTemplate
 from netkit.objects import KubeObject
 from netkit.report.network_md import documents
-from netkit.serialize import dump, dump_all
+from netkit.serialize import dump_all
 from netkit.tree import Blueprint
 from netkit.validate.apiserver import DEFAULT_NODE_PORTS
 from netkit.validate.crd import CrdRegistry
@@ -42,13 +43,27 @@ PARALLEL_OBJECTS = 1000  # below this, forking costs more than it saves
 
 @dataclass
 class Synthesis:
-    """Everything synth produced in memory: objects, findings and the files to write, and the
-    memo of this result for the next run (when asked for, and unless a memo was reused)."""
+    """Everything synth produced in memory: objects, findings and the files to write (made
+    when first asked for), and the memo of this result for the next run (when asked for, and
+    unless a memo was reused)."""
 
     objects: list[KubeObject]
     findings: list[Finding]
-    files: dict[str, bytes]
+    make_files: Callable[[], dict[str, bytes]]
     memo: Memo | None = None
+    known_digests: dict[str, str] | None = None
+
+    @cached_property
+    def files(self) -> dict[str, bytes]:
+        """Every file of the GitOps tree, relative POSIX path → bytes, in path order."""
+        return self.make_files()
+
+    @property
+    def digests(self) -> dict[str, str]:
+        """Every file's sha256 (from the memo when one was reused: no file is made)."""
+        if self.known_digests is not None:
+            return self.known_digests
+        return {path: sha256(data) for path, data in self.files.items()}
 
     @property
     def errors(self) -> list[Finding]:
@@ -67,10 +82,10 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
 
     ``fingerprint`` stands for what validation depends on besides the blueprints' objects and
     these arguments (the code, the CRDs in ``crds``); given one, the result carries its memo,
-    and a ``memo`` with the same key supplies the findings and NETWORK.md files instead of
-    computing them again. ``parallel`` validates large inputs in a forked child while the files
-    and NETWORK.md are made here (for a process of its own, like the CLI's: not one running
-    Node.js)."""
+    and a ``memo`` with the same key supplies the findings, NETWORK.md files and the files'
+    digests instead of computing them again. ``parallel`` validates large inputs in a forked
+    child while the files and NETWORK.md are made here (for a process of its own, like the
+    CLI's: not one running Node.js)."""
     check_cluster_priorities(blueprints)
     for bp in blueprints:
         if crds is not None and crds.gateway_api_channel != bp.target.gateway_api_channel:
@@ -83,6 +98,22 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
                   for bp in blueprints]
     renders = [rendered(bp) for bp in blueprints]
     declared_by = [declared(bp) for bp in blueprints]
+    objects = [o for bp_objects, _ in renders for o in bp_objects]
+    if argocd is not None:
+        objects = [annotate(o) for o in objects]
+        objects += _argo_objects(argocd, objects)
+    placed = [(bp.target.cluster, w) for bp, ws in zip(blueprints, declared_by, strict=True)
+              for w in ws]
+    key = None if fingerprint is None else _memo_key(
+        fingerprint, blueprints, renders, objects, [w for _, w in placed], ignore=ignore,
+        argocd=argocd, docs=docs, parts=parts, node_ports=node_ports)
+    reuse = memo if memo is not None and key is not None and memo.key == key \
+        and len(memo.findings) == len(blueprints) else None
+    if reuse is not None:
+        network = {path: text.encode() for path, text in reuse.docs.items()} if docs else {}
+        return Synthesis(objects, _findings(renders, reuse.findings),
+                         lambda: {**_tree(objects, placed), **network},
+                         known_digests=reuse.digests or None)
 
     def validate_all() -> list[list[Finding]]:
         return [validator.validate(bp_objects, cel=_authored_by_user(bp), workloads=ws,
@@ -90,63 +121,67 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
                 for bp, ws, validator, (bp_objects, _) in zip(blueprints, declared_by,
                                                               validators, renders, strict=True)]
 
-    objects = [o for bp_objects, _ in renders for o in bp_objects]
     # On two cores, validation runs in a forked child while the files and NETWORK.md are made
-    # here; a memo that makes it needless stops the child.
+    # here.
     with forked(validate_all, fork=parallel and len(objects) >= PARALLEL_OBJECTS) as validation:
-        if argocd is not None:
-            objects = [annotate(o) for o in objects]
-            objects += _argo_objects(argocd, objects)
-        files = layout(objects)
-        directories = namespace_directories(files)
-        placed = [(bp.target.cluster, w) for bp, ws in zip(blueprints, declared_by, strict=True)
-                  for w in ws]
-        files.update(identity_files(placed, directories))
-        workloads = [w for _, w in placed]
-        key = None if fingerprint is None else _memo_key(
-            fingerprint, blueprints, renders, files, workloads, ignore=ignore, argocd=argocd,
-            docs=docs, parts=parts, node_ports=node_ports)
-        reuse = memo if memo is not None and key is not None and memo.key == key \
-            and len(memo.findings) == len(blueprints) else None
-        network: dict[str, bytes] = {}
-        if docs and reuse is not None:
-            network = {path: text.encode() for path, text in reuse.docs.items()}
-        elif docs:
-            for cluster in sorted({bp.target.cluster for bp in blueprints}):
-                # Each cluster's flows on their own: namespaces of one name in two clusters
-                # are different namespaces.
-                mine = [o for o in objects
-                        if o.target is not None and o.target.cluster == cluster]
-                reach = reachability(mine, [w for c, w in placed if c == cluster], parts)
-                network.update(documents(mine, reach, {k: v for k, v in directories.items()
-                                                       if k[0] == cluster}))
-        validated = reuse.findings if reuse is not None else validation.result()
-    files.update(network)
-    findings = [f for (_, bp_findings), checked in zip(renders, validated, strict=True)
-                for f in (*bp_findings, *checked)]
-    kept = None if key is None or reuse is not None else Memo(
-        key, validated, {path: data.decode() for path, data in network.items()})
-    return Synthesis(objects, findings, dict(sorted(files.items())), kept)
+        files = _tree(objects, placed)
+        network = _network(objects, placed, namespace_directories(files), parts) if docs \
+            else {}
+        validated = validation.result()
+    files = dict(sorted({**files, **network}.items()))
+    kept = None if key is None else Memo(
+        key, validated, {path: data.decode() for path, data in network.items()},
+        {path: sha256(data) for path, data in files.items()})
+    return Synthesis(objects, _findings(renders, validated), lambda: files, kept,
+                     kept.digests if kept is not None else None)
+
+
+def _findings(renders: list[tuple[list[KubeObject], list[Finding]]],
+              validated: list[list[Finding]]) -> list[Finding]:
+    """Each blueprint's render findings, then its validation findings."""
+    return [f for (_, bp_findings), checked in zip(renders, validated, strict=True)
+            for f in (*bp_findings, *checked)]
+
+
+def _tree(objects: list[KubeObject], placed: list[tuple[str, PodTemplate]]) -> dict[str, bytes]:
+    """The objects' files and kustomizations, and the declared workloads' identity files."""
+    files = layout(objects)
+    files.update(identity_files(placed, namespace_directories(files)))
+    return files
+
+
+def _network(objects: list[KubeObject], placed: list[tuple[str, PodTemplate]],
+             directories: dict[tuple[str, str], str], parts: ClusterParts | None
+             ) -> dict[str, bytes]:
+    """NETWORK.md of every namespace directory, each cluster's flows on their own (namespaces
+    of one name in two clusters are different namespaces)."""
+    network: dict[str, bytes] = {}
+    for cluster in sorted({c for c, _ in directories}):
+        mine = [o for o in objects if o.target is not None and o.target.cluster == cluster]
+        reach = reachability(mine, [w for c, w in placed if c == cluster], parts)
+        network.update(documents(mine, reach, {k: v for k, v in directories.items()
+                                               if k[0] == cluster}))
+    return network
 
 
 def _memo_key(fingerprint: str, blueprints: Sequence[Blueprint],
-              renders: list[tuple[list[KubeObject], list[Finding]]], files: dict[str, bytes],
+              renders: list[tuple[list[KubeObject], list[Finding]]], objects: list[KubeObject],
               workloads: list[PodTemplate], *, ignore: Sequence[str],
               argocd: ArgoCdConfig | None, docs: bool, parts: ClusterParts | None,
               node_ports: tuple[int, int]) -> str:
-    """A key of everything validation and NETWORK.md depend on: ``fingerprint``, the
-    arguments, each blueprint's target and user-written constructs, each object's content and
-    provenance, the files and the declared workloads."""
+    """A key of everything validation, the files and NETWORK.md depend on: ``fingerprint``
+    (the code among it), the arguments, each blueprint's target and user-written constructs,
+    each object's provenance, and the content and cluster of every object written (Argo CD's
+    among them), and the declared workloads."""
     key = Key()
     key.add(fingerprint, sorted(ignore), argocd, docs, workloads, parts, node_ports)
     for bp, (bp_objects, _) in zip(blueprints, renders, strict=True):
         key.add(bp.name, bp.target.model_dump_json(), sorted(_user_paths(bp)),
                 [(ro.origin, ro.blueprint, ro.file, ro.line, ro.kind, ro.name,
                   ro.metadata.get("namespace")) for ro in bp_objects])
-        if argocd is not None:  # the files hold the objects as annotate() changed them
-            key.add(*(dump(ro.obj).encode() for ro in bp_objects))
-    key.add(*files.keys())
-    key.add(*files.values())
+    # repr of plain data: an object whose keys come in another order only misses the memo.
+    key.add(*((ro.target.cluster if ro.target is not None else None, repr(ro.obj))
+              for ro in objects))
     return key.hexdigest()
 
 
@@ -242,12 +277,13 @@ def _project_fingerprint(cfg: NetkitConfig) -> str | None:
 
 def write(synthesis: Synthesis, out: Path, *, check: bool = False, dry_run: bool = False,
           force: bool = False) -> writer.Plan:
-    """Plan the write; apply it (holding the directory's lock) unless checking or dry-running;
-    ``force`` overwrites owned files edited by hand. Errors write nothing."""
+    """Plan the write; apply it (holding the directory's lock) unless checking or dry-running
+    (which compare digests only); ``force`` overwrites owned files edited by hand. Errors
+    write nothing."""
     _fail_on_errors(synthesis)
     if check or dry_run:
-        return writer.plan(out, synthesis.files, force=force)
-    applied = writer.write(out, synthesis.files, force=force)
+        return writer.plan(out, force=force, digests=synthesis.digests)
+    applied = writer.write(out, synthesis.files, force=force, digests=synthesis.digests)
     if synthesis.memo is not None:
         write_memo(out, synthesis.memo)
     return applied

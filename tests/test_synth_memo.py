@@ -103,3 +103,21 @@ def test_check_reuses_what_synth_kept_until_an_input_changes(
     changed = run("--check", "--env", "staging")
     assert "seen only through the memo" not in changed.stderr
     assert changed.returncode == 1  # and the output is stale
+
+
+def test_check_with_a_reused_memo_compares_digests_and_lays_out_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = shop()
+    out = tmp_path / "out"
+    synth.write(first, out)
+    again = synth.synthesize(load_blueprints(SHOP, "prod"), fingerprint="code", memo=first.memo)
+
+    def no_layout(*args: object) -> None:
+        raise AssertionError("laid out")
+
+    monkeypatch.setattr(synth, "layout", no_layout)
+    assert not synth.write(again, out, check=True).changed
+    edited = next(path for path in first.files if path.endswith(".yaml"))
+    (out / edited).write_text("edited: by hand\n")
+    stale = synth.write(again, out, check=True)
+    assert stale.changed and stale.edited == [edited]

@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 from contextlib import suppress
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +19,19 @@ import netkit
 from netkit.findings import Finding
 from netkit.validate.schema_cache import cache_dir
 
-_VERSION = 1
+_VERSION = 2
 KEEP = 64  # memos kept in the cache directory
 
 
 @dataclass
 class Memo:
-    """The key, each blueprint's validation findings, and the NETWORK.md files (path → text)."""
+    """The key, each blueprint's validation findings, the NETWORK.md files (path → text) and
+    every file's sha256 (path → digest)."""
 
     key: str
     findings: list[list[Finding]]
     docs: dict[str, str]
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 class Key:
@@ -99,7 +101,8 @@ def read_memo(out: Path) -> Memo | None:
             return None
         return Memo(str(data["key"]),
                     [[_finding(f) for f in group] for group in data["findings"]],
-                    {str(k): str(v) for k, v in data["docs"].items()})
+                    {str(k): str(v) for k, v in data["docs"].items()},
+                    {str(k): str(v) for k, v in data["digests"].items()})
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
 
@@ -109,7 +112,7 @@ def write_memo(out: Path, memo: Memo) -> None:
     left out (it only saves time)."""
     body: dict[str, Any] = {"version": _VERSION, "key": memo.key,
                             "findings": [[asdict(f) for f in group] for group in memo.findings],
-                            "docs": memo.docs}
+                            "docs": memo.docs, "digests": memo.digests}
     path = memo_path(out)
     with suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -47,9 +47,10 @@ class Plan:
     """What a write would do to the output directory."""
 
     out: Path
-    files: dict[str, bytes]
+    files: dict[str, bytes]  # empty in a plan made from digests alone, which is not applied
     lock: Lock
     force: bool = False
+    digests: dict[str, str] | None = None  # path → sha256 of each file, when given
     create: list[str] = field(default_factory=list)
     update: list[str] = field(default_factory=list)
     delete: list[str] = field(default_factory=list)
@@ -70,6 +71,8 @@ class Plan:
     @cached_property
     def new_lock(self) -> dict[str, str]:
         """The ownership record after the write."""
+        if self.digests is not None:
+            return self.digests
         return {path: sha256(data) for path, data in self.files.items()}
 
     def lines(self) -> list[str]:
@@ -81,27 +84,30 @@ class Plan:
                 for verb, path in sorted(rows, key=lambda r: r[1])]
 
 
-def plan(out: Path, files: dict[str, bytes], *, force: bool = False) -> Plan:
-    """Compare ``files`` with the directory, reading only (each path looked at once, each owned
-    file read once); unowned files in the way are errors."""
-    result = Plan(out, files, read_lock(out), force)
+def plan(out: Path, files: dict[str, bytes] | None = None, *, force: bool = False,
+         digests: dict[str, str] | None = None) -> Plan:
+    """Compare ``files`` (or only their ``digests``, path → sha256: a plan to look at, not to
+    apply) with the directory, reading only (each path looked at once, each owned file read
+    once); unowned files in the way are errors."""
+    result = Plan(out, files or {}, read_lock(out), force, digests=digests)
+    wanted = result.new_lock
     tree = _Tree(out)
     modes: dict[str, int | None] = {}  # paths looked at, and their st_mode
     for rel in result.lock.paths:
         tree.check(rel)
         mode = modes[rel] = tree.mode(rel)
-        if mode is None or (stat.S_ISDIR(mode) and rel not in files):
+        if mode is None or (stat.S_ISDIR(mode) and rel not in wanted):
             continue
         content = tree.read(rel) if stat.S_ISREG(mode) else None
-        if content is not None and content == files.get(rel):
-            digest = result.new_lock[rel]
+        if content is not None and content == result.files.get(rel):
+            digest = wanted[rel]
         else:
             digest = sha256(content) if content is not None else ""
         if result.lock.owns(rel, digest):
             result.current[rel] = digest
-        elif content is None or content != files.get(rel):
+        elif content is None or digest != wanted.get(rel):
             result.edited.append(rel)
-    for rel in files:
+    for rel in wanted:
         if rel in modes:
             mode = modes[rel]
         else:
@@ -126,16 +132,17 @@ def plan(out: Path, files: dict[str, bytes], *, force: bool = False) -> Plan:
             raise OwnershipError(str(out / rel), "file exists and is not owned by netkit",
                                  hint="move or delete it; netkit never overwrites files it "
                                       f"did not write (ownership is in {LOCK_PATH})")
-    result.delete = sorted(result.current.keys() - files.keys())
-    result.disown = sorted(set(result.edited) - files.keys())
+    result.delete = sorted(result.current.keys() - wanted.keys())
+    result.disown = sorted(set(result.edited) - wanted.keys())
     return result
 
 
 def write(out: Path, files: dict[str, bytes], *, force: bool = False,
-          timeout: float | None = None) -> Plan:
-    """Plan and apply under the output directory's lock; returns the plan applied."""
+          timeout: float | None = None, digests: dict[str, str] | None = None) -> Plan:
+    """Plan and apply under the output directory's lock (``digests``: the files' sha256s, when
+    known); returns the plan applied."""
     with exclusive(out, timeout):
-        p = plan(out, files, force=force)
+        p = plan(out, files, force=force, digests=digests)
         _apply(p)
     return p
 
@@ -237,6 +244,8 @@ def _apply(p: Plan) -> None:
                              hint="move your change elsewhere, or rerun with --force to "
                                   "overwrite it; netkit never deletes an edited file")
     writes = p.create + p.update
+    if p.digests is not None and writes and not p.files:
+        raise ValueError("a plan made from digests alone cannot be applied")
     doing = str(private)
     try:
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=private))
@@ -265,7 +274,7 @@ def _apply(p: Plan) -> None:
                 _make_parent(doing, made)
                 os.rename(f"{stage}/{folder}", doing)
                 moved.add(folder)
-        for rel in sorted(set(p.lock.paths) - set(p.files) - set(p.disown)):
+        for rel in sorted(set(p.lock.paths) - set(p.new_lock) - set(p.disown)):
             doing = f"{root}/{rel}"
             if rel in p.delete:
                 os.unlink(doing)

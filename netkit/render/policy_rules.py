@@ -34,9 +34,10 @@ class RuleSet:
 
     def rules(self, direction: str) -> list[dict[str, Any]]:
         """The policy's rules: one per distinct port set, listing every peer it admits."""
-        by_ports: dict[str, tuple[list[dict[str, Any]], list[PortSpec]]] = {}
+        by_ports: dict[tuple[PortSpec, ...] | None, tuple[list[dict[str, Any]], list[PortSpec]]
+                       ] = {}
         for peer, ports in self.peers.values():
-            key = repr(ports)
+            key = None if ports is None else tuple(ports)
             by_ports.setdefault(key, ([], list(ports or ())))[0].append(peer)
         return [np.rule(peers, [_port(p) for p in ports], direction=direction)
                 for peers, ports in by_ports.values()]
