@@ -14,9 +14,9 @@ import os
 import shutil
 import stat
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -325,9 +325,22 @@ def _create_all(stage: str, root: str, writes: list[str], files: dict[str, bytes
     if len(writes) < PARALLEL_WRITES:
         create(writes)
         return
-    with ThreadPoolExecutor(2) as pool:
-        for done in [pool.submit(create, writes[i::2]) for i in range(2)]:
-            done.result()
+    failed: list[OutputError] = []
+
+    def other(rels: list[str]) -> None:
+        try:
+            create(rels)
+        except OutputError as exc:
+            failed.append(exc)
+
+    helper = threading.Thread(target=other, args=(writes[1::2],))
+    helper.start()
+    try:
+        create(writes[::2])
+    finally:
+        helper.join()
+    if failed:
+        raise failed[0]
 
 
 def _create(path: str, data: bytes, made: set[str]) -> None:
