@@ -194,7 +194,12 @@ class Reachability:
                     ns for ns in self._in_namespace
                     if matches(peer.namespace_selector, self.cluster.namespace_labels(ns))]
             names = cached
-        first = next(iter(((peer.pod_selector or {}).get("matchLabels") or {}).items()), None)
+        return self._labelled(names, peer.pod_selector)
+
+    def _labelled(self, names: Iterable[str], selector: dict[str, Any] | None) -> list[Group]:
+        """Groups of namespaces ``names`` that pod ``selector`` could match: those carrying its
+        first matchLabels pair, else all of them."""
+        first = next(iter(((selector or {}).get("matchLabels") or {}).items()), None)
         if first is not None:
             return [g for ns in names for g in self._by_label.get((ns, *first), [])]
         return [g for ns in names for g in self._in_namespace.get(ns, [])]
@@ -247,7 +252,7 @@ class Reachability:
 
     def _compute(self) -> None:
         for policy in self.cluster.policies:
-            selected = [g for g in self._in_namespace.get(policy.namespace, [])
+            selected = [g for g in self._labelled((policy.namespace,), policy.pod_selector)
                         if self.selects(policy, g)]
             if not selected:
                 continue
