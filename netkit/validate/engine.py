@@ -89,9 +89,9 @@ class Validator:
                 findings.append(Finding.on("NK013", item, removed.message(self.version),
                                            field="apiVersion", hint=removed.hint))
                 continue
-            schema_findings = self._schema(item, unknown, cel is None or cel(item))
+            schema_findings, decodes = self._schema(item, unknown, cel is None or cel(item))
             findings.extend(schema_findings)
-            if any(f.rule == "NK001" for f in schema_findings):
+            if not decodes:
                 continue  # like the apiserver: an object that does not decode goes no further
             valid.append(item)
             errors, warnings = apiserver.rules(item.api_version, item.kind)(item.obj,
@@ -112,17 +112,23 @@ class Validator:
         return sorted(at_field_lines(kept), key=order)
 
     def _schema(self, item: KubeObject, unknown: set[tuple[str, str]],
-                cel: bool) -> list[Finding]:
+                cel: bool) -> tuple[list[Finding], bool]:
+        """The schema's findings on ``item`` (NK002, NK004 and NK005 once per kind), and
+        whether the API server decodes it: not when it breaks its schema (NK001), nor when
+        its CRD does not serve its version (NK005)."""
         errors = exported_errors(core_schemas(self.version).validate, item.obj)
         if errors is not None:
-            return [Finding.on("NK001", item, e.message, field=e.path) for e in errors]
+            return [Finding.on("NK001", item, e.message, field=e.path) for e in errors], \
+                not errors
         schema = self.crds.get(item.api_version, item.kind)
         if schema is None:
+            group = item.api_version.rpartition("/")[0]
+            decodes = self.crds.source(group, item.kind) is None  # NK002: a kind unknown
             key = (item.api_version, item.kind)
             if key in unknown:
-                return []
+                return [], decodes
             unknown.add(key)
-            return [self._no_schema(item)]
+            return [self._no_schema(item)], decodes
         result = schema.check(item.obj, cel=cel)
         findings = [Finding.on("NK001", item, e.message, field=e.path) for e in result.errors]
         for skipped in result.unevaluated:
@@ -134,7 +140,7 @@ class Validator:
                     f"{skipped.why}", field=skipped.at or None,
                     hint="check this rule by hand, or against a cluster (kubectl apply "
                          "--dry-run=server)"))
-        return findings
+        return findings, not result.errors
 
     def _no_schema(self, item: KubeObject) -> Finding:
         group, _, version = item.api_version.rpartition("/")
