@@ -8,7 +8,6 @@ expansion beyond a budget proportional to the input and nesting beyond ``MAX_DEP
 from __future__ import annotations
 
 import functools
-import gc
 import json
 import marshal
 import math
@@ -16,7 +15,6 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -26,7 +24,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 
 from netkit.errors import NetkitError
 from netkit.findings import Finding
-from netkit.inputs import triage
+from netkit.inputs import collector, triage
 from netkit.inputs.excludes import HIDDEN_ONLY, Excludes
 from netkit.inputs.units import Unit, parse_in_workers
 from netkit.objects import KubeObject
@@ -474,7 +472,7 @@ def parse_batch(units: list[Unit]) -> list[KubeObject | Finding]:
     """Objects of several units, in order; a unit that is a template (it fails to parse
     and holds ``{{ ... }}``) is one finding instead."""
     out: list[KubeObject | Finding] = []
-    with _collector_paused():
+    with collector.paused():
         for unit in units:
             try:
                 out.extend(parse(unit.text, unit.file, unit.first_line))
@@ -485,19 +483,6 @@ def parse_batch(units: list[Unit]) -> list[KubeObject | Finding]:
                 out.append(triage.template(unit.file, line + unit.first_line - 1))
     return out
 
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection in the block: parsed documents are trees, which
-    reference counting frees, and the collector would walk every one of them again and
-    again as they pile up (a third of the time of reading many small files)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _pack(items: list[KubeObject | Finding]) -> bytes:
@@ -514,5 +499,6 @@ def _unpack(data: bytes) -> list[KubeObject | Finding]:
 
 def parse_units(units: list[Unit]) -> list[KubeObject | Finding]:
     """Objects of every unit, in order; large inputs are parsed on both cores."""
-    parallel = parse_in_workers(units, parse_batch, pack=_pack, unpack=_unpack)
-    return parallel if parallel is not None else parse_batch(units)
+    with collector.paused():
+        parallel = parse_in_workers(units, parse_batch, pack=_pack, unpack=_unpack)
+        return parallel if parallel is not None else parse_batch(units)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from netkit.errors import ConfigError
 from netkit.findings import Finding, find_rule
+from netkit.inputs import collector
 from netkit.inputs.exports import exported_errors
 from netkit.inputs.field_lines import FieldLines
 from netkit.inputs.manifests import STDIN
@@ -76,7 +77,13 @@ class Validator:
         which objects' CEL rules are evaluated (default: every object's); ``workloads`` are
         those blueprints declare; ``also`` adds the findings of checks outside validation on
         the objects that decode."""
-        items = as_objects(objects)
+        with collector.paused():
+            return self._validate(as_objects(objects), cel, workloads, also)
+
+    def _validate(self, items: list[KubeObject], cel: Callable[[KubeObject], bool] | None,
+                  workloads: Iterable[PodTemplate],
+                  also: Callable[[list[KubeObject]], Iterable[Finding]] | None
+                  ) -> list[Finding]:
         findings: list[Finding] = []
         unknown: set[tuple[str, str]] = set()
         valid: list[KubeObject] = []
