@@ -216,7 +216,8 @@ def findings(sources: Sources, cfg: NetkitConfig, *, kubernetes: str | None = No
                           scope=scope)
     noted = [f for f in sources.findings + sources.left_out if f.rule not in validator.ignore]
     checked = validator.validate(sources.objects, workloads=sources.workloads,
-                                 also=lambda valid: disagreements(valid, sources.workloads))
+                                 also=lambda valid: disagreements(valid, sources.workloads),
+                                 parallel=True)
     return sorted(noted + checked, key=order)
 
 
