@@ -550,6 +550,14 @@ def test_kustomize_parts_are_known_through_symbolic_links(workdir: Path) -> None
                 and "patch" in message] == [("replicas.yaml", part), ("scale.yaml", part)], top
 
 
+
+def test_a_kustomization_naming_an_impossible_path_is_read(workdir: Path) -> None:
+    write(workdir, "kustomization.yaml", 'patches: [{path: "a\\x00b.yaml"}, {path: "/"}]\n')
+    write(workdir, "cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    assert reported(".") == (0, [("NK012", "kustomization.yaml", 1, None,
+                                  "no apiVersion or kind, so not a manifest; skipped")])
+
+
 SERVER_METADATA = st.fixed_dictionaries({}, optional={
     "uid": st.uuids().map(str),
     "resourceVersion": st.integers(1, 10**6).map(str),

@@ -484,7 +484,6 @@ def parse_batch(units: list[Unit]) -> list[KubeObject | Finding]:
     return out
 
 
-
 def _pack(items: list[KubeObject | Finding]) -> bytes:
     """Parsed objects (and template findings) as bytes for another process: marshal, as
     they are JSON data only."""

@@ -67,7 +67,7 @@ def kustomize_parts(kustomizations: Iterable[tuple[str, str]]) -> dict[str, str]
             entries = config.get(key)
             for entry in entries if isinstance(entries, list) else []:
                 named = entry.get("path") if isinstance(entry, dict) else entry
-                if isinstance(named, str) and "\n" not in named:
+                if isinstance(named, str) and "\n" not in named and "\0" not in named:
                     why = f"kustomize {what} (named in {name}), not a complete object"
                     out.setdefault(os.path.realpath(os.path.join(os.path.dirname(path),
                                                                  named)), why)

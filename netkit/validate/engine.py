@@ -180,6 +180,7 @@ class Validator:
                           "apiserver rules and cross-object checks apply",
                           hint="pass its CRD with --crds (or [tool.netkit] crds)")
 
+
 def _once(findings: list[Keyed]) -> list[Finding]:
     """The findings, of those with a key only the first of each key."""
     seen: set[Hashable] = set()
