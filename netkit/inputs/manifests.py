@@ -14,7 +14,7 @@ import math
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -309,8 +309,13 @@ def _list_item(item: Any, listed: dict[str, Any], kind: str) -> Any:
 def read_stream(stream: IO[bytes], where: str, chunk_size: int = _CHUNK) -> str:
     """The UTF-8 text of a file or stream, line breaks normalized; binary data (a NUL
     byte: ``/dev/zero`` stops there) and other encodings are LoadErrors."""
+    return _read(stream.read, where, chunk_size)
+
+
+def _read(read: Callable[[int], bytes], where: str, chunk_size: int) -> str:
+    """``read_stream`` of what ``read(size)`` gives, chunk by chunk until it gives nothing."""
     chunks: list[bytes] = []
-    while chunk := stream.read(chunk_size):
+    while chunk := read(chunk_size):
         nul = chunk.find(b"\0")
         if nul >= 0:
             line = sum(c.count(b"\n") for c in chunks) + chunk.count(b"\n", 0, nul) + 1
@@ -331,10 +336,17 @@ def read_text(path: str | os.PathLike[str]) -> str:
     """A manifest file's text; unreadable, binary or non-UTF-8 files are LoadErrors."""
     where = os.fspath(path)
     try:
-        with open(where, "rb", buffering=0) as stream:
+        # The descriptor itself, not a file object: ten thousand small files are read.
+        fd = os.open(where, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
             # A regular file in one read of its size; /dev/zero and pipes report 0.
-            size = os.fstat(stream.fileno()).st_size
-            return read_stream(stream, where, min(size + 1, _CHUNK) if size else _CHUNK)
+            size = os.fstat(fd).st_size
+            return _read(functools.partial(os.read, fd), where,
+                         min(size + 1, _CHUNK) if size else _CHUNK)
+        except OSError as exc:  # as open() words it, with the file's name
+            raise OSError(exc.errno, exc.strerror, where) from None
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         raise LoadError(where, "file not found", hint="check the path") from None
     except OSError as exc:
