@@ -78,7 +78,7 @@ def analysable(objects: Sequence[KubeObject], left_out: Sequence[Finding] = (),
     successor where the schema is the same (else left out), each with a finding."""
     from netkit.analysis.cilium import is_cilium_policy
     from netkit.analysis.cluster_policy import is_tier_policy
-    from netkit.analysis.model import ANALYSED_KINDS, schema_errors
+    from netkit.analysis.model import ANALYSED_KINDS, checked
     from netkit.validate.engine import at_field_lines, order, parse_version
 
     version = parse_version(target.kubernetes if target else SUPPORTED_KUBERNETES[-1])
@@ -97,7 +97,7 @@ def analysable(objects: Sequence[KubeObject], left_out: Sequence[Finding] = (),
             if not readable:
                 continue
             item = replace(item, obj={**item.obj, "apiVersion": removed.successor})
-        errors = schema_errors(item.obj)
+        item, errors = checked(item)
         out.findings.extend(Finding.on("NK001", item, e.message, field=e.path,
                                        hint="the object is left out of the analysis")
                             for e in errors)
@@ -216,7 +216,8 @@ def findings(sources: Sources, cfg: NetkitConfig, *, kubernetes: str | None = No
                           scope=scope)
     noted = [f for f in sources.findings + sources.left_out if f.rule not in validator.ignore]
     checked = validator.validate(sources.objects, workloads=sources.workloads,
-                                 also=lambda valid: disagreements(valid, sources.workloads))
+                                 also=lambda valid: disagreements(valid, sources.workloads),
+                                 parallel=True)
     return sorted(noted + checked, key=order)
 
 

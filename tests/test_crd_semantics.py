@@ -190,6 +190,22 @@ def test_an_unserved_version_is_refused_and_the_hint_names_the_served_ones() -> 
         "served versions of example.com Widget: v1")
 
 
+
+def test_an_object_of_an_unserved_version_takes_no_part_in_cross_object_checks() -> None:
+    service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "n"},
+               "spec": {"ports": [{"port": 443}]}}
+    route = {"apiVersion": "gateway.networking.k8s.io/v1alpha2", "kind": "TLSRoute",
+             "metadata": {"name": "r", "namespace": "n"},
+             "spec": {"hostnames": ["a.example.com"],
+                      "rules": [{"backendRefs": [{"name": "nope", "port": 443}]}]}}
+    again = {**route, "metadata": {"name": "r2", "namespace": "n"}}
+    served = {**route, "apiVersion": "gateway.networking.k8s.io/v1"}
+    # NK005 once per kind and version; neither object is checked against the others.
+    assert [(f.rule, f.object) for f in validate([service, route, again])] == [
+        ("NK005", "TLSRoute/n/r")]
+    assert "NK102" in {f.rule for f in validate([service, served])}
+
+
 # --- CEL: the Kubernetes libraries ------------------------------------------------------------
 
 def holds(rule: str, value: Any) -> bool | str:

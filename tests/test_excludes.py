@@ -7,11 +7,14 @@ import subprocess
 from pathlib import Path, PurePosixPath
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from netkit import load_manifests
 from netkit.cli import app
 from netkit.inputs.excludes import Excludes
+from netkit.inputs.manifests import yaml_files
 
 SERVICE = "apiVersion: v1\nkind: Service\nmetadata: {name: %s, namespace: a}\n" \
           "spec: {ports: [{port: %d}]}\n"
@@ -94,3 +97,36 @@ def test_a_folder_git_ignores_is_read_when_named(tmp_path: Path) -> None:
     # Named on the command line, the ignored output folder is read, all of it: inside an
     # ignored folder git reports every file as ignored, so its rules cannot pick any out.
     assert names(load_manifests([str(tmp_path / "gitops")])) == ["tmp", "out"]
+
+
+WALKED = ["a.yaml", "a/b.yaml", "a/c/d.yml", "a-c/x.json", "charts/app/templates/svc.yaml",
+          "deploy/charts/app.yaml", "tests/snapshots/s.yaml", "x/.hid/h.yaml", "x/.h.yaml",
+          "x/y/z/w.yaml", "x/y.tmpl.yaml", "snap/snapshots.yaml"]
+PATTERNS = ["snapshots", "charts", "charts/*", "*.tmpl.yaml", "deploy/", "x/y", "a/*/d.yml",
+            "a*", "*/z", "c"]
+
+
+@pytest.fixture(scope="module")
+def walked(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("walk")
+    tree(root, dict.fromkeys(WALKED, "kind: X\n"))
+    return root
+
+
+@given(patterns=st.lists(st.sampled_from(PATTERNS), max_size=3))
+@settings(max_examples=40, deadline=None)
+def test_a_walk_keeps_what_skips_keeps_though_it_leaves_folders_unentered(
+        walked: Path, patterns: list[str]) -> None:
+    excludes = Excludes(tuple(patterns), gitignore=False)
+    expected = sorted((rel for rel in WALKED if not excludes.skips(rel)),
+                      key=lambda rel: rel.split("/"))
+    assert [p.relative_to(walked).as_posix()
+            for p in yaml_files(walked, excludes)] == expected
+
+
+@pytest.mark.parametrize("spelt", [".", "./", "sub", "sub/", "./sub", "sub//", "sub/../sub"])
+def test_files_found_are_spelt_as_pathlib_joins_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spelt: str) -> None:
+    tree(tmp_path / "sub", {"a/b.yaml": SERVICE % ("b", 80)})
+    monkeypatch.chdir(tmp_path if "sub" in spelt else tmp_path / "sub")
+    assert [o.file for o in load_manifests([spelt])] == [str(Path(spelt) / "a/b.yaml")]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netkit import KubeObject, NetkitError
-from netkit.inputs import manifests, units
+from netkit.inputs import collector, manifests, units
 from netkit.serialize import dump_all
 
 names = st.text(alphabet="abcdefghij-", min_size=1, max_size=8)
@@ -126,3 +128,38 @@ def test_cached_tag_resolution_reads_scalars_as_the_safe_loader(text: str) -> No
     except NetkitError:
         return  # refused by netkit's stricter rules (non-finite numbers, merge keys...)
     assert [o.obj for o in objs] == ([expected] if expected is not None else [])
+
+
+class _Node:
+    """A cycle's member, weakly referable."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_the_paused_collector_comes_back_as_it_was_and_leaves_nothing_behind() -> None:
+    assert gc.isenabled()
+    with collector.paused():
+        assert not gc.isenabled()
+        cycle = weakref.ref(_Node())  # garbage at once, but only the collector frees it
+    assert gc.isenabled()
+    gc.collect()
+    assert cycle() is None
+    gc.disable()
+    try:
+        with collector.paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_objects_the_program_froze_stay_frozen() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collector.paused():
+            _Node()
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

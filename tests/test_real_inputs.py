@@ -534,6 +534,30 @@ def test_kustomize_patches_and_plugin_configuration_are_no_objects(workdir: Path
                                             "not a complete object; skipped")])
 
 
+
+def test_kustomize_parts_are_known_through_symbolic_links(workdir: Path) -> None:
+    patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 3}\n"
+    write(workdir, "real/prod/kustomization.yaml", "patches: [{path: replicas.yaml}]\n")
+    write(workdir, "real/prod/replicas.yaml", patch)
+    write(workdir, "shared/scale.yaml", patch)
+    (workdir / "real/prod/scale.yaml").symlink_to(workdir / "shared/scale.yaml")
+    write(workdir, "real/prod/more/kustomization.yaml", "patches: [{path: ../scale.yaml}]\n")
+    (workdir / "linked").symlink_to(workdir / "real")
+    part = "kustomize patch (named in kustomization.yaml), not a complete object; skipped"
+    for top in ("linked", "linked/prod", "real/prod"):
+        rows = reported(top)[1]
+        assert [(name, message) for rule, name, _, _, message in rows if rule == "NK012"
+                and "patch" in message] == [("replicas.yaml", part), ("scale.yaml", part)], top
+
+
+
+def test_a_kustomization_naming_an_impossible_path_is_read(workdir: Path) -> None:
+    write(workdir, "kustomization.yaml", 'patches: [{path: "a\\x00b.yaml"}, {path: "/"}]\n')
+    write(workdir, "cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    assert reported(".") == (0, [("NK012", "kustomization.yaml", 1, None,
+                                  "no apiVersion or kind, so not a manifest; skipped")])
+
+
 SERVER_METADATA = st.fixed_dictionaries({}, optional={
     "uid": st.uuids().map(str),
     "resourceVersion": st.integers(1, 10**6).map(str),

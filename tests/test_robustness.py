@@ -4,18 +4,22 @@ objects of the kinds they know, given as dicts or as (perturbed) YAML text."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netkit import KubeObject, reachability
+from netkit.analysis import model
 from netkit.analysis.model import MalformedInput
 from netkit.findings import RULES
 from netkit.inputs import manifests
 from netkit.objects import as_objects
 from netkit.serialize import dump_all
 from netkit.validate import validate
+from netkit.workspace import analysable
 
 KINDS = [("v1", "Service"), ("v1", "Namespace"), ("v1", "Pod"),
          ("networking.k8s.io/v1", "NetworkPolicy"), ("networking.k8s.io/v1", "Ingress"),
@@ -96,3 +100,41 @@ def test_loaded_text_validates_without_crashing(objs: list[dict[str, Any]],
         return
     json.dumps([o.obj for o in loaded], allow_nan=False)  # JSON data, as kubectl would send
     check(loaded)
+
+
+GOOD = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}},
+        {"apiVersion": "apps/v1", "kind": "Deployment",
+         "metadata": {"name": "web", "namespace": "a"},
+         "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": {
+             "metadata": {"labels": {"app": "web"}},
+             "spec": {"containers": [{"name": "web", "image": "nginx"}]}}}},
+        {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+         "metadata": {"name": "deny", "namespace": "a"}, "spec": {"podSelector": {}}}]
+BAD = {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+       "metadata": {"name": "bad", "namespace": "a"}, "spec": {"podSelector": {}, "egress": 7}}
+
+
+def test_what_analysable_checked_is_not_checked_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[Any] = []
+    real = model.schema_errors
+    monkeypatch.setattr(model, "schema_errors", lambda obj: calls.append(obj) or real(obj))
+    kept = analysable(as_objects([*GOOD, BAD]))
+    assert [f.rule for f in kept.findings] == ["NK001"] and len(kept.objects) == 3
+    assert len(calls) == 4
+    reachability(kept.objects)
+    assert len(calls) == 4
+    reachability(GOOD)  # a library caller's objects are checked
+    assert len(calls) == 7
+
+
+def test_malformed_input_is_refused_unless_analysable_checked_it() -> None:
+    for given_as in (BAD, KubeObject(BAD, "f.yaml", 3)):
+        with pytest.raises(MalformedInput, match=r"NetworkPolicy bad is malformed: "
+                                                 r"spec\.egress"):
+            reachability([*GOOD, given_as])
+    kept = analysable(as_objects(GOOD)).objects
+    with pytest.raises(MalformedInput):  # a checked object given another obj: checked again
+        reachability([*kept[:2], replace(kept[2], obj=BAD)])
+    kept[2].obj = BAD
+    with pytest.raises(MalformedInput):
+        reachability(kept)

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from netkit.cli import app
 from netkit.validate import validate
+from netkit.validate.engine import PARALLEL_OBJECTS, Validator
 from tests.conftest import ROOT
 
 runner = CliRunner()
@@ -344,3 +345,19 @@ def test_synth_warns_once_about_a_kind_without_a_schema(tmp_path: Path,
     result = runner.invoke(app, ["synth", str(bp), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert result.stderr.count("[NK002] no schema for example.com/v1 Widget") == 1
+
+
+def test_many_objects_checked_in_two_processes_give_the_findings_of_one() -> None:
+    def config_map(i: int, **more: Any) -> dict[str, Any]:
+        return {"apiVersion": "v1", "kind": "ConfigMap",
+                "metadata": {"name": f"c{i}", "namespace": "a"}, **more}
+
+    widget = {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}}
+    objs = [widget, *(config_map(i) for i in range(PARALLEL_OBJECTS)),
+            config_map(-1, data={"k": 1}), {**widget, "metadata": {"name": "w2"}}]
+    validator = Validator(kubernetes="1.36")
+    found = validator.validate(objs, parallel=True)
+    assert found == validator.validate(objs) == validate(objs, kubernetes="1.36")
+    # NK002 once for the kind, though each process saw a Widget first
+    assert [(f.rule, f.object) for f in found if f.rule in ("NK001", "NK002")] == [
+        ("NK001", "ConfigMap/a/c-1"), ("NK002", "Widget/default/w")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -269,8 +269,30 @@ def schema_errors(obj: Any) -> list[FieldError]:
     return exported_errors(core_schemas((int(major), int(minor))).validate, obj) or []
 
 
-def _check_well_formed(obj: Any, file: str | None, line: int | None) -> None:
+@dataclass(eq=False)
+class Checked(KubeObject):
+    """An object whose ``obj`` ``checked`` found well formed: ``build_cluster`` takes it
+    without checking it again (unless ``obj`` was since set to another value)."""
+
+    verdict_on: dict[str, Any] | None = field(default=None, init=False, repr=False)
+
+
+def checked(item: KubeObject) -> tuple[KubeObject, list[FieldError]]:
+    """``schema_errors`` of ``item``, and ``item`` itself, or when there are none a copy
+    that says so to ``build_cluster``."""
+    errors = schema_errors(item.obj)
+    if errors:
+        return item, errors
+    out = Checked(**{f.name: getattr(item, f.name) for f in fields(KubeObject)})
+    out.verdict_on = item.obj
+    return out, errors
+
+
+def _check_well_formed(item: KubeObject) -> None:
     """Refuse what the apiserver would refuse to decode."""
+    if isinstance(item, Checked) and item.verdict_on is item.obj:
+        return
+    obj, file, line = item.obj, item.file, item.line
     errors = schema_errors(obj)
     if errors:
         md = as_dict(obj.get("metadata"))
@@ -291,9 +313,10 @@ def build_cluster(objects: Iterable[KubeObject | dict[str, Any]],
     Malformed Namespaces, NetworkPolicies and workloads are errors.
     """
     parts = parts or ClusterParts()
-    items = [(o.obj, o.file, o.line) for o in as_objects(objects)]
-    for obj, file, line in items:
-        _check_well_formed(obj, file, line)
+    given = as_objects(objects)
+    for item in given:
+        _check_well_formed(item)
+    items = [(o.obj, o.file, o.line) for o in given]
     present = {((md.get("namespace") or "default"), obj.get("kind"), md.get("name"))
                for obj, _, _ in items if isinstance(obj, dict)
                for md in [obj.get("metadata") or {}] if obj.get("kind") in WORKLOAD_KINDS

@@ -14,7 +14,7 @@ import math
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -24,7 +24,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 
 from netkit.errors import NetkitError
 from netkit.findings import Finding
-from netkit.inputs import triage
+from netkit.inputs import collector, triage
 from netkit.inputs.excludes import HIDDEN_ONLY, Excludes
 from netkit.inputs.units import Unit, parse_in_workers
 from netkit.objects import KubeObject
@@ -309,8 +309,13 @@ def _list_item(item: Any, listed: dict[str, Any], kind: str) -> Any:
 def read_stream(stream: IO[bytes], where: str, chunk_size: int = _CHUNK) -> str:
     """The UTF-8 text of a file or stream, line breaks normalized; binary data (a NUL
     byte: ``/dev/zero`` stops there) and other encodings are LoadErrors."""
+    return _read(stream.read, where, chunk_size)
+
+
+def _read(read: Callable[[int], bytes], where: str, chunk_size: int) -> str:
+    """``read_stream`` of what ``read(size)`` gives, chunk by chunk until it gives nothing."""
     chunks: list[bytes] = []
-    while chunk := stream.read(chunk_size):
+    while chunk := read(chunk_size):
         nul = chunk.find(b"\0")
         if nul >= 0:
             line = sum(c.count(b"\n") for c in chunks) + chunk.count(b"\n", 0, nul) + 1
@@ -327,17 +332,25 @@ def read_stream(stream: IO[bytes], where: str, chunk_size: int = _CHUNK) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def read_text(path: Path) -> str:
+def read_text(path: str | os.PathLike[str]) -> str:
     """A manifest file's text; unreadable, binary or non-UTF-8 files are LoadErrors."""
+    where = os.fspath(path)
     try:
-        with path.open("rb", buffering=0) as stream:
+        # The descriptor itself, not a file object: ten thousand small files are read.
+        fd = os.open(where, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
             # A regular file in one read of its size; /dev/zero and pipes report 0.
-            size = os.fstat(stream.fileno()).st_size
-            return read_stream(stream, str(path), min(size + 1, _CHUNK) if size else _CHUNK)
+            size = os.fstat(fd).st_size
+            return _read(functools.partial(os.read, fd), where,
+                         min(size + 1, _CHUNK) if size else _CHUNK)
+        except OSError as exc:  # as open() words it, with the file's name
+            raise OSError(exc.errno, exc.strerror, where) from None
+        finally:
+            os.close(fd)
     except FileNotFoundError:
-        raise LoadError(str(path), "file not found", hint="check the path") from None
+        raise LoadError(where, "file not found", hint="check the path") from None
     except OSError as exc:
-        raise LoadError(str(path), f"cannot read: {exc}", hint="pass a UTF-8 YAML file") from None
+        raise LoadError(where, f"cannot read: {exc}", hint="pass a UTF-8 YAML file") from None
 
 
 def read_file(path: Path) -> list[KubeObject]:
@@ -349,29 +362,57 @@ def read_file(path: Path) -> list[KubeObject]:
 def yaml_files(path: Path, excludes: Excludes = HIDDEN_ONLY) -> list[Path]:
     """``path`` itself unless it is a directory, else the .yaml, .yml and .json files below
     it (recursively, sorted) that ``excludes`` keeps (by default: all but hidden ones)."""
-    if not path.is_dir():
-        if not path.exists():
-            raise LoadError(str(path), "no such file or directory", hint="check the path")
-        return [path]
-    found = sorted(_manifest_files(os.fspath(path)), key=lambda rel: rel.split("/"))
-    return [path / rel for rel in excludes.select(path, found)]
+    return [Path(file) for file in _input_files(str(path), excludes)]
 
 
-def _manifest_files(top: str) -> Iterator[str]:
-    """Paths (relative, POSIX) of the manifest files below ``top``, unsorted; as ``rglob``,
-    links to files are followed and links to folders are not."""
+def _input_files(raw: str, excludes: Excludes, links: set[str] | None = None) -> list[str]:
+    """The files an input path names, as ``yaml_files`` has them, spelt as pathlib would
+    (``./a/`` → ``a``); ``links`` gets those that may be symbolic links: a file named
+    itself, and those a walk finds to be one."""
+    path = Path(raw)
+    top = str(path)
+    if not os.path.isdir(top):
+        if not os.path.exists(top):
+            raise LoadError(top, "no such file or directory", hint="check the path")
+        if links is not None:
+            links.add(top)
+        return [top]
+    found, linked = _manifest_files(top, excludes)
+    found.sort(key=lambda rel: rel.split("/"))
+    files = [_under(top, rel) for rel in excludes.unignored(path, found)]
+    if links is not None:
+        links.update(_under(top, rel) for rel in linked)
+    return files
+
+
+def _under(top: str, rel: str) -> str:
+    """``str(Path(top) / rel)`` for a folder ``top`` spelt as pathlib does."""
+    return rel if top == "." else top + rel if top.endswith("/") else f"{top}/{rel}"
+
+
+def _manifest_files(top: str, excludes: Excludes) -> tuple[list[str], list[str]]:
+    """Paths (relative, POSIX) of the manifest files below ``top`` that ``excludes`` keeps
+    by name and pattern, unsorted, and those of them that are symbolic links; as ``rglob``,
+    links to files are followed and links to folders are not. A folder left out is not
+    entered."""
+    out: list[str] = []
+    links: list[str] = []
     folders = [""]
     while folders:
         folder = folders.pop()
         with os.scandir(f"{top}/{folder}" if folder else top) as entries:
             for entry in entries:
-                if entry.name.startswith("."):
-                    continue  # every walk leaves hidden files and folders out (see Excludes)
-                rel = f"{folder}/{entry.name}" if folder else entry.name
+                name = entry.name
+                rel = f"{folder}/{name}" if folder else name
                 if entry.is_dir(follow_symlinks=False):
-                    folders.append(rel)
-                elif entry.name.endswith(MANIFEST_SUFFIXES) and entry.is_file():
-                    yield rel
+                    if not excludes.prunes(rel):
+                        folders.append(rel)
+                elif (name.endswith(MANIFEST_SUFFIXES) and not excludes.skips_file(rel, name)
+                      and entry.is_file()):
+                    out.append(rel)
+                    if entry.is_symlink():
+                        links.append(rel)
+    return out, links
 
 
 _CONTENT = re.compile(r"^[ \t\ufeff]*[^\s#\ufeff]", re.MULTILINE)
@@ -411,17 +452,19 @@ def read_manifests(paths: Iterable[str], exclude: Sequence[str] = ()) -> Manifes
                                      "netkit validate -")
             units.append(Unit(text, STDIN))
             continue
-        files = yaml_files(Path(raw), excludes)
+        links: set[str] = set()
+        files = _input_files(raw, excludes, links)
         if not files:
             raise LoadError(raw, "no manifests found (no .yaml, .yml or .json files)",
                             hint="check the path; pass blueprints as .py files")
         texts = [(file, read_text(file)) for file in files]
-        parts = triage.kustomize_parts((file, text) for file, text in texts
-                                       if file.name in triage.KUSTOMIZATION_FILES)
+        sorter = triage.Triage(triage.kustomize_parts(
+            (file, text) for file, text in texts
+            if file.rpartition("/")[2] in triage.KUSTOMIZATION_FILES))
         for file, text in texts:
-            note = triage.file_note(str(file), text, parts)
+            note = sorter.note(file, text, link=file in links)
             if note is None:
-                units.append(Unit(text, str(file)))
+                units.append(Unit(text, file))
             else:
                 notes.append(note)
     if units and not notes and all(_blank(unit.text) for unit in units):
@@ -441,14 +484,15 @@ def parse_batch(units: list[Unit]) -> list[KubeObject | Finding]:
     """Objects of several units, in order; a unit that is a template (it fails to parse
     and holds ``{{ ... }}``) is one finding instead."""
     out: list[KubeObject | Finding] = []
-    for unit in units:
-        try:
-            out.extend(parse(unit.text, unit.file, unit.first_line))
-        except LoadError:
-            line = triage.template_line(unit.text)
-            if line is None:
-                raise
-            out.append(triage.template(unit.file, line + unit.first_line - 1))
+    with collector.paused():
+        for unit in units:
+            try:
+                out.extend(parse(unit.text, unit.file, unit.first_line))
+            except LoadError:
+                line = triage.template_line(unit.text)
+                if line is None:
+                    raise
+                out.append(triage.template(unit.file, line + unit.first_line - 1))
     return out
 
 
@@ -466,5 +510,6 @@ def _unpack(data: bytes) -> list[KubeObject | Finding]:
 
 def parse_units(units: list[Unit]) -> list[KubeObject | Finding]:
     """Objects of every unit, in order; large inputs are parsed on both cores."""
-    parallel = parse_in_workers(units, parse_batch, pack=_pack, unpack=_unpack)
-    return parallel if parallel is not None else parse_batch(units)
+    with collector.paused():
+        parallel = parse_in_workers(units, parse_batch, pack=_pack, unpack=_unpack)
+        return parallel if parallel is not None else parse_batch(units)

@@ -4,9 +4,9 @@ instead of stopping the run."""
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable
-from pathlib import Path, PurePath
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import yaml
@@ -50,10 +50,11 @@ def skipped(file: str, line: int | None, why: str) -> Finding:
                    scope="file")
 
 
-def kustomize_parts(kustomizations: Iterable[tuple[Path, str]]) -> dict[Path, str]:
+def kustomize_parts(kustomizations: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Files that kustomization files (path, text) name as patches or as plugin and
-    replacement configuration, each with why it is no object for the cluster."""
-    out: dict[Path, str] = {}
+    replacement configuration, by real path, each with why it is no object for the
+    cluster."""
+    out: dict[str, str] = {}
     for path, text in kustomizations:
         try:
             config = yaml.load(text, Loader=_LOADER)
@@ -61,27 +62,46 @@ def kustomize_parts(kustomizations: Iterable[tuple[Path, str]]) -> dict[Path, st
             continue  # reported when the file itself is read
         if not isinstance(config, dict):
             continue
+        name = os.path.basename(path)
         for key, what in _KUSTOMIZE_FILES.items():
             entries = config.get(key)
             for entry in entries if isinstance(entries, list) else []:
                 named = entry.get("path") if isinstance(entry, dict) else entry
-                if isinstance(named, str) and "\n" not in named:
-                    why = f"kustomize {what} (named in {path.name}), not a complete object"
-                    out.setdefault((path.parent / named).resolve(), why)
+                if isinstance(named, str) and "\n" not in named and "\0" not in named:
+                    why = f"kustomize {what} (named in {name}), not a complete object"
+                    out.setdefault(os.path.realpath(os.path.join(os.path.dirname(path),
+                                                                 named)), why)
     return out
 
 
-def file_note(file: str, text: str, parts: dict[Path, str] | None = None) -> Finding | None:
-    """The finding for a file that is not read as manifests: a Helm chart's metadata, a
-    template in a chart's ``templates`` folder, or a part of a kustomization (``parts``)."""
-    path = PurePath(file)
-    if path.name in CHART_FILES:
-        return skipped(file, 1, "Helm chart metadata, not a manifest")
-    part = (parts or {}).get(Path(file).resolve())
-    if part is not None:
-        return skipped(file, 1, part)
-    line = template_line(text) if "templates" in path.parent.parts else None
-    return template(file, line) if line is not None else None
+class Triage:
+    """Which files of one read are not read as manifests, given the kustomization ``parts``
+    among them; a folder's real path is worked out once."""
+
+    def __init__(self, parts: Mapping[str, str]) -> None:
+        self.parts = parts
+        self._real: dict[str, str] = {}
+
+    def note(self, file: str, text: str, *, link: bool = True) -> Finding | None:
+        """The finding for a file that is not read as manifests: a Helm chart's metadata, a
+        template in a chart's ``templates`` folder, or a part of a kustomization; ``file``
+        is a symbolic link only if ``link``."""
+        folder, _, name = file.rpartition("/")
+        if name in CHART_FILES:
+            return skipped(file, 1, "Helm chart metadata, not a manifest")
+        if self.parts:
+            part = self.parts.get(os.path.realpath(file) if link else self._in(folder, name))
+            if part is not None:
+                return skipped(file, 1, part)
+        line = template_line(text) if "templates" in folder.split("/") else None
+        return template(file, line) if line is not None else None
+
+    def _in(self, folder: str, name: str) -> str:
+        """The real path of the file ``name`` (no link) in ``folder``."""
+        real = self._real.get(folder)
+        if real is None:
+            real = self._real[folder] = os.path.realpath(folder or ".")
+        return os.path.join(real, name)
 
 
 def broken_object(item: KubeObject) -> Finding:

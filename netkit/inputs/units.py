@@ -1,5 +1,5 @@
-"""Units of YAML text, and large inputs parsed in two forked workers: libyaml is fast,
-PyYAML's Python half is not, and a 2-core machine halves the time."""
+"""Units of YAML text, and large inputs parsed in two processes: libyaml is fast, PyYAML's
+Python half is not, and a 2-core machine halves the time."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
+
+from netkit.forked import forked
 
 PARALLEL_BYTES = 2 << 20  # below this, starting workers costs more than it saves
 _DOCUMENT_START = re.compile(r"^---(?=[ \t]*(?:#.*)?$)", re.MULTILINE)
@@ -63,33 +65,16 @@ def balance(units: Sequence[Unit], workers: int) -> list[list[Unit]]:
 def parse_in_workers(units: Sequence[Unit], parse_batch: Callable[[list[Unit]], list[T]], *,
                      pack: Callable[[list[T]], bytes], unpack: Callable[[bytes], list[T]]
                      ) -> list[T] | None:
-    """``parse_batch`` over two batches, one in this process and one in a forked worker
-    (whose results come back through ``pack`` and ``unpack``: pickling parsed objects costs
-    about as much as parsing them), results in input order; None when the input is small,
-    there is one core, or fork is unavailable."""
-    workers = min(2, os.cpu_count() or 1)
-    if workers < 2 or sum(len(u.text) for u in units) < PARALLEL_BYTES:
+    """``parse_batch`` over two batches, one in this process and one in a forked child that
+    shares this process's memory (whose results come back through ``pack`` and ``unpack``:
+    pickling parsed objects costs about as much as parsing them), results in input order;
+    None when the input is small, there is one core, or fork is unavailable."""
+    if (os.cpu_count() or 1) < 2 or not hasattr(os, "fork") or sum(
+            len(u.text) for u in units) < PARALLEL_BYTES:
         return None
-    import multiprocessing  # only for large inputs
-    from concurrent.futures import ProcessPoolExecutor
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    first, *rest = balance(units, workers)
-    context: Any = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=max(1, len(rest)), mp_context=context) as pool:
-        futures = [pool.submit(_packed, parse_batch, pack, batch) for batch in rest]
-        try:
-            out = parse_batch(first)
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
-        for future in futures:
-            out.extend(unpack(future.result()))
+    first, *rest = balance(units, 2)
+    with forked(lambda: [pack(parse_batch(batch)) for batch in rest]) as job:
+        out = parse_batch(first)
+        for data in job.result():
+            out.extend(unpack(data))
     return out
-
-
-def _packed(parse_batch: Callable[[list[Unit]], list[T]], pack: Callable[[list[T]], bytes],
-            batch: list[Unit]) -> bytes:
-    return pack(parse_batch(batch))

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from netkit.errors import ConfigError
 from netkit.findings import Finding, find_rule
+from netkit.forked import forked
+from netkit.inputs import collector
 from netkit.inputs.exports import exported_errors
 from netkit.inputs.field_lines import FieldLines
 from netkit.inputs.manifests import STDIN
@@ -29,6 +31,9 @@ if TYPE_CHECKING:
     from netkit.target import Target
 
 IGNORE_ANNOTATION = "netkit.dev/ignore"
+# Below this many objects a forked child costs more than the half it checks saves.
+PARALLEL_OBJECTS = 2000
+Keyed = tuple[Finding, Hashable | None]  # a finding, and its key if reported once per key
 # What cross-object checks see together: each file, each directory, or every input.
 SCOPES = ("file", "dir", "all")
 
@@ -70,36 +75,26 @@ class Validator:
     def validate(self, objects: Iterable[Any],
                  cel: Callable[[KubeObject], bool] | None = None,
                  workloads: Iterable[PodTemplate] = (),
-                 also: Callable[[list[KubeObject]], Iterable[Finding]] | None = None
-                 ) -> list[Finding]:
+                 also: Callable[[list[KubeObject]], Iterable[Finding]] | None = None, *,
+                 parallel: bool = False) -> list[Finding]:
         """Findings for ``objects``, suppressions applied, in a stable order; ``cel`` says
         which objects' CEL rules are evaluated (default: every object's); ``workloads`` are
         those blueprints declare; ``also`` adds the findings of checks outside validation on
-        the objects that decode."""
-        items = as_objects(objects)
-        findings: list[Finding] = []
-        unknown: set[tuple[str, str]] = set()
-        valid: list[KubeObject] = []
-        for item in items:
-            if not isinstance(item.obj, dict) or not item.api_version or not item.kind:
-                findings.append(broken_object(item))
-                continue
-            removed = removed_api(item.api_version, item.kind, self.version)
-            if removed is not None:  # the apiserver has no such resource to decode it as
-                findings.append(Finding.on("NK013", item, removed.message(self.version),
-                                           field="apiVersion", hint=removed.hint))
-                continue
-            schema_findings = self._schema(item, unknown, cel is None or cel(item))
-            findings.extend(schema_findings)
-            if any(f.rule == "NK001" for f in schema_findings):
-                continue  # like the apiserver: an object that does not decode goes no further
-            valid.append(item)
-            errors, warnings = apiserver.rules(item.api_version, item.kind)(item.obj,
-                                                                             self.cluster)
-            findings.extend(Finding.on("NK010", item, e.message, field=e.path) for e in errors)
-            findings.extend(Finding.on("NK011", item, w.message, field=w.path)
-                            for w in warnings)
-        findings = [replace(f, scope="object") for f in findings]
+        the objects that decode. ``parallel`` checks half of many objects in a forked child
+        (for a process of its own, not one that runs other work beside validation)."""
+        with collector.paused():
+            return self._validate(as_objects(objects), cel, workloads, also, parallel)
+
+    def _validate(self, items: list[KubeObject], cel: Callable[[KubeObject], bool] | None,
+                  workloads: Iterable[PodTemplate],
+                  also: Callable[[list[KubeObject]], Iterable[Finding]] | None,
+                  parallel: bool) -> list[Finding]:
+        cut = len(items) // 2 if parallel and len(items) >= PARALLEL_OBJECTS else len(items)
+        with forked(lambda: self._each(items[cut:], cel), fork=cut < len(items)) as rest:
+            first, decoded = self._each(items[:cut], cel)
+            second, decoded_after = rest.result()
+        findings = [replace(f, scope="object") for f in _once([*first, *second])]
+        valid = [items[i] for i in decoded] + [items[cut + i] for i in decoded_after]
         declared = list(workloads)
         for group in _groups(valid, self.scope):
             findings.extend(replace(f, scope=self.scope)
@@ -111,30 +106,66 @@ class Validator:
                 and f.rule not in ignored.get(f.object, ())]
         return sorted(at_field_lines(kept), key=order)
 
-    def _schema(self, item: KubeObject, unknown: set[tuple[str, str]],
-                cel: bool) -> list[Finding]:
+    def _each(self, items: list[KubeObject], cel: Callable[[KubeObject], bool] | None
+              ) -> tuple[list[Keyed], list[int]]:
+        """The findings of the checks of each of ``items`` on its own (with the key of those
+        reported once per key), and the indices of the items the API server decodes."""
+        findings: list[Keyed] = []
+        unknown: set[Hashable] = set()
+        decoded: list[int] = []
+        for i, item in enumerate(items):
+            if not isinstance(item.obj, dict) or not item.api_version or not item.kind:
+                findings.append((broken_object(item), None))
+                continue
+            removed = removed_api(item.api_version, item.kind, self.version)
+            if removed is not None:  # the apiserver has no such resource to decode it as
+                findings.append((Finding.on("NK013", item, removed.message(self.version),
+                                            field="apiVersion", hint=removed.hint), None))
+                continue
+            schema_findings, decodes = self._schema(item, unknown, cel is None or cel(item))
+            findings.extend(schema_findings)
+            if not decodes:
+                continue  # like the apiserver: an object that does not decode goes no further
+            decoded.append(i)
+            errors, warnings = apiserver.rules(item.api_version, item.kind)(item.obj,
+                                                                             self.cluster)
+            findings.extend((Finding.on("NK010", item, e.message, field=e.path), None)
+                            for e in errors)
+            findings.extend((Finding.on("NK011", item, w.message, field=w.path), None)
+                            for w in warnings)
+        return findings, decoded
+
+    def _schema(self, item: KubeObject, unknown: set[Hashable],
+                cel: bool) -> tuple[list[Keyed], bool]:
+        """The schema's findings on ``item`` (NK002, NK004 and NK005 once per kind), and
+        whether the API server decodes it: not when it breaks its schema (NK001), nor when
+        its CRD does not serve its version (NK005)."""
         errors = exported_errors(core_schemas(self.version).validate, item.obj)
         if errors is not None:
-            return [Finding.on("NK001", item, e.message, field=e.path) for e in errors]
+            return [(Finding.on("NK001", item, e.message, field=e.path), None)
+                    for e in errors], not errors
         schema = self.crds.get(item.api_version, item.kind)
         if schema is None:
+            group = item.api_version.rpartition("/")[0]
+            decodes = self.crds.source(group, item.kind) is None  # NK002: a kind unknown
             key = (item.api_version, item.kind)
             if key in unknown:
-                return []
+                return [], decodes
             unknown.add(key)
-            return [self._no_schema(item)]
+            return [(self._no_schema(item), key)], decodes
         result = schema.check(item.obj, cel=cel)
-        findings = [Finding.on("NK001", item, e.message, field=e.path) for e in result.errors]
+        findings: list[Keyed] = [(Finding.on("NK001", item, e.message, field=e.path), None)
+                                 for e in result.errors]
         for skipped in result.unevaluated:
             key = (f"{item.api_version} {item.kind}", skipped.rule.rule)
             if key not in unknown:
                 unknown.add(key)
-                findings.append(Finding.on(
+                findings.append((Finding.on(
                     "NK004", item, f"CEL rule {skipped.rule.rule!r} was not evaluated: "
                     f"{skipped.why}", field=skipped.at or None,
                     hint="check this rule by hand, or against a cluster (kubectl apply "
-                         "--dry-run=server)"))
-        return findings
+                         "--dry-run=server)"), key))
+        return findings, not result.errors
 
     def _no_schema(self, item: KubeObject) -> Finding:
         group, _, version = item.api_version.rpartition("/")
@@ -148,6 +179,20 @@ class Validator:
         return Finding.on("NK002", item, f"no schema for {item.api_version} {item.kind}; only "
                           "apiserver rules and cross-object checks apply",
                           hint="pass its CRD with --crds (or [tool.netkit] crds)")
+
+
+def _once(findings: list[Keyed]) -> list[Finding]:
+    """The findings, of those with a key only the first of each key."""
+    seen: set[Hashable] = set()
+    out = []
+    for finding, key in findings:
+        if key is not None:
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append(finding)
+    return out
+
 
 def _groups(items: list[KubeObject], scope: str) -> list[list[KubeObject]]:
     """``items`` in the groups cross-object checks see together: all of them, or those of

@@ -8,7 +8,7 @@ from netkit.capabilities import CNIS
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL
 from netkit.k8s.networking import effective_policy_types
 from netkit.k8s.selectors import describe, matches, pods, selector_key
-from netkit.objects import KubeObject
+from netkit.objects import KubeObject, as_dict
 from netkit.validate.field import SPEC
 from netkit.validate.lint.index import Index, Report
 
@@ -42,8 +42,9 @@ def check(index: Index, report: Report) -> None:
             isolating.append(policy)
         if any(_allows_dns(rule or {}) for rule in spec.get("egress") or []):
             dns.setdefault(policy.namespace, []).append(spec.get("podSelector"))
+    allowing = {ns: _Selectors(selectors) for ns, selectors in dns.items()}
     for policy in isolating:
-        if not _dns_covered(index, policy, dns.get(policy.namespace, [])):
+        if not _dns_covered(index, policy, allowing.get(policy.namespace, _NONE)):
             report.add("NK107", policy, f"egress of {_pods(policy)} is denied and no "
                        "policy allows them DNS (UDP 53), so they cannot resolve names",
                        field=SPEC.child("policyTypes"),
@@ -55,14 +56,40 @@ def _pods(policy: KubeObject) -> str:
     return pods(policy.spec.get("podSelector"), policy.namespace)
 
 
-def _dns_covered(index: Index, policy: KubeObject, allowing: list[Any]) -> bool:
+class _Selectors:
+    """Pod selectors, each found by the labels it matches: one that requires labels by one of
+    its pairs, the others tried on every pod."""
+
+    def __init__(self, selectors: list[Any]) -> None:
+        self.selectors = selectors
+        self.by_pair: dict[tuple[str, str], list[Any]] = {}
+        self.others: list[Any] = []
+        for s in selectors:
+            pairs = as_dict(as_dict(s).get("matchLabels"))
+            first = next(iter(pairs.items()), None)
+            if first is not None and isinstance(first[1], str):
+                self.by_pair.setdefault((str(first[0]), first[1]), []).append(s)
+            else:
+                self.others.append(s)
+
+    def any_matches(self, labels: dict[str, str]) -> bool:
+        """Whether one of the selectors matches ``labels``."""
+        return any(matches(s, labels) for pair in labels.items()
+                   for s in self.by_pair.get(pair, ())) or any(
+            matches(s, labels) for s in self.others)
+
+
+_NONE = _Selectors([])
+
+
+def _dns_covered(index: Index, policy: KubeObject, allowing: _Selectors) -> bool:
     """Whether every pod ``policy`` isolates for egress is selected by a policy allowing DNS:
     checked on the workloads when the input has them, else on the selectors."""
     selector = policy.spec.get("podSelector")
     isolated = index.selected(policy.namespace, selector)
     if isolated:
-        return all(any(matches(s, t.labels) for s in allowing) for t in isolated)
-    return any(_covers(s, selector) for s in allowing)
+        return all(allowing.any_matches(t.labels) for t in isolated)
+    return any(_covers(s, selector) for s in allowing.selectors)
 
 
 def _covers(wide: Any, narrow: Any) -> bool:
