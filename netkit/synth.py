@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from netkit.analysis.engine import reachability
 from netkit.analysis.implied import ClusterParts
@@ -22,6 +23,7 @@ from netkit.gitops.argocd import ArgoCdConfig, annotate, applications
 from netkit.gitops.layout import identity_files, layout, object_path
 from netkit.gitops.lock import sha256
 from netkit.gitops.memo import Key, Memo, code_fingerprint, read_memo, write_memo
+from netkit.inputs import collector
 from netkit.inputs.blueprints import load_blueprints
 from netkit.inputs.manifests import read_text, yaml_files
 from netkit.k8s.meta import stamp
@@ -86,6 +88,16 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
     digests instead of computing them again. ``parallel`` validates large inputs in a forked
     child while the files and NETWORK.md are made here (for a process of its own, like the
     CLI's: not one running Node.js)."""
+    with collector.paused():
+        return _synthesize(blueprints, crds=crds, ignore=ignore, argocd=argocd, docs=docs,
+                           parts=parts, node_ports=node_ports, fingerprint=fingerprint,
+                           memo=memo, parallel=parallel)
+
+
+def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
+                ignore: Sequence[str], argocd: ArgoCdConfig | None, docs: bool,
+                parts: ClusterParts | None, node_ports: tuple[int, int],
+                fingerprint: str | None, memo: Memo | None, parallel: bool) -> Synthesis:
     check_cluster_priorities(blueprints)
     for bp in blueprints:
         if crds is not None and crds.gateway_api_channel != bp.target.gateway_api_channel:
@@ -179,10 +191,18 @@ def _memo_key(fingerprint: str, blueprints: Sequence[Blueprint],
         key.add(bp.name, bp.target.model_dump_json(), sorted(_user_paths(bp)),
                 [(ro.origin, ro.blueprint, ro.file, ro.line, ro.kind, ro.name,
                   ro.metadata.get("namespace")) for ro in bp_objects])
-    # repr of plain data: an object whose keys come in another order only misses the memo.
-    key.add(*((ro.target.cluster if ro.target is not None else None, repr(ro.obj))
-              for ro in objects))
+    for ro in objects:
+        key.add(ro.target.cluster if ro.target is not None else None, _content(ro.obj))
     return key.hexdigest()
+
+
+def _content(obj: dict[str, Any]) -> bytes:
+    """Bytes that only equal data gives (keys in another order only miss the memo): marshal's
+    version 2, which writes no references to shared values, else the repr."""
+    try:
+        return marshal.dumps(obj, 2)
+    except ValueError:  # a value marshal does not write, as a date a YAML file gave
+        return repr(obj).encode()
 
 
 def _authored_by_user(blueprint: Blueprint) -> Callable[[KubeObject], bool]:
@@ -248,16 +268,17 @@ def synthesize_project(cfg: NetkitConfig, files: Sequence[str], *, env: str | No
     output directory's memo is reused when nothing it depends on changed, and the result
     carries the memo to keep."""
     fingerprint = _project_fingerprint(cfg) if out is not None else None
-    blueprints = load_blueprints(files, env or cfg.env,
-                                 overrides={**cfg.target, **(overrides or {})})
-    if argocd and cfg.argocd is None:
-        raise ConfigError("--argocd", "no [tool.netkit.argocd] table",
-                          hint='add [tool.netkit.argocd] with repo_url = "https://..."')
-    return synthesize(blueprints, crds=cfg.crd_registry(), ignore=cfg.ignore,
-                      argocd=cfg.argocd if argocd is not False else None,
-                      node_ports=cfg.node_ports, parts=cfg.implied.parts(),
-                      fingerprint=fingerprint, memo=read_memo(out) if out is not None else None,
-                      parallel=True)
+    with collector.paused():
+        blueprints = load_blueprints(files, env or cfg.env,
+                                     overrides={**cfg.target, **(overrides or {})})
+        if argocd and cfg.argocd is None:
+            raise ConfigError("--argocd", "no [tool.netkit.argocd] table",
+                              hint='add [tool.netkit.argocd] with repo_url = "https://..."')
+        return synthesize(blueprints, crds=cfg.crd_registry(), ignore=cfg.ignore,
+                          argocd=cfg.argocd if argocd is not False else None,
+                          node_ports=cfg.node_ports, parts=cfg.implied.parts(),
+                          fingerprint=fingerprint,
+                          memo=read_memo(out) if out is not None else None, parallel=True)
 
 
 def _project_fingerprint(cfg: NetkitConfig) -> str | None:
