@@ -217,8 +217,8 @@ def test_commands_import_only_what_they_use(command: str, tmp_path: Path) -> Non
     args, unused = COMMANDS[command]
     (tmp_path / "svc.yaml").write_text(SERVICE_YAML)
     args = [a.format(yaml=tmp_path / "svc.yaml", out=tmp_path / "out") for a in args]
-    code = ("import sys, runpy; sys.argv = ['netkit', *sys.argv[1:]]\n"
-            "try:\n    runpy.run_module('netkit.cli', run_name='__main__')\n"
+    code = ("import sys\nfrom netkit.cli import app\n"
+            "try:\n    app(prog_name='netkit', args=sys.argv[1:])\n"
             "except SystemExit:\n    pass\n"
             f"print('IMPORTED', [m for m in {unused!r} if m in sys.modules])")
     proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
