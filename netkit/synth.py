@@ -124,7 +124,7 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
     if reuse is not None:
         network = {path: text.encode() for path, text in reuse.docs.items()} if docs else {}
         return Synthesis(objects, _findings(renders, reuse.findings),
-                         lambda: {**_tree(objects, placed), **network},
+                         lambda: {**tree_files(objects, placed), **network},
                          known_digests=reuse.digests or None)
 
     def validate_all() -> list[list[Finding]]:
@@ -136,8 +136,8 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
     # On two cores, validation runs in a forked child while the files and NETWORK.md are made
     # here.
     with forked(validate_all, fork=parallel and len(objects) >= PARALLEL_OBJECTS) as validation:
-        files = _tree(objects, placed)
-        network = _network(objects, placed, namespace_directories(files), parts) if docs \
+        files = tree_files(objects, placed)
+        network = network_files(objects, placed, namespace_directories(files), parts) if docs \
             else {}
         validated = validation.result()
     files = dict(sorted({**files, **network}.items()))
@@ -155,16 +155,17 @@ def _findings(renders: list[tuple[list[KubeObject], list[Finding]]],
             for f in (*bp_findings, *checked)]
 
 
-def _tree(objects: list[KubeObject], placed: list[tuple[str, PodTemplate]]) -> dict[str, bytes]:
+def tree_files(objects: list[KubeObject], placed: list[tuple[str, PodTemplate]]
+               ) -> dict[str, bytes]:
     """The objects' files and kustomizations, and the declared workloads' identity files."""
     files = layout(objects)
     files.update(identity_files(placed, namespace_directories(files)))
     return files
 
 
-def _network(objects: list[KubeObject], placed: list[tuple[str, PodTemplate]],
-             directories: dict[tuple[str, str], str], parts: ClusterParts | None
-             ) -> dict[str, bytes]:
+def network_files(objects: list[KubeObject], placed: list[tuple[str, PodTemplate]],
+                  directories: dict[tuple[str, str], str], parts: ClusterParts | None
+                  ) -> dict[str, bytes]:
     """NETWORK.md of every namespace directory, each cluster's flows on their own (namespaces
     of one name in two clusters are different namespaces)."""
     network: dict[str, bytes] = {}
