@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netkit import Target
 from netkit.k8s.rate_limit import (
@@ -13,6 +15,7 @@ from netkit.k8s.rate_limit import (
     envoy_local_limit,
     nginx_rate_limit_policy,
 )
+from netkit.k8s.selectors import matches
 from netkit.validate import validate
 
 
@@ -355,3 +358,36 @@ def test_policy_findings_say_which_pods() -> None:
     flannel = {f.rule: f.message for f in validate([DENY_ALL, DNS_EGRESS], Target(cni="flannel"))}
     assert flannel["NK114"] == ("cni='flannel' does not enforce NetworkPolicy; this policy has no "
                                 "effect on all pods in namespace shop")
+
+
+LABELS = st.dictionaries(st.sampled_from(["app", "tier", "x"]), st.sampled_from(["a", "b"]),
+                         min_size=1, max_size=3)
+SELECTORS = st.one_of(st.just({}), st.builds(lambda labels: {"matchLabels": labels}, LABELS),
+                      st.builds(lambda labels, key, op: {
+                          "matchLabels": labels, "matchExpressions": [
+                              {"key": key, "operator": op,
+                               **({"values": ["a"]} if op in ("In", "NotIn") else {})}]},
+                          LABELS, st.sampled_from(["app", "tier", "x"]),
+                          st.sampled_from(["In", "NotIn", "Exists", "DoesNotExist"])))
+
+
+@given(st.lists(LABELS, min_size=1, max_size=4),
+       st.lists(st.tuples(SELECTORS, st.booleans()), min_size=1, max_size=5))
+@settings(max_examples=60, deadline=None)
+def test_egress_isolated_pods_lack_dns_exactly_when_no_allowing_policy_selects_them(
+        workloads: list[dict[str, str]], policies: list[tuple[dict[str, Any], bool]]) -> None:
+    dns = [{"ports": [{"port": 53, "protocol": "UDP"}]}]
+    objs = [deploy(f"d{i}", labels) for i, labels in enumerate(workloads)] + [
+        policy(f"p{i}", podSelector=selector, policyTypes=["Egress"],
+               **({"egress": dns} if allows else {}))
+        for i, (selector, allows) in enumerate(policies)]
+    allowing = [selector for selector, allows in policies if allows]
+    expected = set()
+    for i, (selector, _) in enumerate(policies):
+        isolated = [labels for labels in workloads if matches(selector, labels)]
+        if isolated and not all(any(matches(s, labels) for s in allowing)
+                                for labels in isolated):
+            expected.add(f"NetworkPolicy/shop/p{i}")
+    found = {f.object for f in validate(objs) if f.rule == "NK107"}
+    assert found - {f"NetworkPolicy/shop/p{i}" for i, (s, _) in enumerate(policies)
+                    if not any(matches(s, labels) for labels in workloads)} == expected
