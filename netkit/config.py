@@ -20,6 +20,7 @@ from netkit.analysis.implied import ClusterParts
 from netkit.errors import ConfigError, first_error
 from netkit.findings import find_rule
 from netkit.gitops.argocd import ArgoCdConfig
+from netkit.k8s.core import DEFAULT_NODE_PORTS
 
 if TYPE_CHECKING:
     from netkit.validate.crd import CrdRegistry
@@ -66,7 +67,7 @@ class NetkitConfig(BaseModel):
     gateway_api_channel: Literal["standard", "experimental"] = "standard"
     ignore: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
-    node_port_range: str = "30000-32767"
+    node_port_range: str = "{}-{}".format(*DEFAULT_NODE_PORTS)
     argocd: ArgoCdConfig | None = None
     implied: ImpliedConfig = Field(default_factory=ImpliedConfig)
     root: Path = Path(".")

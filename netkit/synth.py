@@ -9,12 +9,10 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from netkit.analysis.engine import reachability
 from netkit.analysis.implied import ClusterParts
 from netkit.constructs.guardrails import check_cluster_priorities
 from netkit.constructs.manifest import Include, Manifest
 from netkit.constructs.workload import declared
-from netkit.defence import disagreements
 from netkit.errors import CheckFailed, ConfigError, NetkitError
 from netkit.findings import Finding
 from netkit.forked import forked
@@ -22,23 +20,22 @@ from netkit.gitops import writer
 from netkit.gitops.argocd import ArgoCdConfig, annotate, applications
 from netkit.gitops.layout import identity_files, layout, object_path
 from netkit.gitops.lock import sha256
-from netkit.gitops.memo import Key, Memo, code_fingerprint, read_memo, write_memo
+from netkit.gitops.memo import Key, Memo, code_fingerprint, read_memo, seen_path, write_memo
+from netkit.gitops.seen import read_seen, write_seen
 from netkit.inputs import collector
 from netkit.inputs.blueprints import load_blueprints
 from netkit.inputs.manifests import read_text, yaml_files
+from netkit.k8s.core import DEFAULT_NODE_PORTS
 from netkit.k8s.meta import stamp
 from netkit.k8s.pods import PodTemplate
 from netkit.objects import KubeObject
-from netkit.report.network_md import documents
 from netkit.serialize import dump_all
 from netkit.tree import Blueprint
-from netkit.validate.apiserver import DEFAULT_NODE_PORTS
-from netkit.validate.crd import CrdRegistry
-from netkit.validate.engine import Validator
 from netkit.workspace import rendered
 
 if TYPE_CHECKING:
     from netkit.config import NetkitConfig
+    from netkit.validate.crd import CrdRegistry
 
 PARALLEL_OBJECTS = 1000  # below this, forking costs more than it saves
 
@@ -106,8 +103,6 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
                               f"are the {crds.gateway_api_channel} channel's",
                               hint="set [tool.netkit] gateway_api_channel to the cluster's "
                                    "channel too")
-    validators = [Validator(bp.target, crds=crds, ignore=ignore, node_ports=node_ports)
-                  for bp in blueprints]
     renders = [rendered(bp) for bp in blueprints]
     declared_by = [declared(bp) for bp in blueprints]
     objects = [o for bp_objects, _ in renders for o in bp_objects]
@@ -128,10 +123,15 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
                          known_digests=reuse.digests or None)
 
     def validate_all() -> list[list[Finding]]:
-        return [validator.validate(bp_objects, cel=_authored_by_user(bp), workloads=ws,
-                                   also=partial(disagreements, workloads=ws))
-                for bp, ws, validator, (bp_objects, _) in zip(blueprints, declared_by,
-                                                              validators, renders, strict=True)]
+        # Imported here, as in network_files: a run whose memo holds uses neither.
+        from netkit.defence import disagreements
+        from netkit.validate.engine import Validator
+
+        return [Validator(bp.target, crds=crds, ignore=ignore, node_ports=node_ports).validate(
+                    bp_objects, cel=_authored_by_user(bp), workloads=ws,
+                    also=partial(disagreements, workloads=ws))
+                for bp, ws, (bp_objects, _) in zip(blueprints, declared_by, renders,
+                                                   strict=True)]
 
     # On two cores, validation runs in a forked child while the files and NETWORK.md are made
     # here.
@@ -168,6 +168,9 @@ def network_files(objects: list[KubeObject], placed: list[tuple[str, PodTemplate
                   ) -> dict[str, bytes]:
     """NETWORK.md of every namespace directory, each cluster's flows on their own (namespaces
     of one name in two clusters are different namespaces)."""
+    from netkit.analysis.engine import reachability
+    from netkit.report.network_md import documents
+
     network: dict[str, bytes] = {}
     for cluster in sorted({c for c, _ in directories}):
         mine = [o for o in objects if o.target is not None and o.target.cluster == cluster]
@@ -303,9 +306,14 @@ def write(synthesis: Synthesis, out: Path, *, check: bool = False, dry_run: bool
     (which compare digests only); ``force`` overwrites owned files edited by hand. Errors
     write nothing."""
     _fail_on_errors(synthesis)
+    seen = read_seen(seen_path(out))
     if check or dry_run:
-        return writer.plan(out, force=force, digests=synthesis.digests)
-    applied = writer.write(out, synthesis.files, force=force, digests=synthesis.digests)
+        return writer.plan(out, force=force, digests=synthesis.digests, seen=seen)
+    applied = writer.write(out, synthesis.files, force=force, digests=synthesis.digests,
+                           seen=seen)
+    record = {rel: (st, applied.new_lock[rel]) for rel, st in applied.statuses.items()}
+    if seen is None or record != seen.files:
+        write_seen(seen_path(out), record)
     if synthesis.memo is not None:
         write_memo(out, synthesis.memo)
     return applied

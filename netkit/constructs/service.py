@@ -8,6 +8,7 @@ from typing import Literal
 
 from netkit.constructs.workload import Workload
 from netkit.errors import ConstructError
+from netkit.k8s.core import DEFAULT_NODE_PORTS
 from netkit.k8s.names import dns1035_label_errors
 from netkit.spec import (
     Protocol,
@@ -46,7 +47,7 @@ class Service(Construct):
                  port_name: str | None = None, app_protocol: str | None = None,
                  type: ServiceType = "ClusterIP", headless: bool = False,
                  node_port: int | None = None,
-                 node_port_range: tuple[int, int] = (30000, 32767),
+                 node_port_range: tuple[int, int] = DEFAULT_NODE_PORTS,
                  load_balancer_source_ranges: Sequence[str] = (),
                  external_traffic_policy: Literal["Cluster", "Local"] | None = None,
                  cloud: Cloud | None = None, internal: bool = False,

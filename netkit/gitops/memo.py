@@ -87,6 +87,11 @@ def memo_path(out: Path) -> Path:
     return cache_dir() / "synth" / f"{slot}.json"
 
 
+def seen_path(out: Path) -> Path:
+    """Where what netkit last saw of output directory ``out``'s files is kept."""
+    return memo_path(out).with_suffix(".seen.json")
+
+
 def _finding(fields: dict[str, Any]) -> Finding:
     """A finding as written in a memo (JSON has no tuples: a site comes back as a list)."""
     site = fields.get("site")

@@ -33,6 +33,7 @@ from netkit.gitops.lock import (
     read_lock,
     sha256,
 )
+from netkit.gitops.seen import Seen, Status, status
 
 LOCK_TIMEOUT_ENV = "NETKIT_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 30.0
@@ -51,6 +52,8 @@ class Plan:
     lock: Lock
     force: bool = False
     digests: dict[str, str] | None = None  # path → sha256 of each file, when given
+    # Files whose content is known to be the digest in new_lock, with their status then.
+    statuses: dict[str, Status] = field(default_factory=dict)
     create: list[str] = field(default_factory=list)
     update: list[str] = field(default_factory=list)
     delete: list[str] = field(default_factory=list)
@@ -85,27 +88,31 @@ class Plan:
 
 
 def plan(out: Path, files: dict[str, bytes] | None = None, *, force: bool = False,
-         digests: dict[str, str] | None = None) -> Plan:
+         digests: dict[str, str] | None = None, seen: Seen | None = None) -> Plan:
     """Compare ``files`` (or only their ``digests``, path → sha256: a plan to look at, not to
     apply) with the directory, reading only (each path looked at once, each owned file read
-    once); unowned files in the way are errors."""
+    once, unless what netkit last ``seen`` of it vouches for its digest); unowned files in the
+    way are errors."""
     result = Plan(out, files or {}, read_lock(out), force, digests=digests)
     wanted = result.new_lock
     tree = _Tree(out)
     modes: dict[str, int | None] = {}  # paths looked at, and their st_mode
     for rel in result.lock.paths:
         tree.check(rel)
-        mode = modes[rel] = tree.mode(rel)
-        if mode is None or (stat.S_ISDIR(mode) and rel not in wanted):
+        st = tree.stat(rel)
+        mode = modes[rel] = None if st is None else st.st_mode
+        if st is None or mode is None or (stat.S_ISDIR(mode) and rel not in wanted):
             continue
-        content = tree.read(rel) if stat.S_ISREG(mode) else None
-        if content is not None and content == result.files.get(rel):
-            digest = wanted[rel]
-        else:
-            digest = sha256(content) if content is not None else ""
-        if result.lock.owns(rel, digest):
-            result.current[rel] = digest
-        elif content is None or digest != wanted.get(rel):
+        regular = stat.S_ISREG(mode)
+        digest = seen.digest(rel, st) if seen is not None and regular else None
+        if digest is None and regular:
+            content = tree.read(rel)
+            digest = wanted[rel] if content == result.files.get(rel) else sha256(content)
+        if digest is not None and digest == wanted.get(rel):
+            result.statuses[rel] = status(st)
+        if result.lock.owns(rel, digest or ""):
+            result.current[rel] = digest or ""
+        elif not regular or digest != wanted.get(rel):
             result.edited.append(rel)
     for rel in wanted:
         if rel in modes:
@@ -115,7 +122,8 @@ def plan(out: Path, files: dict[str, bytes] | None = None, *, force: bool = Fals
                 raise OwnershipError(str(out / rel), f"path {problem}",
                                      hint="netkit writes only inside --out, never into .netkit/")
             tree.check(rel)
-            mode = tree.mode(rel)
+            found = tree.stat(rel)
+            mode = None if found is None else found.st_mode
         if mode is None:
             result.create.append(rel)
         elif stat.S_ISDIR(mode):
@@ -138,11 +146,12 @@ def plan(out: Path, files: dict[str, bytes] | None = None, *, force: bool = Fals
 
 
 def write(out: Path, files: dict[str, bytes], *, force: bool = False,
-          timeout: float | None = None, digests: dict[str, str] | None = None) -> Plan:
+          timeout: float | None = None, digests: dict[str, str] | None = None,
+          seen: Seen | None = None) -> Plan:
     """Plan and apply under the output directory's lock (``digests``: the files' sha256s, when
-    known); returns the plan applied."""
+    known; ``seen``: as for :func:`plan`); returns the plan applied."""
     with exclusive(out, timeout):
-        p = plan(out, files, force=force, digests=digests)
+        p = plan(out, files, force=force, digests=digests, seen=seen)
         _apply(p)
     return p
 
@@ -254,7 +263,7 @@ def _apply(p: Plan) -> None:
     root, stage = os.fspath(out), os.fspath(staging)
     try:
         made: set[str] = set()  # directories known to exist
-        _create_all(stage, root, writes, p.files, made)
+        _create_all(stage, root, writes, p.files, made, p.statuses)
         doing = f"{root}/{LOCK_PATH}"
         pending = {rel: p.new_lock[rel] for rel in writes}
         _record(out, staging, Lock({**p.lock.pending, **p.lock.files, **p.current}, pending))
@@ -269,6 +278,7 @@ def _apply(p: Plan) -> None:
                 doing = f"{root}/{rel}"
                 _make_parent(doing, made)
                 os.replace(f"{stage}/{rel}", doing)
+                p.statuses.pop(rel, None)  # moving a file in changes its change time
             elif folder not in moved:
                 doing = f"{root}/{folder}"
                 _make_parent(doing, made)
@@ -310,13 +320,14 @@ def _make_parent(path: str, made: set[str]) -> None:
 
 
 def _create_all(stage: str, root: str, writes: list[str], files: dict[str, bytes],
-                made: set[str]) -> None:
-    """Write ``writes`` under ``stage``; many files are written by two threads, as creating a
-    file is mostly the kernel's work and runs beside the other thread's."""
+                made: set[str], statuses: dict[str, Status]) -> None:
+    """Write ``writes`` under ``stage``, noting each file's status; many files are written by
+    two threads, as creating a file is mostly the kernel's work and runs beside the other
+    thread's."""
     def create(rels: list[str]) -> None:
         for rel in rels:
             try:
-                _create(f"{stage}/{rel}", files[rel], made)
+                statuses[rel] = _create(f"{stage}/{rel}", files[rel], made)
             except OSError as exc:
                 raise _io_error(Path(f"{root}/{rel}"), "cannot write", exc,
                                 then="rerun: the next run finishes what this one started"
@@ -343,13 +354,15 @@ def _create_all(stage: str, root: str, writes: list[str], files: dict[str, bytes
         raise failed[0]
 
 
-def _create(path: str, data: bytes, made: set[str]) -> None:
+def _create(path: str, data: bytes, made: set[str]) -> Status:
+    """Write a new file; its status once written."""
     _make_parent(path, made)
     fd = os.open(path, _NEW_FILE, 0o666)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
+        return status(os.fstat(fd))
     finally:
         os.close(fd)
 
@@ -427,10 +440,15 @@ class _Tree:
 
     def mode(self, rel: str) -> int | None:
         """``st_mode`` of ``rel`` itself (a link is not followed); None when it does not exist."""
+        found = self.stat(rel)
+        return None if found is None else found.st_mode
+
+    def stat(self, rel: str) -> os.stat_result | None:
+        """The status of ``rel`` itself (a link is not followed); None when it does not exist."""
         if rel.rpartition("/")[0] in self.absent:
             return None
         try:
-            return os.lstat(f"{self.root}/{rel}").st_mode
+            return os.lstat(f"{self.root}/{rel}")
         except (FileNotFoundError, NotADirectoryError):
             return None
         except OSError as exc:

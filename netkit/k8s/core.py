@@ -7,6 +7,8 @@ from typing import Any
 
 from netkit.k8s.meta import NAMESPACE_NAME_LABEL, meta
 
+DEFAULT_NODE_PORTS = (30000, 32767)  # kube-apiserver --service-node-port-range
+
 
 def namespace(name: str, *, labels: Mapping[str, object] | None = None,
               annotations: Mapping[str, object] | None = None) -> dict[str, Any]:

@@ -10,8 +10,9 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from netkit.k8s.core import DEFAULT_NODE_PORTS
 from netkit.validate.apiserver import ingress, meta, namespace, network_policy, service
-from netkit.validate.apiserver.common import DEFAULT_NODE_PORTS, Cluster
+from netkit.validate.apiserver.common import Cluster
 from netkit.validate.apiserver.warnings import WARNINGS
 from netkit.validate.field import Errors, FieldError
 

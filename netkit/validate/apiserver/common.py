@@ -6,6 +6,7 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
+from netkit.k8s.core import DEFAULT_NODE_PORTS
 from netkit.k8s.names import (
     cidr_errors,
     label_value_errors,
@@ -19,7 +20,6 @@ from netkit.validate.field import Errors
 
 PROTOCOLS = ("SCTP", "TCP", "UDP")
 SPEC = "spec"
-DEFAULT_NODE_PORTS = (30000, 32767)  # kube-apiserver --service-node-port-range
 
 
 @dataclass(frozen=True)
