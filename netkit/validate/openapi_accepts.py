@@ -103,12 +103,13 @@ class _Compiler:
                 out += [f"    {line}" for line in lines]
         return out + self._junctors(schema)
 
+    def _sizes(self, schema: dict[str, Any], most: str, least: str) -> list[str]:
+        """Lines refusing a length above ``schema[most]`` or below ``schema[least]``."""
+        return [f"if len(v) {op} {self.constant(schema[key])}: return False"
+                for key, op in ((most, ">"), (least, "<")) if key in schema]
+
     def _string(self, schema: dict[str, Any]) -> list[str]:
-        out = []
-        if "maxLength" in schema:
-            out.append(f"if len(v) > {self.constant(schema['maxLength'])}: return False")
-        if "minLength" in schema:
-            out.append(f"if len(v) < {self.constant(schema['minLength'])}: return False")
+        out = self._sizes(schema, "maxLength", "minLength")
         pattern = schema.get("pattern")
         if isinstance(pattern, str):
             search = self.constant(compiled_pattern(pattern).search)
@@ -136,11 +137,7 @@ class _Compiler:
         return out
 
     def _array(self, schema: dict[str, Any], structural: bool) -> list[str]:
-        out = []
-        if "maxItems" in schema:
-            out.append(f"if len(v) > {self.constant(schema['maxItems'])}: return False")
-        if "minItems" in schema:
-            out.append(f"if len(v) < {self.constant(schema['minItems'])}: return False")
+        out = self._sizes(schema, "maxItems", "minItems")
         items = schema.get("items")
         if isinstance(items, dict):
             item = self.node(items, structural)
@@ -156,10 +153,7 @@ class _Compiler:
             # Present means set, or null where the property is nullable.
             out.append(f"if {key} not in v: return False" if isinstance(sub, dict)
                        and sub.get("nullable") else f"if v.get({key}) is None: return False")
-        if "maxProperties" in schema:
-            out.append(f"if len(v) > {self.constant(schema['maxProperties'])}: return False")
-        if "minProperties" in schema:
-            out.append(f"if len(v) < {self.constant(schema['minProperties'])}: return False")
+        out += self._sizes(schema, "maxProperties", "minProperties")
         embedded = bool(schema.get("x-kubernetes-embedded-resource"))
         if embedded:
             out.append("if not (v.get('apiVersion') and v.get('kind')): return False")
