@@ -1,30 +1,39 @@
 """A cdk8s app of given objects, synthesized: the cdk8s rows of ``synth_compare.py``.
 
-Two ways to build the same objects, each a whole process:
+Three ways to build the same objects, each a whole process:
 - ``apiobject``: one ``cdk8s.ApiObject`` per object, its fields added as JSON (cdk8s's lightest
   path);
 - ``typed``: as a cdk8s user writes a chart: core kinds through the typed L1 classes of
   ``cdk8s_plus_33.k8s`` (``KubeService``, ``KubeNetworkPolicy`` ...) with nested typed structs
   (``k8s.ObjectMeta``, ``k8s.NetworkPolicySpec``, ``k8s.IntOrString.from_number()`` ...);
-  custom resources through ``ApiObject``, standing for the classes ``cdk8s import`` generates.
+  custom resources through ``ApiObject``;
+- ``imported``: as ``typed``, and custom resources through the classes ``cdk8s import`` generated
+  from their CRDs (``HttpRoute``, ``BackendTrafficPolicy`` ... with their typed structs and
+  enums), found in the ``imports`` package under IMPORTS_ROOT (``cdk8s_import.py`` makes it).
 
 Usage: python benchmarks/cdk8s_app.py {apiobject,typed} OBJECTS.json OUTDIR
+       python benchmarks/cdk8s_app.py imported OBJECTS.json OUTDIR IMPORTS_ROOT
 """
 
 from __future__ import annotations
 
 import enum
+import importlib
 import json
+import re
 import sys
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from functools import cache
+from functools import cache, partial
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import netkit.cdk8s  # noqa: F401  # first: it points jsii at Node.js before cdk8s starts it
 
 # isort: split
 import cdk8s
+import yaml
 
 from netkit.cdk8s.chart import api_object
 
@@ -50,6 +59,16 @@ def fields(struct: type) -> tuple[dict[str, str], dict[str, Any]]:
     return names, typing.get_type_hints(vars(struct)["__init__"])
 
 
+@cache
+def enum_members(hint: type[enum.Enum]) -> dict[object, enum.Enum]:
+    """A jsii enum's members by JSON value.
+
+    jsii passes members by name (``PATH_PREFIX``) and only Node.js knows their values
+    (``PathPrefix``), so each member is rendered there once.
+    """
+    return {yaml.safe_load(cdk8s.Yaml.stringify(member)): member for member in hint}
+
+
 def keywords(struct: type, value: Mapping[str, Any]) -> dict[str, Any]:
     """The keyword arguments of ``struct`` for the JSON object ``value``, typed recursively."""
     names, hints = fields(struct)
@@ -72,6 +91,8 @@ def accepts(hint: Any, value: object) -> bool:
         return isinstance(value, list)
     if origin is typing.Union:
         return any(accepts(arg, value) for arg in typing.get_args(hint))
+    if isinstance(origin, type) and issubclass(origin, enum.Enum):
+        return value in enum_members(origin)
     return not isinstance(origin, type) or isinstance(value, origin)
 
 
@@ -92,20 +113,39 @@ def typed(hint: Any, value: Any) -> Any:
     if has_factories(hint):
         return hint.from_string(value) if isinstance(value, str) else hint.from_number(value)
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return hint(value)
+        return enum_members(hint)[value]
     return value
 
 
-@cache
-def l1_class(api_version: str, kind: str) -> type | None:
-    """The ``cdk8s_plus_33.k8s`` class of ``apiVersion``/``kind``, None for custom resources."""
+def core_modules() -> tuple[ModuleType, ...]:
+    """The module of the typed L1 classes of core kinds (``cdk8s_plus_33.k8s``)."""
     from cdk8s_plus_33 import k8s  # here: the ApiObject row must not pay for importing it
 
-    for name in dir(k8s):
-        if name == f"Kube{kind}" or name.startswith(f"Kube{kind}V"):
-            cls = getattr(k8s, name)
-            if (cls.GVK.api_version, cls.GVK.kind) == (api_version, kind):
-                return typing.cast(type, cls)
+    return (k8s,)
+
+
+def imported_modules(root: Path) -> tuple[ModuleType, ...]:
+    """The modules ``cdk8s import`` generated in the ``imports`` package under ``root``."""
+    sys.path.insert(0, str(root))
+    inits = (root / "imports").rglob("__init__.py")
+    names = sorted(".".join(init.parent.relative_to(root).parts) for init in inits
+                   if init.parent.name != "_jsii")
+    return tuple(importlib.import_module(name) for name in names)
+
+
+@cache
+def construct_class(modules: tuple[ModuleType, ...], api_version: str, kind: str
+                    ) -> tuple[type, type] | None:
+    """The class of ``apiVersion``/``kind`` in ``modules`` and its props struct, None if none
+    has it (``KubeService``, ``KubeServiceProps``; ``HttpRoute``, ``HttpRouteProps``)."""
+    # Kube is the prefix of core classes; a version suffix names a kind's other versions
+    named = re.compile(rf"(kube)?{re.escape(kind.lower())}(v\d\w*)?")
+    for module in modules:
+        for name in dir(module):
+            cls = getattr(module, name)
+            if (named.fullmatch(name.lower()) and isinstance(cls, type) and hasattr(cls, "GVK")
+                    and (cls.GVK.api_version, cls.GVK.kind) == (api_version, kind)):
+                return cls, getattr(module, f"{name}Props")
     return None
 
 
@@ -115,26 +155,32 @@ def construct_id(obj: Json) -> str:
     return "-".join(p for p in (obj["kind"], md.get("namespace", ""), md["name"]) if p)
 
 
-def typed_object(chart: cdk8s.Chart, obj: Json) -> cdk8s.ApiObject:
-    """``obj`` as a typed L1 object when ``cdk8s_plus_33.k8s`` has its kind, else an ApiObject."""
-    cls = l1_class(obj["apiVersion"], obj["kind"])
-    if cls is None:
+def typed_object(modules: tuple[ModuleType, ...], chart: cdk8s.Chart, obj: Json
+                 ) -> cdk8s.ApiObject:
+    """``obj`` through its class in ``modules`` with typed structs, else as an ApiObject."""
+    found = construct_class(modules, obj["apiVersion"], obj["kind"])
+    if found is None:
         return api_object(chart, obj)
-    from cdk8s_plus_33 import k8s
-
-    props = {k: v for k, v in obj.items() if k not in ("apiVersion", "kind")}
-    made = cls(chart, construct_id(obj), **keywords(getattr(k8s, f"{cls.__name__}Props"), props))
-    return typing.cast(cdk8s.ApiObject, made)
+    cls, props = found
+    given = {k: v for k, v in obj.items() if k not in ("apiVersion", "kind")}
+    return typing.cast(cdk8s.ApiObject, cls(chart, construct_id(obj), **keywords(props, given)))
 
 
-BUILDERS: dict[str, Callable[[cdk8s.Chart, Json], cdk8s.ApiObject]] = {
-    "apiobject": api_object, "typed": typed_object}
+def builder(mode: str, args: Sequence[str]) -> Callable[[cdk8s.Chart, Json], cdk8s.ApiObject]:
+    """How the row ``mode`` builds each object (``args``: the row's further arguments)."""
+    if mode == "apiobject":
+        return api_object
+    if mode == "typed":
+        return partial(typed_object, core_modules())
+    if mode == "imported":
+        return partial(typed_object, core_modules() + imported_modules(Path(args[0])))
+    sys.exit(f"unknown mode {mode!r}: expected apiobject, typed or imported")
 
 
 def main() -> None:
     """Build the objects of a JSON file the chosen way and synthesize them into OUTDIR."""
-    mode, source, outdir = sys.argv[1:]
-    build = BUILDERS[mode]
+    mode, source, outdir, *rest = sys.argv[1:]
+    build = builder(mode, rest)
     app = cdk8s.App(outdir=outdir)
     chart = cdk8s.Chart(app, "bench", disable_resource_name_hashes=True)
     with open(source) as f:

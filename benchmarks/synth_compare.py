@@ -6,12 +6,16 @@ Rows, each a whole process unless said otherwise:
   fresh directory of the same temporary directory, printed before the synth rows;
 - ``netkit synth`` of the services blueprint (``synth_services.py``) into a fresh directory;
 - ``netkit synth --check`` on the unchanged tree it wrote;
-- two cdk8s rows building the same objects (read from JSON, so no netkit work is counted) in a
-  Chart and running ``app.synth()`` (Node.js through jsii), both in ``cdk8s_app.py``: the
-  ApiObject row (one ``cdk8s.ApiObject`` per object, cdk8s's lightest path) and the typed row
+- three cdk8s rows building the same objects (read from JSON, so no netkit work is counted) in a
+  Chart and running ``app.synth()`` (Node.js through jsii), all in ``cdk8s_app.py``: the
+  ApiObject row (one ``cdk8s.ApiObject`` per object, cdk8s's lightest path), the typed row
   (core kinds through the ``cdk8s_plus_33.k8s`` L1 classes with typed structs, as a cdk8s user
-  writes a chart; custom resources through ApiObject). Untimed, the script then checks that both
-  rows wrote netkit's objects, object for object;
+  writes a chart; custom resources through ApiObject) and the imported row (as the typed row,
+  and custom resources through the classes ``cdk8s import`` generates from their CRDs, with
+  typed structs and enums). The imported row's classes are generated once, untimed, into the
+  temporary directory (``cdk8s_import.py``: npx runs cdk8s-cli); without npx, or when
+  generation fails, the row is skipped with the reason. Untimed, the script then checks that
+  every row wrote netkit's objects, object for object;
 - ``netkit validate DIR`` of N objects written one per file as synth writes them, against
   ``kubernetes_validate.validate`` per object (a sample, scaled to N);
 - ``netkit --help``;
@@ -32,7 +36,7 @@ file system was in that state. The script itself deletes none of its trees until
 its last act, removing them all, puts the file system in that state for the next few minutes.
 
 Usage: python benchmarks/synth_compare.py [--services 1000] [--runs 3] [--cdk8s-runs 1]
-       [--objects 10000] [--sample 300] [--sizes 250,500,1000] [--skip-cdk8s]
+       [--objects 10000] [--sample 300] [--sizes 250,500,1000] [--skip-cdk8s | --only-cdk8s]
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from cdk8s_import import CLI, GenerationFailed, generate
 from synth_services import BLUEPRINT
 from validate_objects import VERSION, objects
 
@@ -61,6 +66,9 @@ CDK8S_ROWS = {
                  "cdk8s's lightest path)",
     "typed": "cdk8s, typed row (core kinds as cdk8s_plus_33.k8s L1 classes with typed structs, "
              "custom resources as ApiObject: as a cdk8s user writes a chart)",
+    "imported": "cdk8s, typed row with imported CRD classes (core kinds as in the typed row, "
+                "custom resources as the classes `cdk8s import` generates from their CRDs, with "
+                "typed structs and enums)",
 }
 
 
@@ -138,9 +146,11 @@ def create_empty_files(folder: Path, n: int) -> float:
     return time.perf_counter() - start
 
 
-def cdk8s_app(mode: str, source: Path, out: Path) -> list[str]:
-    """The command line of a cdk8s row's process (``cdk8s_app.py``)."""
-    return [sys.executable, str(HERE / "cdk8s_app.py"), mode, str(source), str(out)]
+def cdk8s_app(mode: str, source: Path, out: Path, imports: Path) -> list[str]:
+    """The command line of a cdk8s row's process (``cdk8s_app.py``); ``imports``: where the
+    imported row finds the generated package."""
+    more = [str(imports)] if mode == "imported" else []
+    return [sys.executable, str(HERE / "cdk8s_app.py"), mode, str(source), str(out), *more]
 
 
 def written_objects(out: Path) -> list[object]:
@@ -164,47 +174,69 @@ def require_same(name: str, docs: list[object], other: str, expected: list[objec
                      f"  {json.dumps(doc, sort_keys=True)}\n  {json.dumps(want, sort_keys=True)}")
 
 
-def kinds_built(objs: list[dict[str, object]]) -> str:
-    """Which kinds the typed row builds through L1 classes and which through ApiObject."""
+def kinds_built(objs: list[dict[str, object]], mode: str, imports: Path) -> str:
+    """Which kinds the row ``mode`` built through which module's classes, and which through
+    ApiObject."""
     from collections import Counter
 
-    from cdk8s_app import l1_class
+    from cdk8s_app import construct_class, core_modules, imported_modules
 
+    modules = core_modules() + (imported_modules(imports) if mode == "imported" else ())
     counts = Counter((str(o["apiVersion"]), str(o["kind"])) for o in objs)
-    typed = {gvk: n for gvk, n in counts.items() if l1_class(*gvk) is not None}
-    crds = {gvk: n for gvk, n in counts.items() if gvk not in typed}
-    return (f"the typed row built {', '.join(sorted(k for _, k in typed))} through L1 classes "
-            f"({sum(typed.values())} objects) and {', '.join(sorted(k for _, k in crds))} "
-            f"through ApiObject ({sum(crds.values())} objects)")
+    kinds: dict[str, set[str]] = {}
+    built: Counter[str] = Counter()
+    for (api_version, kind), n in counts.items():
+        found = construct_class(modules, api_version, kind)
+        how = "ApiObject" if found is None else f"{found[0].__module__} classes"
+        kinds.setdefault(how, set()).add(kind)
+        built[how] += n
+    return f"the {mode} row built " + "; ".join(
+        f"{', '.join(sorted(kinds[how]))} through {how} ({built[how]} objects)"
+        for how in sorted(kinds))
 
 
 def cdk8s_rows(tmp: Path, bp: Path, netkit_cold: float, runs: int, env: dict[str, str]
                ) -> None:
-    """Time both cdk8s rows (alternating), print them against netkit, then check (untimed)
-    that both wrote the objects netkit synthesizes."""
+    """Time the cdk8s rows (alternating), print them against netkit, then check (untimed) that
+    each wrote the objects netkit synthesizes."""
     objs = synthesized_objects(bp)
     source = tmp / "objects.json"
     source.write_text(json.dumps(objs))
     one_per_kind = tmp / "one-per-kind.json"
     one_per_kind.write_text(json.dumps(list({(o["apiVersion"], o["kind"]): o
                                              for o in objs}.values())))
-    for mode in CDK8S_ROWS:  # bytecode of cdk8s and cdk8s_plus_33, jsii's package cache
-        run(cdk8s_app(mode, one_per_kind, tmp / f"cdk8s-warm-{mode}"), env)
-    times: dict[str, list[float]] = {mode: [] for mode in CDK8S_ROWS}
+    imports = tmp / "cdk8s-import"
+    rows = dict(CDK8S_ROWS)
+    try:
+        generate(objs, imports)
+    except GenerationFailed as e:
+        print(f"{rows.pop('imported')}: skipped: {e}")
+    for mode in rows:  # bytecode of cdk8s, cdk8s_plus_33 and imports, jsii's package cache
+        run(cdk8s_app(mode, one_per_kind, tmp / f"cdk8s-warm-{mode}", imports), env)
+    times: dict[str, list[float]] = {mode: [] for mode in rows}
     for i in range(runs):
-        for mode in CDK8S_ROWS:
-            times[mode].append(run(cdk8s_app(mode, source, tmp / f"cdk8s-{mode}{i}"), env))
-    for mode, label in CDK8S_ROWS.items():
+        for mode in rows:
+            times[mode].append(run(cdk8s_app(mode, source, tmp / f"cdk8s-{mode}{i}", imports),
+                                   env))
+    for mode, label in rows.items():
         seconds = statistics.median(times[mode])
         print(f"{label}, building and synthesizing the same {len(objs)} objects: "
               f"{seconds:.2f} s median of {runs}; netkit synth is {seconds / netkit_cold:.1f}x "
               "faster")
     apiobject = written_objects(tmp / "cdk8s-apiobject0")
-    require_same("typed row's output", written_objects(tmp / "cdk8s-typed0"),
-                 "the ApiObject row's", apiobject)
     require_same("ApiObject row's output", apiobject, "netkit's objects", list(objs))
-    print(f"  checked, untimed: the typed row wrote the ApiObject row's {len(apiobject)} objects, "
-          f"object for object, and both are netkit's objects; {kinds_built(objs)}")
+    others = [mode for mode in rows if mode != "apiobject"]
+    for mode in others:
+        require_same(f"{mode} row's output", written_objects(tmp / f"cdk8s-{mode}0"),
+                     "the ApiObject row's", apiobject)
+    print(f"  checked, untimed: {' and '.join(f'the {mode} row' for mode in others)} wrote the "
+          f"ApiObject row's {len(apiobject)} objects, object for object, and they are netkit's "
+          "objects")
+    for mode in others:
+        print(f"  {kinds_built(objs, mode, imports)}")
+    if "imported" in rows:
+        print(f"  the imported row's classes: generated once, untimed, by npx {CLI} import from "
+              "the CRDs netkit bundles")
 
 
 def write_one_per_file(root: Path, n: int) -> None:
@@ -239,7 +271,10 @@ def main() -> None:
     parser.add_argument("--objects", type=int, default=10_000)
     parser.add_argument("--sample", type=int, default=300)
     parser.add_argument("--sizes", default="250,500,1000")
-    parser.add_argument("--skip-cdk8s", action="store_true")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--skip-cdk8s", action="store_true")
+    which.add_argument("--only-cdk8s", action="store_true",
+                       help="netkit synth and the cdk8s rows only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
@@ -267,6 +302,8 @@ def main() -> None:
               f"({check / cold:.2f} of cold synth)")
         if not args.skip_cdk8s:
             cdk8s_rows(tmp, bp, cold, args.cdk8s_runs, env)
+        if args.only_cdk8s:
+            return
 
         write_one_per_file(tmp / "perfile", args.objects)
         validate_cmd = netkit("validate", str(tmp / "perfile"), "--kubernetes", VERSION)
