@@ -193,20 +193,20 @@ def _memo_key(fingerprint: str, blueprints: Sequence[Blueprint],
     key.add(fingerprint, sorted(ignore), argocd, docs, workloads, parts, node_ports)
     for bp, (bp_objects, _) in zip(blueprints, renders, strict=True):
         key.add(bp.name, bp.target.model_dump_json(), sorted(_user_paths(bp)),
-                [(ro.origin, ro.blueprint, ro.file, ro.line, ro.kind, ro.name,
-                  ro.metadata.get("namespace")) for ro in bp_objects])
-    for ro in objects:
-        key.add(ro.target.cluster if ro.target is not None else None, _content(ro.obj))
+                _content([(ro.origin, ro.blueprint, ro.file, ro.line, ro.kind, ro.name,
+                           ro.metadata.get("namespace")) for ro in bp_objects]))
+    key.add(_content([(ro.target.cluster if ro.target is not None else None, ro.obj)
+                      for ro in objects]))
     return key.hexdigest()
 
 
-def _content(obj: dict[str, Any]) -> bytes:
+def _content(data: list[Any]) -> bytes:
     """Bytes that only equal data gives (keys in another order only miss the memo): marshal's
     version 2, which writes no references to shared values, else the repr."""
     try:
-        return marshal.dumps(obj, 2)
+        return marshal.dumps(data, 2)
     except ValueError:  # a value marshal does not write, as a date a YAML file gave
-        return repr(obj).encode()
+        return repr(data).encode()
 
 
 def _authored_by_user(blueprint: Blueprint) -> Callable[[KubeObject], bool]:

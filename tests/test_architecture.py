@@ -20,7 +20,7 @@ TESTS = Path(__file__).parent
 # Lowest first; a module may import its own layer and those below, never one above.
 LAYERS: list[tuple[str, ...]] = [
     ("netkit", "netkit.errors", "netkit.objects", "netkit.findings", "netkit.versions",
-     "netkit.k8s", "netkit.schemas", "netkit.forked"),
+     "netkit.k8s", "netkit.schemas", "netkit.forked", "netkit.cache"),
     ("netkit.target", "netkit.capabilities", "netkit.spec", "netkit.tree", "netkit.serialize",
      "netkit.inputs"),
     ("netkit.constructs",),

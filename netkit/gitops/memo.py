@@ -6,20 +6,19 @@ output directory), not in the repository; a memo whose key differs is ignored, n
 from __future__ import annotations
 
 import hashlib
-import json
+import marshal
 import os
 import sys
-import tempfile
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import netkit
+from netkit.cache import cache_dir, store
 from netkit.findings import Finding
-from netkit.validate.schema_cache import cache_dir
 
-_VERSION = 2
+_VERSION = 3
 KEEP = 64  # memos kept in the cache directory
 
 
@@ -84,16 +83,16 @@ def _stamp(path: str) -> tuple[str, int, int]:
 def memo_path(out: Path) -> Path:
     """Where the memo of output directory ``out`` is kept."""
     slot = hashlib.sha256(os.path.realpath(out).encode()).hexdigest()[:32]
-    return cache_dir() / "synth" / f"{slot}.json"
+    return cache_dir() / "synth" / f"{slot}.memo"
 
 
 def seen_path(out: Path) -> Path:
     """Where what netkit last saw of output directory ``out``'s files is kept."""
-    return memo_path(out).with_suffix(".seen.json")
+    return memo_path(out).with_suffix(".seen")
 
 
 def _finding(fields: dict[str, Any]) -> Finding:
-    """A finding as written in a memo (JSON has no tuples: a site comes back as a list)."""
+    """A finding as written in a memo."""
     site = fields.get("site")
     return Finding(**{**fields, "site": (str(site[0]), int(site[1])) if site else None})
 
@@ -101,14 +100,14 @@ def _finding(fields: dict[str, Any]) -> Finding:
 def read_memo(out: Path) -> Memo | None:
     """The memo of output directory ``out``; None when there is none or it cannot be read."""
     try:
-        data = json.loads(memo_path(out).read_bytes())
+        data = marshal.loads(memo_path(out).read_bytes())
         if data.get("version") != _VERSION:
             return None
         return Memo(str(data["key"]),
                     [[_finding(f) for f in group] for group in data["findings"]],
                     {str(k): str(v) for k, v in data["docs"].items()},
                     {str(k): str(v) for k, v in data["digests"].items()})
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError, IndexError):
         return None
 
 
@@ -119,22 +118,15 @@ def write_memo(out: Path, memo: Memo) -> None:
                             "findings": [[asdict(f) for f in group] for group in memo.findings],
                             "docs": memo.docs, "digests": memo.digests}
     path = memo_path(out)
-    with suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with open(fd, "wb") as handle:
-                handle.write(json.dumps(body, sort_keys=True).encode())  # dumps: the C encoder
-            os.replace(name, path)
-        finally:
-            with suppress(FileNotFoundError):
-                os.unlink(name)
-        _prune(path.parent)
+    store(path, marshal.dumps(body))
+    _prune(path.parent)
 
 
 def _prune(folder: Path) -> None:
-    """Keep the most recently written memos only: output directories come and go."""
-    memos = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    """Keep the most recently written memos only, with their records of files seen: output
+    directories come and go."""
+    memos = sorted(folder.glob("*.memo"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
     for stale in memos[KEEP:]:
-        with suppress(OSError):
-            stale.unlink()
+        for path in (stale, stale.with_suffix(".seen")):
+            with suppress(OSError):
+                path.unlink()

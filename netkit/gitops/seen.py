@@ -9,12 +9,12 @@ so a file whose modification or change time is not older than the record is read
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
-import tempfile
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+
+from netkit.cache import store
 
 _VERSION = 1
 Status = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
@@ -49,25 +49,18 @@ def read_seen(path: Path) -> Seen | None:
     try:
         with open(path, "rb") as handle:
             since = os.fstat(handle.fileno()).st_mtime_ns
-            data = json.loads(handle.read())
+            data = marshal.loads(handle.read())
         if data.get("version") != _VERSION:
             return None
         return Seen({str(rel): ((int(a), int(b), int(c), int(d)), str(digest))
                      for rel, (a, b, c, d, digest) in data["files"].items()}, since)
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError):
         return None
 
 
 def write_seen(path: Path, files: dict[str, tuple[Status, str]]) -> None:
-    """Keep in ``path`` the record of ``files`` (path → status and sha256) as seen now; a
-    record that cannot be written is left out (it only saves time)."""
-    with suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with open(fd, "wb") as handle:
-                handle.write(json.dumps({"version": _VERSION, "files": {
-                    rel: [*st, digest] for rel, (st, digest) in sorted(files.items())}}).encode())
-            os.replace(name, path)  # its modification time is the record's time
-        except OSError:
-            os.unlink(name)
+    """Keep in ``path`` the record of ``files`` (path → status and sha256) as seen now (the
+    file's modification time is the record's time); one that cannot be written is left out
+    (it only saves time)."""
+    store(path, marshal.dumps({"version": _VERSION, "files": {
+        rel: (*st, digest) for rel, (st, digest) in files.items()}}))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,16 +21,16 @@ from netkit.validate.cel_values import has_time_values, typed, with_escaped_name
 from netkit.validate.field import FieldError
 from netkit.validate.schema_cache import cached
 
-try:
-    from cel_expr_python import cel as _cel  # type: ignore[import-untyped]
-    from cel_expr_python.ext import (  # type: ignore[import-untyped]
-        ext_encoders,
-        ext_math,
-        ext_optional,
-        ext_strings,
-    )
-except ImportError:  # only on Python 3.10, where no build of the engine exists
-    _cel = None
+
+@functools.cache
+def _engine() -> Any:
+    """The CEL engine's module, imported when a rule is first compiled (input without custom
+    resources never needs it); None on Python 3.10, where no build of it exists."""
+    try:
+        from cel_expr_python import cel  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    return cel
 
 ENGINE = "cel-expr-python"
 _OLD_SELF = re.compile(r"\boldSelf\b")
@@ -78,15 +77,14 @@ class CelCompileError(Exception):
 
 def available() -> bool:
     """Whether the CEL engine is installed (it is, except on Python 3.10)."""
-    return _cel is not None
+    return _engine() is not None
 
 
 # --- the environment ------------------------------------------------------------------------
 
 def _overload(name: str, result: Any, params: list[Any], impl: Callable[..., Any], *,
               member: bool = False) -> Any:
-    assert _cel is not None
-    return _cel.Overload(f"k8s_{name}_{len(params)}_{'m' if member else 'g'}", result, params,
+    return _engine().Overload(f"k8s_{name}_{len(params)}_{'m' if member else 'g'}", result, params,
                          is_member=member, impl=_guarded(impl))
 
 
@@ -102,8 +100,7 @@ def _guarded(impl: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _declarations() -> list[Any]:
-    assert _cel is not None
-    t = _cel.Type
+    t = _engine().Type
     dyn, string, boolean, integer = t.DYN, t.STRING, t.BOOL, t.INT
     lst = t.List(t.DYN)
     decls: dict[str, list[Any]] = {}
@@ -162,18 +159,25 @@ def _declarations() -> list[Any]:
     add("validate", dyn, [dyn, string], lib.format_validate, True)
     add("hasValue", boolean, [t.List(string)], lambda errs: bool(errs), True)
     add("value", t.List(string), [t.List(string)], lambda errs: errs, True)
-    return [_cel.FunctionDecl(name, overloads) for name, overloads in decls.items()]
+    return [_engine().FunctionDecl(name, overloads) for name, overloads in decls.items()]
 
 
 @functools.cache
 def _env() -> Any:
-    assert _cel is not None
-    t = _cel.Type
-    return _cel.NewEnv(
+    from cel_expr_python.ext import (  # type: ignore[import-untyped]
+        ext_encoders,
+        ext_math,
+        ext_optional,
+        ext_strings,
+    )
+
+    cel = _engine()
+    t = cel.Type
+    return cel.NewEnv(
         variables={"self": t.DYN, "oldSelf": t.DYN},
         extensions=[ext_strings.ExtStrings(), ext_optional.ExtOptional(),
                     ext_encoders.ExtEncoders(), ext_math.ExtMath(),
-                    _cel.CelExtension("kubernetes", _declarations())])
+                    cel.CelExtension("kubernetes", _declarations())])
 
 
 # Serialized checked rules from the cache, by rule text.
@@ -193,12 +197,14 @@ def _compiled(sources: list[str]) -> dict[str, bytes]:
 def load_programs(rules: Iterable[CelRule]) -> None:
     """Make the checked form of ``rules`` (one CRD version's) ready from the cache, compiling
     and caching them all the first time."""
-    if _cel is None:
+    if _engine() is None:
         return
     sources = sorted({rule.rule for rule in rules} - _SERIALIZED.keys())
     if not sources:
         return
-    text = "\0".join([ENGINE, importlib.metadata.version(ENGINE), *sources])
+    from importlib.metadata import version
+
+    text = "\0".join([ENGINE, version(ENGINE), *sources])
     key = hashlib.sha256(text.encode()).hexdigest()[:32]
     _SERIALIZED.update(cached("cel", key, lambda: _compiled(sources)))
 
@@ -206,7 +212,7 @@ def load_programs(rules: Iterable[CelRule]) -> None:
 @functools.cache
 def _program(source: str) -> Any:
     """The compiled rule (raises CelCompileError), once per process."""
-    if _cel is None:
+    if _engine() is None:
         raise CelCompileError(f"no CEL engine: {ENGINE} needs Python 3.11 or newer")
     serialized = _SERIALIZED.get(source)
     if serialized is not None:

@@ -15,8 +15,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-import re2  # type: ignore[import-untyped]
-
 from netkit.validate.field import Errors, FieldError, Path
 from netkit.validate.structural import go_value
 
@@ -49,6 +47,8 @@ def _number(value: float) -> str:
 @functools.lru_cache(maxsize=4096)
 def compiled_pattern(text: str) -> Any:
     """A schema's ``pattern`` compiled as Go's RE2 reads it."""
+    import re2  # type: ignore[import-untyped]
+
     return re2.compile(text)
 
 

@@ -10,31 +10,21 @@ skipped silently.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import marshal
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import fastjsonschema
-
 from netkit import __version__
-
-
-def cache_dir() -> Path:
-    """``$NETKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/netkit``, else ``~/.cache/netkit``."""
-    if os.environ.get("NETKIT_CACHE_DIR"):
-        return Path(os.environ["NETKIT_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "netkit"
+from netkit.cache import cache_dir, store
 
 
 def _key(schema: dict[str, Any], options: dict[str, Any]) -> str:
-    versions = [sys.version, __version__, importlib.metadata.version("fastjsonschema")]
+    from fastjsonschema import VERSION
+
+    versions = [sys.version, __version__, VERSION]
     text = json.dumps([versions, schema, sorted(options)], sort_keys=True, default=repr)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
@@ -46,7 +36,7 @@ def cached(folder: str, key: str, build: Callable[[], Any]) -> Any:
         return marshal.loads(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         value = build()
-        _store(path, marshal.dumps(value))
+        store(path, marshal.dumps(value))
         return value
 
 
@@ -59,6 +49,8 @@ def file_key(path: Path, *parts: str) -> str:
 
 def compile_cached(schema: dict[str, Any], **options: Any) -> Any:
     """``fastjsonschema.compile(schema, **options)``, through the bytecode cache."""
+    import fastjsonschema
+
     def build() -> Any:
         source = fastjsonschema.compile_to_code(schema, **options)
         return compile(source, "<netkit schema>", "exec")
@@ -67,14 +59,3 @@ def compile_cached(schema: dict[str, Any], **options: Any) -> Any:
     namespace: dict[str, Any] = {}
     exec(code, namespace)
     return namespace["validate"]
-
-
-def _store(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        pass
