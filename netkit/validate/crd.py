@@ -74,13 +74,16 @@ class CustomResourceSchema:
             self._prepared = True
         obj = defaulted(obj, self._defaults)
         # Most objects pass: once a kind has enough of them to repay compiling its predicate,
-        # the predicate says so quickly and the walk only tells the errors of those that fail.
+        # the predicate says so quickly, and the walk and list checks only tell the errors of
+        # those that fail.
         if self._accepts is None and self._walked >= COMPILE_AFTER:
             self._accepts = accepts(self._root)
         self._walked += 1
-        errors, blocking = ([], False) if self._accepts is not None and self._accepts(obj) \
-            else openapi.validate(obj, self._root)
-        errors += list_errors(obj, self._list_types)
+        errors: list[FieldError] = []
+        blocking = False
+        if self._accepts is None or not self._accepts(obj):
+            errors, blocking = openapi.validate(obj, self._root)
+            errors += list_errors(obj, self._list_types)
         if not cel or self._rules is None:
             return SchemaResult(errors)
         if blocking:

@@ -1,10 +1,12 @@
 """A CRD's structural schema compiled once into a Python predicate: whether the walk of
-:mod:`netkit.validate.openapi` would find no error in a value. Most objects pass, and then need
+:mod:`netkit.validate.openapi` and the list-type checks of :mod:`netkit.validate.structural`
+would find no error in a value. Most objects pass, and then need
 no walk; one that fails is walked for its errors, so the predicate follows the walk's rules
 exactly (tests hold the two together on every single edit of upstream examples)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import sys
@@ -13,6 +15,7 @@ from typing import Any
 
 from netkit.validate.openapi import FORMATS, compiled_pattern, has_type
 from netkit.validate.schema_cache import cached
+from netkit.validate.structural import has_list_type, list_type_errors
 
 Accepts = Callable[[Any], bool]
 
@@ -112,8 +115,12 @@ class _Compiler:
         out = self._sizes(schema, "maxLength", "minLength")
         pattern = schema.get("pattern")
         if isinstance(pattern, str):
+            # RE2 through its binding costs microseconds a call; values repeat, so each
+            # pattern keeps its answers.
             search = self.constant(compiled_pattern(pattern).search)
-            out.append(f"if not {search}(v): return False")
+            seen = self.constant({})
+            out += [f"r = {seen}.get(v)", "if r is None:",
+                    f"    r = {seen}[v] = {search}(v) is not None", "if not r: return False"]
         form = FORMATS.get(str(schema.get("format")))
         if form is not None:
             out.append(f"if not {self.constant(form)}(v): return False")
@@ -138,6 +145,9 @@ class _Compiler:
 
     def _array(self, schema: dict[str, Any], structural: bool) -> list[str]:
         out = self._sizes(schema, "maxItems", "minItems")
+        if structural and has_list_type(schema):  # as list_errors, which junctors do not see
+            duplicates = self.constant(functools.partial(list_type_errors, schema))
+            out.append(f"if {duplicates}(v): return False")
         items = schema.get("items")
         if isinstance(items, dict):
             item = self.node(items, structural)

@@ -154,17 +154,25 @@ def _list_map(path: str, schema: dict[str, Any], items: list[Any]) -> list[Field
     return errors
 
 
+def list_type_errors(schema: dict[str, Any], items: list[Any], path: str = ""
+                     ) -> list[FieldError]:
+    """Duplicates among the ``items`` of one list whose schema node is of list type set or
+    map (none for another node)."""
+    kind = schema.get("x-kubernetes-list-type")
+    if kind == "set":
+        return _list_set(path, items)
+    if kind == "map":
+        return _list_map(path, schema, items)
+    return []
+
+
 def list_errors(value: Any, schema: dict[str, Any] | None, path: str = "") -> list[FieldError]:
     """Duplicates in ``x-kubernetes-list-type`` ``set`` and ``map`` lists, at their index."""
     if not isinstance(schema, dict):
         return []
     errors: list[FieldError] = []
     if isinstance(value, list):
-        kind = schema.get("x-kubernetes-list-type")
-        if kind == "set":
-            errors.extend(_list_set(path, value))
-        elif kind == "map":
-            errors.extend(_list_map(path, schema, value))
+        errors.extend(list_type_errors(schema, value, path))
         items = schema.get("items")
         for i, item in enumerate(value):
             errors.extend(list_errors(item, items, _at(path, i)))
