@@ -84,8 +84,9 @@ def baseline_tree(rev: str, into: Path) -> Path:
 def per_object(tree: Path, objects_file: Path) -> float:
     """µs per object of the apiserver rules of the netkit in ``tree``."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
+    # Run from a folder without netkit/: the working directory comes first on sys.path.
     proc = subprocess.run([sys.executable, "-c", TIMER, str(objects_file)], env=env,
-                          capture_output=True, text=True, check=True)
+                          capture_output=True, text=True, check=True, cwd=objects_file.parent)
     return float(proc.stdout)
 
 

@@ -94,13 +94,14 @@ def measure(tree: Path, blueprint: Path, runs: int, tmp: Path) -> dict[str, floa
     """Seconds of each part for the netkit in ``tree``."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.update(PYTHONPATH=str(tree), PYTHONPYCACHEPREFIX=str(tmp / "pycache"))
+    # Run from a folder without netkit/: the working directory comes first on sys.path.
     imports = [float(subprocess.run([sys.executable, "-c", IMPORTS], env=env, check=True,
-                                    capture_output=True, text=True).stdout)
+                                    capture_output=True, text=True, cwd=tmp).stdout)
                for _ in range(runs + 1)][1:]
     work = tmp / "work"
     work.mkdir()
     proc = subprocess.run([sys.executable, "-c", TIMER, str(blueprint), str(runs), str(work)],
-                          env=env, check=True, capture_output=True, text=True)
+                          env=env, check=True, capture_output=True, text=True, cwd=tmp)
     found = json.loads(proc.stdout)
     print(f"  {tree}: {found['objects']} objects, {found['files']} files", file=sys.stderr)
     return {"imports (CLI and synth, fresh process)": statistics.median(imports),
