@@ -119,7 +119,8 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
     if reuse is not None:
         network = {path: text.encode() for path, text in reuse.docs.items()} if docs else {}
         return Synthesis(objects, _findings(renders, reuse.findings),
-                         lambda: {**tree_files(objects, placed), **network},
+                         lambda: dict(sorted({**tree_files(objects, placed),
+                                              **network}.items())),
                          known_digests=reuse.digests or None)
 
     def validate_all() -> list[list[Finding]]:
