@@ -100,10 +100,10 @@ def plan(out: Path, files: dict[str, bytes] | None = None, *, force: bool = Fals
     for rel in result.lock.paths:
         tree.check(rel)
         st = tree.stat(rel)
-        mode = modes[rel] = None if st is None else st.st_mode
-        if st is None or mode is None or (stat.S_ISDIR(mode) and rel not in wanted):
+        modes[rel] = None if st is None else st.st_mode
+        if st is None or (stat.S_ISDIR(st.st_mode) and rel not in wanted):
             continue
-        regular = stat.S_ISREG(mode)
+        regular = stat.S_ISREG(st.st_mode)
         digest = seen.digest(rel, st) if seen is not None and regular else None
         if digest is None and regular:
             content = tree.read(rel)
