@@ -53,6 +53,7 @@ class CustomResourceSchema:
     _root: dict[str, Any] = field(default_factory=dict)
     _accepts: Accepts | None = None
     _walked: int = 0
+    _compilable: bool = True
     _defaults: dict[str, Any] | None = None
     _list_types: dict[str, Any] | None = None
     _rules: RuleTree | None = None
@@ -76,8 +77,11 @@ class CustomResourceSchema:
         # Most objects pass: once a kind has enough of them to repay compiling its predicate,
         # the predicate says so quickly, and the walk and list checks only tell the errors of
         # those that fail.
-        if self._accepts is None and self._walked >= COMPILE_AFTER:
-            self._accepts = accepts(self._root)
+        if self._accepts is None and self._compilable and self._walked >= COMPILE_AFTER:
+            try:
+                self._accepts = accepts(self._root)
+            except (RecursionError, SyntaxError, ValueError):  # too deep or big to compile
+                self._compilable = False  # the walk decides, as for the first objects
         self._walked += 1
         errors: list[FieldError] = []
         blocking = False

@@ -1,8 +1,8 @@
 """A CRD's structural schema compiled once into a Python predicate: whether the walk of
 :mod:`netkit.validate.openapi` and the list-type checks of :mod:`netkit.validate.structural`
-would find no error in a value. Most objects pass, and then need
-no walk; one that fails is walked for its errors, so the predicate follows the walk's rules
-exactly (tests hold the two together on every single edit of upstream examples)."""
+would find no error in a value. Most objects pass, and then need no walk; one that fails is
+walked for its errors, so the predicate follows the walk's rules exactly (tests hold the two
+together on every single edit of upstream examples)."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ class _Compiler:
             test = _TYPE_TESTS.get(wanted) if isinstance(wanted, str) else None
             out.append(f"if not ({test}): return False" if test else
                        f"if not has_type(v, {self.constant(wanted)}): return False")
-            kinds = {"number" if wanted == "integer" else wanted}
+            kinds = {"number" if wanted == "integer" else str(wanted)}
         else:
             kinds = {"string", "number", "array", "object"}
         if "enum" in schema:
