@@ -112,7 +112,7 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
     placed = [(bp.target.cluster, w) for bp, ws in zip(blueprints, declared_by, strict=True)
               for w in ws]
     key = None if fingerprint is None else _memo_key(
-        fingerprint, blueprints, renders, objects, [w for _, w in placed], ignore=ignore,
+        fingerprint, blueprints, renders, objects, declared_by, ignore=ignore,
         argocd=argocd, docs=docs, parts=parts, node_ports=node_ports)
     reuse = memo if memo is not None and key is not None and memo.key == key \
         and len(memo.findings) == len(blueprints) else None
@@ -183,17 +183,18 @@ def network_files(objects: list[KubeObject], placed: list[tuple[str, PodTemplate
 
 def _memo_key(fingerprint: str, blueprints: Sequence[Blueprint],
               renders: list[tuple[list[KubeObject], list[Finding]]], objects: list[KubeObject],
-              workloads: list[PodTemplate], *, ignore: Sequence[str],
+              declared_by: list[list[PodTemplate]], *, ignore: Sequence[str],
               argocd: ArgoCdConfig | None, docs: bool, parts: ClusterParts | None,
               node_ports: tuple[int, int]) -> str:
     """A key of everything validation, the files and NETWORK.md depend on: ``fingerprint``
-    (the code among it), the arguments, each blueprint's target and user-written constructs,
-    each object's provenance, and the content and cluster of every object written (Argo CD's
-    among them), and the declared workloads."""
+    (the code among it), the arguments, each blueprint's target, user-written constructs and
+    declared workloads (which render no object, yet place identity files, flows and
+    findings), each object's provenance, and the content and cluster of every object written
+    (Argo CD's among them)."""
     key = Key()
-    key.add(fingerprint, sorted(ignore), argocd, docs, workloads, parts, node_ports)
-    for bp, (bp_objects, _) in zip(blueprints, renders, strict=True):
-        key.add(bp.name, bp.target.model_dump_json(), sorted(_user_paths(bp)),
+    key.add(fingerprint, sorted(ignore), argocd, docs, parts, node_ports)
+    for bp, (bp_objects, _), workloads in zip(blueprints, renders, declared_by, strict=True):
+        key.add(bp.name, bp.target.model_dump_json(), sorted(_user_paths(bp)), workloads,
                 _content([(ro.origin, ro.blueprint, ro.file, ro.line, ro.kind, ro.name,
                            ro.metadata.get("namespace")) for ro in bp_objects]))
     key.add(_content([(ro.target.cluster if ro.target is not None else None, ro.obj)
@@ -310,8 +311,10 @@ def write(synthesis: Synthesis, out: Path, *, check: bool = False, dry_run: bool
     seen = read_seen(seen_path(out))
     if check or dry_run:
         return writer.plan(out, force=force, digests=synthesis.digests, seen=seen)
-    applied = writer.write(out, synthesis.files, force=force, digests=synthesis.digests,
-                           seen=seen)
+    # What is written is hashed from the files themselves, unless they were just hashed for a
+    # new memo: a reused memo's digests only ever stand for files not made.
+    applied = writer.write(out, synthesis.files, force=force, seen=seen,
+                           digests=synthesis.digests if synthesis.memo is not None else None)
     record = {rel: (st, applied.new_lock[rel]) for rel, st in applied.statuses.items()}
     if seen is None or record != seen.files:
         write_seen(seen_path(out), record)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -224,3 +225,23 @@ def test_commands_import_only_what_they_use(command: str, tmp_path: Path) -> Non
     proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                           check=True, cwd=tmp_path)
     assert "IMPORTED []" in proc.stdout, (proc.stdout, proc.stderr)
+
+
+def test_a_blueprints_exit_handlers_and_open_files_are_finished(tmp_path: Path) -> None:
+    # The CLI ends at once after a command, unless someone's own Python ran in it.
+    bp = tmp_path / "bp.py"
+    bp.write_text(textwrap.dedent(f"""
+        import atexit
+        from netkit import Blueprint
+        log = open({str(tmp_path / "log.txt")!r}, "w")
+        log.write("loaded\\n")
+        atexit.register(lambda: open({str(tmp_path / "atexit.txt")!r}, "w").write("ran\\n"))
+
+        def build(env="prod"):
+            return Blueprint("x")
+        """))
+    proc = subprocess.run([sys.executable, "-m", "netkit.cli", "synth", str(bp), "--out",
+                           str(tmp_path / "out")], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "log.txt").read_text() == "loaded\n"
+    assert (tmp_path / "atexit.txt").read_text() == "ran\n"

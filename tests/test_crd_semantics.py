@@ -691,3 +691,19 @@ def test_objects_checked_after_the_predicate_is_compiled_get_the_same_errors() -
     verdicts = [(crd.validate(obj, cel=False), crd.validate(bad, cel=False))
                 for _ in range(2 * COMPILE_AFTER)]
     assert verdicts[0][1] and all(v == verdicts[0] for v in verdicts)
+
+
+def test_a_schema_whose_predicate_cannot_be_compiled_is_walked_for_every_object() -> None:
+    # RE2 refuses lookbehind: the predicate cannot be made, and no object uses the field.
+    mine = CrdRegistry(bundled=False)
+    mine.add({"spec": {"group": "example.com", "names": {"kind": "Widget", "plural": "widgets"},
+                       "versions": [{"name": "v1", "served": True, "storage": True,
+                                     "schema": {"openAPIV3Schema": schema_of(
+                                         size={"type": "integer", "maximum": 9},
+                                         odd={"type": "string", "pattern": "(?<=a)b"})}}]}})
+    crd = mine.get("example.com/v1", "Widget")
+    assert crd is not None
+    found = [crd.validate({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {},
+                           "spec": {"size": size}}, cel=False)
+             for size in range(2 * COMPILE_AFTER)]
+    assert [bool(errors) for errors in found] == [size > 9 for size in range(2 * COMPILE_AFTER)]

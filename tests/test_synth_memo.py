@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from netkit import Finding, load_blueprints, synth
+from netkit import Blueprint, Finding, Target, load_blueprints, synth
+from netkit.constructs import ZeroTrustNamespace
 from netkit.gitops.memo import Memo, memo_path, read_memo, write_memo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,3 +122,26 @@ def test_check_with_a_reused_memo_compares_digests_and_lays_out_nothing(
     (out / edited).write_text("edited: by hand\n")
     stale = synth.write(again, out, check=True)
     assert stale.changed and stale.edited == [edited]
+
+
+def _two_clusters(holder: str) -> list[Blueprint]:
+    """Blueprints a (cluster c1) and b (c2), the workload ``w`` declared in ``holder``."""
+    out = []
+    for name, cluster in (("a", "c1"), ("b", "c2")):
+        bp = Blueprint(name, target=Target(cluster=cluster, cni="calico"))
+        ns = ZeroTrustNamespace(bp, "apps")
+        if name == holder:
+            ns.workload("w", labels={"app": "w"}, ports={"http": 8080})
+        out.append(bp)
+    return out
+
+
+def test_a_workload_moved_to_another_blueprint_computes_again(tmp_path: Path) -> None:
+    # A declared workload renders no object, yet places identity files, flows and findings.
+    first = synth.synthesize(_two_clusters("a"), fingerprint="code")
+    assert first.memo is not None
+    moved = synth.synthesize(_two_clusters("b"), fingerprint="code", memo=first.memo)
+    assert moved.memo is not None and moved.memo.key != first.memo.key
+    assert [p for p in moved.files if "/.netkit/" in p] == ["c2/apps/.netkit/workloads.yaml"]
+    plan = synth.write(moved, tmp_path / "out")
+    assert "c2/apps/.netkit/workloads.yaml" in plan.create

@@ -16,10 +16,17 @@ from pydantic import ValidationError
 from netkit.errors import BlueprintLoadError, NetkitError, first_error
 from netkit.tree import Blueprint
 
+MODULE_PREFIX = "netkit_blueprint_"  # of the name a blueprint file's module is loaded under
+
+
+def ran_user_code() -> bool:
+    """Whether this process has run a blueprint file (someone's own Python)."""
+    return any(name.startswith(MODULE_PREFIX) for name in sys.modules)
+
 
 def _exec_module(path: Path) -> ModuleType:
     digest = hashlib.sha256(str(path).encode()).hexdigest()[:12]
-    name = f"netkit_blueprint_{path.stem}_{digest}"
+    name = f"{MODULE_PREFIX}{path.stem}_{digest}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise BlueprintLoadError(str(path), "not a Python module",

@@ -68,10 +68,11 @@ class CustomResourceSchema:
         duplicate list-type set/map items and failed CEL rules (unless ``cel`` is False, or a
         wrong type or value keeps the API server from evaluating them)."""
         if not self._prepared:
-            self._defaults = pruned(self.structural, has_default)
-            self._list_types = pruned(self.structural, has_list_type)
-            self._rules = RuleTree.of(self.cel_rules)
             self._root = openapi.root_schema(self.structural)
+            self._defaults = pruned(self.structural, has_default)
+            # The root as the walk sees it: metadata is the API server's, checked elsewhere.
+            self._list_types = pruned(self._root, has_list_type)
+            self._rules = RuleTree.of(self.cel_rules)
             self._prepared = True
         obj = defaulted(obj, self._defaults)
         # Most objects pass: once a kind has enough of them to repay compiling its predicate,
@@ -80,8 +81,8 @@ class CustomResourceSchema:
         if self._accepts is None and self._compilable and self._walked >= COMPILE_AFTER:
             try:
                 self._accepts = accepts(self._root)
-            except (RecursionError, SyntaxError, ValueError):  # too deep or big to compile
-                self._compilable = False  # the walk decides, as for the first objects
+            except Exception:  # e.g. a pattern RE2 refuses: the walk decides, as it does for
+                self._compilable = False  # the first objects (and reports what it meets)
         self._walked += 1
         errors: list[FieldError] = []
         blocking = False
