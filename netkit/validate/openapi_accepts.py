@@ -56,8 +56,7 @@ class _Compiler:
         self.lines: list[str] = []
         self.constants: dict[str, Any] = {}
         self.tables: list[str] = []  # constants mapping property names to function names
-        self._names: dict[tuple[int, bool], str] = {}
-        self._keep: list[dict[str, Any]] = []  # ids stay valid while the nodes live
+        self._names: dict[tuple[int, bool], str] = {}  # by id: every node lives in the root
 
     def constant(self, value: Any) -> str:
         """A name the generated code reads ``value`` by."""
@@ -69,7 +68,6 @@ class _Compiler:
         """The name of the function checking a non-null value against ``schema``."""
         key = (id(schema), structural)
         if key not in self._names:
-            self._keep.append(schema)
             name = self._names[key] = f"n{len(self._names)}"
             body = self._body(schema, structural)
             self.lines += [f"def {name}(v):", *(f"    {line}" for line in body),
@@ -95,14 +93,11 @@ class _Compiler:
             ("string", self._string(schema)), ("number", self._number(schema)),
             ("array", self._array(schema, structural)),
             ("object", self._object(schema, structural))) if kind in kinds and lines]
-        tests = {"string": "isinstance(v, str)",
-                 "number": "isinstance(v, (int, float)) and not isinstance(v, bool)",
-                 "array": "isinstance(v, list)", "object": "isinstance(v, dict)"}
         for i, (kind, lines) in enumerate(branches):
             if len(kinds) == 1:
                 out += lines
             else:
-                out.append(f"{'if' if i == 0 else 'elif'} {tests[kind]}:")
+                out.append(f"{'if' if i == 0 else 'elif'} {_TYPE_TESTS[kind]}:")
                 out += [f"    {line}" for line in lines]
         return out + self._junctors(schema)
 
