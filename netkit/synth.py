@@ -111,9 +111,13 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
         objects += _argo_objects(argocd, objects)
     placed = [(bp.target.cluster, w) for bp, ws in zip(blueprints, declared_by, strict=True)
               for w in ws]
-    key = None if fingerprint is None else _memo_key(
-        fingerprint, blueprints, renders, objects, declared_by, ignore=ignore,
-        argocd=argocd, docs=docs, parts=parts, node_ports=node_ports)
+    def keyed() -> str | None:
+        return None if fingerprint is None else _memo_key(
+            fingerprint, blueprints, renders, objects, declared_by, ignore=ignore,
+            argocd=argocd, docs=docs, parts=parts, node_ports=node_ports)
+
+    # Without a memo to compare, the key is made beside validation rather than before it.
+    key = keyed() if memo is not None else None
     reuse = memo if memo is not None and key is not None and memo.key == key \
         and len(memo.findings) == len(blueprints) else None
     if reuse is not None:
@@ -140,6 +144,7 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
         files = tree_files(objects, placed)
         network = network_files(objects, placed, namespace_directories(files), parts) if docs \
             else {}
+        key = key or keyed()
         validated = validation.result()
     files = dict(sorted({**files, **network}.items()))
     kept = None if key is None else Memo(

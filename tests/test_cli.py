@@ -229,9 +229,18 @@ def test_commands_import_only_what_they_use(command: str, tmp_path: Path) -> Non
 
 def test_a_blueprints_exit_handlers_and_open_files_are_finished(tmp_path: Path) -> None:
     # The CLI ends at once after a command, unless someone's own Python ran in it.
+    # Also a module the blueprint imports, with a file it never closes.
+    (tmp_path / "helper.py").write_text(textwrap.dedent(f"""
+        notes = open({str(tmp_path / "helper.txt")!r}, "w")
+        notes.write("imported\\n")
+
+        def note(text):  # its globals hold the module's: a reference cycle
+            notes.write(text)
+        """))
     bp = tmp_path / "bp.py"
     bp.write_text(textwrap.dedent(f"""
         import atexit
+        import helper
         from netkit import Blueprint
         log = open({str(tmp_path / "log.txt")!r}, "w")
         log.write("loaded\\n")
@@ -245,3 +254,4 @@ def test_a_blueprints_exit_handlers_and_open_files_are_finished(tmp_path: Path) 
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "log.txt").read_text() == "loaded\n"
     assert (tmp_path / "atexit.txt").read_text() == "ran\n"
+    assert (tmp_path / "helper.txt").read_text() == "imported\n"

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netkit import Blueprint, NetkitError, Target
 from netkit.constructs import (
@@ -29,6 +31,7 @@ from netkit.constructs import (
     retry,
 )
 from netkit.testing import synth
+from netkit.validate.blueprint import Facts, overlapping_selectors
 
 
 def shop(target: Target | None = None) -> dict[str, Any]:
@@ -513,3 +516,18 @@ def test_overlapping_workload_selectors_warn() -> None:
     assert [(f.origin, f.severity) for f in found] == [("shop/workloads/web", "warning")]
     assert "also selects the pods of shop/web-canary" in found[0].message
     assert found[0].hint == "give web a label web-canary lacks, e.g. track=stable"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from(["app", "track", "tier"]),
+                                st.sampled_from(["a", "b"]), min_size=1, max_size=3),
+                max_size=6))
+def test_overlapping_selectors_are_every_pair_whose_labels_nest(
+        labels: list[dict[str, str]]) -> None:
+    bp = Blueprint("shop")
+    ns = ZeroTrustNamespace(bp, "shop")
+    workloads = [ns.workload(f"w{i}", labels=pairs) for i, pairs in enumerate(labels)]
+    found = [(f.origin, f.message.split(" also selects the pods of ")[1].split(";")[0])
+             for f in overlapping_selectors(ns, Facts(bp))]
+    assert found == [(a.display_path, b.ref) for a in workloads for b in workloads
+                     if a is not b and a.labels.items() <= b.labels.items()]

@@ -10,7 +10,7 @@ import marshal
 import os
 import sys
 from contextlib import suppress
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +115,8 @@ def write_memo(out: Path, memo: Memo) -> None:
     """Replace the memo of output directory ``out`` atomically; one that cannot be written is
     left out (it only saves time)."""
     body: dict[str, Any] = {"version": _VERSION, "key": memo.key,
-                            "findings": [[asdict(f) for f in group] for group in memo.findings],
+                            # A finding's fields are flat: its __dict__ is asdict's result.
+                            "findings": [[vars(f) for f in group] for group in memo.findings],
                             "docs": memo.docs, "digests": memo.digests}
     path = memo_path(out)
     store(path, marshal.dumps(body))

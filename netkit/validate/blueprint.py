@@ -32,8 +32,15 @@ class Facts:
 def overlapping_selectors(ns: Namespace, facts: Facts) -> Iterator[Finding]:
     """NK125: one workload's labels select another's pods, so its policies and Services
     silently apply to them too (the classic stable/canary mix-up)."""
-    for a in ns.workloads():
-        for b in ns.workloads():
+    workloads = ns.workloads()
+    having: dict[tuple[str, str], list[int]] = {}  # label → the workloads that carry it
+    for i, w in enumerate(workloads):
+        for label in w.labels.items():
+            having.setdefault(label, []).append(i)
+    for a in workloads:
+        # Only workloads that carry a's rarest label can carry all of a's (never empty).
+        carriers = min((having[label] for label in a.labels.items()), key=len)
+        for b in (workloads[j] for j in carriers):
             if a is not b and a.labels.items() <= b.labels.items():
                 shown = ", ".join(f"{k}={v}" for k, v in sorted(a.labels.items()))
                 yield Finding("NK125", f"selector {shown} of {a.ref} also selects the pods of "
