@@ -60,7 +60,9 @@ with paused():
     objects, _ = rendered(bp)
     workloads = list(declared(bp))
     placed = [(bp.target.cluster, w) for w in workloads]
-    if hasattr(synth, "tree_files"):
+    if hasattr(synth, "by_path"):  # files laid out from the objects placed by path
+        tree = lambda: synth.tree_files(synth.by_path(objects), placed)
+    elif hasattr(synth, "tree_files"):
         tree = lambda: synth.tree_files(objects, placed)
     else:
         tree = lambda: layout(objects)

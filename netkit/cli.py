@@ -575,7 +575,8 @@ def main() -> None:
     # Looking pydantic's plugins up reads every installed distribution's entry points, a
     # tenth of a synth's start-up; netkit's models want none. A value the user set wins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    atexit.register(_finish_user_code)  # registered first: runs after a blueprint's handlers
+    # Registered first, so run after a blueprint's handlers.
+    atexit.register(_finish_user_code, frozenset(sys.modules))
     try:
         _only(sys.argv[1:])(prog_name="netkit")
     except SystemExit as exc:
@@ -589,11 +590,12 @@ def main() -> None:
         _flush()
 
 
-def _finish_user_code() -> None:
-    """Finish what a blueprint's code left, as Python's exit would (its modules go, and with
-    them what only they hold: open files are flushed), then freeze the libraries' objects:
-    Python's own collections at exit would walk them twice more, tens of milliseconds of a
-    large run; frozen, they are still freed as their last reference goes."""
+def _finish_user_code(loaded: frozenset[str]) -> None:
+    """Finish what a blueprint's code left, as Python's exit would (the modules it imported
+    beyond those ``loaded`` before the command go, and with them what only they hold: open
+    files are flushed), then freeze the libraries' objects: Python's own collections at exit
+    would walk them twice more, tens of milliseconds of a large run; frozen, they are still
+    freed as their last reference goes."""
     if not _ran_user_code():
         return
     import sysconfig
@@ -602,7 +604,8 @@ def _finish_user_code() -> None:
                  *{sysconfig.get_path(p) for p in ("stdlib", "platstdlib", "purelib", "platlib")})
     for name, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)
-        if isinstance(file, str) and not os.path.abspath(file).startswith(libraries):
+        if name not in loaded and isinstance(file, str) \
+                and not os.path.abspath(file).startswith(libraries):
             del sys.modules[name]
             for key in list(module.__dict__):  # as Python's exit wipes a module
                 if key != "__builtins__":

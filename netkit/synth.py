@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import marshal
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -18,7 +18,7 @@ from netkit.findings import Finding
 from netkit.forked import forked
 from netkit.gitops import writer
 from netkit.gitops.argocd import ArgoCdConfig, annotate, applications
-from netkit.gitops.layout import identity_files, layout, object_path
+from netkit.gitops.layout import by_path, identity_files, layout, object_path
 from netkit.gitops.lock import sha256
 from netkit.gitops.memo import Key, Memo, code_fingerprint, read_memo, seen_path, write_memo
 from netkit.gitops.seen import read_seen, write_seen
@@ -123,7 +123,7 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
     if reuse is not None:
         network = {path: text.encode() for path, text in reuse.docs.items()} if docs else {}
         return Synthesis(objects, _findings(renders, reuse.findings),
-                         lambda: dict(sorted({**tree_files(objects, placed),
+                         lambda: dict(sorted({**tree_files(by_path(objects), placed),
                                               **network}.items())),
                          known_digests=reuse.digests or None)
 
@@ -138,13 +138,17 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
                 for bp, ws, (bp_objects, _) in zip(blueprints, declared_by, renders,
                                                    strict=True)]
 
-    # On two cores, validation runs in a forked child while the files and NETWORK.md are made
-    # here.
-    with forked(validate_all, fork=parallel and len(objects) >= PARALLEL_OBJECTS) as validation:
-        files = tree_files(objects, placed)
-        network = network_files(objects, placed, namespace_directories(files), parts) if docs \
-            else {}
+    # On two cores, validation and NETWORK.md are made in forked children while the files are
+    # made here.
+    many = parallel and len(objects) >= PARALLEL_OBJECTS
+    paths = by_path(objects)
+    directories = namespace_directories(paths)
+    with forked(validate_all, fork=many) as validation, \
+            forked(lambda: network_files(objects, placed, directories, parts) if docs else {},
+                   fork=many) as documents:
+        files = tree_files(paths, placed)
         key = key or keyed()
+        network = documents.result()
         validated = validation.result()
     files = dict(sorted({**files, **network}.items()))
     kept = None if key is None else Memo(
@@ -161,11 +165,12 @@ def _findings(renders: list[tuple[list[KubeObject], list[Finding]]],
             for f in (*bp_findings, *checked)]
 
 
-def tree_files(objects: list[KubeObject], placed: list[tuple[str, PodTemplate]]
+def tree_files(paths: dict[str, KubeObject], placed: list[tuple[str, PodTemplate]]
                ) -> dict[str, bytes]:
-    """The objects' files and kustomizations, and the declared workloads' identity files."""
-    files = layout(objects)
-    files.update(identity_files(placed, namespace_directories(files)))
+    """The files and kustomizations of the objects (by :func:`by_path`), and the declared
+    workloads' identity files."""
+    files = layout(paths)
+    files.update(identity_files(placed, namespace_directories(paths)))
     return files
 
 
@@ -228,10 +233,11 @@ def _user_paths(blueprint: Blueprint) -> set[str]:
     return {c.display_path for c in blueprint.node.walk() if isinstance(c, Manifest | Include)}
 
 
-def namespace_directories(files: dict[str, bytes]) -> dict[tuple[str, str], str]:
-    """(cluster, namespace) → ``cluster/namespace`` for every namespace directory."""
+def namespace_directories(paths: Iterable[str]) -> dict[tuple[str, str], str]:
+    """(cluster, namespace) → ``cluster/namespace`` for every namespace directory of the files
+    ``paths``."""
     out = {}
-    for path in files:
+    for path in paths:
         parts = path.split("/")
         if len(parts) == 3 and not parts[1].startswith("_"):
             out[(parts[0], parts[1])] = f"{parts[0]}/{parts[1]}"

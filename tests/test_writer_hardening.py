@@ -25,7 +25,7 @@ from netkit import synth as lib
 from netkit.cli import app
 from netkit.errors import ConfigError, InvalidNameError, OutputError, OwnershipError
 from netkit.gitops import writer
-from netkit.gitops.layout import file_name, layout
+from netkit.gitops.layout import by_path, file_name
 from netkit.gitops.lock import LOCK_PATH, NAME_MAX, Lock, lock_bytes, read_lock, sha256
 from tests.conftest import ROOT
 
@@ -424,7 +424,7 @@ def test_invalid_kinds_are_one_line_errors(tmp_path: Path, write_blueprint: Call
 def test_layout_refuses_a_kind_that_would_make_a_path() -> None:
     obj = {"apiVersion": "v1", "kind": "a/b", "metadata": {"name": "x", "namespace": "n"}}
     with pytest.raises(InvalidNameError, match="kind 'a/b' is invalid"):
-        layout([KubeObject(obj, origin="bp/x")])
+        by_path([KubeObject(obj, origin="bp/x")])
 
 
 # 6. I/O failures are one-line errors that leave nothing behind.

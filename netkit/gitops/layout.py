@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from netkit.errors import InvalidNameError
 from netkit.gitops.lock import NAME_MAX, sha256
@@ -63,9 +63,8 @@ def kustomization(resources: Iterable[str]) -> str:
                  "resources": sorted(resources)})
 
 
-def layout(objects: Iterable[KubeObject]) -> dict[str, bytes]:
-    """Every file of the GitOps tree (relative POSIX path → bytes); collisions are errors."""
-    files: dict[str, bytes] = {}
+def by_path(objects: Iterable[KubeObject]) -> dict[str, KubeObject]:
+    """Each object under its repository path; two objects on one path are an error."""
     origins: dict[str, KubeObject] = {}
     for ro in objects:
         path = object_path(ro)
@@ -76,7 +75,13 @@ def layout(objects: Iterable[KubeObject]) -> dict[str, bytes]:
                                    hint="rename one of the constructs; netkit never merges or "
                                         "truncates names")
         origins[path] = ro
-        files[path] = dump(ro.obj).encode()
+    return origins
+
+
+def layout(placed: Mapping[str, KubeObject]) -> dict[str, bytes]:
+    """Every file of the GitOps tree (relative POSIX path → bytes) of objects ``placed`` by
+    :func:`by_path`, with the kustomizations."""
+    files = {path: dump(ro.obj).encode() for path, ro in placed.items()}
     children: dict[str, set[str]] = {}
     for path in files:  # cluster/directory/file
         folder, name = path.rsplit("/", 1)
