@@ -196,7 +196,8 @@ def synth(
             files, out_dir = lib.project_paths(cfg, blueprints, out)
         synthesis = lib.synthesize_project(cfg, files, env=env,
                                            overrides=_pairs(target or [], "--target"),
-                                           argocd=argocd, out=None if stdout else out_dir)
+                                           argocd=argocd, out=None if stdout else out_dir,
+                                           plan_ahead=check or dry_run)
         _print_findings(synthesis.findings, verbose)
         if stdout:
             typer.echo(lib.stream(synthesis), nl=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, Generic, NoReturn, TypeVar
@@ -33,6 +34,11 @@ class Job(Generic[T]):
         os.close(write)
         self._pid, self._fd = pid, read
 
+    @property
+    def forked(self) -> bool:
+        """Whether the work runs in a child whose result is not taken yet."""
+        return self._pid is not None
+
     def result(self) -> T:
         """The work's result (its exception is raised here). What the child could not send
         back, such as an exception that does not pickle, is worked out again here."""
@@ -41,7 +47,7 @@ class Job(Generic[T]):
         chunks = []
         while chunk := os.read(self._fd, 1 << 20):
             chunks.append(chunk)
-        self._reap()
+        self._reap(wait=False)
         try:
             ok, value = pickle.loads(b"".join(chunks))
         except Exception:  # the child died, or sent what does not unpickle
@@ -53,10 +59,15 @@ class Job(Generic[T]):
             return self._work()
         raise value
 
-    def _reap(self) -> None:
+    def _reap(self, wait: bool = True) -> None:
+        """Close the pipe and reap the child; unless ``wait``, a child still freeing its
+        memory is reaped by a thread of its own."""
         os.close(self._fd)
-        os.waitpid(self._pid or 0, 0)
-        self._pid = None
+        pid, self._pid = self._pid or 0, None
+        if wait:
+            os.waitpid(pid, 0)
+        elif os.waitpid(pid, os.WNOHANG)[0] == 0:
+            threading.Thread(target=os.waitpid, args=(pid, 0), daemon=True).start()
 
     def cancel(self) -> None:
         """Stop the child if it still runs."""
@@ -82,6 +93,7 @@ def _child(work: Callable[[], Any], fd: int) -> NoReturn:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
+        os.close(fd)  # the parent reads its end now, not once this process's memory is freed
     finally:
         os._exit(0)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshal
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -51,6 +52,9 @@ class Synthesis:
     make_files: Callable[[], dict[str, bytes]]
     memo: Memo | None = None
     known_digests: dict[str, str] | None = None
+    # The plan of a write that only compares digests, made while rendering (see
+    # synthesize_project's plan_ahead); valid for those known_digests.
+    planned: writer.Plan | None = None
 
     @cached_property
     def files(self) -> dict[str, bytes]:
@@ -279,23 +283,37 @@ def project_paths(cfg: NetkitConfig, files: Sequence[str] | None, out: Path | No
 
 def synthesize_project(cfg: NetkitConfig, files: Sequence[str], *, env: str | None = None,
                        overrides: Mapping[str, str] | None = None,
-                       argocd: bool | None = None, out: Path | None = None) -> Synthesis:
+                       argocd: bool | None = None, out: Path | None = None,
+                       plan_ahead: bool = False) -> Synthesis:
     """Synthesize blueprint ``files`` as the project is configured; ``argocd`` turns Argo CD
     output on or off (default: on when ``[tool.netkit.argocd]`` exists). With ``out``, the
     output directory's memo is reused when nothing it depends on changed, and the result
-    carries the memo to keep."""
+    carries the memo to keep. ``plan_ahead`` (for a write that checks or dry-runs) compares
+    ``out`` with the memo's files in a forked child while the blueprints run."""
     fingerprint = _project_fingerprint(cfg) if out is not None else None
-    with collector.paused():
+    memo = read_memo(out) if out is not None else None
+    with collector.paused(), forked(partial(_digest_plan, out, memo), fork=plan_ahead and (
+            out is not None and memo is not None and len(memo.digests) >= PARALLEL_OBJECTS)
+            ) as ahead:
         blueprints = load_blueprints(files, env or cfg.env,
                                      overrides={**cfg.target, **(overrides or {})})
         if argocd and cfg.argocd is None:
             raise ConfigError("--argocd", "no [tool.netkit.argocd] table",
                               hint='add [tool.netkit.argocd] with repo_url = "https://..."')
-        return synthesize(blueprints, crds=cfg.crd_registry(), ignore=cfg.ignore,
-                          argocd=cfg.argocd if argocd is not False else None,
-                          node_ports=cfg.node_ports, parts=cfg.implied.parts(),
-                          fingerprint=fingerprint,
-                          memo=read_memo(out) if out is not None else None, parallel=True)
+        synthesis = synthesize(blueprints, crds=cfg.crd_registry(), ignore=cfg.ignore,
+                               argocd=cfg.argocd if argocd is not False else None,
+                               node_ports=cfg.node_ports, parts=cfg.implied.parts(),
+                               fingerprint=fingerprint, memo=memo, parallel=True)
+        if ahead.forked and memo is not None and synthesis.known_digests is memo.digests:
+            with suppress(NetkitError):  # the write plans again, and reports it in turn
+                synthesis.planned = ahead.result()
+        return synthesis
+
+
+def _digest_plan(out: Path | None, memo: Memo | None) -> writer.Plan:
+    """The plan of a write of the files of ``memo`` (by digest) into ``out``."""
+    assert out is not None and memo is not None
+    return writer.plan(out, digests=memo.digests, seen=read_seen(seen_path(out)))
 
 
 def _project_fingerprint(cfg: NetkitConfig) -> str | None:
@@ -319,6 +337,9 @@ def write(synthesis: Synthesis, out: Path, *, check: bool = False, dry_run: bool
     (which compare digests only); ``force`` overwrites owned files edited by hand. Errors
     write nothing."""
     _fail_on_errors(synthesis)
+    if (check or dry_run) and synthesis.planned is not None and not force \
+            and synthesis.planned.out == out:
+        return synthesis.planned
     seen = read_seen(seen_path(out))
     if check or dry_run:
         return writer.plan(out, force=force, digests=synthesis.digests, seen=seen)
