@@ -34,11 +34,6 @@ class Job(Generic[T]):
         os.close(write)
         self._pid, self._fd = pid, read
 
-    @property
-    def forked(self) -> bool:
-        """Whether the work runs in a child whose result is not taken yet."""
-        return self._pid is not None
-
     def result(self) -> T:
         """The work's result (its exception is raised here). What the child could not send
         back, such as an exception that does not pickle, is worked out again here."""

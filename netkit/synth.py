@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshal
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import suppress
+from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -16,7 +16,7 @@ from netkit.constructs.manifest import Include, Manifest
 from netkit.constructs.workload import declared
 from netkit.errors import CheckFailed, ConfigError, NetkitError
 from netkit.findings import Finding
-from netkit.forked import forked
+from netkit.forked import Job, forked
 from netkit.gitops import writer
 from netkit.gitops.argocd import ArgoCdConfig, annotate, applications
 from netkit.gitops.layout import by_path, identity_files, layout, object_path
@@ -292,9 +292,11 @@ def synthesize_project(cfg: NetkitConfig, files: Sequence[str], *, env: str | No
     ``out`` with the memo's files in a forked child while the blueprints run."""
     fingerprint = _project_fingerprint(cfg) if out is not None else None
     memo = read_memo(out) if out is not None else None
-    with collector.paused(), forked(partial(_digest_plan, out, memo), fork=plan_ahead and (
-            out is not None and memo is not None and len(memo.digests) >= PARALLEL_OBJECTS)
-            ) as ahead:
+    planning: AbstractContextManager[Job[writer.Plan] | None] = nullcontext()
+    if plan_ahead and out is not None and memo is not None \
+            and len(memo.digests) >= PARALLEL_OBJECTS:
+        planning = forked(partial(_digest_plan, out, memo.digests))
+    with collector.paused(), planning as ahead:
         blueprints = load_blueprints(files, env or cfg.env,
                                      overrides={**cfg.target, **(overrides or {})})
         if argocd and cfg.argocd is None:
@@ -304,16 +306,15 @@ def synthesize_project(cfg: NetkitConfig, files: Sequence[str], *, env: str | No
                                argocd=cfg.argocd if argocd is not False else None,
                                node_ports=cfg.node_ports, parts=cfg.implied.parts(),
                                fingerprint=fingerprint, memo=memo, parallel=True)
-        if ahead.forked and memo is not None and synthesis.known_digests is memo.digests:
+        if ahead is not None and memo is not None and synthesis.known_digests is memo.digests:
             with suppress(NetkitError):  # the write plans again, and reports it in turn
                 synthesis.planned = ahead.result()
         return synthesis
 
 
-def _digest_plan(out: Path | None, memo: Memo | None) -> writer.Plan:
-    """The plan of a write of the files of ``memo`` (by digest) into ``out``."""
-    assert out is not None and memo is not None
-    return writer.plan(out, digests=memo.digests, seen=read_seen(seen_path(out)))
+def _digest_plan(out: Path, digests: dict[str, str]) -> writer.Plan:
+    """The plan of a write of files of these ``digests`` (path → sha256) into ``out``."""
+    return writer.plan(out, digests=digests, seen=read_seen(seen_path(out)))
 
 
 def _project_fingerprint(cfg: NetkitConfig) -> str | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from netkit import Blueprint, Finding, Target, load_blueprints, synth
+from netkit.config import NetkitConfig
 from netkit.constructs import ZeroTrustNamespace
 from netkit.gitops.memo import Memo, memo_path, read_memo, write_memo
 
@@ -145,3 +146,26 @@ def test_a_workload_moved_to_another_blueprint_computes_again(tmp_path: Path) ->
     assert [p for p in moved.files if "/.netkit/" in p] == ["c2/apps/.netkit/workloads.yaml"]
     plan = synth.write(moved, tmp_path / "out")
     assert "c2/apps/.netkit/workloads.yaml" in plan.create
+
+
+def test_a_plan_made_while_rendering_is_the_plan_made_after(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NETKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(synth, "PARALLEL_OBJECTS", 1)  # the shop forks as a large input does
+    cfg = NetkitConfig(root=tmp_path)
+    out = tmp_path / "out"
+
+    def project(env: str = "prod") -> synth.Synthesis:
+        return synth.synthesize_project(cfg, [str(SHOP)], env=env, out=out, plan_ahead=True)
+
+    synth.write(synth.synthesize_project(cfg, [str(SHOP)], out=out), out)
+    unchanged = project()
+    assert unchanged.planned is not None
+    assert not synth.write(unchanged, out, check=True).changed
+    edited = next(path for path in unchanged.digests if path.endswith(".yaml"))
+    (out / edited).write_text("edited: by hand\n")
+    stale = project()
+    plan = synth.write(stale, out, dry_run=True)
+    assert plan is stale.planned and plan.changed and plan.edited == [edited]
+    # The plan made ahead is of the memo's files: when the memo is not reused, none is taken.
+    assert project("staging").planned is None
