@@ -198,11 +198,14 @@ def synth(
                                            overrides=_pairs(target or [], "--target"),
                                            argocd=argocd, out=None if stdout else out_dir,
                                            plan_ahead=check or dry_run)
-        _print_findings(synthesis.findings, verbose)
         if stdout:
+            _print_findings(synthesis.findings, verbose)
             typer.echo(lib.stream(synthesis), nl=False)
             return
-        plan = lib.write(synthesis, out_dir, check=check, dry_run=dry_run, force=force)
+        try:  # the files are staged while validation may still run
+            plan = lib.write(synthesis, out_dir, check=check, dry_run=dry_run, force=force)
+        finally:
+            _print_findings(synthesis.findings, verbose)
         for line in plan.lines() if (check or dry_run) else []:
             typer.echo(line)
         if check and plan.changed:

@@ -9,7 +9,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from typing import Any, Generic, NoReturn, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -22,6 +22,7 @@ class Job(Generic[T]):
         self._work = work
         self._pid: int | None = None
         self._fd = -1
+        self._outcome: tuple[bool, Any] | None = None
         if fork and hasattr(os, "fork") and (os.cpu_count() or 1) > 1:
             self._start()
 
@@ -35,24 +36,34 @@ class Job(Generic[T]):
         self._pid, self._fd = pid, read
 
     def result(self) -> T:
-        """The work's result (its exception is raised here). What the child could not send
-        back, such as an exception that does not pickle, is worked out again here."""
-        if self._pid is None:
-            return self._work()
+        """The work's result (its exception is raised here, each time it is asked for). What
+        the child could not send back, such as an exception that does not pickle, is worked
+        out again here."""
+        if self._outcome is None:
+            self._outcome = self._received() if self._pid is not None else None
+        if self._outcome is None:
+            try:
+                self._outcome = (True, self._work())
+            except Exception as exc:
+                self._outcome = (False, exc)
+        ok, value = cast(tuple[bool, Any], self._outcome)
+        if not ok:
+            raise value
+        result: T = value
+        return result
+
+    def _received(self) -> tuple[bool, Any] | None:
+        """What the child sent: ``(True, result)`` or ``(False, exception)``; None when it
+        sent nothing usable (it died, or its exception did not pickle)."""
         chunks = []
         while chunk := os.read(self._fd, 1 << 20):
             chunks.append(chunk)
         self._reap(wait=False)
         try:
             ok, value = pickle.loads(b"".join(chunks))
-        except Exception:  # the child died, or sent what does not unpickle
-            return self._work()
-        if ok:
-            result: T = value
-            return result
-        if value is None:
-            return self._work()
-        raise value
+        except Exception:
+            return None
+        return None if not ok and value is None else (ok, value)
 
     def _reap(self, wait: bool = True) -> None:
         """Close the pipe and reap the child; unless ``wait``, a child still freeing its

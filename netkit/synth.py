@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshal
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass
@@ -43,29 +44,41 @@ PARALLEL_OBJECTS = 1000  # below this, forking costs more than it saves
 
 @dataclass
 class Synthesis:
-    """Everything synth produced in memory: objects, findings and the files to write (made
-    when first asked for), and the memo of this result for the next run (when asked for, and
-    unless a memo was reused)."""
+    """Everything synth produced in memory: objects, findings and the files to write, and the
+    memo of this result for the next run (none when a memo was reused). Each is made when
+    first asked for: validation may still be running in a forked child."""
 
     objects: list[KubeObject]
-    findings: list[Finding]
+    make_findings: Callable[[], list[Finding]]
     make_files: Callable[[], dict[str, bytes]]
-    memo: Memo | None = None
-    known_digests: dict[str, str] | None = None
+    make_memo: Callable[[], Memo | None] = lambda: None
+    known_digests: dict[str, str] | None = None  # every file's sha256, from a reused memo
+    made_digests: dict[str, str] | None = None  # every file's sha256, of the files made here
     # The plan of a write that only compares digests, made while rendering (see
     # synthesize_project's plan_ahead); valid for those known_digests.
     planned: writer.Plan | None = None
+
+    @cached_property
+    def findings(self) -> list[Finding]:
+        """Render and validation findings, each blueprint's in turn."""
+        return self.make_findings()
 
     @cached_property
     def files(self) -> dict[str, bytes]:
         """Every file of the GitOps tree, relative POSIX path → bytes, in path order."""
         return self.make_files()
 
+    @cached_property
+    def memo(self) -> Memo | None:
+        """The memo to keep for the next run (None when one was reused or none is kept)."""
+        return self.make_memo()
+
     @property
     def digests(self) -> dict[str, str]:
         """Every file's sha256 (from the memo when one was reused: no file is made)."""
-        if self.known_digests is not None:
-            return self.known_digests
+        found = self.known_digests if self.known_digests is not None else self.made_digests
+        if found is not None:
+            return found
         return {path: sha256(data) for path, data in self.files.items()}
 
     @property
@@ -126,7 +139,8 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
         and len(memo.findings) == len(blueprints) else None
     if reuse is not None:
         network = {path: text.encode() for path, text in reuse.docs.items()} if docs else {}
-        return Synthesis(objects, _findings(renders, reuse.findings),
+        found = _findings(renders, reuse.findings)
+        return Synthesis(objects, lambda: found,
                          lambda: dict(sorted({**tree_files(by_path(objects), placed),
                                               **network}.items())),
                          known_digests=reuse.digests or None)
@@ -143,23 +157,34 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
                                                    strict=True)]
 
     # On two cores, validation and NETWORK.md are made in forked children while the files are
-    # made here.
+    # made here; validation may still run when this returns (the write stages the files
+    # meanwhile, and waits for it before changing the output directory).
     many = parallel and len(objects) >= PARALLEL_OBJECTS
     paths = by_path(objects)
     directories = namespace_directories(paths)
-    with forked(validate_all, fork=many) as validation, \
-            forked(lambda: network_files(objects, placed, directories, parts) if docs else {},
-                   fork=many) as documents:
-        files = tree_files(paths, placed)
-        key = key or keyed()
-        network = documents.result()
-        validated = validation.result()
+    validation = Job(validate_all, fork=many)
+    try:
+        with forked(lambda: tree_files(paths, placed), fork=many) as laying_out:
+            key = key or keyed()
+            network = documents(objects, placed, directories, parts,
+                                checked="NK001" not in {r.strip().upper() for r in ignore}) \
+                if docs else {}
+            files = laying_out.result()
+        if not many:
+            validation.result()  # here, so that its errors are raised here
+    except BaseException:
+        validation.cancel()
+        raise
     files = dict(sorted({**files, **network}.items()))
-    kept = None if key is None else Memo(
-        key, validated, {path: data.decode() for path, data in network.items()},
-        {path: sha256(data) for path, data in files.items()})
-    return Synthesis(objects, _findings(renders, validated), lambda: files, kept,
-                     kept.digests if kept is not None else None)
+    digests = {path: sha256(data) for path, data in files.items()}
+    validated = validation.result
+    docs_text = {path: data.decode() for path, data in network.items()}
+    synthesis = Synthesis(objects, lambda: _findings(renders, validated()), lambda: files,
+                          lambda: None if key is None else Memo(key, validated(), docs_text,
+                                                                digests),
+                          made_digests=digests)
+    weakref.finalize(synthesis, validation.cancel)  # a child whose result no one took
+    return synthesis
 
 
 def _findings(renders: list[tuple[list[KubeObject], list[Finding]]],
@@ -179,20 +204,36 @@ def tree_files(paths: dict[str, KubeObject], placed: list[tuple[str, PodTemplate
 
 
 def network_files(objects: list[KubeObject], placed: list[tuple[str, PodTemplate]],
-                  directories: dict[tuple[str, str], str], parts: ClusterParts | None
-                  ) -> dict[str, bytes]:
+                  directories: dict[tuple[str, str], str], parts: ClusterParts | None, *,
+                  well_formed: bool = False) -> dict[str, bytes]:
     """NETWORK.md of every namespace directory, each cluster's flows on their own (namespaces
-    of one name in two clusters are different namespaces)."""
+    of one name in two clusters are different namespaces); ``well_formed`` as for
+    :func:`~netkit.analysis.model.build_cluster`."""
     from netkit.analysis.engine import reachability
     from netkit.report.network_md import documents
 
     network: dict[str, bytes] = {}
     for cluster in sorted({c for c, _ in directories}):
         mine = [o for o in objects if o.target is not None and o.target.cluster == cluster]
-        reach = reachability(mine, [w for c, w in placed if c == cluster], parts)
+        reach = reachability(mine, [w for c, w in placed if c == cluster], parts,
+                             well_formed=well_formed)
         network.update(documents(mine, reach, {k: v for k, v in directories.items()
                                                if k[0] == cluster}))
     return network
+
+
+def documents(objects: list[KubeObject], placed: list[tuple[str, PodTemplate]],
+              directories: dict[tuple[str, str], str], parts: ClusterParts | None, *,
+              checked: bool) -> dict[str, bytes]:
+    """:func:`network_files` of objects that validation beside it holds to their schemas
+    (when ``checked``): the engine takes them as they are, unless it cannot read one, which
+    is then refused as audit refuses it."""
+    try:
+        return network_files(objects, placed, directories, parts, well_formed=checked)
+    except Exception:
+        if not checked:
+            raise
+        return network_files(objects, placed, directories, parts)
 
 
 def _memo_key(fingerprint: str, blueprints: Sequence[Blueprint],
@@ -336,18 +377,29 @@ def write(synthesis: Synthesis, out: Path, *, check: bool = False, dry_run: bool
           force: bool = False) -> writer.Plan:
     """Plan the write; apply it (holding the directory's lock) unless checking or dry-running
     (which compare digests only); ``force`` overwrites owned files edited by hand. Errors
-    write nothing."""
+    write nothing, and are reported before any problem of the output directory."""
+    try:
+        planned = _write(synthesis, out, check=check or dry_run, force=force)
+    except NetkitError:
+        _fail_on_errors(synthesis)
+        raise
     _fail_on_errors(synthesis)
-    if (check or dry_run) and synthesis.planned is not None and not force \
-            and synthesis.planned.out == out:
+    return planned
+
+
+def _write(synthesis: Synthesis, out: Path, *, check: bool, force: bool) -> writer.Plan:
+    """:func:`write`'s plan (only compared when ``check``), the files staged before waiting
+    for validation."""
+    if check and synthesis.planned is not None and not force and synthesis.planned.out == out:
         return synthesis.planned
     seen = read_seen(seen_path(out))
-    if check or dry_run:
+    if check:
         return writer.plan(out, force=force, digests=synthesis.digests, seen=seen)
-    # What is written is hashed from the files themselves, unless they were just hashed for a
-    # new memo: a reused memo's digests only ever stand for files not made.
+    # What is written is hashed from the files themselves, unless they were just hashed here:
+    # a reused memo's digests only ever stand for files not made.
     applied = writer.write(out, synthesis.files, force=force, seen=seen,
-                           digests=synthesis.digests if synthesis.memo is not None else None)
+                           digests=synthesis.made_digests,
+                           ready=lambda: _fail_on_errors(synthesis))
     record = {rel: (st, applied.new_lock[rel]) for rel, st in applied.statuses.items()}
     if seen is None or record != seen.files:
         write_seen(seen_path(out), record)

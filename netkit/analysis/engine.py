@@ -437,8 +437,9 @@ class Reachability:
 
 
 def reachability(objects: Iterable[KubeObject | dict[str, Any]],
-                 workloads: Iterable[PodTemplate] = (), parts: ClusterParts | None = None
-                 ) -> Reachability:
+                 workloads: Iterable[PodTemplate] = (), parts: ClusterParts | None = None,
+                 *, well_formed: bool = False) -> Reachability:
     """Reachability of the pods and workloads in ``objects`` (plus declared ``workloads``
-    and the parts of the cluster ``parts`` implies)."""
-    return Reachability(tiered_cluster(objects, workloads, parts))
+    and the parts of the cluster ``parts`` implies); ``well_formed`` as for
+    :func:`~netkit.analysis.model.build_cluster`."""
+    return Reachability(tiered_cluster(objects, workloads, parts, well_formed=well_formed))

@@ -304,17 +304,18 @@ def _check_well_formed(item: KubeObject) -> None:
 
 def build_cluster(objects: Iterable[KubeObject | dict[str, Any]],
                   extra: Iterable[PodTemplate] = (), parts: ClusterParts | None = None,
-                  cidrs: Iterable[Network] = ()) -> Cluster:
+                  cidrs: Iterable[Network] = (), *, well_formed: bool = False) -> Cluster:
     """A Cluster from objects (KubeObjects or plain dicts), declared workloads and the parts
     of the cluster ``parts`` implies (by default cluster DNS, when policies name it);
     ``cidrs`` that other policy kinds mention cut the world outside into cells too.
 
     A pod or ReplicaSet whose controller is in the input is represented by the controller.
-    Malformed Namespaces, NetworkPolicies and workloads are errors.
+    Malformed Namespaces, NetworkPolicies and workloads are errors, unless the caller vouches
+    that the objects are ``well_formed`` (validation checks them beside it).
     """
     parts = parts or ClusterParts()
     given = as_objects(objects)
-    for item in given:
+    for item in given if not well_formed else ():
         _check_well_formed(item)
     items = [(o.obj, o.file, o.line) for o in given]
     present = {((md.get("namespace") or "default"), obj.get("kind"), md.get("name"))

@@ -28,8 +28,8 @@ from netkit.objects import KubeObject, as_objects
 
 
 def tiered_cluster(objects: Iterable[KubeObject | dict[str, Any]],
-                   workloads: Iterable[PodTemplate] = (), parts: ClusterParts | None = None
-                   ) -> Cluster:
+                   workloads: Iterable[PodTemplate] = (), parts: ClusterParts | None = None,
+                   *, well_formed: bool = False) -> Cluster:
     """The Cluster of ``objects``, ``workloads`` and the parts ``parts`` implies, with its
     ClusterNetworkPolicies (and the older Admin/BaselineAdminNetworkPolicies) and Cilium
     policies."""
@@ -41,7 +41,8 @@ def tiered_cluster(objects: Iterable[KubeObject | dict[str, Any]],
             tiers.append(tier_policy_from(o.obj, o.file, o.line))
         elif isinstance(o.obj, dict) and is_cilium_policy(o.obj):
             cilium += cilium_policies_from(o.obj, o.file, o.line)
-    cluster = build_cluster(items, workloads, parts, _cidrs(tiers, cilium))
+    cluster = build_cluster(items, workloads, parts, _cidrs(tiers, cilium),
+                            well_formed=well_formed)
     cluster.tiers, cluster.cilium = tiers, cilium
     cluster.endpoints += fqdn_endpoints(cluster)
     return cluster

@@ -16,7 +16,7 @@ import stat
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -147,12 +147,14 @@ def plan(out: Path, files: dict[str, bytes] | None = None, *, force: bool = Fals
 
 def write(out: Path, files: dict[str, bytes], *, force: bool = False,
           timeout: float | None = None, digests: dict[str, str] | None = None,
-          seen: Seen | None = None) -> Plan:
+          seen: Seen | None = None, ready: Callable[[], None] = lambda: None) -> Plan:
     """Plan and apply under the output directory's lock (``digests``: the files' sha256s, when
-    known; ``seen``: as for :func:`plan`); returns the plan applied."""
+    known; ``seen``: as for :func:`plan`); returns the plan applied. ``ready()`` is called once
+    the files are staged, before anything in ``out`` changes: what it raises stops the write
+    with ``out`` as it was."""
     with exclusive(out, timeout):
         p = plan(out, files, force=force, digests=digests, seen=seen)
-        _apply(p)
+        _apply(p, ready)
     return p
 
 
@@ -189,6 +191,7 @@ def exclusive(out: Path, timeout: float | None = None) -> Iterator[None]:
     private = private_dir(out)
     mutex = private / MUTEX
     created = False
+    new_out = not out.exists()  # removed again if nothing was written into it
     while True:
         if not private.is_dir():
             try:
@@ -218,6 +221,8 @@ def exclusive(out: Path, timeout: float | None = None) -> Iterator[None]:
         os.close(fd)
         if created:
             _rmdir_if_empty(private)
+        if new_out:
+            _rmdir_if_empty(out)
 
 
 def _locked(fd: int, mutex: Path) -> bool:
@@ -240,11 +245,13 @@ def _rmdir_if_empty(path: Path) -> None:
         path.rmdir()
 
 
-def _apply(p: Plan) -> None:
-    """Apply ``p``; the caller holds the lock."""
+def _apply(p: Plan, ready: Callable[[], None] = lambda: None) -> None:
+    """Apply ``p``, calling ``ready()`` between staging and changing ``out``; the caller holds
+    the lock."""
     out, private = p.out, p.out / NETKIT_DIR
     _clean_staging(private)
     if not p.changed:
+        ready()
         return
     if p.edited and not p.force:
         more = f" (and {len(p.edited) - 1} more)" if len(p.edited) > 1 else ""
@@ -264,6 +271,7 @@ def _apply(p: Plan) -> None:
     try:
         made: set[str] = set()  # directories known to exist
         _create_all(stage, root, writes, p.files, made, p.statuses)
+        ready()
         doing = f"{root}/{LOCK_PATH}"
         pending = {rel: p.new_lock[rel] for rel in writes}
         _record(out, staging, Lock({**p.lock.pending, **p.lock.files, **p.current}, pending))
