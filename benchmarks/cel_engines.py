@@ -21,7 +21,7 @@ from typing import Any
 from netkit import load_manifests
 from netkit.validate import cel as netkit_cel
 from netkit.validate.cel import RuleTree
-from netkit.validate.crd import CrdRegistry
+from netkit.validate.crd_registry import CrdRegistry
 from netkit.validate.structural import defaulted, has_default, pruned
 
 FIXTURES = Path(__file__).parent.parent / "tests" / "fixtures"

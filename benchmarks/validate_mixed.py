@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from mixed_corpus import write_corpus
 
 from netkit import load_manifests
-from netkit.validate.crd import CrdRegistry
+from netkit.validate.crd_registry import CrdRegistry
 from netkit.validate.engine import Validator, core_schemas, parse_version
 
 VERSION = "1.36"

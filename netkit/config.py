@@ -23,7 +23,7 @@ from netkit.gitops.argocd import ArgoCdConfig
 from netkit.k8s.core import DEFAULT_NODE_PORTS
 
 if TYPE_CHECKING:
-    from netkit.validate.crd import CrdRegistry
+    from netkit.validate.crd_registry import CrdRegistry
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -100,7 +100,7 @@ class NetkitConfig(BaseModel):
     def crd_registry(self, extra: Sequence[str] = ()) -> CrdRegistry:
         """The bundled CRDs (on the configured Gateway API channel), overridden by those of
         ``[tool.netkit] crds`` and ``extra`` (from the command line)."""
-        from netkit.validate.crd import CrdRegistry
+        from netkit.validate.crd_registry import CrdRegistry
 
         registry = CrdRegistry(gateway_api_channel=self.gateway_api_channel)
         return registry.load([*extra, *(self.path(c) for c in self.crds)])

@@ -6,7 +6,7 @@ import marshal
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,7 +37,7 @@ from netkit.workspace import rendered
 
 if TYPE_CHECKING:
     from netkit.config import NetkitConfig
-    from netkit.validate.crd import CrdRegistry
+    from netkit.validate.crd_registry import CrdRegistry
 
 PARALLEL_OBJECTS = 1000  # below this, forking costs more than it saves
 
@@ -249,9 +249,9 @@ def _memo_key(fingerprint: str, blueprints: Sequence[Blueprint],
     key = Key()
     key.add(fingerprint, sorted(ignore), argocd, docs, parts, node_ports)
     for bp, (bp_objects, _), workloads in zip(blueprints, renders, declared_by, strict=True):
+        # Each object's provenance; what it is comes with its content, in the same order.
         key.add(bp.name, bp.target.model_dump_json(), sorted(_user_paths(bp)), workloads,
-                _content([(ro.origin, ro.blueprint, ro.file, ro.line, ro.kind, ro.name,
-                           ro.metadata.get("namespace")) for ro in bp_objects]))
+                _content([(ro.origin, ro.blueprint, ro.file, ro.line) for ro in bp_objects]))
     key.add(_content([(ro.target.cluster if ro.target is not None else None, ro.obj)
                       for ro in objects]))
     return key.hexdigest()
@@ -349,13 +349,18 @@ def synthesize_project(cfg: NetkitConfig, files: Sequence[str], *, env: str | No
                                fingerprint=fingerprint, memo=memo, parallel=True)
         if ahead is not None and memo is not None and synthesis.known_digests is memo.digests:
             with suppress(NetkitError):  # the write plans again, and reports it in turn
-                synthesis.planned = ahead.result()
+                synthesis.planned = replace(ahead.result(), digests=memo.digests)
         return synthesis
 
 
 def _digest_plan(out: Path, digests: dict[str, str]) -> writer.Plan:
-    """The plan of a write of files of these ``digests`` (path → sha256) into ``out``."""
-    return writer.plan(out, digests=digests, seen=read_seen(seen_path(out)))
+    """The plan of a write of files of these ``digests`` (path → sha256) into ``out``, without
+    what the caller has (the digests) or a plan of digests never needs (the files' statuses,
+    which only a write records): it is sent back from a child."""
+    planned = writer.plan(out, digests=digests, seen=read_seen(seen_path(out)))
+    planned.digests, planned.statuses = None, {}
+    vars(planned).pop("new_lock", None)
+    return planned
 
 
 def _project_fingerprint(cfg: NetkitConfig) -> str | None:

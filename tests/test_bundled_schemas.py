@@ -16,7 +16,8 @@ import yaml
 from netkit import schemas
 from netkit.k8s.rate_limit import nginx_rate_limit_policy
 from netkit.validate import validate
-from netkit.validate.crd import CrdRegistry, CrdSource, _bundled_schemas
+from netkit.validate.crd import bundled_schemas
+from netkit.validate.crd_registry import CrdRegistry, CrdSource
 
 ROOT = Path(__file__).resolve().parent.parent
 CRDS = schemas.SCHEMA_ROOT / "crds"
@@ -215,17 +216,17 @@ def test_every_bundled_kind_has_a_usable_schema(channel: str) -> None:
 
 
 def test_bundled_crds_are_parsed_on_first_use_once_per_process() -> None:
-    _bundled_schemas.cache_clear()
+    bundled_schemas.cache_clear()
     registry = CrdRegistry()
     assert registry.get("example.com/v1", "Nope") is None
     assert registry.get("gateway.networking.k8s.io/v1alpha2", "TCPRoute") is None  # unserved
     assert registry.kinds()  # from the index alone
-    assert _bundled_schemas.cache_info().currsize == 0
+    assert bundled_schemas.cache_info().currsize == 0
     route = registry.get("gateway.networking.k8s.io/v1", "HTTPRoute")
     assert route is not None and route.group == "gateway.networking.k8s.io"
     assert CrdRegistry().get("gateway.networking.k8s.io/v1", "HTTPRoute") is route
     assert registry.get("gateway.networking.k8s.io/v1beta1", "HTTPRoute") is not None
-    assert _bundled_schemas.cache_info().currsize == 1
+    assert bundled_schemas.cache_info().currsize == 1
 
 
 def test_gateway_api_channel() -> None:

@@ -25,7 +25,7 @@ from netkit.constructs import (
 )
 from netkit.errors import CapabilityError, ConfigError, ConstructError
 from netkit.testing import synth
-from netkit.validate.crd import CrdRegistry
+from netkit.validate.crd_registry import CrdRegistry
 
 REGISTRY = CrdRegistry()
 CORE_KINDS = {"Namespace", "Service", "NetworkPolicy"}

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from netkit import load_manifests
 from netkit.validate import openapi, validate
 from netkit.validate.cel import CelRule, evaluate, evaluate_rules
-from netkit.validate.crd import COMPILE_AFTER, CrdRegistry
+from netkit.validate.crd import COMPILE_AFTER
+from netkit.validate.crd_registry import CrdRegistry
 from netkit.validate.openapi_accepts import accepts
 from netkit.validate.structural import defaulted, list_errors
 

@@ -22,7 +22,7 @@ from netkit.constructs import (
 )
 from netkit.errors import CapabilityError, ConfigError
 from netkit.testing import assert_isolated, assert_reachable, synth
-from netkit.validate.crd import CrdRegistry
+from netkit.validate.crd_registry import CrdRegistry
 
 HTTPROUTE = CrdRegistry().get("gateway.networking.k8s.io/v1", "HTTPRoute")
 durations = st.lists(st.tuples(st.integers(0, 99999), st.sampled_from(["h", "m", "s", "ms"])),

@@ -15,7 +15,7 @@ from netkit import load_blueprints
 from netkit import synth as lib
 from netkit.gitops.argocd import ArgoCdConfig
 from netkit.testing import synth
-from netkit.validate.crd import CrdRegistry
+from netkit.validate.crd_registry import CrdRegistry
 from tests.conftest import ROOT
 
 BLUEPRINTS = [ROOT / "blueprints" / f"{n}.py" for n in ("platform", "shop", "payments")]

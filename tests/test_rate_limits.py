@@ -16,7 +16,7 @@ from netkit.errors import CapabilityError
 from netkit.schemas import SCHEMA_ROOT
 from netkit.spec import RateLimit
 from netkit.testing import synth
-from netkit.validate.crd import CrdRegistry
+from netkit.validate.crd_registry import CrdRegistry
 
 ENVOY = Target()
 NGF = Target(gateway="nginx-gateway-fabric")

@@ -13,7 +13,7 @@ from netkit import schemas
 from netkit.errors import CapabilityError
 from netkit.testing import SynthResult, synth
 from netkit.validate import cel
-from netkit.validate.crd import GATEWAY_API_GROUPS, CrdRegistry
+from netkit.validate.crd_registry import GATEWAY_API_GROUPS, CrdRegistry
 from tests.conftest import ROOT
 from tests.scenarios import SCENARIOS, TARGETS
 

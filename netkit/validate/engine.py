@@ -20,7 +20,7 @@ from netkit.inputs.triage import broken_object
 from netkit.k8s.removed_apis import removed_api
 from netkit.objects import KubeObject, as_objects
 from netkit.validate import apiserver
-from netkit.validate.crd import CrdRegistry
+from netkit.validate.crd_registry import CrdRegistry
 from netkit.validate.lint import lint
 from netkit.validate.lint.index import Index
 from netkit.validate.schema import CoreSchemas
