@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
-from netkit import load_blueprints
+from netkit import Blueprint, Manifest, load_blueprints
 from netkit import synth as lib
+from netkit.errors import CheckFailed
 from netkit.gitops.argocd import ArgoCdConfig
 from netkit.testing import synth
 from netkit.validate.crd_registry import CrdRegistry
@@ -125,3 +126,27 @@ def test_every_directory_builds_with_kubectl_kustomize(tmp_path: Path) -> None:
                       or (directory.name == "_cluster" and not o.namespace)
                       or (directory.name == "_argocd" and o.kind == "ApplicationSet"))
         assert _kustomize(directory) == mine, directory.name
+
+
+def test_validation_still_running_beside_the_write_decides_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As for a large input: validation runs in a child while the files are staged.
+    monkeypatch.setattr(lib, "PARALLEL_OBJECTS", 1)
+    bp = Blueprint("bad")
+    Manifest(bp, "svc", {"apiVersion": "v1", "kind": "Service",
+                         "metadata": {"name": "web", "namespace": "a"},
+                         "spec": {"ports": [{"port": 0}]}})
+    result = lib.synthesize([bp], parallel=True)
+    fresh = tmp_path / "fresh"
+    with pytest.raises(CheckFailed, match=r"1 validation error\(s\), nothing written"):
+        lib.write(result, fresh)
+    assert not fresh.exists()
+    # A problem of the output directory (a file netkit does not own in the way) comes second.
+    out = tmp_path / "out"
+    (out / "default" / "a").mkdir(parents=True)
+    (out / "default" / "a" / "service-web.yaml").write_text("mine\n")
+    for options in ({}, {"check": True}, {"dry_run": True}):
+        with pytest.raises(CheckFailed):
+            lib.write(result, out, **options)
+    assert (out / "default" / "a" / "service-web.yaml").read_text() == "mine\n"
+    assert sorted(p.name for p in out.rglob("*")) == ["a", "default", "service-web.yaml"]
