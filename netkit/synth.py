@@ -128,13 +128,15 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
         objects += _argo_objects(argocd, objects)
     placed = [(bp.target.cluster, w) for bp, ws in zip(blueprints, declared_by, strict=True)
               for w in ws]
-    def keyed() -> str | None:
+    many = parallel and len(objects) >= PARALLEL_OBJECTS
+
+    def keyed(fork: bool = False) -> str | None:
         return None if fingerprint is None else _memo_key(
             fingerprint, blueprints, renders, objects, declared_by, ignore=ignore,
-            argocd=argocd, docs=docs, parts=parts, node_ports=node_ports)
+            argocd=argocd, docs=docs, parts=parts, node_ports=node_ports, fork=fork)
 
     # Without a memo to compare, the key is made beside validation rather than before it.
-    key = keyed() if memo is not None else None
+    key = keyed(fork=many) if memo is not None else None
     reuse = memo if memo is not None and key is not None and memo.key == key \
         and len(memo.findings) == len(blueprints) else None
     if reuse is not None:
@@ -159,7 +161,6 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
     # On two cores, validation and NETWORK.md are made in forked children while the files are
     # made here; validation may still run when this returns (the write stages the files
     # meanwhile, and waits for it before changing the output directory).
-    many = parallel and len(objects) >= PARALLEL_OBJECTS
     paths = by_path(objects)
     directories = namespace_directories(paths)
     validation = Job(validate_all, fork=many)
@@ -240,20 +241,25 @@ def _memo_key(fingerprint: str, blueprints: Sequence[Blueprint],
               renders: list[tuple[list[KubeObject], list[Finding]]], objects: list[KubeObject],
               declared_by: list[list[PodTemplate]], *, ignore: Sequence[str],
               argocd: ArgoCdConfig | None, docs: bool, parts: ClusterParts | None,
-              node_ports: tuple[int, int]) -> str:
+              node_ports: tuple[int, int], fork: bool = False) -> str:
     """A key of everything validation, the files and NETWORK.md depend on: ``fingerprint``
     (the code among it), the arguments, each blueprint's target, user-written constructs and
     declared workloads (which render no object, yet place identity files, flows and
     findings), each object's provenance, and the content and cluster of every object written
-    (Argo CD's among them)."""
-    key = Key()
-    key.add(fingerprint, sorted(ignore), argocd, docs, parts, node_ports)
-    for bp, (bp_objects, _), workloads in zip(blueprints, renders, declared_by, strict=True):
-        # Each object's provenance; what it is comes with its content, in the same order.
-        key.add(bp.name, bp.target.model_dump_json(), sorted(_user_paths(bp)), workloads,
-                _content([(ro.origin, ro.blueprint, ro.file, ro.line) for ro in bp_objects]))
-    key.add(_content([(ro.target.cluster if ro.target is not None else None, ro.obj)
-                      for ro in objects]))
+    (Argo CD's among them). ``fork`` reads half the objects in a forked child."""
+    contents = [(ro.target.cluster if ro.target is not None else None, ro.obj)
+                for ro in objects]
+    half = len(contents) // 2
+    with forked(lambda: sha256(_content(contents[half:])), fork=fork) as second_half:
+        key = Key()
+        key.add(fingerprint, sorted(ignore), argocd, docs, parts, node_ports)
+        for bp, (bp_objects, _), workloads in zip(blueprints, renders, declared_by,
+                                                  strict=True):
+            # Each object's provenance; what it is comes with its content, in that order.
+            key.add(bp.name, bp.target.model_dump_json(), sorted(_user_paths(bp)), workloads,
+                    _content([(ro.origin, ro.blueprint, ro.file, ro.line)
+                              for ro in bp_objects]))
+        key.add(_content(contents[:half]), second_half.result())
     return key.hexdigest()
 
 
