@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import pickle
 import signal
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, Generic, NoReturn, TypeVar, cast
@@ -27,6 +26,7 @@ class Job(Generic[T]):
             self._start()
 
     def _start(self) -> None:
+        _reap_exited()
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns
@@ -67,13 +67,15 @@ class Job(Generic[T]):
 
     def _reap(self, wait: bool = True) -> None:
         """Close the pipe and reap the child; unless ``wait``, a child still freeing its
-        memory is reaped by a thread of its own."""
+        memory is reaped later, by the next job (not by a thread: a later fork would copy a
+        process with threads)."""
         os.close(self._fd)
         pid, self._pid = self._pid or 0, None
         if wait:
             os.waitpid(pid, 0)
-        elif os.waitpid(pid, os.WNOHANG)[0] == 0:
-            threading.Thread(target=os.waitpid, args=(pid, 0), daemon=True).start()
+        else:
+            _exiting.append(pid)
+        _reap_exited()
 
     def cancel(self) -> None:
         """Stop the child if it still runs."""
@@ -81,6 +83,18 @@ class Job(Generic[T]):
             with suppress(ProcessLookupError):
                 os.kill(self._pid, signal.SIGKILL)
             self._reap()
+
+
+_exiting: list[int] = []  # children that sent their result, perhaps not reaped yet
+
+
+def _reap_exited() -> None:
+    """Reap the children of :data:`_exiting` that have ended."""
+    for pid in list(_exiting):
+        with suppress(ChildProcessError):
+            if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                continue
+        _exiting.remove(pid)
 
 
 def _child(work: Callable[[], Any], fd: int) -> NoReturn:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from netkit import NetkitError, load_blueprints, synth
+from netkit import forked as forked_module
 from netkit.forked import forked
 
 SHOP = Path(__file__).resolve().parent.parent / "blueprints" / "shop.py"
@@ -51,3 +53,17 @@ def test_parallel_synthesis_matches_sequential(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(synth, "PARALLEL_OBJECTS", 0)
     parallel = synth.synthesize(load_blueprints(SHOP, "prod"), parallel=True)
     assert parallel.files == sequential.files and parallel.findings == sequential.findings
+
+
+def test_children_that_sent_their_result_are_reaped() -> None:
+    pids = []
+    for _ in range(3):
+        with forked(os.getpid) as job:
+            pids.append(job.result())
+    deadline = time.monotonic() + 10
+    while forked_module._exiting and time.monotonic() < deadline:  # a child still exiting
+        time.sleep(0.05)
+        forked_module._reap_exited()
+    for pid in pids:  # no zombie is left: each was waited for
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
