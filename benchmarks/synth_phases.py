@@ -68,7 +68,8 @@ with paused():
         tree = lambda: layout(objects)
     files = tree()
     directories = synth.namespace_directories(files)
-    if hasattr(synth, "documents"):  # the engine trusting what validation checks beside it
+    if "checked" in inspect.signature(getattr(synth, "documents", print)).parameters:
+        # the engine trusting what validation checks beside it, as synth runs it
         network = lambda: synth.documents(objects, placed, directories, None, checked=True)
     elif hasattr(synth, "network_files"):
         network = lambda: synth.network_files(objects, placed, directories, None)
