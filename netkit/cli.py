@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import atexit
 import copy
-import gc
 import os
 import sys
 import traceback
@@ -204,8 +202,10 @@ def synth(
             return
         try:  # the files are staged while validation may still run
             plan = lib.write(synthesis, out_dir, check=check, dry_run=dry_run, force=force)
-        finally:
+        except Exception:
             _print_findings(synthesis.findings, verbose)
+            raise
+        _print_findings(synthesis.findings, verbose)
         for line in plan.lines() if (check or dry_run) else []:
             typer.echo(line)
         if check and plan.changed:
@@ -579,8 +579,6 @@ def main() -> None:
     # Looking pydantic's plugins up reads every installed distribution's entry points, a
     # tenth of a synth's start-up; netkit's models want none. A value the user set wins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    # Registered first, so run after a blueprint's handlers.
-    atexit.register(_finish_user_code, frozenset(sys.modules))
     try:
         _only(sys.argv[1:])(prog_name="netkit")
     except SystemExit as exc:
@@ -592,30 +590,6 @@ def main() -> None:
         os._exit(exc.code or 0)
     finally:
         _flush()
-
-
-def _finish_user_code(loaded: frozenset[str]) -> None:
-    """Finish what a blueprint's code left, as Python's exit would (the modules it imported
-    beyond those ``loaded`` before the command go, and with them what only they hold: open
-    files are flushed), then freeze the libraries' objects: Python's own collections at exit
-    would walk them twice more, tens of milliseconds of a large run; frozen, they are still
-    freed as their last reference goes."""
-    if not _ran_user_code():
-        return
-    import sysconfig
-
-    libraries = (os.path.dirname(os.path.abspath(__file__)),
-                 *{sysconfig.get_path(p) for p in ("stdlib", "platstdlib", "purelib", "platlib")})
-    for name, module in list(sys.modules.items()):
-        file = getattr(module, "__file__", None)
-        if name not in loaded and isinstance(file, str) \
-                and not os.path.abspath(file).startswith(libraries):
-            del sys.modules[name]
-            for key in list(module.__dict__):  # as Python's exit wipes a module
-                if key != "__builtins__":
-                    module.__dict__[key] = None
-    gc.collect()
-    gc.freeze()
 
 
 def _only(argv: list[str]) -> typer.Typer:

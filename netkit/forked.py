@@ -22,11 +22,12 @@ class Job(Generic[T]):
         self._pid: int | None = None
         self._fd = -1
         self._outcome: tuple[bool, Any] | None = None
+        self._chunks: list[bytes] = []  # what the child sent so far
+        self._owner = os.getpid()  # a process forked from this one leaves the child alone
         if fork and hasattr(os, "fork") and (os.cpu_count() or 1) > 1:
             self._start()
 
     def _start(self) -> None:
-        _reap_exited()
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns
@@ -55,46 +56,29 @@ class Job(Generic[T]):
     def _received(self) -> tuple[bool, Any] | None:
         """What the child sent: ``(True, result)`` or ``(False, exception)``; None when it
         sent nothing usable (it died, or its exception did not pickle)."""
-        chunks = []
         while chunk := os.read(self._fd, 1 << 20):
-            chunks.append(chunk)
-        self._reap(wait=False)
+            self._chunks.append(chunk)
+        self._reap()
         try:
-            ok, value = pickle.loads(b"".join(chunks))
+            ok, value = pickle.loads(b"".join(self._chunks))
         except Exception:
             return None
         return None if not ok and value is None else (ok, value)
 
-    def _reap(self, wait: bool = True) -> None:
-        """Close the pipe and reap the child; unless ``wait``, a child still freeing its
-        memory is reaped later, by the next job (not by a thread: a later fork would copy a
-        process with threads)."""
+    def _reap(self) -> None:
         os.close(self._fd)
-        pid, self._pid = self._pid or 0, None
-        if wait:
-            os.waitpid(pid, 0)
-        else:
-            _exiting.append(pid)
-        _reap_exited()
+        os.waitpid(self._pid or 0, 0)
+        self._pid = None
+
+    def __del__(self) -> None:
+        self.cancel()  # a child whose result no one took
 
     def cancel(self) -> None:
         """Stop the child if it still runs."""
-        if self._pid is not None:
+        if self._pid is not None and os.getpid() == self._owner:
             with suppress(ProcessLookupError):
                 os.kill(self._pid, signal.SIGKILL)
             self._reap()
-
-
-_exiting: list[int] = []  # children that sent their result, perhaps not reaped yet
-
-
-def _reap_exited() -> None:
-    """Reap the children of :data:`_exiting` that have ended."""
-    for pid in list(_exiting):
-        with suppress(ChildProcessError):
-            if os.waitpid(pid, os.WNOHANG)[0] == 0:
-                continue
-        _exiting.remove(pid)
 
 
 def _child(work: Callable[[], Any], fd: int) -> NoReturn:
@@ -113,7 +97,7 @@ def _child(work: Callable[[], Any], fd: int) -> NoReturn:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
-        os.close(fd)  # the parent reads its end now, not once this process's memory is freed
+        os.close(fd)  # the parent reads to the end now, not once this process's memory is freed
     finally:
         os._exit(0)
 

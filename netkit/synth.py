@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import marshal
-import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass, replace
@@ -164,29 +163,36 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
     # meanwhile, and waits for it before changing the output directory).
     paths = by_path(objects)
     directories = namespace_directories(paths)
+    checked = docs and "NK001" not in {r.strip().upper() for r in ignore}
     validation = Job(validate_all, fork=many)
+
+    def all_findings() -> list[Finding]:
+        validated = validation.result()
+        if checked and any(f.rule == "NK001" for group in validated for f in group):
+            # NETWORK.md trusted objects validation refuses: a malformed one the analysis
+            # reads is refused as before (as audit refuses it), else the findings say it all.
+            network_files(objects, placed, directories, parts)
+        return _findings(renders, validated)
+
+    findings = Job(all_findings, fork=False)  # its outcome, an error too, is kept
     try:
         with forked(lambda: tree_files(paths, placed), fork=many) as laying_out:
             key = key or keyed()
-            network = documents(objects, placed, directories, parts,
-                                checked="NK001" not in {r.strip().upper() for r in ignore}) \
+            network = documents(objects, placed, directories, parts, checked=checked) \
                 if docs else {}
             files = laying_out.result()
         if not many:
-            validation.result()  # here, so that its errors are raised here
+            findings.result()  # here, so that its errors are raised here
     except BaseException:
         validation.cancel()
         raise
     files = dict(sorted({**files, **network}.items()))
     digests = {path: sha256(data) for path, data in files.items()}
-    validated = validation.result
     docs_text = {path: data.decode() for path, data in network.items()}
-    synthesis = Synthesis(objects, lambda: _findings(renders, validated()), lambda: files,
-                          lambda: None if key is None else Memo(key, validated(), docs_text,
-                                                                digests),
-                          made_digests=digests)
-    weakref.finalize(synthesis, validation.cancel)  # a child whose result no one took
-    return synthesis
+    return Synthesis(objects, findings.result, lambda: files,
+                     lambda: None if key is None else Memo(key, validation.result(), docs_text,
+                                                           digests),
+                     made_digests=digests)
 
 
 def _findings(renders: list[tuple[list[KubeObject], list[Finding]]],

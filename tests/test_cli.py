@@ -230,9 +230,19 @@ def test_commands_import_only_what_they_use(command: str, tmp_path: Path) -> Non
 def test_a_blueprints_exit_handlers_and_open_files_are_finished(tmp_path: Path) -> None:
     # The CLI ends at once after a command, unless someone's own Python ran in it.
     # Also a module the blueprint imports, with a file it never closes.
+    # Its finalizers run while its globals are still there.
     (tmp_path / "helper.py").write_text(textwrap.dedent(f"""
+        import os
+
         notes = open({str(tmp_path / "helper.txt")!r}, "w")
         notes.write("imported\\n")
+        open({str(tmp_path / "scratch.txt")!r}, "w").close()
+
+        class Scratch:
+            def __del__(self):
+                os.remove({str(tmp_path / "scratch.txt")!r})
+
+        scratch = Scratch()
 
         def note(text):  # its globals hold the module's: a reference cycle
             notes.write(text)
@@ -255,3 +265,6 @@ def test_a_blueprints_exit_handlers_and_open_files_are_finished(tmp_path: Path) 
     assert (tmp_path / "log.txt").read_text() == "loaded\n"
     assert (tmp_path / "atexit.txt").read_text() == "ran\n"
     assert (tmp_path / "helper.txt").read_text() == "imported\n"
+    assert not (tmp_path / "scratch.txt").exists()
+    assert "Exception ignored" not in proc.stderr
+

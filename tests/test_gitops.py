@@ -13,6 +13,7 @@ import yaml
 
 from netkit import Blueprint, Manifest, load_blueprints
 from netkit import synth as lib
+from netkit.analysis.model import MalformedInput
 from netkit.errors import CheckFailed
 from netkit.gitops.argocd import ArgoCdConfig
 from netkit.testing import synth
@@ -150,3 +151,18 @@ def test_validation_still_running_beside_the_write_decides_first(
             lib.write(result, out, **options)
     assert (out / "default" / "a" / "service-web.yaml").read_text() == "mine\n"
     assert sorted(p.name for p in out.rglob("*")) == ["a", "default", "service-web.yaml"]
+
+
+@pytest.mark.parametrize("parallel_objects", [10**9, 1])
+def test_a_malformed_policy_is_refused_as_the_analysis_refuses_it(
+        parallel_objects: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # NETWORK.md is made from objects validation checks beside it, in a child for a large
+    # input; what it refuses, the analysis refuses as it always did.
+    monkeypatch.setattr(lib, "PARALLEL_OBJECTS", parallel_objects)
+    bp = Blueprint("bad")
+    Manifest(bp, "np", {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                        "metadata": {"name": "x", "namespace": "a"},
+                        "spec": {"podSelector": {}, "ingress": [
+                            {"from": [{"ipBlock": {"cidr": "10.0.0.0/8", "bogus": 1}}]}]}})
+    with pytest.raises(MalformedInput, match="NetworkPolicy x is malformed"):
+        lib.synthesize([bp], parallel=True).findings  # noqa: B018

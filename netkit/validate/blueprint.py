@@ -38,8 +38,10 @@ def overlapping_selectors(ns: Namespace, facts: Facts) -> Iterator[Finding]:
         for label in w.labels.items():
             having.setdefault(label, []).append(i)
     for a in workloads:
-        # Only workloads that carry a's rarest label can carry all of a's (never empty).
-        carriers = min((having[label] for label in a.labels.items()), key=len)
+        # Only workloads that carry a's rarest label can carry all of a's labels (a's labels
+        # are never empty when declared, but the attribute can be set again).
+        carriers = min((having[label] for label in a.labels.items()), key=len,
+                       default=range(len(workloads)))
         for b in (workloads[j] for j in carriers):
             if a is not b and a.labels.items() <= b.labels.items():
                 shown = ", ".join(f"{k}={v}" for k, v in sorted(a.labels.items()))
