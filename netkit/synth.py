@@ -98,9 +98,9 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
     ``fingerprint`` stands for what validation depends on besides the blueprints' objects and
     these arguments (the code, the CRDs in ``crds``); given one, the result carries its memo,
     and a ``memo`` with the same key supplies the findings, NETWORK.md files and the files'
-    digests instead of computing them again. ``parallel`` validates large inputs and lays out
-    their files in forked children while NETWORK.md is made here, and returns before
-    validation ends (its findings are waited for when first asked for; for a process of its
+    digests instead of computing them again. ``parallel`` validates large inputs and makes
+    their NETWORK.md in forked children while the files are laid out here, and returns
+    before validation ends (its findings are waited for when first asked for; for a process of its
     own, like the CLI's: not one running Node.js)."""
     with collector.paused():
         return _synthesize(blueprints, crds=crds, ignore=ignore, argocd=argocd, docs=docs,
@@ -158,8 +158,8 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
                 for bp, ws, (bp_objects, _) in zip(blueprints, declared_by, renders,
                                                    strict=True)]
 
-    # On two cores, validation and the files' layout run in forked children while NETWORK.md
-    # is made here; validation may still run when this returns (the write stages the files
+    # On two cores, validation and NETWORK.md are made in forked children while the files are
+    # laid out here; validation may still run when this returns (the write stages the files
     # meanwhile, and waits for it before changing the output directory).
     paths = by_path(objects)
     directories = namespace_directories(paths)
@@ -176,11 +176,11 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
 
     findings = Job(all_findings, fork=False)  # its outcome, an error too, is kept
     try:
-        with forked(lambda: tree_files(paths, placed), fork=many) as laying_out:
+        with forked(lambda: documents(objects, placed, directories, parts, checked=checked)
+                    if docs else {}, fork=many) as making_docs:
+            files = tree_files(paths, placed)
             key = key or keyed()
-            network = documents(objects, placed, directories, parts, checked=checked) \
-                if docs else {}
-            files = laying_out.result()
+            network = making_docs.result()
         if not many:
             findings.result()  # here, so that its errors are raised here
     except BaseException:
