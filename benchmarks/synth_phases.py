@@ -68,9 +68,9 @@ with paused():
         tree = lambda: layout(objects)
     files = tree()
     directories = synth.namespace_directories(files)
-    if "checked" in inspect.signature(getattr(synth, "documents", print)).parameters:
-        # the engine trusting what validation checks beside it, as synth runs it
-        network = lambda: synth.documents(objects, placed, directories, None, checked=True)
+    if hasattr(synth, "checked_network_files"):  # trusting what validation checks beside it
+        network = lambda: synth.checked_network_files(objects, placed, directories, None,
+                                                      checked=True)
     elif hasattr(synth, "network_files"):
         network = lambda: synth.network_files(objects, placed, directories, None)
     else:

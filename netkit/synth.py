@@ -100,8 +100,8 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
     and a ``memo`` with the same key supplies the findings, NETWORK.md files and the files'
     digests instead of computing them again. ``parallel`` validates large inputs and makes
     their NETWORK.md in forked children while the files are laid out here, and returns
-    before validation ends (its findings are waited for when first asked for; for a process of its
-    own, like the CLI's: not one running Node.js)."""
+    before validation ends: its findings are waited for when first asked for (for a process
+    of its own, like the CLI's: not one running Node.js)."""
     with collector.paused():
         return _synthesize(blueprints, crds=crds, ignore=ignore, argocd=argocd, docs=docs,
                            parts=parts, node_ports=node_ports, fingerprint=fingerprint,
@@ -176,8 +176,9 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
 
     findings = Job(all_findings, fork=False)  # its outcome, an error too, is kept
     try:
-        with forked(lambda: documents(objects, placed, directories, parts, checked=checked)
-                    if docs else {}, fork=many) as making_docs:
+        with forked(lambda: checked_network_files(objects, placed, directories, parts,
+                                                  checked=checked) if docs else {},
+                    fork=many) as making_docs:
             files = tree_files(paths, placed)
             key = key or keyed()
             network = making_docs.result()
@@ -187,11 +188,12 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
         validation.cancel()
         raise
     files = dict(sorted({**files, **network}.items()))
+    if key is None:  # no memo to keep: the write hashes what it writes
+        return Synthesis(objects, findings.result, lambda: files)
     digests = {path: sha256(data) for path, data in files.items()}
     docs_text = {path: data.decode() for path, data in network.items()}
     return Synthesis(objects, findings.result, lambda: files,
-                     lambda: None if key is None else Memo(key, validation.result(), docs_text,
-                                                           digests),
+                     lambda: Memo(key, validation.result(), docs_text, digests),
                      made_digests=digests)
 
 
@@ -230,9 +232,9 @@ def network_files(objects: list[KubeObject], placed: list[tuple[str, PodTemplate
     return network
 
 
-def documents(objects: list[KubeObject], placed: list[tuple[str, PodTemplate]],
-              directories: dict[tuple[str, str], str], parts: ClusterParts | None, *,
-              checked: bool) -> dict[str, bytes]:
+def checked_network_files(objects: list[KubeObject], placed: list[tuple[str, PodTemplate]],
+                          directories: dict[tuple[str, str], str],
+                          parts: ClusterParts | None, *, checked: bool) -> dict[str, bytes]:
     """:func:`network_files` of objects that validation beside it holds to their schemas
     (when ``checked``): the engine takes them as they are, unless it cannot read one, which
     is then refused as audit refuses it."""
