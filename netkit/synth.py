@@ -161,10 +161,8 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
     # On two cores, validation and NETWORK.md are made in forked children while the files are
     # laid out here; validation may still run when this returns (the write stages the files
     # meanwhile, and waits for it before changing the output directory).
-    paths = by_path(objects)
-    directories = namespace_directories(paths)
-    checked = docs and "NK001" not in {r.strip().upper() for r in ignore}
     validation = Job(validate_all, fork=many)
+    checked = docs and "NK001" not in {r.strip().upper() for r in ignore}
 
     def all_findings() -> list[Finding]:
         validated = validation.result()
@@ -176,6 +174,8 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
 
     findings = Job(all_findings, fork=False)  # its outcome, an error too, is kept
     try:
+        paths = by_path(objects)
+        directories = namespace_directories(paths)
         with forked(lambda: checked_network_files(objects, placed, directories, parts,
                                                   checked=checked) if docs else {},
                     fork=many) as making_docs:

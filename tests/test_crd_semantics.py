@@ -25,7 +25,7 @@ from netkit.validate.cel import CelRule, evaluate, evaluate_rules
 from netkit.validate.crd import COMPILE_AFTER
 from netkit.validate.crd_registry import CrdRegistry
 from netkit.validate.openapi_accepts import accepts
-from netkit.validate.structural import defaulted, list_errors
+from netkit.validate.structural import defaulted, has_default, list_errors, pruned
 
 FIXTURES = Path(__file__).parent / "fixtures"
 UPSTREAM = FIXTURES / "upstream"
@@ -708,3 +708,65 @@ def test_a_schema_whose_predicate_cannot_be_compiled_is_walked_for_every_object(
                            "spec": {"size": size}}, cel=False)
              for size in range(2 * COMPILE_AFTER)]
     assert [bool(errors) for errors in found] == [size > 9 for size in range(2 * COMPILE_AFTER)]
+
+
+# --- structural defaulting, worked out per schema, against the walk ---------------------------
+
+def _walked_defaults(value: Any, schema: Any) -> Any:
+    """The API server's structural defaulting as a plain recursive walk: the model the
+    defaulting netkit works out per schema is held to."""
+    if not isinstance(schema, dict):
+        return value
+
+    def null(item: Any, node: dict[str, Any]) -> bool:
+        return item is None and not node.get("nullable", False)
+
+    if isinstance(value, dict):
+        props, extra = schema.get("properties") or {}, schema.get("additionalProperties")
+        out = dict(value)
+        for name, prop in props.items():
+            if "default" in prop and (name not in out or null(out[name], prop)):
+                out[name] = prop["default"]
+        for name, item in list(out.items()):
+            sub = props.get(name)
+            if sub is None and isinstance(extra, dict):
+                sub = extra
+                item = extra["default"] if "default" in extra and null(item, extra) else item
+            if sub is not None:
+                out[name] = _walked_defaults(item, sub)
+        return out
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        items = schema["items"]
+        return [_walked_defaults(items["default"] if "default" in items and null(item, items)
+                                 else item, items) for item in value]
+    return value
+
+
+FIELD_NAMES = st.sampled_from(["name", "port", "kind", "x"])
+SCHEMA_NODES = st.recursive(
+    st.fixed_dictionaries({}, optional={"default": SCALARS, "nullable": st.booleans()}),
+    lambda inner: st.fixed_dictionaries({}, optional={
+        "default": SCALARS | st.dictionaries(FIELD_NAMES, SCALARS, max_size=2),
+        "nullable": st.booleans(),
+        "properties": st.dictionaries(FIELD_NAMES, inner, max_size=3),
+        "additionalProperties": inner | st.booleans(),
+        "items": inner}),
+    max_leaves=8)
+DEFAULTABLE = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+    FIELD_NAMES | st.sampled_from(["y", "z"]), inner, max_size=4), max_leaves=10)
+
+
+@given(SCHEMA_NODES, DEFAULTABLE)
+@settings(max_examples=400, deadline=None)
+def test_defaulting_agrees_with_the_walk_and_leaves_the_value_as_it_was(
+        schema: dict[str, Any], value: Any) -> None:
+    before = copy.deepcopy(value)
+    result = defaulted(value, schema)
+    assert result == _walked_defaults(value, schema)
+    assert value == before
+
+
+def test_defaulting_agrees_with_the_walk_on_every_upstream_custom_resource() -> None:
+    for obj, root in CUSTOM_RESOURCES:
+        schema = pruned(root, has_default)
+        assert defaulted(obj, schema) == _walked_defaults(obj, schema), obj["kind"]

@@ -511,3 +511,15 @@ def test_failure_while_moving_files_in_is_repaired(tmp_path: Path,
     writer.write(out, small(a="a2\n", b="b2\n", c="c\n"))
     assert tree(out) == small(a="a2\n", b="b2\n", c="c\n")
     assert os.listdir(out / ".netkit") == ["lock.json"]
+
+
+@given(st.dictionaries(st.text(), st.text(), max_size=5),
+       st.dictionaries(st.text(), st.text(), max_size=3))
+@settings(max_examples=200, deadline=None)
+def test_the_lock_file_is_json_indented_by_two_with_sorted_paths(
+        files: dict[str, str], pending: dict[str, str]) -> None:
+    body: dict[str, object] = {"version": 1, "generator": "netkit",
+                               "files": dict(sorted(files.items()))}
+    if pending:
+        body["pending"] = dict(sorted(pending.items()))
+    assert lock_bytes(Lock(files, pending)) == (json.dumps(body, indent=2) + "\n").encode()

@@ -101,9 +101,18 @@ def _entries(path: Path, value: object) -> dict[str, str]:
 
 
 def lock_bytes(lock: Lock) -> bytes:
-    """The lock file's content: sorted, indented, LF, no timestamps."""
-    body: dict[str, object] = {"version": 1, "generator": "netkit",
-                               "files": dict(sorted(lock.files.items()))}
+    """The lock file's content: sorted, indented, LF, no timestamps (``json.dumps`` with
+    ``indent=2`` of ``version``, ``generator``, ``files`` and any ``pending``, written here
+    line by line: the indenting encoder is pure Python, and a lock has a line per file)."""
+    text = '{\n  "version": 1,\n  "generator": "netkit",\n  "files": ' + _json_object(lock.files)
     if lock.pending:
-        body["pending"] = dict(sorted(lock.pending.items()))
-    return (json.dumps(body, indent=2, sort_keys=False) + "\n").encode()
+        text += ',\n  "pending": ' + _json_object(lock.pending)
+    return (text + "\n}\n").encode()
+
+
+def _json_object(paths: dict[str, str]) -> str:
+    if not paths:
+        return "{}"
+    quote = json.encoder.encode_basestring_ascii
+    rows = ",\n".join(f"    {quote(k)}: {quote(v)}" for k, v in sorted(paths.items()))
+    return "{\n" + rows + "\n  }"

@@ -271,34 +271,41 @@ def _apply(p: Plan, ready: Callable[[], None] = lambda: None) -> None:
     try:
         made: set[str] = set()  # directories known to exist
         _create_all(stage, root, writes, p.files, made, p.statuses)
-        ready()
-        doing = f"{root}/{LOCK_PATH}"
+        # What follows the staging is worked out before ``ready()``, which may wait.
         pending = {rel: p.new_lock[rel] for rel in writes}
-        _record(out, staging, Lock({**p.lock.pending, **p.lock.files, **p.current}, pending))
+        recording = lock_bytes(Lock({**p.lock.pending, **p.lock.files, **p.current}, pending))
+        recorded = lock_bytes(Lock(p.new_lock))
         # A folder that does not exist yet is moved in whole, with every file below it: a
         # fresh tree takes a few renames, not one per file.
         existing: set[str] = set()
-        new = {rel: _new_folder(root, rel, existing) for rel in writes}
+        new_folders: dict[str, str | None] = {}  # by the folder of a path
+        for rel in writes:
+            parent = rel.rpartition("/")[0]
+            if parent not in new_folders:
+                new_folders[parent] = _new_folder(root, parent, existing)
+        ready()
+        doing = f"{root}/{LOCK_PATH}"
+        _record(out, staging, recording)
         moved: set[str] = set()
         for rel in writes:
-            folder = new[rel]
-            if folder is None:
+            new_folder = new_folders[rel.rpartition("/")[0]]
+            if new_folder is None:
                 doing = f"{root}/{rel}"
                 _make_parent(doing, made)
                 os.replace(f"{stage}/{rel}", doing)
                 p.statuses.pop(rel, None)  # moving a file in changes its change time
-            elif folder not in moved:
-                doing = f"{root}/{folder}"
+            elif new_folder not in moved:
+                doing = f"{root}/{new_folder}"
                 _make_parent(doing, made)
-                os.rename(f"{stage}/{folder}", doing)
-                moved.add(folder)
+                os.rename(f"{stage}/{new_folder}", doing)
+                moved.add(new_folder)
         for rel in sorted(set(p.lock.paths) - set(p.new_lock) - set(p.disown)):
             doing = f"{root}/{rel}"
             if rel in p.delete:
                 os.unlink(doing)
             _remove_empty_parents(out, rel)
         doing = f"{root}/{LOCK_PATH}"
-        _record(out, staging, Lock(p.new_lock))
+        _record(out, staging, recorded)
     except OSError as exc:
         raise _io_error(Path(doing), "cannot write", exc,
                         then="rerun: the next run finishes what this one started") from None
@@ -306,17 +313,17 @@ def _apply(p: Plan, ready: Callable[[], None] = lambda: None) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _new_folder(root: str, rel: str, existing: set[str]) -> str | None:
-    """The topmost folder above ``rel`` that does not exist under ``root`` (None when ``rel``'s
-    folder exists); ``existing`` remembers the folders found."""
-    parts = rel.split("/")[:-1]
+def _new_folder(root: str, folder: str, existing: set[str]) -> str | None:
+    """The topmost folder of ``folder`` (a relative path, itself included) that does not exist
+    under ``root`` (None when ``folder`` exists); ``existing`` remembers the folders found."""
+    parts = folder.split("/") if folder else []
     for depth in range(1, len(parts) + 1):
-        folder = "/".join(parts[:depth])
-        if folder in existing:
+        prefix = "/".join(parts[:depth])
+        if prefix in existing:
             continue
-        if not os.path.lexists(f"{root}/{folder}"):
-            return folder
-        existing.add(folder)
+        if not os.path.lexists(f"{root}/{prefix}"):
+            return prefix
+        existing.add(prefix)
     return None
 
 
@@ -375,9 +382,9 @@ def _create(path: str, data: bytes, made: set[str]) -> Status:
         os.close(fd)
 
 
-def _record(out: Path, staging: Path, lock: Lock) -> None:
+def _record(out: Path, staging: Path, content: bytes) -> None:
     aside = f"{os.fspath(staging)}/lock.json"
-    _create(aside, lock_bytes(lock), {os.fspath(staging)})
+    _create(aside, content, {os.fspath(staging)})
     os.replace(aside, out / LOCK_PATH)
 
 

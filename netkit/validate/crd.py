@@ -17,7 +17,8 @@ from netkit.validate.field import FieldError
 from netkit.validate.openapi_accepts import Accepts, accepts
 from netkit.validate.schema_cache import cached, file_key
 from netkit.validate.structural import (
-    defaulted,
+    Defaulter,
+    defaulter,
     has_default,
     has_list_type,
     list_errors,
@@ -46,16 +47,21 @@ class CustomResourceSchema:
     kind: str
     namespaced: bool
     structural: dict[str, Any]  # the CRD's openAPIV3Schema
-    cel_rules: list[CelRule] = field(default_factory=list)
     _prepared: bool = False
     _root: dict[str, Any] = field(default_factory=dict)
     _accepts: Accepts | None = None
     _walked: int = 0
     _compilable: bool = True
-    _defaults: dict[str, Any] | None = None
+    _default: Defaulter | None = None
     _list_types: dict[str, Any] | None = None
     _rules: RuleTree | None = None
     _programs_loaded: bool = False
+
+    @functools.cached_property
+    def cel_rules(self) -> list[CelRule]:
+        """The CEL rules of the schema (found when first asked for: objects netkit renders
+        are not held to them at synth)."""
+        return list(_cel_rules(self.structural, ()))
 
     def validate(self, obj: dict[str, Any], *, cel: bool = True) -> list[FieldError]:
         """The errors the API server reports when ``obj`` is created (see ``check``)."""
@@ -67,12 +73,11 @@ class CustomResourceSchema:
         wrong type or value keeps the API server from evaluating them)."""
         if not self._prepared:
             self._root = openapi.root_schema(self.structural)
-            self._defaults = pruned(self.structural, has_default)
+            self._default = defaulter(pruned(self.structural, has_default))
             # The root as the walk sees it: metadata is the API server's, checked elsewhere.
             self._list_types = pruned(self._root, has_list_type)
-            self._rules = RuleTree.of(self.cel_rules)
             self._prepared = True
-        obj = defaulted(obj, self._defaults)
+        obj = self._default(obj) if self._default is not None else obj
         # Most objects pass: once a kind has enough of them to repay compiling its predicate,
         # the predicate says so quickly, and the walk and list checks only tell the errors of
         # those that fail.
@@ -87,8 +92,10 @@ class CustomResourceSchema:
         if self._accepts is None or not self._accepts(obj):
             errors, blocking = openapi.validate(obj, self._root)
             errors += list_errors(obj, self._list_types)
-        if not cel or self._rules is None:
+        if not cel:
             return SchemaResult(errors)
+        if self._rules is None:
+            self._rules = RuleTree.of(self.cel_rules)
         if blocking:
             return SchemaResult([*errors, FieldError("<root>",
                                                      f'Invalid value: "null": {CEL_SKIPPED}')])
@@ -124,8 +131,8 @@ def served_schemas(crd: dict[str, Any], where: str
             continue
         raw = ((version.get("schema") or {}).get("openAPIV3Schema")) or {
             "type": "object", "x-kubernetes-preserve-unknown-fields": True}
-        served[version["name"]] = CustomResourceSchema(
-            group, version["name"], kind, namespaced, raw, list(_cel_rules(raw, ())))
+        served[version["name"]] = CustomResourceSchema(group, version["name"], kind,
+                                                       namespaced, raw)
     return group, kind, served
 
 

@@ -38,47 +38,118 @@ def has_default(schema: dict[str, Any]) -> bool:
     return "default" in schema
 
 
-def _non_nullable_null(value: Any, schema: dict[str, Any] | None) -> bool:
-    return value is None and schema is not None and not schema.get("nullable", False)
+Defaulter = Callable[[Any], Any]
 
 
 def defaulted(value: Any, schema: dict[str, Any] | None) -> Any:
     """``value`` with every ``default`` of the structural schema filled in, recursively, as
     the API server does before validating; ``value`` itself is left as it is (what changes is
     copied, the rest shared)."""
-    if not isinstance(schema, dict):
-        return value
-    if isinstance(value, dict):
-        props = schema.get("properties") or {}
-        extra = schema.get("additionalProperties")
-        out: dict[str, Any] | None = None
-        for name, prop in props.items():
-            if "default" in prop and (name not in value or _non_nullable_null(value[name], prop)):
-                out = out if out is not None else dict(value)
-                out[name] = prop["default"]
-        for name, item in list((out if out is not None else value).items()):
-            new = item
-            sub = props.get(name)
-            if sub is None and isinstance(extra, dict):
-                sub = extra
-                if "default" in extra and _non_nullable_null(item, extra):
-                    new = extra["default"]
-            if sub is None:
-                continue
-            new = defaulted(new, sub)
-            if new is not item:
-                out = out if out is not None else dict(value)
-                out[name] = new
-        return out if out is not None else value
-    if isinstance(value, list):
-        items = schema.get("items")
-        if not isinstance(items, dict):
-            return value
-        new_list = [defaulted(items["default"] if "default" in items and _non_nullable_null(
-            item, items) else item, items) for item in value]
-        changed = any(a is not b for a, b in zip(new_list, value, strict=True))
-        return new_list if changed else value
+    return defaulter(schema)(value)
+
+
+def defaulter(schema: dict[str, Any] | None) -> Defaulter:
+    """:func:`defaulted` for one schema, worked out once: each node keeps only the defaults
+    and children that can change a value (many objects of a kind are defaulted by it)."""
+    return _node(schema) or _unchanged
+
+
+def _unchanged(value: Any) -> Any:
     return value
+
+
+def _node(schema: Any) -> Defaulter | None:
+    """The defaulting of one schema node, or None when it never changes a value."""
+    if not isinstance(schema, dict):
+        return None
+    props = schema.get("properties") or {}
+    extra = schema.get("additionalProperties")
+    on_dict = _object(props, extra if isinstance(extra, dict) else None) \
+        if isinstance(props, dict) else None
+    items = schema.get("items")
+    on_list = _array(items) if isinstance(items, dict) else None
+    if on_dict is None and on_list is None:
+        return None
+
+    def node(value: Any) -> Any:
+        if isinstance(value, dict):
+            return on_dict(value) if on_dict is not None else value
+        if isinstance(value, list):
+            return on_list(value) if on_list is not None else value
+        return value
+
+    return node
+
+
+def _filler(schema: dict[str, Any]) -> tuple[bool, Any, bool]:
+    """(whether the node has a default, the default, whether a null is kept)."""
+    return "default" in schema, schema.get("default"), bool(schema.get("nullable", False))
+
+
+def _object(props: dict[str, Any], extra: dict[str, Any] | None
+            ) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
+    """Defaulting of an object's fields: absent (or non-nullable null) fields with a default
+    are filled, then each field is defaulted by its schema (``extra``'s when not a property)."""
+    fills = [(name, prop["default"], bool(prop.get("nullable", False)))
+             for name, prop in props.items() if isinstance(prop, dict) and "default" in prop]
+    subs = [(name, sub) for name, prop in props.items() if (sub := _node(prop)) is not None]
+    claimed = {name for name, prop in props.items() if prop is not None}
+    has_extra_default, extra_default, extra_nullable = _filler(extra or {})
+    extra_node = _node(extra)
+    open_map = extra is not None and (has_extra_default or extra_node is not None)
+    if not fills and not subs and not open_map:
+        return None
+
+    def on_dict(value: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] | None = None
+        for name, default, nullable in fills:
+            if name not in value or (value[name] is None and not nullable):
+                out = out if out is not None else dict(value)
+                out[name] = default
+        current = out if out is not None else value
+        for name, sub in subs:
+            if name in current:
+                item = current[name]
+                new = sub(item)
+                if new is not item:
+                    out = out if out is not None else dict(value)
+                    out[name] = new
+        if open_map:
+            for name, item in list(current.items()):
+                if name in claimed:
+                    continue
+                new = extra_default if has_extra_default and item is None \
+                    and not extra_nullable else item
+                if extra_node is not None:
+                    new = extra_node(new)
+                if new is not item:
+                    out = out if out is not None else dict(value)
+                    out[name] = new
+        return out if out is not None else value
+
+    return on_dict
+
+
+def _array(items: dict[str, Any]) -> Callable[[list[Any]], list[Any]] | None:
+    """Defaulting of a list's items: a non-nullable null item with a default is filled, then
+    each item is defaulted by the items' schema."""
+    has_default, default, nullable = _filler(items)
+    item_node = _node(items)
+    if not has_default and item_node is None:
+        return None
+
+    def on_list(value: list[Any]) -> list[Any]:
+        changed = False
+        out = []
+        for item in value:
+            new = default if has_default and item is None and not nullable else item
+            if item_node is not None:
+                new = item_node(new)
+            changed = changed or new is not item
+            out.append(new)
+        return out if changed else value
+
+    return on_list
 
 
 def go_value(value: Any) -> str:
