@@ -24,7 +24,8 @@ _HTTP_TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+\-.^_`|~]+")
 class Input(BaseModel):
     """Base of construct inputs: frozen, no unknown fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True,
+                              defer_build=True)
 
 
 def parse(model: type[Input], where: str, **values: object) -> Input:

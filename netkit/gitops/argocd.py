@@ -28,7 +28,7 @@ DEFAULT_DENY_WAVE = 5
 class ArgoCdConfig(BaseModel):
     """``[tool.netkit.argocd]``: where Argo CD finds the repository and how to sync it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     repo_url: str
     revision: str = "HEAD"
