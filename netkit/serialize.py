@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
-
-import yaml
 
 from netkit.k8s.meta import string_map
 
@@ -58,27 +56,37 @@ def _sorted(value: Any, *, top: bool = False) -> Any:
     return value
 
 
-class _PureDumper(yaml.SafeDumper):
-    """The pure-Python dumper, made to choose simple keys exactly as libyaml does."""
+@cache
+def _dumpers() -> tuple[Any, Any]:
+    """PyYAML's safe dumpers as netkit writes (no aliases, simple keys chosen as libyaml
+    does, strings quoted by :func:`needs_quotes`): the pure-Python one, and the one used,
+    libyaml's when there is libyaml. Made when first needed: PyYAML takes a fifteenth of a
+    synth's start-up, and the direct writer writes most output."""
+    import yaml
 
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
+    class PureDumper(yaml.SafeDumper):
+        """The pure-Python dumper, made to choose simple keys exactly as libyaml does."""
 
-    def check_simple_key(self) -> bool:
-        if isinstance(self.event, yaml.ScalarEvent):
-            if self.analysis is None:
-                self.analysis = self.analyze_scalar(self.event.value)
-            multiline = self.analysis.multiline or "\r" in self.event.value  # libyaml: \r breaks
-            return len(self.analysis.scalar) <= 128 and not multiline
-        return bool(super().check_simple_key())
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
 
+        def check_simple_key(self) -> bool:
+            if isinstance(self.event, yaml.ScalarEvent):
+                if self.analysis is None:
+                    self.analysis = self.analyze_scalar(self.event.value)
+                # libyaml: \r breaks a line too
+                multiline = self.analysis.multiline or "\r" in self.event.value
+                return len(self.analysis.scalar) <= 128 and not multiline
+            return bool(super().check_simple_key())
 
-class _CDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
+    class CDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
 
-
-_Dumper: Any = _CDumper if yaml.__with_libyaml__ else _PureDumper
+    for cls in (PureDumper, CDumper):
+        cls.add_representer(str, _represent_str)
+        cls.add_representer(dict, _represent_dict)
+    return PureDumper, CDumper if yaml.__with_libyaml__ else PureDumper
 
 
 def _literal_ok(value: str) -> bool:
@@ -98,11 +106,6 @@ def _represent_str(dumper: Any, value: str) -> Any:
 
 def _represent_dict(dumper: Any, value: dict[str, Any]) -> Any:
     return dumper.represent_mapping("tag:yaml.org,2002:map", value.items(), flow_style=False)
-
-
-for _cls in (_PureDumper, _CDumper):
-    _cls.add_representer(str, _represent_str)
-    _cls.add_representer(dict, _represent_dict)
 
 
 # ASCII-only output: libyaml and the pure emitter disagree on which non-ASCII is printable.
@@ -260,7 +263,9 @@ def _direct(data: Any, kube: bool) -> str:
 
 def dump_represented(data: Any, dumper: Any = None) -> str:
     """``data`` as YAML through PyYAML's representer (any type PyYAML represents)."""
-    text: str = yaml.dump(data, Dumper=dumper or _Dumper, default_flow_style=False,
+    import yaml
+
+    text: str = yaml.dump(data, Dumper=dumper or _dumpers()[1], default_flow_style=False,
                           sort_keys=False, **_OPTIONS)
     return text
 

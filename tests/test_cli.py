@@ -205,11 +205,11 @@ COMMANDS: dict[str, tuple[list[str], tuple[str, ...]]] = {
     "validate": (["validate", "{yaml}"], ("jinja2", "netkit.analysis.engine", "multiprocessing",
                                           "netkit.gitops.writer", *NOT_FOR_BLUEPRINTS)),
     "audit": (["audit", "{yaml}"], ("jinja2", "multiprocessing", *NOT_FOR_BLUEPRINTS)),
-    "synth": (["synth", SHOP, "--out", "{out}"], ("netkit.cdk8s", "netkit.report.html",
+    "synth": (["synth", SHOP, "--out", "{out}"], ("yaml", "netkit.cdk8s", "netkit.report.html",
                                                       "netkit.analysis.diff", "multiprocessing",
                                                       "netkit.scaffold")),
     "synth --check": (["synth", SHOP, "--out", "{out}", "--check"],
-                      ("netkit.cdk8s", "netkit.report.html", "multiprocessing")),
+                      ("yaml", "netkit.cdk8s", "netkit.report.html", "multiprocessing")),
 }
 
 

@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 
 from netkit import KubeObject, NetkitError
 from netkit.cli import app
-from netkit.inputs import manifests
-from netkit.inputs.manifests import LoadError
+from netkit.inputs import manifests, yaml_text
+from netkit.inputs.load_error import LoadError, node_limit
 from netkit.validate import validate
 from netkit.validate.schema import CoreSchemas
 
@@ -107,7 +107,7 @@ def test_deep_nesting_is_refused(text: str) -> None:
 
 
 def test_deep_nesting_with_the_pure_python_loader(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(manifests, "Loader", yaml.SafeLoader)
+    monkeypatch.setattr(yaml_text, "Loader", yaml.SafeLoader)
     assert "nested more than 100 levels deep" in load_error("k: " + "[" * 900 + "]" * 900)
 
 
@@ -376,4 +376,4 @@ def test_fuzzed_yaml_loads_as_bounded_json_data_or_one_error(text: str) -> None:
         assert "\n" not in exc.line() and exc.line().startswith("f.yaml")
         return
     assert all(isinstance(o, KubeObject) and o.file == "f.yaml" for o in objs)
-    assert sum(nodes(o.obj) for o in objs) <= manifests.node_limit(text)
+    assert sum(nodes(o.obj) for o in objs) <= node_limit(text)

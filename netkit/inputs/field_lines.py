@@ -15,7 +15,9 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from netkit.inputs.manifests import STDIN, Loader, LoadError, read_text
+from netkit.inputs.load_error import LoadError
+from netkit.inputs.manifests import STDIN, read_text
+from netkit.inputs.yaml_text import Loader
 
 _TOKEN = re.compile(r"\[([^\]]*)\]|([^.\[]+)")
 _BLOCK_ITEM = re.compile(r" *- ")

@@ -16,7 +16,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from netkit.inputs.excludes import Excludes
-from netkit.inputs.manifests import LoadError, read_file
+from netkit.inputs.load_error import LoadError
+from netkit.inputs.manifests import read_file
 from netkit.k8s.pods import DECLARED_KIND, PodTemplate, container_ports
 from netkit.objects import as_dict
 

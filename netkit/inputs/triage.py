@@ -7,9 +7,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-import yaml
 
 from netkit.findings import Finding
 from netkit.objects import KubeObject
@@ -23,7 +20,6 @@ _KUSTOMIZE_FILES = {"patches": "patch", "patchesStrategicMerge": "patch",
                     "transformers": "transformer configuration",
                     "generators": "generator configuration",
                     "validators": "validator configuration"}
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ACTION = re.compile(r"\{\{.*?\}\}")
 _TEMPLATE_HINT = ("validate what it renders to (`helm template CHART | netkit validate -`), "
                   "or leave templates out with --exclude templates")
@@ -54,10 +50,14 @@ def kustomize_parts(kustomizations: Iterable[tuple[str, str]]) -> dict[str, str]
     """Files that kustomization files (path, text) name as patches or as plugin and
     replacement configuration, by real path, each with why it is no object for the
     cluster."""
+    import yaml
+
+    from netkit.inputs.yaml_text import Loader
+
     out: dict[str, str] = {}
     for path, text in kustomizations:
         try:
-            config = yaml.load(text, Loader=_LOADER)
+            config = yaml.load(text, Loader=Loader)
         except yaml.YAMLError:
             continue  # reported when the file itself is read
         if not isinstance(config, dict):

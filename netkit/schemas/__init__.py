@@ -8,15 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
-
 __all__ = ["CHANNELS", "INDEX_PATH", "SCHEMA_ROOT", "BundledCrd", "bundled", "find", "lookup"]
 
 SCHEMA_ROOT: Path = Path(__file__).resolve().parent
 INDEX_PATH: Path = SCHEMA_ROOT / "index.json"
 CHANNELS: tuple[str, ...] = ("standard", "experimental")
 _INDEX_FORMAT = 1
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -40,8 +37,11 @@ class BundledCrd:
 
     def load(self) -> dict[str, Any]:
         """The CRD document itself (parsed on every call: cache it where that matters)."""
+        import yaml  # only here: PyYAML takes a fifteenth of a synth's start-up
+
         with self.path.open("rb") as stream:
-            for doc in yaml.load_all(stream, Loader=_Loader):
+            for doc in yaml.load_all(stream, Loader=getattr(yaml, "CSafeLoader",
+                                                            yaml.SafeLoader)):
                 if (isinstance(doc, dict) and doc.get("kind") == "CustomResourceDefinition"
                         and doc["spec"]["group"] == self.group
                         and doc["spec"]["names"]["kind"] == self.kind):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netkit import schemas
-from netkit.inputs.manifests import LoadError
+from netkit.inputs.load_error import LoadError
 from netkit.validate import openapi
 from netkit.validate.cel import CelRule, RuleTree, Unevaluated, evaluate_rules, load_programs
 from netkit.validate.cel_values import typing_schema

@@ -14,7 +14,6 @@ from netkit.findings import Finding, find_rule
 from netkit.forked import forked
 from netkit.inputs import collector
 from netkit.inputs.exports import exported_errors
-from netkit.inputs.field_lines import FieldLines
 from netkit.inputs.manifests import STDIN
 from netkit.inputs.triage import broken_object
 from netkit.k8s.removed_apis import removed_api
@@ -212,6 +211,10 @@ def _groups(items: list[KubeObject], scope: str) -> list[list[KubeObject]]:
 
 def at_field_lines(findings: list[Finding]) -> list[Finding]:
     """Findings pointing at the line of their field in the file they came from."""
+    if not any(f.file for f in findings):  # rendered objects: no file to read again
+        return findings
+    from netkit.inputs.field_lines import FieldLines  # PyYAML, to read the files again
+
     lines = FieldLines()
     out = []
     for f in findings:
