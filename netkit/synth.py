@@ -147,16 +147,19 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
                                               **network}.items())),
                          known_digests=reuse.digests or None)
 
-    def validate_all() -> list[list[Finding]]:
+    def validate_all() -> tuple[list[list[Finding]], str | None]:
         # Imported here, as in network_files: a run whose memo holds uses neither.
         from netkit.defence import disagreements
         from netkit.validate.engine import Validator
 
-        return [Validator(bp.target, crds=crds, ignore=ignore, node_ports=node_ports).validate(
-                    bp_objects, cel=_authored_by_user(bp), workloads=ws,
-                    also=partial(disagreements, workloads=ws))
-                for bp, ws, (bp_objects, _) in zip(blueprints, declared_by, renders,
-                                                   strict=True)]
+        validated = [Validator(bp.target, crds=crds, ignore=ignore,
+                               node_ports=node_ports).validate(
+                         bp_objects, cel=_authored_by_user(bp), workloads=ws,
+                         also=partial(disagreements, workloads=ws))
+                     for bp, ws, (bp_objects, _) in zip(blueprints, declared_by, renders,
+                                                        strict=True)]
+        # The memo key (when none was made to compare) is made here too, off the layout's way.
+        return validated, key or keyed()
 
     # On two cores, validation and NETWORK.md are made in forked children while the files are
     # laid out here; validation may still run when this returns (the write stages the files
@@ -165,7 +168,7 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
     checked = docs and "NK001" not in {r.strip().upper() for r in ignore}
 
     def all_findings() -> list[Finding]:
-        validated = validation.result()
+        validated, _ = validation.result()
         if checked and any(f.rule == "NK001" for group in validated for f in group):
             # NETWORK.md trusted objects validation refuses: a malformed one the analysis
             # reads is refused as before (as audit refuses it), else the findings say it all.
@@ -180,7 +183,6 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
                                                   checked=checked) if docs else {},
                     fork=many) as making_docs:
             files = tree_files(paths, placed)
-            key = key or keyed()
             network = making_docs.result()
         if not many:
             findings.result()  # here, so that its errors are raised here
@@ -188,13 +190,17 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
         validation.cancel()
         raise
     files = dict(sorted({**files, **network}.items()))
-    if key is None:  # no memo to keep: the write hashes what it writes
+    if fingerprint is None:  # no memo to keep: the write hashes what it writes
         return Synthesis(objects, findings.result, lambda: files)
     digests = {path: sha256(data) for path, data in files.items()}
     docs_text = {path: data.decode() for path, data in network.items()}
-    return Synthesis(objects, findings.result, lambda: files,
-                     lambda: Memo(key, validation.result(), docs_text, digests),
-                     made_digests=digests)
+
+    def kept() -> Memo:
+        validated, made_key = validation.result()
+        assert made_key is not None  # made with a fingerprint
+        return Memo(made_key, validated, docs_text, digests)
+
+    return Synthesis(objects, findings.result, lambda: files, kept, made_digests=digests)
 
 
 def _findings(renders: list[tuple[list[KubeObject], list[Finding]]],
