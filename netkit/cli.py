@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import copy
 import gc
 import os
@@ -193,21 +194,20 @@ def synth(
             files = lib.project_files(cfg, blueprints)
         else:
             files, out_dir = lib.project_paths(cfg, blueprints, out)
-        with _out_of_collections():
-            synthesis = lib.synthesize_project(cfg, files, env=env,
-                                               overrides=_pairs(target or [], "--target"),
-                                               argocd=argocd, out=None if stdout else out_dir,
-                                               plan_ahead=check or dry_run)
-            if stdout:
-                _print_findings(synthesis.findings, verbose)
-                typer.echo(lib.stream(synthesis), nl=False)
-                return
-            try:  # the files are staged while validation may still run
-                plan = lib.write(synthesis, out_dir, check=check, dry_run=dry_run,
-                                 force=force)
-            except Exception:
-                _print_findings(synthesis.findings, verbose)
-                raise
+        _out_of_collections()
+        synthesis = lib.synthesize_project(cfg, files, env=env,
+                                           overrides=_pairs(target or [], "--target"),
+                                           argocd=argocd, out=None if stdout else out_dir,
+                                           plan_ahead=check or dry_run)
+        if stdout:
+            _print_findings(synthesis.findings, verbose)
+            typer.echo(lib.stream(synthesis), nl=False)
+            return
+        try:  # the files are staged while validation may still run
+            plan = lib.write(synthesis, out_dir, check=check, dry_run=dry_run, force=force)
+        except Exception:
+            _print_findings(synthesis.findings, verbose)
+            raise
         _print_findings(synthesis.findings, verbose)
         for line in plan.lines() if (check or dry_run) else []:
             typer.echo(line)
@@ -613,22 +613,17 @@ def _only(argv: list[str]) -> typer.Typer:
 _OWN_PROCESS = False  # set by main(): a command runs in a process of its own
 
 
-@contextmanager
-def _out_of_collections() -> Iterator[None]:
+def _out_of_collections() -> None:
     """In a process of its own, what the modules loaded so far made (no blueprint has run
     yet) is left out of every later collection, Python's exit's among them, which walk
-    every object (a twentieth of a check); the collector waits until the block ends. A
-    blueprint's own objects are collected and finalized as ever, at the latest as Python
-    exits."""
-    if not _OWN_PROCESS or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.enable()
+    every object (a twentieth of a check); the collector waits until Python exits. A
+    blueprint's own objects are collected and finalized as ever, as Python exits."""
+    if _OWN_PROCESS and gc.isenabled():
+        gc.disable()
+        gc.freeze()
+        # Python's exit collects (and finalizes) while modules are intact only when the
+        # collector is on; the blueprint's exit handlers, registered later, run before this.
+        atexit.register(gc.enable)
 
 
 def _ran_user_code() -> bool:

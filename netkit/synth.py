@@ -179,11 +179,13 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
     try:
         paths = by_path(objects)
         directories = namespace_directories(paths)
-        with forked(lambda: checked_network_files(objects, placed, directories, parts,
-                                                  checked=checked) if docs else {},
-                    fork=many) as making_docs:
-            files = tree_files(paths, placed)
-            network = making_docs.result()
+        # NETWORK.md and the identity files are made beside the layout.
+        with forked(lambda: (checked_network_files(objects, placed, directories, parts,
+                                                   checked=checked) if docs else {},
+                             identity_files(placed, directories)), fork=many) as beside:
+            files = layout(paths)
+            network, identities = beside.result()
+            files.update(identities)
         if not many:
             findings.result()  # here, so that its errors are raised here
     except BaseException:
