@@ -44,7 +44,7 @@ class ImpliedConfig(BaseModel):
     dns_labels: dict[str, str] = Field(default_factory=lambda: dict(_PARTS.dns_labels),
                                        min_length=1)
     api_server: bool = _PARTS.api_server
-    api_server_addresses: list[IPvAnyAddress] = Field(default_factory=list)
+    api_server_addresses: list[IPvAnyAddress] = []
     api_server_port: int = Field(_PARTS.api_server_port, ge=1, le=65535)
 
     def parts(self) -> ClusterParts:
@@ -59,14 +59,14 @@ class NetkitConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    blueprints: list[str] = Field(default_factory=list)
+    blueprints: list[str] = []
     out: str | None = None
     env: str = DEFAULT_ENV
-    target: dict[str, str] = Field(default_factory=dict)
-    crds: list[str] = Field(default_factory=list)
+    target: dict[str, str] = {}
+    crds: list[str] = []
     gateway_api_channel: Literal["standard", "experimental"] = "standard"
-    ignore: list[str] = Field(default_factory=list)
-    exclude: list[str] = Field(default_factory=list)
+    ignore: list[str] = []
+    exclude: list[str] = []
     node_port_range: str = "{}-{}".format(*DEFAULT_NODE_PORTS)
     argocd: ArgoCdConfig | None = None
     implied: ImpliedConfig = Field(default_factory=ImpliedConfig)
