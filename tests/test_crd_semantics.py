@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from netkit import load_manifests
 from netkit.validate import openapi, validate
 from netkit.validate.cel import CelRule, evaluate, evaluate_rules
-from netkit.validate.crd import COMPILE_AFTER
+from netkit.validate.crd import COMPILE_AFTER, CustomResourceSchema
 from netkit.validate.crd_registry import CrdRegistry
 from netkit.validate.openapi_accepts import accepts
 from netkit.validate.structural import defaulted, has_default, list_errors, pruned
@@ -692,6 +692,21 @@ def test_objects_checked_after_the_predicate_is_compiled_get_the_same_errors() -
     verdicts = [(crd.validate(obj, cel=False), crd.validate(bad, cel=False))
                 for _ in range(2 * COMPILE_AFTER)]
     assert verdicts[0][1] and all(v == verdicts[0] for v in verdicts)
+
+
+def test_a_kind_expected_in_numbers_is_checked_by_its_predicate_from_the_first_object(
+        ) -> None:
+    (obj, _), *_ = [c for c in VALID_CUSTOM_RESOURCES if c[0]["kind"] == "HTTPRoute"]
+    bad = {**obj, "spec": {**obj["spec"], "hostnames": ["x" * 254], "unknownField": 1}}
+    served = EXPERIMENTAL.get(obj["apiVersion"], "HTTPRoute")
+    assert served is not None
+    walked, expected = (CustomResourceSchema(served.group, served.version, served.kind,
+                                             served.namespaced, served.structural)
+                        for _ in range(2))
+    expected.expect(10 * COMPILE_AFTER)
+    assert expected.validate(bad, cel=False) == walked.validate(bad, cel=False) != []
+    assert expected.validate(obj, cel=False) == walked.validate(obj, cel=False) == []
+    assert expected._accepts is not None and walked._accepts is None
 
 
 def test_a_schema_whose_predicate_cannot_be_compiled_is_walked_for_every_object() -> None:

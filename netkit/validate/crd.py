@@ -51,6 +51,7 @@ class CustomResourceSchema:
     _root: dict[str, Any] = field(default_factory=dict)
     _accepts: Accepts | None = None
     _walked: int = 0
+    _expected: int = 0
     _compilable: bool = True
     _default: Defaulter | None = None
     _list_types: dict[str, Any] | None = None
@@ -62,6 +63,11 @@ class CustomResourceSchema:
         """The CEL rules of the schema (found when first asked for: objects netkit renders
         are not held to them at synth)."""
         return list(_cel_rules(self.structural, ()))
+
+    def expect(self, count: int) -> None:
+        """``count`` objects of the kind are about to be checked: when they are enough to
+        repay compiling the predicate, it is compiled for the first of them."""
+        self._expected += count
 
     def validate(self, obj: dict[str, Any], *, cel: bool = True) -> list[FieldError]:
         """The errors the API server reports when ``obj`` is created (see ``check``)."""
@@ -81,7 +87,8 @@ class CustomResourceSchema:
         # Most objects pass: once a kind has enough of them to repay compiling its predicate,
         # the predicate says so quickly, and the walk and list checks only tell the errors of
         # those that fail.
-        if self._accepts is None and self._compilable and self._walked >= COMPILE_AFTER:
+        if self._accepts is None and self._compilable and \
+                self._walked + self._expected >= COMPILE_AFTER:
             try:
                 self._accepts = accepts(self._root)
             except Exception:  # e.g. a pattern RE2 refuses: the walk decides, as it does for

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import replace
 from functools import cache
@@ -112,6 +113,11 @@ class Validator:
         findings: list[Keyed] = []
         unknown: set[Hashable] = set()
         decoded: list[int] = []
+        kinds = Counter((item.api_version, item.kind) for item in items
+                        if isinstance(item.obj, dict) and item.api_version and item.kind)
+        for (api_version, kind), count in kinds.items():
+            if (crd := self.crds.get(api_version, kind)) is not None:
+                crd.expect(count)  # many of a kind: its predicate is compiled at once
         for i, item in enumerate(items):
             if not isinstance(item.obj, dict) or not item.api_version or not item.kind:
                 findings.append((broken_object(item), None))

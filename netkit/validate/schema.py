@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import fastjsonschema
 
 from netkit.validate.field import FieldError
-from netkit.validate.schema_cache import compile_cached
+from netkit.validate.schema_cache import compile_cached, files_key
 
 _REF = "/api/_definitions.json#/$defs/"
 
@@ -77,10 +78,15 @@ def _no_remote(uri: str) -> Any:
 _HANDLERS = {scheme: _no_remote for scheme in ("http", "https", "ftp", "file")}
 
 
-def compile_schema(schema: dict[str, Any]) -> Any:
+_OPTIONS: dict[str, Any] = {"handlers": _HANDLERS, "use_default": False, "use_formats": False}
+
+
+def compile_schema(schema: dict[str, Any] | Callable[[], dict[str, Any]],
+                   key: str | None = None) -> Any:
     """A validator function; no defaults filled in, formats not enforced (as the apiserver),
-    and never a network fetch for a remote ``$ref``."""
-    return compile_cached(schema, handlers=_HANDLERS, use_default=False, use_formats=False)
+    and never a network fetch for a remote ``$ref`` (``key``, ``schema``: as for
+    :func:`~netkit.validate.schema_cache.compile_cached`)."""
+    return compile_cached(schema, key=key, **_OPTIONS)
 
 
 _SCHEMA_FILE = re.compile(r"([a-z0-9]+)-([a-z0-9-]+)\.json")
@@ -122,24 +128,29 @@ class CoreSchemas:
         name = self._files.get((kind.lower(), group_version))
         if name is None:
             return None
-        text = self._dir.joinpath(name).read_text(encoding="utf-8")
-        schema = json.loads(text.replace(_REF, "#/$defs/"))
+        path = self._dir.joinpath(name)
+        schema = json.loads(path.read_text(encoding="utf-8").replace(_REF, "#/$defs/"))
         enum = (schema.get("properties", {}).get("apiVersion") or {}).get("enum")
         if enum and api_version not in enum:
             return None
-        defs = self._definitions()
-        needed: dict[str, Any] = {}
-        stack = re.findall(r'"#/\$defs/([^"]+)"', json.dumps(schema))
-        while stack:
-            name = stack.pop()
-            if name in needed or name not in defs:
-                continue
-            needed[name] = defs[name]
-            stack.extend(re.findall(r'"#/\$defs/([^"]+)"', json.dumps(defs[name])))
-        schema["$defs"] = needed
-        for key in ("$schema", "$id"):
-            schema.pop(key, None)
-        return compile_schema(schema)
+
+        def whole() -> dict[str, Any]:
+            """The kind's schema with the definitions it reaches (parsed on a cache miss)."""
+            defs = self._definitions()
+            needed: dict[str, Any] = {}
+            stack = re.findall(r'"#/\$defs/([^"]+)"', json.dumps(schema))
+            while stack:
+                found = stack.pop()
+                if found in needed or found not in defs:
+                    continue
+                needed[found] = defs[found]
+                stack.extend(re.findall(r'"#/\$defs/([^"]+)"', json.dumps(defs[found])))
+            out = {k: v for k, v in schema.items() if k not in ("$schema", "$id")}
+            out["$defs"] = needed
+            return out
+
+        return compile_schema(whole, files_key([path, self._dir.joinpath("_definitions.json")],
+                                               **_OPTIONS))
 
     def validate(self, obj: dict[str, Any]) -> list[FieldError] | None:
         """Errors for a built-in kind (the first the schema finds), or None if not built in."""

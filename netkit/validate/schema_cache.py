@@ -9,6 +9,7 @@ skipped silently.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import marshal
@@ -47,15 +48,41 @@ def file_key(path: Path, *parts: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def compile_cached(schema: dict[str, Any], **options: Any) -> Any:
-    """``fastjsonschema.compile(schema, **options)``, through the bytecode cache."""
+def compile_cached(schema: dict[str, Any] | Callable[[], dict[str, Any]], *,
+                   key: str | None = None, **options: Any) -> Any:
+    """``fastjsonschema.compile(schema, **options)``, through the bytecode cache: under
+    ``key`` when given (a key of everything the schema is made of, :func:`files_key`'s; then
+    ``schema`` may be a function making it, called only when the cache misses), else under
+    a key of the schema itself."""
     import fastjsonschema
 
+    def made() -> dict[str, Any]:
+        return schema() if callable(schema) else schema
+
     def build() -> Any:
-        source = fastjsonschema.compile_to_code(schema, **options)
+        source = fastjsonschema.compile_to_code(made(), **options)
         return compile(source, "<netkit schema>", "exec")
 
-    code = cached("schemas", _key(schema, options), build)
+    code = cached("schemas", key or _key(made(), options), build)
     namespace: dict[str, Any] = {}
     exec(code, namespace)
     return namespace["validate"]
+
+
+def files_key(paths: list[Path], **options: Any) -> str:
+    """A cache key of a schema made from the files ``paths`` (their bytes) and compiled with
+    ``options``: reading the files is quicker than parsing them."""
+    from fastjsonschema import VERSION
+
+    digest = hashlib.sha256(json.dumps([sys.version, __version__, VERSION, sorted(options),
+                                        [str(p) for p in paths]]).encode())
+    for path in paths:
+        digest.update(_file_digest(path))
+    return digest.hexdigest()[:32]
+
+
+@functools.cache
+def _file_digest(path: Path) -> bytes:
+    """The sha256 of a bundled file, read once per process (many kinds share one file of
+    definitions)."""
+    return hashlib.sha256(path.read_bytes()).digest()
