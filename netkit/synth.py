@@ -378,10 +378,10 @@ def synthesize_project(cfg: NetkitConfig, files: Sequence[str], *, env: str | No
 
 def _digest_plan(out: Path, digests: dict[str, str]) -> writer.Plan:
     """The plan of a write of files of these ``digests`` (path → sha256) into ``out``, without
-    what the caller has (the digests) or a plan of digests never needs (the files' statuses,
-    which only a write records): it is sent back from a child."""
+    what the caller has (the digests) or a plan of digests never needs (the files' statuses
+    and the owned files' digests, which only a write uses): it is sent back from a child."""
     planned = writer.plan(out, digests=digests, seen=read_seen(seen_path(out)))
-    planned.digests, planned.statuses = None, {}
+    planned.digests, planned.statuses, planned.current = None, {}, {}
     vars(planned).pop("new_lock", None)
     return planned
 
