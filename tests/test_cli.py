@@ -246,6 +246,16 @@ def test_a_blueprints_exit_handlers_and_open_files_are_finished(tmp_path: Path) 
 
         def note(text):  # its globals hold the module's: a reference cycle
             notes.write(text)
+
+        class Cyclic:  # garbage in a cycle: only a collection finalizes it
+            def __init__(self):
+                self.me = self
+
+            def __del__(self):
+                with open({str(tmp_path / "cyclic.txt")!r}, "w") as out:
+                    out.write(note.__name__ + "\\n")  # the module's globals are still there
+
+        Cyclic()
         """))
     bp = tmp_path / "bp.py"
     bp.write_text(textwrap.dedent(f"""
@@ -266,5 +276,6 @@ def test_a_blueprints_exit_handlers_and_open_files_are_finished(tmp_path: Path) 
     assert (tmp_path / "atexit.txt").read_text() == "ran\n"
     assert (tmp_path / "helper.txt").read_text() == "imported\n"
     assert not (tmp_path / "scratch.txt").exists()
+    assert (tmp_path / "cyclic.txt").read_text() == "note\n"
     assert "Exception ignored" not in proc.stderr
 
