@@ -152,14 +152,14 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
         from netkit.defence import disagreements
         from netkit.validate.engine import Validator
 
-        validated = [Validator(bp.target, crds=crds, ignore=ignore,
-                               node_ports=node_ports).validate(
-                         bp_objects, cel=_authored_by_user(bp), workloads=ws,
-                         also=partial(disagreements, workloads=ws))
-                     for bp, ws, (bp_objects, _) in zip(blueprints, declared_by, renders,
-                                                        strict=True)]
-        # The memo key (when none was made to compare) is made here too, off the layout's way.
-        return validated, key or keyed()
+        # The memo key (when none was made to compare) is made here too, off the layout's
+        # way, and before validation, as it is made when compared.
+        made = key or keyed()
+        return [Validator(bp.target, crds=crds, ignore=ignore, node_ports=node_ports).validate(
+                    bp_objects, cel=_authored_by_user(bp), workloads=ws,
+                    also=partial(disagreements, workloads=ws))
+                for bp, ws, (bp_objects, _) in zip(blueprints, declared_by, renders,
+                                                   strict=True)], made
 
     # On two cores, validation and NETWORK.md are made in forked children while the files are
     # laid out here; validation may still run when this returns (the write stages the files

@@ -79,6 +79,9 @@ _HANDLERS = {scheme: _no_remote for scheme in ("http", "https", "ftp", "file")}
 
 
 _OPTIONS: dict[str, Any] = {"handlers": _HANDLERS, "use_default": False, "use_formats": False}
+# How a kind's schema is made from its files (see _compile): a new value whenever that changes,
+# so that no cached validator of the old way is used.
+_MADE = "kind schema, $refs into $defs of the definitions it reaches, no $schema or $id: 1"
 
 
 def compile_schema(schema: dict[str, Any] | Callable[[], dict[str, Any]],
@@ -149,8 +152,8 @@ class CoreSchemas:
             out["$defs"] = needed
             return out
 
-        return compile_schema(whole, files_key([path, self._dir.joinpath("_definitions.json")],
-                                               **_OPTIONS))
+        files = [path, self._dir.joinpath("_definitions.json")]
+        return compile_schema(whole, files_key(files, _MADE, **_OPTIONS))
 
     def validate(self, obj: dict[str, Any]) -> list[FieldError] | None:
         """Errors for a built-in kind (the first the schema finds), or None if not built in."""

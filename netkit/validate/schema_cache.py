@@ -69,12 +69,15 @@ def compile_cached(schema: dict[str, Any] | Callable[[], dict[str, Any]], *,
     return namespace["validate"]
 
 
-def files_key(paths: list[Path], **options: Any) -> str:
-    """A cache key of a schema made from the files ``paths`` (their bytes) and compiled with
-    ``options``: reading the files is quicker than parsing them."""
+def files_key(paths: list[Path], made: str, **options: Any) -> str:
+    """A cache key of a schema made from the files ``paths`` (their bytes) the way ``made``
+    names (changed whenever that way changes), and compiled with ``options`` (the values of
+    those that are not functions): reading the files is quicker than parsing them."""
     from fastjsonschema import VERSION
 
-    digest = hashlib.sha256(json.dumps([sys.version, __version__, VERSION, sorted(options),
+    values = {k: v for k, v in sorted(options.items()) if not isinstance(v, dict | Callable)}
+    digest = hashlib.sha256(json.dumps([sys.version, __version__, VERSION, made,
+                                        sorted(options), repr(values),
                                         [str(p) for p in paths]]).encode())
     for path in paths:
         digest.update(_file_digest(path))
