@@ -617,7 +617,9 @@ def _out_of_collections() -> None:
     """In a process of its own, what the modules loaded so far made (no blueprint has run
     yet) is left out of every later collection, Python's exit's among them, which walk
     every object (a twentieth of a check); the collector waits until Python exits. A
-    blueprint's own objects are collected and finalized as ever, as Python exits."""
+    blueprint's own objects are collected and finalized as Python exits, save a cycle that
+    runs through those modules' objects (say, the blueprint's value kept in a class of
+    theirs), which is left as it is."""
     if _OWN_PROCESS and gc.isenabled():
         gc.disable()
         gc.freeze()
