@@ -15,7 +15,7 @@ from netkit.validate.cel import CelRule, RuleTree, Unevaluated, evaluate_rules, 
 from netkit.validate.cel_values import typing_schema
 from netkit.validate.field import FieldError
 from netkit.validate.openapi_accepts import Accepts, accepts
-from netkit.validate.schema_cache import cached, file_key
+from netkit.validate.schema_cache import cached, files_key
 from netkit.validate.structural import (
     Defaulter,
     defaulter,
@@ -116,7 +116,7 @@ class CustomResourceSchema:
 @functools.cache
 def bundled_schemas(crd: schemas.BundledCrd) -> dict[str, CustomResourceSchema]:
     """Served version → schema of a bundled CRD, shared by every registry of the process."""
-    doc = cached("crds", file_key(crd.path, crd.group, crd.kind), crd.load)
+    doc = cached("crds", files_key([crd.path], crd.group, crd.kind), crd.load)
     return served_schemas(doc, str(crd.path))[2]
 
 

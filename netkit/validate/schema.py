@@ -78,18 +78,17 @@ def _no_remote(uri: str) -> Any:
 _HANDLERS = {scheme: _no_remote for scheme in ("http", "https", "ftp", "file")}
 
 
-_OPTIONS: dict[str, Any] = {"handlers": _HANDLERS, "use_default": False, "use_formats": False}
 # How a kind's schema is made from its files (see _compile): a new value whenever that changes,
 # so that no cached validator of the old way is used.
 _MADE = "kind schema, $refs into $defs of the definitions it reaches, no $schema or $id: 1"
 
 
-def compile_schema(schema: dict[str, Any] | Callable[[], dict[str, Any]],
-                   key: str | None = None) -> Any:
+def compile_schema(make_schema: Callable[[], dict[str, Any]], key: str) -> Any:
     """A validator function; no defaults filled in, formats not enforced (as the apiserver),
-    and never a network fetch for a remote ``$ref`` (``key``, ``schema``: as for
+    and never a network fetch for a remote ``$ref`` (``make_schema``, ``key``: as for
     :func:`~netkit.validate.schema_cache.compile_cached`)."""
-    return compile_cached(schema, key=key, **_OPTIONS)
+    return compile_cached(make_schema, key, handlers=_HANDLERS, use_default=False,
+                          use_formats=False)
 
 
 _SCHEMA_FILE = re.compile(r"([a-z0-9]+)-([a-z0-9-]+)\.json")
@@ -153,7 +152,7 @@ class CoreSchemas:
             return out
 
         files = [path, self._dir.joinpath("_definitions.json")]
-        return compile_schema(whole, files_key(files, _MADE, **_OPTIONS))
+        return compile_schema(whole, files_key(files, _MADE))
 
     def validate(self, obj: dict[str, Any]) -> list[FieldError] | None:
         """Errors for a built-in kind (the first the schema finds), or None if not built in."""

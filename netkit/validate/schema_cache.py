@@ -22,14 +22,6 @@ from netkit import __version__
 from netkit.cache import cache_dir, store
 
 
-def _key(schema: dict[str, Any], options: dict[str, Any]) -> str:
-    from fastjsonschema import VERSION
-
-    versions = [sys.version, __version__, VERSION]
-    text = json.dumps([versions, schema, sorted(options)], sort_keys=True, default=repr)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
 def cached(folder: str, key: str, build: Callable[[], Any]) -> Any:
     """``build()``'s value (marshal-able: plain data or code), from the cache when there."""
     path = cache_dir() / folder / f"{key}.marshal"
@@ -41,44 +33,10 @@ def cached(folder: str, key: str, build: Callable[[], Any]) -> Any:
         return value
 
 
-def file_key(path: Path, *parts: str) -> str:
-    """A cache key for something read from ``path``: its bytes and ``parts``."""
-    digest = hashlib.sha256(path.read_bytes())
-    digest.update(json.dumps([sys.version, __version__, *parts]).encode())
-    return digest.hexdigest()[:32]
-
-
-def compile_cached(schema: dict[str, Any] | Callable[[], dict[str, Any]], *,
-                   key: str | None = None, **options: Any) -> Any:
-    """``fastjsonschema.compile(schema, **options)``, through the bytecode cache: under
-    ``key`` when given (a key of everything the schema is made of, :func:`files_key`'s; then
-    ``schema`` may be a function making it, called only when the cache misses), else under
-    a key of the schema itself."""
-    import fastjsonschema
-
-    def made() -> dict[str, Any]:
-        return schema() if callable(schema) else schema
-
-    def build() -> Any:
-        source = fastjsonschema.compile_to_code(made(), **options)
-        return compile(source, "<netkit schema>", "exec")
-
-    code = cached("schemas", key or _key(made(), options), build)
-    namespace: dict[str, Any] = {}
-    exec(code, namespace)
-    return namespace["validate"]
-
-
-def files_key(paths: list[Path], made: str, **options: Any) -> str:
-    """A cache key of a schema made from the files ``paths`` (their bytes) the way ``made``
-    names (changed whenever that way changes), and compiled with ``options`` (the values of
-    those that are not functions): reading the files is quicker than parsing them."""
-    from fastjsonschema import VERSION
-
-    values = {k: v for k, v in sorted(options.items()) if not isinstance(v, dict | Callable)}
-    digest = hashlib.sha256(json.dumps([sys.version, __version__, VERSION, made,
-                                        sorted(options), repr(values),
-                                        [str(p) for p in paths]]).encode())
+def files_key(paths: list[Path], *parts: str) -> str:
+    """A cache key for something made from the bundled files ``paths`` (their bytes, each file
+    read once per process) and ``parts``, with Python's and netkit's versions."""
+    digest = hashlib.sha256(json.dumps([sys.version, __version__, *parts]).encode())
     for path in paths:
         digest.update(_file_digest(path))
     return digest.hexdigest()[:32]
@@ -86,6 +44,24 @@ def files_key(paths: list[Path], made: str, **options: Any) -> str:
 
 @functools.cache
 def _file_digest(path: Path) -> bytes:
-    """The sha256 of a bundled file, read once per process (many kinds share one file of
-    definitions)."""
     return hashlib.sha256(path.read_bytes()).digest()
+
+
+def compile_cached(make_schema: Callable[[], dict[str, Any]], key: str, **options: Any) -> Any:
+    """``fastjsonschema.compile(make_schema(), **options)`` through the bytecode cache, under
+    ``key`` (of everything the schema is made from) with the compiler's version and the
+    options (the values of those that are not functions): the schema is made only when the
+    cache misses."""
+    import fastjsonschema
+
+    values = {k: v for k, v in sorted(options.items()) if not isinstance(v, dict | Callable)}
+    full = json.dumps([key, fastjsonschema.VERSION, sorted(options), repr(values)])
+
+    def build() -> Any:
+        source = fastjsonschema.compile_to_code(make_schema(), **options)
+        return compile(source, "<netkit schema>", "exec")
+
+    code = cached("schemas", hashlib.sha256(full.encode()).hexdigest()[:32], build)
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)
+    return namespace["validate"]
