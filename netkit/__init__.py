@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from netkit.lazy import exports
 
 __version__ = "0.1.0"
 # The distribution name on the package index ("netkit" there is an unrelated project); the
@@ -43,11 +45,4 @@ __all__ = ["Blueprint", "Construct", "Finding", "GatewayRef", "Include", "KubeOb
            "Manifest", "NetkitError", "Target", "__version__", "load_blueprints",
            "load_manifests", "reachability", "read_manifests", "synthesize"]
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'netkit' has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(module), name)
+__getattr__ = exports(__name__, _EXPORTS)

@@ -17,6 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from netkit import __version__
+from netkit.plugin_lookup import skip_while_off
 
 if TYPE_CHECKING:
     from netkit.findings import Finding
@@ -584,6 +585,7 @@ def main() -> None:
     # Looking pydantic's plugins up reads every installed distribution's entry points, a
     # tenth of a synth's start-up; netkit's models want none. A value the user set wins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    skip_while_off()
     try:
         _only(sys.argv[1:])(prog_name="netkit")
     except SystemExit as exc:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -225,6 +226,50 @@ def test_commands_import_only_what_they_use(command: str, tmp_path: Path) -> Non
     proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                           check=True, cwd=tmp_path)
     assert "IMPORTED []" in proc.stdout, (proc.stdout, proc.stderr)
+
+
+@pytest.mark.parametrize(("setting", "loaded"), [(None, []), ("", ["importlib.metadata"])])
+def test_pydantic_plugins_are_looked_up_only_when_turned_on(setting: str | None, loaded: list[str],
+                                                            tmp_path: Path) -> None:
+    # The CLI turns pydantic's plugins off unless the user set PYDANTIC_DISABLE_PLUGINS;
+    # looking them up imports importlib.metadata, which no command needs otherwise.
+    code = ("import atexit, sys\n"
+            "atexit.register(lambda: print('LOADED', sorted(m for m in ('importlib.metadata', "
+            "'pydantic.networks') if m in sys.modules)))\n"
+            "sys.argv = ['netkit', *sys.argv[1:]]\nfrom netkit.cli import main\nmain()\n")
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if setting is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = setting
+    proc = subprocess.run([sys.executable, "-c", code, "synth", SHOP, "--out",
+                           str(tmp_path / "out")], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert f"LOADED {loaded}" in proc.stdout
+
+
+def test_the_plugin_loaders_stand_in_answers_as_the_loader() -> None:
+    code = textwrap.dedent("""
+        import os, sys
+        os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+        from netkit.plugin_lookup import skip_while_off
+        skip_while_off()
+        import pydantic
+
+        class Model(pydantic.BaseModel):
+            x: int
+
+        assert Model(x="1").x == 1
+        assert "importlib.metadata" not in sys.modules
+        from pydantic.plugin import _loader
+        assert list(_loader.get_plugins()) == []
+        assert _loader.PYDANTIC_ENTRY_POINT_GROUP == "pydantic"  # from the loader itself
+        assert sys.modules["pydantic.plugin._loader"] is not _loader
+        os.environ["PYDANTIC_DISABLE_PLUGINS"] = ""
+        assert list(_loader.get_plugins()) == list(sys.modules["pydantic.plugin._loader"]
+                                                   .get_plugins())
+        print("OK")
+        """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout == "OK\n", proc.stderr
 
 
 def test_a_blueprints_exit_handlers_and_open_files_are_finished(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from typer.testing import CliRunner
 
-from netkit import reachability
+from netkit import NetkitError, reachability
 from netkit.analysis.implied import ClusterParts
 from netkit.cli import app
 from tests.analysis.reference import allowed
@@ -145,6 +145,21 @@ def test_implied_parts_follow_the_project_configuration(tmp_path: Path,
     (tmp_path / "pyproject.toml").write_text('[tool.netkit.implied]\napi_server_port = 0\n')
     bad = CliRunner().invoke(app, ["audit", SHOP])
     assert bad.exit_code == 2 and "[tool.netkit] implied.api_server_port" in bad.stderr
+
+
+def test_api_server_addresses_are_checked_and_canonical(tmp_path: Path) -> None:
+    from netkit.config import load_config
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.netkit.implied]\napi_server_addresses = ["2001:DB8:0::10", "192.0.2.10"]\n')
+    parts = load_config(tmp_path).implied.parts()
+    assert parts.api_server_addresses == ("2001:db8::10", "192.0.2.10")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.netkit.implied]\napi_server_addresses = ["192.0.2.300"]\n')
+    with pytest.raises(NetkitError) as bad:
+        load_config(tmp_path)
+    assert "implied.api_server_addresses" in str(bad.value)
+    assert "'192.0.2.300' does not appear to be an IPv4 or IPv6 address" in str(bad.value)
 
 
 @given(cluster())
