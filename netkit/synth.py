@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshal
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext, suppress
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
 from pathlib import Path
@@ -21,7 +21,15 @@ from netkit.gitops import writer
 from netkit.gitops.argocd import ArgoCdConfig, annotate, applications
 from netkit.gitops.layout import by_path, identity_files, layout, object_path
 from netkit.gitops.lock import sha256
-from netkit.gitops.memo import Key, Memo, code_fingerprint, read_memo, seen_path, write_memo
+from netkit.gitops.memo import (
+    Key,
+    Memo,
+    code_fingerprint,
+    loaded_modules,
+    read_memo,
+    seen_path,
+    write_memo,
+)
 from netkit.gitops.seen import read_seen, write_seen
 from netkit.inputs import collector
 from netkit.inputs.blueprints import load_blueprints
@@ -104,14 +112,18 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
     of its own, like the CLI's: not one running Node.js)."""
     with collector.paused():
         return _synthesize(blueprints, crds=crds, ignore=ignore, argocd=argocd, docs=docs,
-                           parts=parts, node_ports=node_ports, fingerprint=fingerprint,
-                           memo=memo, parallel=parallel)
+                           parts=parts, node_ports=node_ports,
+                           fingerprint=None if fingerprint is None else lambda: fingerprint,
+                           memo=lambda: memo, parallel=parallel)
 
 
 def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
                 ignore: Sequence[str], argocd: ArgoCdConfig | None, docs: bool,
                 parts: ClusterParts | None, node_ports: tuple[int, int],
-                fingerprint: str | None, memo: Memo | None, parallel: bool) -> Synthesis:
+                fingerprint: Callable[[], str | None] | None,
+                memo: Callable[[], Memo | None], parallel: bool) -> Synthesis:
+    """:func:`synthesize`, asking for the fingerprint and the memo only when it needs them
+    (after the render; the fingerprint, without a memo to compare, in validation's child)."""
     check_cluster_priorities(blueprints)
     for bp in blueprints:
         if crds is not None and crds.gateway_api_channel != bp.target.gateway_api_channel:
@@ -131,14 +143,16 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
     many = parallel and len(objects) >= PARALLEL_OBJECTS
 
     def keyed(fork: bool = False) -> str | None:
-        return None if fingerprint is None else _memo_key(
-            fingerprint, blueprints, renders, objects, declared_by, ignore=ignore,
-            argocd=argocd, docs=docs, parts=parts, node_ports=node_ports, fork=fork)
+        code = None if fingerprint is None else fingerprint()
+        return None if code is None else _memo_key(
+            code, blueprints, renders, objects, declared_by, ignore=ignore, argocd=argocd,
+            docs=docs, parts=parts, node_ports=node_ports, fork=fork)
 
     # Without a memo to compare, the key is made beside validation rather than before it.
-    key = keyed(fork=many) if memo is not None else None
-    reuse = memo if memo is not None and key is not None and memo.key == key \
-        and len(memo.findings) == len(blueprints) else None
+    last = memo()
+    key = keyed(fork=many) if last is not None else None
+    reuse = last if last is not None and key is not None and last.key == key \
+        and len(last.findings) == len(blueprints) else None
     if reuse is not None:
         network = {path: text.encode() for path, text in reuse.docs.items()} if docs else {}
         found = _findings(renders, reuse.findings)
@@ -197,10 +211,9 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
     digests = {path: sha256(data) for path, data in files.items()}
     docs_text = {path: data.decode() for path, data in network.items()}
 
-    def kept() -> Memo:
+    def kept() -> Memo | None:
         validated, made_key = validation.result()
-        assert made_key is not None  # made with a fingerprint
-        return Memo(made_key, validated, docs_text, digests)
+        return None if made_key is None else Memo(made_key, validated, docs_text, digests)
 
     return Synthesis(objects, findings.result, lambda: files, kept, made_digests=digests)
 
@@ -352,28 +365,78 @@ def synthesize_project(cfg: NetkitConfig, files: Sequence[str], *, env: str | No
     """Synthesize blueprint ``files`` as the project is configured; ``argocd`` turns Argo CD
     output on or off (default: on when ``[tool.netkit.argocd]`` exists). With ``out``, the
     output directory's memo is reused when nothing it depends on changed, and the result
-    carries the memo to keep. ``plan_ahead`` (for a write that checks or dry-runs) compares
-    ``out`` with the memo's files in a forked child while the blueprints run."""
-    fingerprint = _project_fingerprint(cfg) if out is not None else None
-    memo = read_memo(out) if out is not None else None
-    planning: AbstractContextManager[Job[writer.Plan] | None] = nullcontext()
-    if plan_ahead and out is not None and memo is not None \
-            and len(memo.digests) >= PARALLEL_OBJECTS:
-        planning = forked(partial(_digest_plan, out, memo.digests))
-    with collector.paused(), planning as ahead:
-        blueprints = load_blueprints(files, env or cfg.env,
-                                     overrides={**cfg.target, **(overrides or {})})
-        if argocd and cfg.argocd is None:
-            raise ConfigError("--argocd", "no [tool.netkit.argocd] table",
-                              hint='add [tool.netkit.argocd] with repo_url = "https://..."')
-        synthesis = synthesize(blueprints, crds=cfg.crd_registry(), ignore=cfg.ignore,
-                               argocd=cfg.argocd if argocd is not False else None,
-                               node_ports=cfg.node_ports, parts=cfg.implied.parts(),
-                               fingerprint=fingerprint, memo=memo, parallel=True)
-        if ahead is not None and memo is not None and synthesis.known_digests is memo.digests:
-            with suppress(NetkitError):  # the write plans again, and reports it in turn
-                synthesis.planned = replace(ahead.result(), digests=memo.digests)
-        return synthesis
+    carries the memo to keep. ``plan_ahead`` (for a write that checks or dry-runs) reads the
+    memo and compares ``out`` with its files in a forked child while the blueprints run."""
+    before = Before(cfg, out, plan_ahead=plan_ahead) if out is not None else None
+    try:
+        with collector.paused():
+            blueprints = load_blueprints(files, env or cfg.env,
+                                         overrides={**cfg.target, **(overrides or {})})
+            if argocd and cfg.argocd is None:
+                raise ConfigError("--argocd", "no [tool.netkit.argocd] table",
+                                  hint='add [tool.netkit.argocd] with repo_url = "https://..."')
+            synthesis = _synthesize(
+                blueprints, crds=cfg.crd_registry(), ignore=cfg.ignore,
+                argocd=cfg.argocd if argocd is not False else None, docs=True,
+                node_ports=cfg.node_ports, parts=cfg.implied.parts(),
+                fingerprint=before.fingerprint if before is not None else None,
+                memo=before.memo if before is not None else lambda: None, parallel=True)
+            seen = before.ahead.result() if before is not None and before.ahead else None
+            if seen is not None and seen.memo is not None and seen.plan is not None \
+                    and synthesis.known_digests is seen.memo.digests:
+                synthesis.planned = replace(seen.plan, digests=seen.memo.digests)
+            return synthesis
+    finally:
+        if before is not None and before.ahead is not None:
+            before.ahead.cancel()
+
+
+class Before:
+    """What synth knows of output directory ``out`` from before the blueprints run: its memo
+    and the project's fingerprint, each asked for when needed (the fingerprint, unless a memo
+    is compared, in validation's child). With ``plan_ahead``, they are found in a forked child
+    while the blueprints run, with the plan of a write of the memo's files (see
+    :func:`look_ahead`)."""
+
+    def __init__(self, cfg: NetkitConfig, out: Path, *, plan_ahead: bool) -> None:
+        modules = loaded_modules()  # before any blueprint runs: the same every time
+        self.ahead = Job(partial(look_ahead, cfg, out, modules), fork=True) \
+            if plan_ahead else None
+        self._memo = None if plan_ahead else read_memo(out)
+        self._code = Job(partial(_project_fingerprint, cfg, modules), fork=False)
+
+    def memo(self) -> Memo | None:
+        """The output directory's memo, if it has one."""
+        return self.ahead.result().memo if self.ahead is not None else self._memo
+
+    def fingerprint(self) -> str | None:
+        """The project's fingerprint (see :func:`_project_fingerprint`)."""
+        if self.ahead is not None:
+            return self.ahead.result().fingerprint
+        return self._code.result()
+
+
+@dataclass
+class Ahead:
+    """What a check learns of its output directory while the blueprints run: the project's
+    fingerprint, the memo, and the plan of a write of the memo's files (None when there is no
+    memo, it is small, or the directory cannot be planned: the write plans again, and reports
+    why in its turn)."""
+
+    fingerprint: str | None
+    memo: Memo | None
+    plan: writer.Plan | None
+
+
+def look_ahead(cfg: NetkitConfig, out: Path, modules: list[tuple[str, str]]) -> Ahead:
+    """The :class:`Ahead` of output directory ``out`` (``modules``: see
+    :func:`loaded_modules`)."""
+    memo = read_memo(out)
+    plan = None
+    if memo is not None and len(memo.digests) >= PARALLEL_OBJECTS:
+        with suppress(NetkitError):
+            plan = _digest_plan(out, memo.digests)
+    return Ahead(_project_fingerprint(cfg, modules), memo, plan)
 
 
 def _digest_plan(out: Path, digests: dict[str, str]) -> writer.Plan:
@@ -386,12 +449,12 @@ def _digest_plan(out: Path, digests: dict[str, str]) -> writer.Plan:
     return planned
 
 
-def _project_fingerprint(cfg: NetkitConfig) -> str | None:
-    """The code (taken before any blueprint runs, so the same modules are loaded every time),
-    the Gateway API channel and the content of the project's CRD files; None when those cannot
-    be read (loading the CRDs then reports why, in its turn)."""
+def _project_fingerprint(cfg: NetkitConfig, modules: list[tuple[str, str]]) -> str | None:
+    """The code (``modules``, taken before any blueprint runs, so the same modules are loaded
+    every time), the Gateway API channel and the content of the project's CRD files; None
+    when those cannot be read (loading the CRDs then reports why, in its turn)."""
     key = Key()
-    key.add(code_fingerprint(), cfg.gateway_api_channel)
+    key.add(code_fingerprint(modules), cfg.gateway_api_channel)
     try:
         for raw in cfg.crds:
             for file in yaml_files(cfg.path(raw)):

@@ -50,23 +50,28 @@ class Key:
         return self._hash.hexdigest()
 
 
-def code_fingerprint() -> str:
+def loaded_modules() -> list[tuple[str, str]]:
+    """The name and file of every module loaded so far, for :func:`code_fingerprint`."""
+    return sorted((name, file) for name, module in list(sys.modules.items())
+                  if isinstance(file := getattr(module, "__file__", None), str))
+
+
+def code_fingerprint(modules: list[tuple[str, str]]) -> str:
     """The running code: Python's version, the distributions installed on ``sys.path`` (their
-    dist-info names carry versions), the size and mtime of every module loaded so far, and of
-    every file of the netkit package (its bundled schemas and templates too)."""
+    dist-info names carry versions), the size and mtime of each of ``modules`` (see
+    :func:`loaded_modules`), and of every file of the netkit package (its bundled schemas and
+    templates too; bytecode caches aside)."""
     key = Key()
     key.add(sys.version, _VERSION)
     for entry in sys.path:
         with suppress(OSError):
             key.add(entry, sorted(n for n in os.listdir(entry or ".")
                                   if n.endswith((".dist-info", ".egg-info", ".pth"))))
-    for name, module in sorted(sys.modules.items()):
-        file = getattr(module, "__file__", None)
-        if isinstance(file, str):
-            key.add(name, *_stamp(file))
+    for name, file in modules:
+        key.add(name, *_stamp(file))
     package = os.path.dirname(netkit.__file__)
     for folder, dirs, files in os.walk(package):
-        dirs.sort()
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for file in sorted(files):
             key.add(*_stamp(os.path.join(folder, file)))
     return key.hexdigest()
