@@ -38,7 +38,6 @@ from netkit.k8s.core import DEFAULT_NODE_PORTS
 from netkit.k8s.meta import stamp
 from netkit.k8s.pods import PodTemplate
 from netkit.objects import KubeObject
-from netkit.serialize import dump_all
 from netkit.tree import Blueprint
 from netkit.workspace import rendered
 
@@ -502,6 +501,8 @@ def _write(synthesis: Synthesis, out: Path, *, check: bool, force: bool) -> writ
 def stream(synthesis: Synthesis) -> str:
     """Every synthesized object as one multi-document YAML stream, in the order of their
     files' paths (the GitOps tree's order); validation errors raise and yield nothing."""
+    from netkit.serialize import dump_all
+
     _fail_on_errors(synthesis)
     return dump_all(ro.obj for ro in sorted(synthesis.objects, key=object_path))
 

@@ -11,7 +11,6 @@ from netkit.k8s.kinds import is_cluster_scoped
 from netkit.k8s.names import dns1123_label_errors, kind_errors, name_errors, name_format
 from netkit.k8s.pods import PodTemplate
 from netkit.objects import KubeObject
-from netkit.serialize import dump, dump_all
 from netkit.target import DEFAULT_CLUSTER
 
 CLUSTER_DIR = "_cluster"
@@ -59,6 +58,8 @@ def file_name(kind: str, name: str) -> str:
 
 def kustomization(resources: Iterable[str]) -> str:
     """A kustomization.yaml listing ``resources`` in sorted order."""
+    from netkit.serialize import dump
+
     return dump({"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
                  "resources": sorted(resources)})
 
@@ -81,6 +82,9 @@ def by_path(objects: Iterable[KubeObject]) -> dict[str, KubeObject]:
 def layout(placed: Mapping[str, KubeObject]) -> dict[str, bytes]:
     """Every file of the GitOps tree (relative POSIX path → bytes) of objects ``placed`` by
     :func:`by_path`, with the kustomizations."""
+    # Imported when files are made: a check whose memo holds makes none.
+    from netkit.serialize import dump
+
     files = {path: dump(ro.obj).encode() for path, ro in placed.items()}
     children: dict[str, set[str]] = {}
     for path in files:  # cluster/directory/file
@@ -98,6 +102,8 @@ def identity_files(workloads: Iterable[tuple[str, PodTemplate]],
     """``.netkit/workloads.yaml`` with the identities of ``(cluster, workload)`` pairs: in
     each namespace's directory (``directories``: (cluster, namespace) → path), else in the
     cluster's directory of cluster-scoped objects. No kustomization lists them."""
+    from netkit.serialize import dump_all
+
     by_file: dict[str, list[PodTemplate]] = {}
     for cluster, w in workloads:
         folder = directories.get((cluster, w.namespace), f"{cluster}/{CLUSTER_DIR}")
