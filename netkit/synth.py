@@ -20,7 +20,7 @@ from netkit.forked import Job, forked
 from netkit.gitops import writer
 from netkit.gitops.argocd import ArgoCdConfig, annotate, applications
 from netkit.gitops.layout import by_path, identity_files, layout, object_path
-from netkit.gitops.lock import sha256
+from netkit.gitops.lock import Lock, sha256
 from netkit.gitops.memo import (
     Key,
     Memo,
@@ -364,9 +364,9 @@ def synthesize_project(cfg: NetkitConfig, files: Sequence[str], *, env: str | No
     """Synthesize blueprint ``files`` as the project is configured; ``argocd`` turns Argo CD
     output on or off (default: on when ``[tool.netkit.argocd]`` exists). With ``out``, the
     output directory's memo is reused when nothing it depends on changed, and the result
-    carries the memo to keep. ``plan_ahead`` (for a write that checks or dry-runs) reads the
-    memo and compares ``out`` with its files in a forked child while the blueprints run."""
-    before = Before(cfg, out, plan_ahead=plan_ahead) if out is not None else None
+    carries the memo to keep. ``plan_ahead`` (for a write that checks or dry-runs) compares
+    ``out`` with the memo's files in a forked child while the blueprints run."""
+    before = _Before(cfg, out, plan_ahead=plan_ahead) if out is not None else None
     try:
         with collector.paused():
             blueprints = load_blueprints(files, env or cfg.env,
@@ -380,33 +380,31 @@ def synthesize_project(cfg: NetkitConfig, files: Sequence[str], *, env: str | No
                 node_ports=cfg.node_ports, parts=cfg.implied.parts(),
                 fingerprint=before.fingerprint if before is not None else None,
                 memo=before.memo if before is not None else lambda: None, parallel=True)
-            seen = before.ahead.result() if before is not None and before.ahead else None
-            if seen is not None and seen.memo is not None and seen.plan is not None \
-                    and synthesis.known_digests is seen.memo.digests:
-                synthesis.planned = replace(seen.plan, digests=seen.memo.digests)
+            if before is not None:
+                synthesis.planned = before.plan(synthesis)
             return synthesis
     finally:
         if before is not None and before.ahead is not None:
             before.ahead.cancel()
 
 
-class Before:
-    """What synth knows of output directory ``out`` from before the blueprints run: its memo
-    and the project's fingerprint, each asked for when needed (the fingerprint, unless a memo
-    is compared, in validation's child). With ``plan_ahead``, they are found in a forked child
-    while the blueprints run, with the plan of a write of the memo's files (see
-    :func:`look_ahead`)."""
+class _Before:
+    """What synth knows of output directory ``out`` from before the blueprints run: its memo,
+    and the project's fingerprint, made when first asked for (unless a memo is compared, in
+    validation's child). With ``plan_ahead``, the fingerprint and the plan of a write of the
+    memo's files are made in a forked child while the blueprints run."""
 
     def __init__(self, cfg: NetkitConfig, out: Path, *, plan_ahead: bool) -> None:
         modules = loaded_modules()  # before any blueprint runs: the same every time
-        self.ahead = Job(partial(look_ahead, cfg, out, modules), fork=True) \
+        self._memo = read_memo(out)
+        digests = self._memo.digests if self._memo is not None else {}
+        self.ahead = Job(partial(_look_ahead, cfg, out, modules, digests), fork=True) \
             if plan_ahead else None
-        self._memo = None if plan_ahead else read_memo(out)
         self._code = Job(partial(_project_fingerprint, cfg, modules), fork=False)
 
     def memo(self) -> Memo | None:
         """The output directory's memo, if it has one."""
-        return self.ahead.result().memo if self.ahead is not None else self._memo
+        return self._memo
 
     def fingerprint(self) -> str | None:
         """The project's fingerprint (see :func:`_project_fingerprint`)."""
@@ -414,28 +412,41 @@ class Before:
             return self.ahead.result().fingerprint
         return self._code.result()
 
+    def plan(self, synthesis: Synthesis) -> writer.Plan | None:
+        """The plan made ahead, when ``synthesis`` reused the memo it was made for."""
+        made = self.ahead.result() if self.ahead is not None else None
+        if made is None or made.plan is None or self._memo is None \
+                or synthesis.known_digests is not self._memo.digests:
+            return None
+        digests = self._memo.digests
+        return replace(made.plan, digests=digests,
+                       lock=Lock(digests) if made.lock_is_digests else made.plan.lock)
+
 
 @dataclass
-class Ahead:
-    """What a check learns of its output directory while the blueprints run: the project's
-    fingerprint, the memo, and the plan of a write of the memo's files (None when there is no
-    memo, it is small, or the directory cannot be planned: the write plans again, and reports
-    why in its turn)."""
+class _Ahead:
+    """What a check makes while the blueprints run: the project's fingerprint and the plan of
+    a write of the memo's files (None when the memo is small or absent, or the directory
+    cannot be planned: the write plans again, and reports why in its turn). The plan is sent
+    without what the memo has: its digests, and its lock when that records just them."""
 
     fingerprint: str | None
-    memo: Memo | None
     plan: writer.Plan | None
+    lock_is_digests: bool = False
 
 
-def look_ahead(cfg: NetkitConfig, out: Path, modules: list[tuple[str, str]]) -> Ahead:
-    """The :class:`Ahead` of output directory ``out`` (``modules``: see
-    :func:`loaded_modules`)."""
-    memo = read_memo(out)
-    plan = None
-    if memo is not None and len(memo.digests) >= PARALLEL_OBJECTS:
+def _look_ahead(cfg: NetkitConfig, out: Path, modules: list[tuple[str, str]],
+                digests: dict[str, str]) -> _Ahead:
+    """The :class:`_Ahead` of output directory ``out``, whose memo has ``digests``
+    (``modules``: see :func:`loaded_modules`)."""
+    made = _Ahead(_project_fingerprint(cfg, modules), None)
+    if len(digests) >= PARALLEL_OBJECTS:
         with suppress(NetkitError):
-            plan = _digest_plan(out, memo.digests)
-    return Ahead(_project_fingerprint(cfg, modules), memo, plan)
+            made.plan = _digest_plan(out, digests)
+            made.lock_is_digests = made.plan.lock == Lock(digests)
+            if made.lock_is_digests:
+                made.plan.lock = Lock({})
+    return made
 
 
 def _digest_plan(out: Path, digests: dict[str, str]) -> writer.Plan:
