@@ -39,9 +39,11 @@ class Job(Generic[T]):
     def result(self) -> T:
         """The work's result (its exception is raised here, each time it is asked for). What
         the child could not send back, such as an exception that does not pickle, is worked
-        out again here."""
+        out again here, as is the work of a child that a process forked from this one asks
+        for (the child is not its own to reap)."""
         if self._outcome is None:
-            self._outcome = self._received() if self._pid is not None else None
+            ours = self._pid is not None and os.getpid() == self._owner
+            self._outcome = self._received() if ours else None
         if self._outcome is None:
             try:
                 self._outcome = (True, self._work())

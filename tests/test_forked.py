@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from netkit import NetkitError, load_blueprints, synth
+from netkit.config import load_config
 from netkit.forked import Job, forked
 
 SHOP = Path(__file__).resolve().parent.parent / "blueprints" / "shop.py"
@@ -39,6 +40,13 @@ def test_what_does_not_pickle_is_worked_out_here() -> None:
         assert type(job.result()) is type(threading.Lock())
 
 
+def test_a_forked_process_works_out_its_parents_jobs_itself() -> None:
+    with forked(os.getpid) as job:
+        with forked(job.result) as inner:  # not its child: it runs the work, and leaves the pipe
+            assert inner.result() not in (job.result(), os.getpid())
+        assert job.result() != os.getpid()
+
+
 def test_a_child_whose_result_is_not_taken_is_stopped() -> None:
     with forked(lambda: threading.Event().wait(60)) as job:
         pid = job._pid
@@ -52,6 +60,20 @@ def test_parallel_synthesis_matches_sequential(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(synth, "PARALLEL_OBJECTS", 0)
     parallel = synth.synthesize(load_blueprints(SHOP, "prod"), parallel=True)
     assert parallel.files == sequential.files and parallel.findings == sequential.findings
+
+
+def test_a_check_without_a_memo_keys_it_as_a_synth_does(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # With nothing to compare, the key is made in validation's child, from the fingerprint
+    # the child that plans ahead makes.
+    monkeypatch.setenv("NETKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(synth, "PARALLEL_OBJECTS", 0)
+    cfg = load_config(tmp_path)
+    checked = synth.synthesize_project(cfg, [str(SHOP)], out=tmp_path / "a", plan_ahead=True)
+    written = synth.synthesize_project(cfg, [str(SHOP)], out=tmp_path / "b")
+    assert checked.findings == written.findings and checked.memo is not None
+    assert written.memo is not None and checked.memo.key == written.memo.key
+    assert synth.write(checked, tmp_path / "a", check=True).changed
 
 
 def test_children_are_reaped() -> None:
