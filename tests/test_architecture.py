@@ -20,7 +20,7 @@ TESTS = Path(__file__).parent
 # Lowest first; a module may import its own layer and those below, never one above.
 LAYERS: list[tuple[str, ...]] = [
     ("netkit", "netkit.errors", "netkit.objects", "netkit.findings", "netkit.versions",
-     "netkit.k8s", "netkit.schemas", "netkit.forked", "netkit.cache"),
+     "netkit.k8s", "netkit.schemas", "netkit.forked", "netkit.cache", "netkit.lazy"),
     ("netkit.target", "netkit.capabilities", "netkit.spec", "netkit.tree", "netkit.serialize",
      "netkit.inputs"),
     ("netkit.constructs",),
@@ -32,7 +32,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("netkit.config", "netkit.workspace", "netkit.synth",
      "netkit.importer"),
     ("netkit.testing", "netkit.cdk8s", "netkit.scaffold"),
-    ("netkit.cli",),
+    ("netkit.cli", "netkit.plugin_lookup"),
 ]
 # Packages that must not import each other in either direction.
 APART = [("netkit.render", "netkit.validate")]
