@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from netkit.lazy import exports
+from netkit.lazy import exports as _exports
 
 __version__ = "0.1.0"
 # The distribution name on the package index ("netkit" there is an unrelated project); the
@@ -45,4 +45,4 @@ __all__ = ["Blueprint", "Construct", "Finding", "GatewayRef", "Include", "KubeOb
            "Manifest", "NetkitError", "Target", "__version__", "load_blueprints",
            "load_manifests", "reachability", "read_manifests", "synthesize"]
 
-__getattr__ = exports(__name__, _EXPORTS)
+__getattr__ = _exports(__name__, _EXPORTS)

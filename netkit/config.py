@@ -6,9 +6,10 @@ import ipaddress
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -34,6 +35,19 @@ DEFAULT_ENV = "prod"
 _PARTS = ClusterParts()
 
 
+def _address(value: str | int | ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError as exc:
+        raise ValueError(f"{exc}; give an address as 192.0.2.10 or 2001:db8::10") from None
+
+
+# An IP address in its canonical form; checked here rather than as pydantic's IPvAnyAddress:
+# importing pydantic.networks takes every command about 12 ms longer to start.
+Address = Annotated[str | int | ipaddress.IPv4Address | ipaddress.IPv6Address,
+                    AfterValidator(_address)]
+
+
 class ImpliedConfig(BaseModel):
     """The ``[tool.netkit.implied]`` table: the cluster's own parts the analysis implies."""
 
@@ -44,23 +58,13 @@ class ImpliedConfig(BaseModel):
     dns_labels: dict[str, str] = Field(default_factory=lambda: dict(_PARTS.dns_labels),
                                        min_length=1)
     api_server: bool = _PARTS.api_server
-    # Checked here rather than as pydantic's IPvAnyAddress: importing pydantic.networks takes
-    # every command about 12 ms longer to start.
-    api_server_addresses: list[str] = []
+    api_server_addresses: list[Address] = []
     api_server_port: int = Field(_PARTS.api_server_port, ge=1, le=65535)
-
-    @field_validator("api_server_addresses")
-    @classmethod
-    def _addresses(cls, addresses: list[str]) -> list[str]:
-        try:
-            return [str(ipaddress.ip_address(a)) for a in addresses]
-        except ValueError as exc:
-            raise ValueError(f"{exc}; give each address as 192.0.2.10 or 2001:db8::10") from None
 
     def parts(self) -> ClusterParts:
         """The analysis's view of this table."""
         return ClusterParts(self.dns, self.dns_namespace, tuple(sorted(self.dns_labels.items())),
-                            self.api_server, tuple(self.api_server_addresses),
+                            self.api_server, tuple(str(a) for a in self.api_server_addresses),
                             self.api_server_port)
 
 

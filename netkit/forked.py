@@ -24,7 +24,9 @@ class Job(Generic[T]):
         self._outcome: tuple[bool, Any] | None = None
         self._chunks: list[bytes] = []  # what the child sent so far
         self._owner = os.getpid()  # a process forked from this one leaves the child alone
-        if fork and hasattr(os, "fork") and (os.cpu_count() or 1) > 1:
+        # Whether the work runs in a child (else result() runs it here).
+        self.forked = fork and hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+        if self.forked:
             self._start()
 
     def _start(self) -> None:

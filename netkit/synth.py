@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import marshal
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import suppress
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
 from pathlib import Path
@@ -121,8 +120,8 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
                 parts: ClusterParts | None, node_ports: tuple[int, int],
                 fingerprint: Callable[[], str | None] | None,
                 memo: Callable[[], Memo | None], parallel: bool) -> Synthesis:
-    """:func:`synthesize`, asking for the fingerprint and the memo only when it needs them
-    (after the render; the fingerprint, without a memo to compare, in validation's child)."""
+    """:func:`synthesize`, asking for the fingerprint and the memo when it needs them (after
+    the render)."""
     check_cluster_priorities(blueprints)
     for bp in blueprints:
         if crds is not None and crds.gateway_api_channel != bp.target.gateway_api_channel:
@@ -374,6 +373,8 @@ def synthesize_project(cfg: NetkitConfig, files: Sequence[str], *, env: str | No
             if argocd and cfg.argocd is None:
                 raise ConfigError("--argocd", "no [tool.netkit.argocd] table",
                                   hint='add [tool.netkit.argocd] with repo_url = "https://..."')
+            if before is not None:
+                before.fingerprint()  # taken before the CRDs validation uses are read
             synthesis = _synthesize(
                 blueprints, crds=cfg.crd_registry(), ignore=cfg.ignore,
                 argocd=cfg.argocd if argocd is not False else None, docs=True,
@@ -384,23 +385,24 @@ def synthesize_project(cfg: NetkitConfig, files: Sequence[str], *, env: str | No
                 synthesis.planned = before.plan(synthesis)
             return synthesis
     finally:
-        if before is not None and before.ahead is not None:
-            before.ahead.cancel()
+        if before is not None:
+            before.cancel()
 
 
 class _Before:
-    """What synth knows of output directory ``out`` from before the blueprints run: its memo,
-    and the project's fingerprint, made when first asked for (unless a memo is compared, in
-    validation's child). With ``plan_ahead``, the fingerprint and the plan of a write of the
-    memo's files are made in a forked child while the blueprints run."""
+    """What synth knows of output directory ``out`` before the blueprints run: its memo, and
+    the project's fingerprint, taken in a forked child while they run (of the modules loaded
+    and the ``sys.path`` of before they ran); with ``plan_ahead``, the plan of a write of the
+    memo's files, made in another."""
 
     def __init__(self, cfg: NetkitConfig, out: Path, *, plan_ahead: bool) -> None:
-        modules = loaded_modules()  # before any blueprint runs: the same every time
         self._memo = read_memo(out)
+        self._code = Job(partial(_project_fingerprint, cfg, loaded_modules()), fork=True)
+        if not self._code.forked:
+            self._code.result()  # here and now, before any blueprint runs
         digests = self._memo.digests if self._memo is not None else {}
-        self.ahead = Job(partial(_look_ahead, cfg, out, modules, digests), fork=True) \
-            if plan_ahead else None
-        self._code = Job(partial(_project_fingerprint, cfg, modules), fork=False)
+        self._ahead = Job(partial(_look_ahead, out, digests), fork=True) \
+            if plan_ahead and len(digests) >= PARALLEL_OBJECTS else None
 
     def memo(self) -> Memo | None:
         """The output directory's memo, if it has one."""
@@ -408,45 +410,47 @@ class _Before:
 
     def fingerprint(self) -> str | None:
         """The project's fingerprint (see :func:`_project_fingerprint`)."""
-        if self.ahead is not None:
-            return self.ahead.result().fingerprint
         return self._code.result()
 
     def plan(self, synthesis: Synthesis) -> writer.Plan | None:
         """The plan made ahead, when ``synthesis`` reused the memo it was made for."""
-        made = self.ahead.result() if self.ahead is not None else None
-        if made is None or made.plan is None or self._memo is None \
+        if self._ahead is None or self._memo is None \
                 or synthesis.known_digests is not self._memo.digests:
+            return None
+        made = self._ahead.result()
+        if made.plan is None:
             return None
         digests = self._memo.digests
         return replace(made.plan, digests=digests,
                        lock=Lock(digests) if made.lock_is_digests else made.plan.lock)
 
+    def cancel(self) -> None:
+        """Stop the children still running."""
+        self._code.cancel()
+        if self._ahead is not None:
+            self._ahead.cancel()
+
 
 @dataclass
 class _Ahead:
-    """What a check makes while the blueprints run: the project's fingerprint and the plan of
-    a write of the memo's files (None when the memo is small or absent, or the directory
-    cannot be planned: the write plans again, and reports why in its turn). The plan is sent
-    without what the memo has: its digests, and its lock when that records just them."""
+    """The plan of a write of a memo's files, made while the blueprints run (None when the
+    directory cannot be planned: the write plans again, and reports why in its turn). It is
+    sent without what the memo has: its digests, and its lock when that records just them."""
 
-    fingerprint: str | None
     plan: writer.Plan | None
     lock_is_digests: bool = False
 
 
-def _look_ahead(cfg: NetkitConfig, out: Path, modules: list[tuple[str, str]],
-                digests: dict[str, str]) -> _Ahead:
-    """The :class:`_Ahead` of output directory ``out``, whose memo has ``digests``
-    (``modules``: see :func:`loaded_modules`)."""
-    made = _Ahead(_project_fingerprint(cfg, modules), None)
-    if len(digests) >= PARALLEL_OBJECTS:
-        with suppress(NetkitError):
-            made.plan = _digest_plan(out, digests)
-            made.lock_is_digests = made.plan.lock == Lock(digests)
-            if made.lock_is_digests:
-                made.plan.lock = Lock({})
-    return made
+def _look_ahead(out: Path, digests: dict[str, str]) -> _Ahead:
+    """The :class:`_Ahead` of output directory ``out``, whose memo has ``digests``."""
+    try:
+        plan = _digest_plan(out, digests)
+    except Exception:  # the write plans again, and reports it in turn
+        return _Ahead(None)
+    if plan.lock != Lock(digests):
+        return _Ahead(plan)
+    plan.lock = Lock({})
+    return _Ahead(plan, lock_is_digests=True)
 
 
 def _digest_plan(out: Path, digests: dict[str, str]) -> writer.Plan:

@@ -246,9 +246,22 @@ def test_pydantic_plugins_are_looked_up_only_when_turned_on(setting: str | None,
     assert f"LOADED {loaded}" in proc.stdout
 
 
-def test_the_plugin_loaders_stand_in_answers_as_the_loader() -> None:
-    code = textwrap.dedent("""
-        import os, sys
+def test_the_plugin_loaders_stand_in_answers_as_the_loader(tmp_path: Path) -> None:
+    # An installed pydantic plugin: none while plugins are off, the loader's once they are on.
+    (tmp_path / "fakeplugin.py").write_text(textwrap.dedent("""
+        class Plugin:
+            def new_schema_validator(self, *args):
+                return None, None, None
+
+        plugin = Plugin()
+        """))
+    info = tmp_path / "fakeplugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: fakeplugin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[pydantic]\nfake = fakeplugin:plugin\n")
+    code = textwrap.dedent(f"""
+        import importlib.util, os, sys
+        sys.path.insert(0, {str(tmp_path)!r})
         os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
         from netkit.plugin_lookup import skip_while_off
         skip_while_off()
@@ -259,13 +272,14 @@ def test_the_plugin_loaders_stand_in_answers_as_the_loader() -> None:
 
         assert Model(x="1").x == 1
         assert "importlib.metadata" not in sys.modules
-        from pydantic.plugin import _loader
-        assert list(_loader.get_plugins()) == []
-        assert _loader.PYDANTIC_ENTRY_POINT_GROUP == "pydantic"  # from the loader itself
-        assert sys.modules["pydantic.plugin._loader"] is not _loader
+        import pydantic.plugin._loader
+        assert list(pydantic.plugin._loader.get_plugins()) == []
+        assert importlib.util.find_spec("pydantic.plugin._loader") is not None
         os.environ["PYDANTIC_DISABLE_PLUGINS"] = ""
-        assert list(_loader.get_plugins()) == list(sys.modules["pydantic.plugin._loader"]
-                                                   .get_plugins())
+        found = list(pydantic.plugin._loader.get_plugins())
+        assert [type(p).__name__ for p in found] == ["Plugin"], found
+        assert pydantic.plugin._loader.PYDANTIC_ENTRY_POINT_GROUP == "pydantic"
+        assert type(sys.modules["pydantic.plugin._loader"]).__name__ == "module"
         print("OK")
         """)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

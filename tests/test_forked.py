@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from netkit import NetkitError, load_blueprints, synth
-from netkit.config import load_config
 from netkit.forked import Job, forked
 
 SHOP = Path(__file__).resolve().parent.parent / "blueprints" / "shop.py"
@@ -60,20 +59,6 @@ def test_parallel_synthesis_matches_sequential(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(synth, "PARALLEL_OBJECTS", 0)
     parallel = synth.synthesize(load_blueprints(SHOP, "prod"), parallel=True)
     assert parallel.files == sequential.files and parallel.findings == sequential.findings
-
-
-def test_a_check_without_a_memo_keys_it_as_a_synth_does(tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    # With nothing to compare, the key is made in validation's child, from the fingerprint
-    # the child that plans ahead makes.
-    monkeypatch.setenv("NETKIT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(synth, "PARALLEL_OBJECTS", 0)
-    cfg = load_config(tmp_path)
-    checked = synth.synthesize_project(cfg, [str(SHOP)], out=tmp_path / "a", plan_ahead=True)
-    written = synth.synthesize_project(cfg, [str(SHOP)], out=tmp_path / "b")
-    assert checked.findings == written.findings and checked.memo is not None
-    assert written.memo is not None and checked.memo.key == written.memo.key
-    assert synth.write(checked, tmp_path / "a", check=True).changed
 
 
 def test_children_are_reaped() -> None:

@@ -3,6 +3,8 @@ exactly what computing again gives."""
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -169,3 +171,59 @@ def test_a_plan_made_while_rendering_is_the_plan_made_after(
     assert plan is stale.planned and plan.changed and plan.edited == [edited]
     # The plan made ahead is of the memo's files: when the memo is not reused, none is taken.
     assert project("staging").planned is None
+
+
+def _crd(path: Path, *, strict: bool) -> None:
+    """A CRD for cert-manager's Certificate: any object, or (``strict``) one whose spec has a
+    ``bogus`` field."""
+    schema: dict[str, object] = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
+    if strict:
+        schema["required"] = ["spec"]
+        schema["properties"] = {"spec": {"type": "object", "required": ["bogus"],
+                                         "x-kubernetes-preserve-unknown-fields": True}}
+    path.write_text(json.dumps({
+        "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+        "metadata": {"name": "certificates.cert-manager.io"},
+        "spec": {"group": "cert-manager.io", "scope": "Namespaced",
+                 "names": {"kind": "Certificate", "plural": "certificates"},
+                 "versions": [{"name": "v1", "served": True, "storage": True,
+                               "schema": {"openAPIV3Schema": schema}}]}}))
+
+
+@pytest.mark.parametrize("forks", [True, False])
+def test_the_memo_is_keyed_by_what_was_there_before_the_blueprints_ran(
+        forks: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A blueprint that puts a folder with a distribution on sys.path, and a CRD file edited
+    # while synth renders: the memo's key is of what validation read, as a check takes it.
+    monkeypatch.setenv("NETKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(synth, "PARALLEL_OBJECTS", 1)  # the shop forks as a large input does
+    monkeypatch.setattr(synth, "loaded_modules", lambda: [])  # as each fresh process has them
+    if not forks:
+        monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    (tmp_path / "lib" / "extra-1.0.dist-info").mkdir(parents=True)
+    bp = tmp_path / "bp.py"
+    bp.write_text(f"import runpy, sys\nsys.path.append({str(tmp_path / 'lib')!r})\n"
+                  f"build = runpy.run_path({str(SHOP)!r})['build']\n")
+    (tmp_path / "crds").mkdir()
+    crd = tmp_path / "crds" / "certificate.yaml"
+    _crd(crd, strict=False)
+    cfg = NetkitConfig(root=tmp_path, crds=["crds"])
+    out, path, render = tmp_path / "out", list(sys.path), synth.rendered
+
+    def project(*, check: bool) -> synth.Synthesis:
+        monkeypatch.setattr(sys, "path", list(path))
+        return synth.synthesize_project(cfg, [str(bp)], out=out, plan_ahead=check)
+
+    synth.write(project(check=False), out)
+    assert project(check=True).known_digests is not None  # reused
+
+    def edited_while_rendering(blueprint: Blueprint) -> object:
+        _crd(crd, strict=True)
+        return render(blueprint)
+
+    monkeypatch.setattr(synth, "rendered", edited_while_rendering)
+    synth.write(project(check=False), out, force=True)  # validated with the loose CRD
+    monkeypatch.setattr(synth, "rendered", render)
+    checked = project(check=True)
+    assert checked.known_digests is None  # computed again, with the strict CRD
+    assert any(f.rule == "NK001" and f.field == "spec.bogus" for f in checked.errors)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from netkit.lazy import exports
+from netkit.lazy import exports as _exports
 
 if TYPE_CHECKING:
     from netkit.findings import Finding
@@ -16,4 +16,4 @@ _EXPORTS = {"Finding": "netkit.findings", "Validator": "netkit.validate.engine",
             "validate": "netkit.validate.engine"}
 
 # Lazy, so that importing a submodule does not compile schemas or load the rule checks.
-__getattr__ = exports(__name__, _EXPORTS)
+__getattr__ = _exports(__name__, _EXPORTS)

@@ -3,6 +3,7 @@ and every object of the input stays a distinct endpoint."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from pathlib import Path
 from typing import Any
@@ -148,7 +149,7 @@ def test_implied_parts_follow_the_project_configuration(tmp_path: Path,
 
 
 def test_api_server_addresses_are_checked_and_canonical(tmp_path: Path) -> None:
-    from netkit.config import load_config
+    from netkit.config import ImpliedConfig, load_config
 
     (tmp_path / "pyproject.toml").write_text(
         '[tool.netkit.implied]\napi_server_addresses = ["2001:DB8:0::10", "192.0.2.10"]\n')
@@ -158,8 +159,10 @@ def test_api_server_addresses_are_checked_and_canonical(tmp_path: Path) -> None:
         '[tool.netkit.implied]\napi_server_addresses = ["192.0.2.300"]\n')
     with pytest.raises(NetkitError) as bad:
         load_config(tmp_path)
-    assert "implied.api_server_addresses" in str(bad.value)
+    assert "implied.api_server_addresses.0" in str(bad.value)
     assert "'192.0.2.300' does not appear to be an IPv4 or IPv6 address" in str(bad.value)
+    library = ImpliedConfig(api_server_addresses=[ipaddress.IPv4Address("192.0.2.1"), 3232235777])
+    assert library.parts().api_server_addresses == ("192.0.2.1", "192.168.1.1")
 
 
 @given(cluster())
