@@ -422,7 +422,7 @@ class _Before:
             return None
         digests = self._memo.digests
         return replace(made.plan, digests=digests,
-                       lock=Lock(digests) if made.lock_is_digests else made.plan.lock)
+                       lock=Lock(dict(digests)) if made.lock_is_digests else made.plan.lock)
 
     def cancel(self) -> None:
         """Stop the children still running."""
