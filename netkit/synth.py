@@ -274,11 +274,12 @@ def _memo_key(fingerprint: str, blueprints: Sequence[Blueprint],
     (the code among it), the arguments, each blueprint's target, user-written constructs and
     declared workloads (which render no object, yet place identity files, flows and
     findings), each object's provenance, and the content and cluster of every object written
-    (Argo CD's among them). ``fork`` reads half the objects in a forked child."""
+    (Argo CD's among them). ``fork`` reads two thirds of the objects in a forked child while
+    this process reads the rest and the provenance (about half the work each)."""
     contents = [(ro.target.cluster if ro.target is not None else None, ro.obj)
                 for ro in objects]
-    half = len(contents) // 2
-    with forked(lambda: sha256(_content(contents[half:])), fork=fork) as second_half:
+    cut = len(contents) // 3
+    with forked(lambda: sha256(_content(contents[cut:])), fork=fork) as rest:
         key = Key()
         key.add(fingerprint, sorted(ignore), argocd, docs, parts, node_ports)
         for bp, (bp_objects, _), workloads in zip(blueprints, renders, declared_by,
@@ -287,7 +288,7 @@ def _memo_key(fingerprint: str, blueprints: Sequence[Blueprint],
             key.add(bp.name, bp.target.model_dump_json(), sorted(_user_paths(bp)), workloads,
                     _content([(ro.origin, ro.blueprint, ro.file, ro.line)
                               for ro in bp_objects]))
-        key.add(_content(contents[:half]), second_half.result())
+        key.add(_content(contents[:cut]), rest.result())
     return key.hexdigest()
 
 
