@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    PlainValidator,
     ValidationError,
     field_validator,
 )
@@ -35,17 +35,20 @@ DEFAULT_ENV = "prod"
 _PARTS = ClusterParts()
 
 
-def _address(value: str | int | ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError as exc:
-        raise ValueError(f"{exc}; give an address as 192.0.2.10 or 2001:db8::10") from None
+def _address(value: object) -> str:
+    if isinstance(value, str | int | ipaddress.IPv4Address | ipaddress.IPv6Address) \
+            and not isinstance(value, bool):
+        try:
+            return str(ipaddress.ip_address(value))
+        except ValueError as exc:
+            raise ValueError(f"{exc}; give an address as 192.0.2.10 or 2001:db8::10") from None
+    raise ValueError(f"{value!r} is not an IP address; give one as 192.0.2.10 or 2001:db8::10")
 
 
-# An IP address in its canonical form; checked here rather than as pydantic's IPvAnyAddress:
-# importing pydantic.networks takes every command about 12 ms longer to start.
-Address = Annotated[str | int | ipaddress.IPv4Address | ipaddress.IPv6Address,
-                    AfterValidator(_address)]
+# An IP address (a string, an int or an ipaddress object) in its canonical form; checked here
+# rather than as pydantic's IPvAnyAddress: importing pydantic.networks takes every command
+# about 12 ms longer to start.
+Address = Annotated[str, PlainValidator(_address)]
 
 
 class ImpliedConfig(BaseModel):
@@ -64,7 +67,7 @@ class ImpliedConfig(BaseModel):
     def parts(self) -> ClusterParts:
         """The analysis's view of this table."""
         return ClusterParts(self.dns, self.dns_namespace, tuple(sorted(self.dns_labels.items())),
-                            self.api_server, tuple(str(a) for a in self.api_server_addresses),
+                            self.api_server, tuple(self.api_server_addresses),
                             self.api_server_port)
 
 

@@ -392,18 +392,19 @@ def synthesize_project(cfg: NetkitConfig, files: Sequence[str], *, env: str | No
 
 class _Before:
     """What synth knows of output directory ``out`` before the blueprints run: its memo, and
-    the project's fingerprint, taken in a forked child while they run (of the modules loaded
-    and the ``sys.path`` of before they ran); with ``plan_ahead``, the plan of a write of the
-    memo's files, made in another."""
+    the project's fingerprint (of the modules loaded and the ``sys.path`` of before they ran),
+    taken in a forked child while they run when the memo's project is large; with
+    ``plan_ahead``, the plan of a write of the memo's files, made in another."""
 
     def __init__(self, cfg: NetkitConfig, out: Path, *, plan_ahead: bool) -> None:
         self._memo = read_memo(out)
-        self._code = Job(partial(_project_fingerprint, cfg, loaded_modules()), fork=True)
+        digests = self._memo.digests if self._memo is not None else {}
+        large = len(digests) >= PARALLEL_OBJECTS  # as the last synth found: else forking costs
+        self._code = Job(partial(_project_fingerprint, cfg, loaded_modules()), fork=large)
         if not self._code.forked:
             self._code.result()  # here and now, before any blueprint runs
-        digests = self._memo.digests if self._memo is not None else {}
         self._ahead = Job(partial(_look_ahead, out, digests), fork=True) \
-            if plan_ahead and len(digests) >= PARALLEL_OBJECTS else None
+            if plan_ahead and large else None
 
     def memo(self) -> Memo | None:
         """The output directory's memo, if it has one."""
