@@ -110,18 +110,14 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
     of its own, like the CLI's: not one running Node.js)."""
     with collector.paused():
         return _synthesize(blueprints, crds=crds, ignore=ignore, argocd=argocd, docs=docs,
-                           parts=parts, node_ports=node_ports,
-                           fingerprint=None if fingerprint is None else lambda: fingerprint,
-                           memo=lambda: memo, parallel=parallel)
+                           parts=parts, node_ports=node_ports, fingerprint=fingerprint,
+                           memo=memo, parallel=parallel)
 
 
 def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
                 ignore: Sequence[str], argocd: ArgoCdConfig | None, docs: bool,
                 parts: ClusterParts | None, node_ports: tuple[int, int],
-                fingerprint: Callable[[], str | None] | None,
-                memo: Callable[[], Memo | None], parallel: bool) -> Synthesis:
-    """:func:`synthesize`, asking for the fingerprint and the memo when it needs them (after
-    the render)."""
+                fingerprint: str | None, memo: Memo | None, parallel: bool) -> Synthesis:
     check_cluster_priorities(blueprints)
     for bp in blueprints:
         if crds is not None and crds.gateway_api_channel != bp.target.gateway_api_channel:
@@ -141,16 +137,14 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
     many = parallel and len(objects) >= PARALLEL_OBJECTS
 
     def keyed(fork: bool = False) -> str | None:
-        code = None if fingerprint is None else fingerprint()
-        return None if code is None else _memo_key(
-            code, blueprints, renders, objects, declared_by, ignore=ignore, argocd=argocd,
-            docs=docs, parts=parts, node_ports=node_ports, fork=fork)
+        return None if fingerprint is None else _memo_key(
+            fingerprint, blueprints, renders, objects, declared_by, ignore=ignore,
+            argocd=argocd, docs=docs, parts=parts, node_ports=node_ports, fork=fork)
 
     # Without a memo to compare, the key is made beside validation rather than before it.
-    last = memo()
-    key = keyed(fork=many) if last is not None else None
-    reuse = last if last is not None and key is not None and last.key == key \
-        and len(last.findings) == len(blueprints) else None
+    key = keyed(fork=many) if memo is not None else None
+    reuse = memo if memo is not None and key is not None and memo.key == key \
+        and len(memo.findings) == len(blueprints) else None
     if reuse is not None:
         network = {path: text.encode() for path, text in reuse.docs.items()} if docs else {}
         found = _findings(renders, reuse.findings)
@@ -374,14 +368,14 @@ def synthesize_project(cfg: NetkitConfig, files: Sequence[str], *, env: str | No
             if argocd and cfg.argocd is None:
                 raise ConfigError("--argocd", "no [tool.netkit.argocd] table",
                                   hint='add [tool.netkit.argocd] with repo_url = "https://..."')
-            if before is not None:
-                before.fingerprint()  # taken before the CRDs validation uses are read
-            synthesis = _synthesize(
-                blueprints, crds=cfg.crd_registry(), ignore=cfg.ignore,
-                argocd=cfg.argocd if argocd is not False else None, docs=True,
-                node_ports=cfg.node_ports, parts=cfg.implied.parts(),
-                fingerprint=before.fingerprint if before is not None else None,
-                memo=before.memo if before is not None else lambda: None, parallel=True)
+            # Taken before the CRDs validation uses are read.
+            fingerprint = before.fingerprint() if before is not None else None
+            synthesis = synthesize(blueprints, crds=cfg.crd_registry(), ignore=cfg.ignore,
+                                   argocd=cfg.argocd if argocd is not False else None,
+                                   node_ports=cfg.node_ports, parts=cfg.implied.parts(),
+                                   fingerprint=fingerprint,
+                                   memo=before.memo if before is not None else None,
+                                   parallel=True)
             if before is not None:
                 synthesis.planned = before.plan(synthesis)
             return synthesis
@@ -397,8 +391,8 @@ class _Before:
     ``plan_ahead``, the plan of a write of the memo's files, made in another."""
 
     def __init__(self, cfg: NetkitConfig, out: Path, *, plan_ahead: bool) -> None:
-        self._memo = read_memo(out)
-        digests = self._memo.digests if self._memo is not None else {}
+        self.memo = read_memo(out)
+        digests = self.memo.digests if self.memo is not None else {}
         large = len(digests) >= PARALLEL_OBJECTS  # as the last synth found: else forking costs
         self._code = Job(partial(_project_fingerprint, cfg, loaded_modules()), fork=large)
         if not self._code.forked:
@@ -406,23 +400,19 @@ class _Before:
         self._ahead = Job(partial(_look_ahead, out, digests), fork=True) \
             if plan_ahead and large else None
 
-    def memo(self) -> Memo | None:
-        """The output directory's memo, if it has one."""
-        return self._memo
-
     def fingerprint(self) -> str | None:
         """The project's fingerprint (see :func:`_project_fingerprint`)."""
         return self._code.result()
 
     def plan(self, synthesis: Synthesis) -> writer.Plan | None:
         """The plan made ahead, when ``synthesis`` reused the memo it was made for."""
-        if self._ahead is None or self._memo is None \
-                or synthesis.known_digests is not self._memo.digests:
+        if self._ahead is None or self.memo is None \
+                or synthesis.known_digests is not self.memo.digests:
             return None
         made = self._ahead.result()
         if made.plan is None:
             return None
-        digests = self._memo.digests
+        digests = self.memo.digests
         return replace(made.plan, digests=digests,
                        lock=Lock(dict(digests)) if made.lock_is_digests else made.plan.lock)
 
