@@ -218,7 +218,7 @@ def synth(
                        "(hint: run `netkit synth` and commit the result)", err=True)
             raise typer.Exit(1)
         state = "would change" if dry_run else "checked" if check else "wrote"
-        typer.echo(f"{state} {out_dir}: {len(synthesis.objects)} objects, "
+        typer.echo(f"{state} {out_dir}: {synthesis.object_count} objects, "
                    f"{len(plan.create)} created, {len(plan.update)} updated, "
                    f"{len(plan.delete)} deleted, {len(plan.unchanged)} unchanged")
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property, partial
+from functools import cache, cached_property, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from netkit.analysis.implied import ClusterParts
 from netkit.constructs.guardrails import check_cluster_priorities
@@ -37,8 +38,9 @@ from netkit.k8s.core import DEFAULT_NODE_PORTS
 from netkit.k8s.meta import stamp
 from netkit.k8s.pods import PodTemplate
 from netkit.objects import KubeObject
+from netkit.render.engine import render_halves
 from netkit.tree import Blueprint
-from netkit.workspace import rendered
+from netkit.validate.blueprint import check_blueprint
 
 if TYPE_CHECKING:
     from netkit.config import NetkitConfig
@@ -51,9 +53,11 @@ PARALLEL_OBJECTS = 1000  # below this, forking costs more than it saves
 class Synthesis:
     """Everything synth produced in memory: objects, findings and the files to write, and the
     memo of this result for the next run (none when a memo was reused). Each is made when
-    first asked for: validation may still be running in a forked child."""
+    first asked for: validation may still be running in a forked child, and a check whose
+    memo holds renders half of the objects only."""
 
-    objects: list[KubeObject]
+    make_objects: Callable[[], list[KubeObject]]
+    object_count: int
     make_findings: Callable[[], list[Finding]]
     make_files: Callable[[], dict[str, bytes]]
     make_memo: Callable[[], Memo | None] = lambda: None
@@ -62,6 +66,11 @@ class Synthesis:
     # The plan of a write that only compares digests, made while rendering (see
     # synthesize_project's plan_ahead); valid for those known_digests.
     planned: writer.Plan | None = None
+
+    @cached_property
+    def objects(self) -> list[KubeObject]:
+        """Every object, each blueprint's in turn (Argo CD's last)."""
+        return self.make_objects()
 
     @cached_property
     def findings(self) -> list[Finding]:
@@ -107,11 +116,16 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
     digests instead of computing them again. ``parallel`` validates large inputs and makes
     their NETWORK.md in forked children while the files are laid out here, and returns
     before validation ends: its findings are waited for when first asked for (for a process
-    of its own, like the CLI's: not one running Node.js)."""
+    of its own, like the CLI's: not one running Node.js); it also renders the second half of
+    a large memo's blueprints in a forked child to compare the memo, and the rest only when
+    it does not hold."""
     with collector.paused():
         return _synthesize(blueprints, crds=crds, ignore=ignore, argocd=argocd, docs=docs,
                            parts=parts, node_ports=node_ports, fingerprint=fingerprint,
                            memo=memo, parallel=parallel)
+
+
+Halves = list[list[KubeObject]]  # a blueprint's objects, by half of its constructs
 
 
 def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
@@ -126,32 +140,53 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
                               f"are the {crds.gateway_api_channel} channel's",
                               hint="set [tool.netkit] gateway_api_channel to the cluster's "
                                    "channel too")
-    renders = [rendered(bp) for bp in blueprints]
     declared_by = [declared(bp) for bp in blueprints]
-    objects = [o for bp_objects, _ in renders for o in bp_objects]
-    if argocd is not None:
-        objects = [annotate(o) for o in objects]
-        objects += _argo_objects(argocd, objects)
     placed = [(bp.target.cluster, w) for bp, ws in zip(blueprints, declared_by, strict=True)
               for w in ws]
-    many = parallel and len(objects) >= PARALLEL_OBJECTS
 
-    def keyed(fork: bool = False) -> str | None:
+    def keyed(digests: list[list[bytes]]) -> str | None:
         return None if fingerprint is None else _memo_key(
-            fingerprint, blueprints, renders, objects, declared_by, ignore=ignore,
-            argocd=argocd, docs=docs, parts=parts, node_ports=node_ports, fork=fork)
+            fingerprint, blueprints, declared_by, digests, ignore=ignore, argocd=argocd,
+            docs=docs, parts=parts, node_ports=node_ports)
 
-    # Without a memo to compare, the key is made beside validation rather than before it.
-    key = keyed(fork=many) if memo is not None else None
-    reuse = memo if memo is not None and key is not None and memo.key == key \
-        and len(memo.findings) == len(blueprints) else None
-    if reuse is not None:
-        network = {path: text.encode() for path, text in reuse.docs.items()} if docs else {}
-        found = _findings(renders, reuse.findings)
-        return Synthesis(objects, lambda: found,
-                         lambda: dict(sorted({**tree_files(by_path(objects), placed),
+    def reused(key: str | None, make_halves: Callable[[], list[Halves]]) -> Synthesis | None:
+        if memo is None or memo.key != key or len(memo.findings) != len(blueprints):
+            return None
+        network = {path: text.encode() for path, text in memo.docs.items()} if docs else {}
+        found = _findings(checks, memo.findings)
+        objects = cache(lambda: _objects(make_halves(), argocd))
+        return Synthesis(objects, memo.object_count, lambda: found,
+                         lambda: dict(sorted({**tree_files(by_path(objects()), placed),
                                               **network}.items())),
-                         known_digests=reuse.digests or None)
+                         known_digests=memo.digests or None)
+
+    if memo is not None and fingerprint is not None and parallel \
+            and len(memo.digests) >= PARALLEL_OBJECTS:
+        # The memo of a large project is compared first: each blueprint's first half is
+        # rendered here while a forked child renders and hashes the second; when the memo
+        # holds, nothing more is rendered until the objects are asked for.
+        with forked(partial(_second_digests, blueprints)) as second:
+            firsts = [render_halves(bp, (0,))[0] for bp in blueprints]
+            checks = [check_blueprint(bp) for bp in blueprints]
+            mine = [_digest(first) for first in firsts]
+            key = keyed([[a, b] for a, b in zip(mine, second.result(), strict=True)])
+
+        def rest() -> list[Halves]:
+            return [[first, *render_halves(bp, (1,))]
+                    for bp, first in zip(blueprints, firsts, strict=True)]
+
+        if (hit := reused(key, rest)) is not None:
+            return hit
+        halves = rest()
+    else:
+        halves = [render_halves(bp) for bp in blueprints]
+        checks = [check_blueprint(bp) for bp in blueprints]
+        # Without a memo to compare, the key is made beside validation rather than before it.
+        key = keyed(_digests(halves)) if memo is not None else None
+        if (hit := reused(key, lambda: halves)) is not None:
+            return hit
+    objects = _objects(halves, argocd)
+    many = parallel and len(objects) >= PARALLEL_OBJECTS
 
     def validate_all() -> tuple[list[list[Finding]], str | None]:
         # Imported here, as in network_files: a run whose memo holds uses neither.
@@ -160,12 +195,11 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
 
         # The memo key (when none was made to compare) is made here too, off the layout's
         # way, and before validation, as it is made when compared.
-        made = key or keyed()
+        made = key or keyed(_digests(halves))
         return [Validator(bp.target, crds=crds, ignore=ignore, node_ports=node_ports).validate(
-                    bp_objects, cel=_authored_by_user(bp), workloads=ws,
+                    [o for half in hs for o in half], cel=_authored_by_user(bp), workloads=ws,
                     also=partial(disagreements, workloads=ws))
-                for bp, ws, (bp_objects, _) in zip(blueprints, declared_by, renders,
-                                                   strict=True)], made
+                for bp, ws, hs in zip(blueprints, declared_by, halves, strict=True)], made
 
     # On two cores, validation and NETWORK.md are made in forked children while the files are
     # laid out here; validation may still run when this returns (the write stages the files
@@ -179,7 +213,7 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
             # NETWORK.md trusted objects validation refuses: a malformed one the analysis
             # reads is refused as before (as audit refuses it), else the findings say it all.
             network_files(objects, placed, directories, parts)
-        return _findings(renders, validated)
+        return _findings(checks, validated)
 
     findings = Job(all_findings, fork=False)  # its outcome, an error too, is kept
     try:
@@ -199,22 +233,32 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
         raise
     files = dict(sorted({**files, **network}.items()))
     if fingerprint is None:  # no memo to keep: the write hashes what it writes
-        return Synthesis(objects, findings.result, lambda: files)
+        return Synthesis(lambda: objects, len(objects), findings.result, lambda: files)
     digests = {path: sha256(data) for path, data in files.items()}
     docs_text = {path: data.decode() for path, data in network.items()}
 
     def kept() -> Memo | None:
         validated, made_key = validation.result()
-        return None if made_key is None else Memo(made_key, validated, docs_text, digests)
+        return None if made_key is None else Memo(made_key, validated, docs_text, digests,
+                                                  len(objects))
 
-    return Synthesis(objects, findings.result, lambda: files, kept, made_digests=digests)
+    return Synthesis(lambda: objects, len(objects), findings.result, lambda: files, kept,
+                     made_digests=digests)
 
 
-def _findings(renders: list[tuple[list[KubeObject], list[Finding]]],
-              validated: list[list[Finding]]) -> list[Finding]:
-    """Each blueprint's render findings, then its validation findings."""
-    return [f for (_, bp_findings), checked in zip(renders, validated, strict=True)
-            for f in (*bp_findings, *checked)]
+def _findings(checks: list[list[Finding]], validated: list[list[Finding]]) -> list[Finding]:
+    """Each blueprint's findings on its constructs, then its validation findings."""
+    return [f for bp_checks, bp_validated in zip(checks, validated, strict=True)
+            for f in (*bp_checks, *bp_validated)]
+
+
+def _objects(halves: list[Halves], argocd: ArgoCdConfig | None) -> list[KubeObject]:
+    """The blueprints' objects, and Argo CD's (which annotates them too) when ``argocd``."""
+    objects = [o for hs in halves for half in hs for o in half]
+    if argocd is not None:
+        objects = [annotate(o) for o in objects]
+        objects += _argo_objects(argocd, objects)
+    return objects
 
 
 def tree_files(paths: dict[str, KubeObject], placed: list[tuple[str, PodTemplate]]
@@ -260,39 +304,43 @@ def checked_network_files(objects: list[KubeObject], placed: list[tuple[str, Pod
 
 
 def _memo_key(fingerprint: str, blueprints: Sequence[Blueprint],
-              renders: list[tuple[list[KubeObject], list[Finding]]], objects: list[KubeObject],
-              declared_by: list[list[PodTemplate]], *, ignore: Sequence[str],
-              argocd: ArgoCdConfig | None, docs: bool, parts: ClusterParts | None,
-              node_ports: tuple[int, int], fork: bool = False) -> str:
+              declared_by: list[list[PodTemplate]], digests: list[list[bytes]], *,
+              ignore: Sequence[str], argocd: ArgoCdConfig | None, docs: bool,
+              parts: ClusterParts | None, node_ports: tuple[int, int]) -> str:
     """A key of everything validation, the files and NETWORK.md depend on: ``fingerprint``
     (the code among it), the arguments, each blueprint's target, user-written constructs and
     declared workloads (which render no object, yet place identity files, flows and
-    findings), each object's provenance, and the content and cluster of every object written
-    (Argo CD's among them). ``fork`` reads two thirds of the objects in a forked child while
-    this process reads the rest and the provenance (about half the work each)."""
-    contents = [(ro.target.cluster if ro.target is not None else None, ro.obj)
-                for ro in objects]
-    cut = len(contents) // 3
-    with forked(lambda: sha256(_content(contents[cut:])), fork=fork) as rest:
-        key = Key()
-        key.add(fingerprint, sorted(ignore), argocd, docs, parts, node_ports)
-        for bp, (bp_objects, _), workloads in zip(blueprints, renders, declared_by,
-                                                  strict=True):
-            # Each object's provenance; what it is comes with its content, in that order.
-            key.add(bp.name, bp.target.model_dump_json(), sorted(_user_paths(bp)), workloads,
-                    _content([(ro.origin, ro.blueprint, ro.file, ro.line)
-                              for ro in bp_objects]))
-        key.add(_content(contents[:cut]), rest.result())
+    findings), and the :func:`_digest` of each half of its objects (Argo CD's follow from
+    them and ``argocd``)."""
+    key = Key()
+    key.add(fingerprint, sorted(ignore), argocd, docs, parts, node_ports)
+    for bp, workloads, halves in zip(blueprints, declared_by, digests, strict=True):
+        key.add(bp.name, bp.target.model_dump_json(), sorted(_user_paths(bp)), workloads,
+                *halves)
     return key.hexdigest()
 
 
-def _content(data: list[Any]) -> bytes:
-    """Bytes that only equal data gives (keys in another order only miss the memo): marshal's
-    version 2, which writes no references to shared values, else the repr."""
+def _digests(halves: list[Halves]) -> list[list[bytes]]:
+    return [[_digest(half) for half in hs] for hs in halves]
+
+
+def _second_digests(blueprints: Sequence[Blueprint]) -> list[bytes]:
+    """The :func:`_digest` of the second half of each blueprint's objects."""
+    return [_digest(render_halves(bp, (1,))[0]) for bp in blueprints]
+
+
+def _digest(objects: list[KubeObject]) -> bytes:
+    """A sha256 of each object's provenance (what made it, where the blueprint made that or
+    the file and line it was read from), its cluster and its content: bytes that only equal
+    data gives (keys in another order only miss the memo), marshal's version 2 (which writes
+    no references to shared values), else the repr."""
+    data = [(ro.origin, ro.blueprint, ro.file, ro.line, ro.site,
+             ro.target.cluster if ro.target is not None else None, ro.obj) for ro in objects]
     try:
-        return marshal.dumps(data, 2)
+        content = marshal.dumps(data, 2)
     except ValueError:  # a value marshal does not write, as a date a YAML file gave
-        return repr(data).encode()
+        content = repr(data).encode()
+    return hashlib.sha256(content).digest()
 
 
 def _authored_by_user(blueprint: Blueprint) -> Callable[[KubeObject], bool]:

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from netkit.errors import CapabilityError
+from netkit.render import render
+from netkit.render.engine import render_halves
 from netkit.testing import synth
 from tests.scenarios import SCENARIOS, TARGETS, UNSUPPORTED
 
@@ -21,3 +23,16 @@ def test_scenario(scenario: str, target: str, yaml_snapshot: Any) -> None:
             synth(build(TARGETS[target]))
         return
     assert synth(build(TARGETS[target])) == yaml_snapshot
+
+
+@pytest.mark.parametrize("target", sorted(TARGETS))
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_each_half_of_a_render_is_the_same_made_alone(scenario: str, target: str) -> None:
+    # A check renders the halves in two processes and compares a memo keyed by halves.
+    if (scenario, target) in UNSUPPORTED:
+        return
+    bp = SCENARIOS[scenario](TARGETS[target])
+    first, second = render_halves(bp)
+    assert first and second
+    assert render_halves(bp, (0,)) == [first] and render_halves(bp, (1,)) == [second]
+    assert render(bp) == first + second

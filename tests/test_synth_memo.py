@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from netkit import Blueprint, Finding, Target, load_blueprints, synth
+from netkit import Blueprint, Finding, KubeObject, Target, load_blueprints, synth
 from netkit.config import NetkitConfig
 from netkit.constructs import ZeroTrustNamespace
 from netkit.gitops.memo import Memo, memo_path, read_memo, write_memo
+from netkit.render.engine import render_halves
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "blueprints" / "shop.py"
@@ -25,7 +26,7 @@ POISON = Finding("NK106", "from the memo", object="Service/shop/web")
 def poisoned(memo: Memo) -> Memo:
     """``memo`` with a finding and a NETWORK.md text that computing never gives."""
     docs = {path: "from the memo\n" for path in memo.docs}
-    return Memo(memo.key, [[*group, POISON] for group in memo.findings], docs)
+    return replace(memo, findings=[[*group, POISON] for group in memo.findings], docs=docs)
 
 
 def shop(env: str = "prod") -> synth.Synthesis:
@@ -63,6 +64,55 @@ def test_any_changed_input_computes_again(change: str) -> None:
     assert POISON not in again.findings
     assert b"from the memo\n" not in again.files.values()
     assert again.memo is not None and again.memo.key != first.memo.key
+
+
+@pytest.mark.parametrize("forks", [True, False])
+def test_a_large_memo_is_compared_by_halves_and_the_rest_rendered_when_asked_for(
+        forks: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A large memo: the second halves are rendered and hashed in a child (or here, on one
+    # core), and nothing more is rendered when the memo holds.
+    monkeypatch.setattr(synth, "PARALLEL_OBJECTS", 1)
+    if not forks:
+        monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    first = synth.synthesize(load_blueprints(SHOP, "prod"), fingerprint="code", parallel=True)
+    assert first.memo is not None and first.memo.object_count == len(first.objects)
+    halves: list[tuple[int, ...]] = []
+
+    def noted(bp: Blueprint, which: tuple[int, ...] = (0, 1)) -> list[list[KubeObject]]:
+        halves.append(which)
+        return render_halves(bp, which)
+
+    monkeypatch.setattr(synth, "render_halves", noted)
+    reused = synth.synthesize(load_blueprints(SHOP, "prod"), fingerprint="code",
+                              memo=poisoned(first.memo), parallel=True)
+    assert POISON in reused.findings and reused.memo is None
+    assert reused.object_count == len(first.objects)
+    assert halves == [(0,)] + ([] if forks else [(1,)])  # the child's render is not seen here
+    assert reused.objects == first.objects and halves[-1] == (1,)
+    assert reused.digests == first.digests
+    changed = synth.synthesize(load_blueprints(SHOP, "staging"), fingerprint="code",
+                               memo=poisoned(first.memo), parallel=True)
+    assert POISON not in changed.findings and changed.memo is not None
+    staging = synth.synthesize(load_blueprints(SHOP, "staging"), fingerprint="code")
+    assert changed.files == staging.files and changed.findings == staging.findings
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_a_construct_made_on_another_line_computes_again(
+        parallel: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Validation's findings say where the blueprint made the construct.
+    monkeypatch.setattr(synth, "PARALLEL_OBJECTS", 1)
+    bp = tmp_path / "shop.py"
+    bp.write_text(SHOP.read_text())
+    first = synth.synthesize(load_blueprints(bp), fingerprint="code", parallel=parallel)
+    assert first.memo is not None
+    line = {f.site[1] for f in first.findings if f.rule == "NK121" and f.site}
+    bp.write_text("# a line above\n" + SHOP.read_text())
+    again = synth.synthesize(load_blueprints(bp), fingerprint="code", memo=first.memo,
+                             parallel=parallel)
+    assert again.memo is not None and again.memo.key != first.memo.key
+    assert {f.site[1] for f in again.findings if f.rule == "NK121" and f.site} == {
+        n + 1 for n in line} != set()
 
 
 def test_without_a_fingerprint_nothing_is_kept_or_reused() -> None:
@@ -208,7 +258,7 @@ def test_the_memo_is_keyed_by_what_was_there_before_the_blueprints_ran(
     crd = tmp_path / "crds" / "certificate.yaml"
     _crd(crd, strict=False)
     cfg = NetkitConfig(root=tmp_path, crds=["crds"])
-    out, path, render = tmp_path / "out", list(sys.path), synth.rendered
+    out, path, render = tmp_path / "out", list(sys.path), synth.render_halves
 
     def project(*, check: bool) -> synth.Synthesis:
         monkeypatch.setattr(sys, "path", list(path))
@@ -217,13 +267,14 @@ def test_the_memo_is_keyed_by_what_was_there_before_the_blueprints_ran(
     synth.write(project(check=False), out)
     assert project(check=True).known_digests is not None  # reused
 
-    def edited_while_rendering(blueprint: Blueprint) -> object:
+    def edited_while_rendering(blueprint: Blueprint, halves: tuple[int, ...] = (0, 1)
+                               ) -> object:
         _crd(crd, strict=True)
-        return render(blueprint)
+        return render(blueprint, halves)
 
-    monkeypatch.setattr(synth, "rendered", edited_while_rendering)
+    monkeypatch.setattr(synth, "render_halves", edited_while_rendering)
     synth.write(project(check=False), out, force=True)  # validated with the loose CRD
-    monkeypatch.setattr(synth, "rendered", render)
+    monkeypatch.setattr(synth, "render_halves", render)
     checked = project(check=True)
     assert checked.known_digests is None  # computed again, with the strict CRD
     assert any(f.rule == "NK001" and f.field == "spec.bogus" for f in checked.errors)

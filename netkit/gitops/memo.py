@@ -18,19 +18,20 @@ import netkit
 from netkit.cache import cache_dir, store
 from netkit.findings import Finding
 
-_VERSION = 3
+_VERSION = 4
 KEEP = 64  # memos kept in the cache directory
 
 
 @dataclass
 class Memo:
-    """The key, each blueprint's validation findings, the NETWORK.md files (path → text) and
-    every file's sha256 (path → digest)."""
+    """The key, each blueprint's validation findings, the NETWORK.md files (path → text),
+    every file's sha256 (path → digest) and how many objects were synthesized."""
 
     key: str
     findings: list[list[Finding]]
     docs: dict[str, str]
     digests: dict[str, str] = field(default_factory=dict)
+    object_count: int = 0
 
 
 class Key:
@@ -111,7 +112,8 @@ def read_memo(out: Path) -> Memo | None:
         return Memo(str(data["key"]),
                     [[_finding(f) for f in group] for group in data["findings"]],
                     {str(k): str(v) for k, v in data["docs"].items()},
-                    {str(k): str(v) for k, v in data["digests"].items()})
+                    {str(k): str(v) for k, v in data["digests"].items()},
+                    int(data["objects"]))
     except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError, IndexError):
         return None
 
@@ -122,7 +124,8 @@ def write_memo(out: Path, memo: Memo) -> None:
     body: dict[str, Any] = {"version": _VERSION, "key": memo.key,
                             # A finding's fields are flat: its __dict__ is asdict's result.
                             "findings": [[vars(f) for f in group] for group in memo.findings],
-                            "docs": memo.docs, "digests": memo.digests}
+                            "docs": memo.docs, "digests": memo.digests,
+                            "objects": memo.object_count}
     path = memo_path(out)
     store(path, marshal.dumps(body))
     _prune(path.parent)

@@ -66,8 +66,23 @@ def renderer_for(construct: Construct) -> Callable[[Any, RenderContext], None] |
 
 def render(blueprint: Blueprint) -> list[KubeObject]:
     """Every construct of ``blueprint`` rendered for its Target, in tree order."""
+    return [o for half in render_halves(blueprint) for o in half]
+
+
+def render_halves(blueprint: Blueprint, halves: tuple[int, ...] = (0, 1)
+                  ) -> list[list[KubeObject]]:
+    """The objects of the first and the second half (by count, in tree order) of the
+    constructs of ``blueprint`` that render, or of those of ``halves`` only. A half renders
+    the same objects alone as after the other: a renderer reads the constructs and the
+    target, never what another one made."""
     ctx = RenderContext(blueprint)
-    for construct in blueprint.node.walk():
-        if construct is not blueprint and (fn := renderer_for(construct)) is not None:
+    steps = [(c, fn) for c in blueprint.node.walk()
+             if c is not blueprint and (fn := renderer_for(c)) is not None]
+    middle = len(steps) // 2
+    out = []
+    for half in halves:
+        start = len(ctx.objects)
+        for construct, fn in steps[middle:] if half else steps[:middle]:
             fn(construct, ctx)
-    return ctx.objects
+        out.append(ctx.objects[start:])
+    return out
