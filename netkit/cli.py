@@ -7,6 +7,7 @@ import copy
 import gc
 import os
 import sys
+import threading
 import traceback
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -589,8 +590,9 @@ def main() -> None:
     try:
         _only(sys.argv[1:])(prog_name="netkit")
     except SystemExit as exc:
-        if not isinstance(exc.code, int | None) or _ran_user_code():
-            raise  # a blueprint's own exit handlers and open files are finished by Python
+        if not isinstance(exc.code, int | None) or (_ran_user_code()
+                                                     and not _finished_user_code()):
+            raise  # Python's exit finishes what a blueprint started
         _flush()
         # The command is done and netkit registers no exit handlers: ending here spares the
         # tens of milliseconds Python takes to free a large input's objects one by one.
@@ -613,16 +615,19 @@ def _only(argv: list[str]) -> typer.Typer:
 
 
 _OWN_PROCESS = False  # set by main(): a command runs in a process of its own
+_LOADED_BEFORE: frozenset[str] | None = None  # the modules of before any blueprint ran
 
 
 def _out_of_collections() -> None:
     """In a process of its own, what the modules loaded so far made (no blueprint has run
     yet) is left out of every later collection, Python's exit's among them, which walk
-    every object (a twentieth of a check); the collector waits until Python exits. A
-    blueprint's own objects are collected and finalized as Python exits, save a cycle that
-    runs through those modules' objects (say, the blueprint's value kept in a class of
-    theirs), which is left as it is."""
+    every object (a twentieth of a check); the collector waits until the command is done.
+    A blueprint's own objects are collected and finalized then (see _finished_user_code),
+    save a cycle that runs through those modules' objects (say, the blueprint's value kept
+    in a class of theirs), which is left as it is."""
+    global _LOADED_BEFORE
     if _OWN_PROCESS and gc.isenabled():
+        _LOADED_BEFORE = frozenset(sys.modules)
         gc.disable()
         gc.freeze()
         # Python's exit collects (and finalizes) while modules are intact only when the
@@ -633,6 +638,23 @@ def _out_of_collections() -> None:
 def _ran_user_code() -> bool:
     loaded = sys.modules.get("netkit.inputs.blueprints")  # imported by whatever runs one
     return loaded is not None and bool(loaded.ran_user_code())
+
+
+def _finished_user_code() -> bool:
+    """Finish what the blueprints started as Python's exit does, when _out_of_collections
+    knows the modules of before they ran; whether done. Their threads are waited for, the
+    exit handlers run, and the modules they loaded are collected, finalizing what those
+    hold (a file left open is flushed) while their globals are still there. The modules of
+    before are left as they are: freeing them is most of what the rest of Python's exit
+    takes."""
+    if _LOADED_BEFORE is None:
+        return False
+    threading._shutdown()  # type: ignore[attr-defined]  # as Python's exit: threads first
+    atexit._run_exitfuncs()
+    for name in [name for name in sys.modules if name not in _LOADED_BEFORE]:
+        del sys.modules[name]
+    gc.collect()
+    return True
 
 
 def _flush() -> None:

@@ -319,11 +319,22 @@ def test_a_blueprints_exit_handlers_and_open_files_are_finished(tmp_path: Path) 
     bp = tmp_path / "bp.py"
     bp.write_text(textwrap.dedent(f"""
         import atexit
+        import threading
+        import time
+        from concurrent.futures import ThreadPoolExecutor
         import helper
         from netkit import Blueprint
         log = open({str(tmp_path / "log.txt")!r}, "w")
         log.write("loaded\\n")
         atexit.register(lambda: open({str(tmp_path / "atexit.txt")!r}, "w").write("ran\\n"))
+
+        def later(name):  # still running when synth is done
+            time.sleep(0.2)
+            with open({str(tmp_path)!r} + "/" + name, "w") as out:
+                out.write("done\\n")
+
+        threading.Thread(target=later, args=("thread.txt",)).start()
+        ThreadPoolExecutor().submit(later, "pool.txt")  # its daemon workers are waited for
 
         def build(env="prod"):
             return Blueprint("x")
@@ -336,5 +347,6 @@ def test_a_blueprints_exit_handlers_and_open_files_are_finished(tmp_path: Path) 
     assert (tmp_path / "helper.txt").read_text() == "imported\n"
     assert not (tmp_path / "scratch.txt").exists()
     assert (tmp_path / "cyclic.txt").read_text() == "note\n"
+    assert (tmp_path / "thread.txt").read_text() == (tmp_path / "pool.txt").read_text() == "done\n"
     assert "Exception ignored" not in proc.stderr
 
