@@ -197,7 +197,7 @@ def _node(head: str, value: Any, pad: str, out: list[str], sort: bool, in_mappin
     elif kind is dict and value:
         out.append(head)
         inner = pad + "  "
-        _mapping(value, sorted(value) if sort else value, inner,
+        _mapping(value, sorted(value) if sort and len(value) > 1 else value, inner,
                  "\n" + inner if in_mapping else " ", out, sort)
     elif (kind is list or kind is tuple) and value:
         out.append(head)
@@ -216,7 +216,12 @@ def _mapping(mapping: dict[str, Any], keys: Iterable[str], pad: str, lead: str, 
     for key in keys:
         if type(key) is not str:
             raise _Unwritable("a key that is not a string")
-        _node(f"{lead}{_inline(key, True)}:", mapping[key], pad, out, sort, True)
+        value = mapping[key]
+        # A one-line string, the most common value, is written here: a call less each.
+        if type(value) is str and (text := _inline(value, False)) is not None:
+            out.append(f"{lead}{_inline(key, True)}: {text}\n")
+        else:
+            _node(f"{lead}{_inline(key, True)}:", value, pad, out, sort, True)
         lead = pad
 
 
