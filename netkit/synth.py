@@ -149,11 +149,15 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
             fingerprint, blueprints, declared_by, digests, ignore=ignore, argocd=argocd,
             docs=docs, parts=parts, node_ports=node_ports)
 
-    def reused(key: str | None, make_halves: Callable[[], list[Halves]]) -> Synthesis | None:
+    def construct_checks() -> list[list[Finding]]:
+        return [check_blueprint(bp) for bp in blueprints]
+
+    def reused(key: str | None, make_halves: Callable[[], list[Halves]],
+               checks: list[list[Finding]] | None = None) -> Synthesis | None:
         if memo is None or memo.key != key or len(memo.findings) != len(blueprints):
             return None
         network = {path: text.encode() for path, text in memo.docs.items()} if docs else {}
-        found = _findings(checks, memo.findings)
+        found = _findings(construct_checks() if checks is None else checks, memo.findings)
         objects = cache(lambda: _objects(make_halves(), argocd))
         return Synthesis(objects, memo.object_count, lambda: found,
                          lambda: dict(sorted({**tree_files(by_path(objects()), placed),
@@ -167,7 +171,7 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
         # holds, nothing more is rendered until the objects are asked for.
         with forked(partial(_second_digests, blueprints)) as second:
             firsts = [render_halves(bp, (0,))[0] for bp in blueprints]
-            checks = [check_blueprint(bp) for bp in blueprints]
+            checks = construct_checks()
             mine = [_digest(first) for first in firsts]
             key = keyed([[a, b] for a, b in zip(mine, second.result(), strict=True)])
 
@@ -175,12 +179,11 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
             return [[first, *render_halves(bp, (1,))]
                     for bp, first in zip(blueprints, firsts, strict=True)]
 
-        if (hit := reused(key, rest)) is not None:
+        if (hit := reused(key, rest, checks)) is not None:
             return hit
         halves = rest()
     else:
         halves = [render_halves(bp) for bp in blueprints]
-        checks = [check_blueprint(bp) for bp in blueprints]
         # Without a memo to compare, the key is made beside validation rather than before it.
         key = keyed(_digests(halves)) if memo is not None else None
         if (hit := reused(key, lambda: halves)) is not None:
@@ -188,18 +191,21 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
     objects = _objects(halves, argocd)
     many = parallel and len(objects) >= PARALLEL_OBJECTS
 
-    def validate_all() -> tuple[list[list[Finding]], str | None]:
+    def validate_all() -> tuple[list[list[Finding]], list[list[Finding]], str | None]:
         # Imported here, as in network_files: a run whose memo holds uses neither.
         from netkit.defence import disagreements
         from netkit.validate.engine import Validator
 
-        # The memo key (when none was made to compare) is made here too, off the layout's
-        # way, and before validation, as it is made when compared.
+        # The memo key (when none was made to compare) and the checks on the constructs are
+        # made here too, off the layout's way, and before validation, as when compared.
         made = key or keyed(_digests(halves))
-        return [Validator(bp.target, crds=crds, ignore=ignore, node_ports=node_ports).validate(
-                    [o for half in hs for o in half], cel=_authored_by_user(bp), workloads=ws,
-                    also=partial(disagreements, workloads=ws))
-                for bp, ws, hs in zip(blueprints, declared_by, halves, strict=True)], made
+        checks = construct_checks()
+        validated = [Validator(bp.target, crds=crds, ignore=ignore, node_ports=node_ports
+                               ).validate([o for half in hs for o in half],
+                                          cel=_authored_by_user(bp), workloads=ws,
+                                          also=partial(disagreements, workloads=ws))
+                     for bp, ws, hs in zip(blueprints, declared_by, halves, strict=True)]
+        return checks, validated, made
 
     # On two cores, validation and NETWORK.md are made in forked children while the files are
     # laid out here; validation may still run when this returns (the write stages the files
@@ -208,7 +214,7 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
     checked = docs and "NK001" not in {r.strip().upper() for r in ignore}
 
     def all_findings() -> list[Finding]:
-        validated, _ = validation.result()
+        checks, validated, _ = validation.result()
         if checked and any(f.rule == "NK001" for group in validated for f in group):
             # NETWORK.md trusted objects validation refuses: a malformed one the analysis
             # reads is refused as before (as audit refuses it), else the findings say it all.
@@ -238,7 +244,7 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
     docs_text = {path: data.decode() for path, data in network.items()}
 
     def kept() -> Memo | None:
-        validated, made_key = validation.result()
+        _, validated, made_key = validation.result()
         return None if made_key is None else Memo(made_key, validated, docs_text, digests,
                                                   len(objects))
 

@@ -68,13 +68,12 @@ def code_fingerprint(modules: list[tuple[str, str]]) -> str:
         with suppress(OSError):
             key.add(entry, sorted(n for n in os.listdir(entry or ".")
                                   if n.endswith((".dist-info", ".egg-info", ".pth"))))
-    for name, file in modules:
-        key.add(name, *_stamp(file))
+    stamps = [(name, *_stamp(file)) for name, file in modules]
     package = os.path.dirname(netkit.__file__)
     for folder, dirs, files in os.walk(package):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for file in sorted(files):
-            key.add(*_stamp(os.path.join(folder, file)))
+        stamps += [("", *_stamp(os.path.join(folder, file))) for file in sorted(files)]
+    key.add(stamps)  # one repr: a part each would take as long as the stats
     return key.hexdigest()
 
 
