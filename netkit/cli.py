@@ -587,6 +587,8 @@ def main() -> None:
     # tenth of a synth's start-up; netkit's models want none. A value the user set wins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     skip_while_off()
+    if _command_name(sys.argv[1:]) == "synth":
+        gc.disable()  # what its start-up makes lives on: see _out_of_collections
     try:
         _only(sys.argv[1:])(prog_name="netkit")
     except SystemExit as exc:
@@ -604,7 +606,7 @@ def main() -> None:
 def _only(argv: list[str]) -> typer.Typer:
     """``app`` with only the command ``argv`` names, when it names one: typer makes every
     command's options on each run, a twentieth of a whole check."""
-    name = next((arg for arg in argv if not arg.startswith("-")), None)
+    name = _command_name(argv)
     chosen = [c for c in app.registered_commands if c.callback is not None and (
         c.name or typer.main.get_command_name(c.callback.__name__)) == name]
     if not chosen:
@@ -614,6 +616,10 @@ def _only(argv: list[str]) -> typer.Typer:
     return narrowed
 
 
+def _command_name(argv: list[str]) -> str | None:
+    return next((arg for arg in argv if not arg.startswith("-")), None)
+
+
 _OWN_PROCESS = False  # set by main(): a command runs in a process of its own
 _LOADED_BEFORE: frozenset[str] | None = None  # the modules of before any blueprint ran
 
@@ -621,12 +627,13 @@ _LOADED_BEFORE: frozenset[str] | None = None  # the modules of before any bluepr
 def _out_of_collections() -> None:
     """In a process of its own, what the modules loaded so far made (no blueprint has run
     yet) is left out of every later collection, Python's exit's among them, which walk
-    every object (a twentieth of a check); the collector waits until the command is done.
+    every object (a twentieth of a check); the collector, off since main() saw the command
+    (the start-up's imports would run it fifty times), waits until the command is done.
     A blueprint's own objects are collected and finalized then (see _finished_user_code),
     save a cycle that runs through those modules' objects (say, the blueprint's value kept
     in a class of theirs), which is left as it is."""
     global _LOADED_BEFORE
-    if _OWN_PROCESS and gc.isenabled():
+    if _OWN_PROCESS and _LOADED_BEFORE is None:
         _LOADED_BEFORE = frozenset(sys.modules)
         gc.disable()
         gc.freeze()
