@@ -9,9 +9,11 @@ import os
 import sys
 import threading
 import traceback
+import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
@@ -589,18 +591,21 @@ def main() -> None:
     skip_while_off()
     if _command_name(sys.argv[1:]) == "synth":
         gc.disable()  # what its start-up makes lives on: see _out_of_collections
+    code: object = 0
     try:
         _only(sys.argv[1:])(prog_name="netkit")
     except SystemExit as exc:
-        if not isinstance(exc.code, int | None) or (_ran_user_code()
-                                                     and not _finished_user_code()):
-            raise  # Python's exit finishes what a blueprint started
-        _flush()
-        # The command is done and netkit registers no exit handlers: ending here spares the
-        # tens of milliseconds Python takes to free a large input's objects one by one.
-        os._exit(exc.code or 0)
+        code = exc.code
     finally:
         _flush()
+    # Out of the except clause, whose exception (a blueprint's error, its frames) held on to
+    # what the command made.
+    if not isinstance(code, int | None) or (_ran_user_code() and not _finished_user_code()):
+        raise SystemExit(code)  # Python's exit finishes what a blueprint started
+    _flush()
+    # The command is done, and so is what a blueprint started: ending here spares the tens of
+    # milliseconds Python takes to free netkit's modules and a large input one by one.
+    os._exit(code or 0)
 
 
 def _only(argv: list[str]) -> typer.Typer:
@@ -629,9 +634,9 @@ def _out_of_collections() -> None:
     yet) is left out of every later collection, Python's exit's among them, which walk
     every object (a twentieth of a check); the collector, off since main() saw the command
     (the start-up's imports would run it fifty times), waits until the command is done.
-    A blueprint's own objects are collected and finalized then (see _finished_user_code),
-    save a cycle that runs through those modules' objects (say, the blueprint's value kept
-    in a class of theirs), which is left as it is."""
+    A blueprint's own objects are finalized then (see _finished_user_code), save what those
+    modules still hold (say, the blueprint's value kept in a class of theirs), which is left
+    as it is."""
     global _LOADED_BEFORE
     if _OWN_PROCESS and _LOADED_BEFORE is None:
         _LOADED_BEFORE = frozenset(sys.modules)
@@ -649,19 +654,52 @@ def _ran_user_code() -> bool:
 
 def _finished_user_code() -> bool:
     """Finish what the blueprints started as Python's exit does, when _out_of_collections
-    knows the modules of before they ran; whether done. Their threads are waited for, the
-    exit handlers run, and the modules they loaded are collected, finalizing what those
-    hold (a file left open is flushed) while their globals are still there. The modules of
+    knows the modules of before they ran; whether done. Their threads are waited for and the
+    exit handlers run; then the modules loaded since are dropped and collected, finalizing
+    what they hold (a file left open is flushed) while their globals are still there, and
+    those still referenced have their globals cleared, the later ones first. The modules of
     before are left as they are: freeing them is most of what the rest of Python's exit
     takes."""
     if _LOADED_BEFORE is None:
         return False
-    threading._shutdown()  # type: ignore[attr-defined]  # as Python's exit: threads first
+    try:
+        threading._shutdown()  # type: ignore[attr-defined]  # as Python's exit: threads first
+    except BaseException:  # Ctrl-C while waiting: reported, and the exit goes on, as Python's
+        typer.echo("Exception ignored on threading shutdown:", err=True)
+        traceback.print_exc()
     atexit._run_exitfuncs()
-    for name in [name for name in sys.modules if name not in _LOADED_BEFORE]:
-        del sys.modules[name]
+    later = [sys.modules.pop(name) for name in list(sys.modules) if name not in _LOADED_BEFORE]
+    held = [weakref.ref(_Held(vars(module))) for module in later
+            if isinstance(module, ModuleType)]
+    del later
+    gc.collect()
+    for ref in reversed(held):
+        if (still := ref()) is not None:
+            _clear_globals(still.names)
     gc.collect()
     return True
+
+
+class _Held:
+    """Put among a module's globals, which hold it back: it outlives a collection only when
+    something still holds those globals (a function of the module that a signal handler or
+    another module keeps, say)."""
+
+    __slots__ = ("__weakref__", "names")
+
+    def __init__(self, names: dict[str, Any]) -> None:
+        self.names = names
+        names["__netkit_held__"] = self
+
+
+def _clear_globals(names: dict[str, Any]) -> None:
+    """Set a module's globals to None as Python's exit does: ``_private`` ones first, then
+    all but ``__builtins__``."""
+    keys = [k for k in names if isinstance(k, str)]
+    for key in [k for k in keys if k[:1] == "_" and k[1:2] != "_"]:
+        names[key] = None
+    for key in [k for k in keys if k != "__builtins__"]:
+        names[key] = None
 
 
 def _flush() -> None:

@@ -117,8 +117,8 @@ def synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None = No
     their NETWORK.md in forked children while the files are laid out here, and returns
     before validation ends: its findings are waited for when first asked for (for a process
     of its own, like the CLI's: not one running Node.js); it also renders the second half of
-    a large memo's blueprints in a forked child to compare the memo, and the rest only when
-    it does not hold."""
+    a large memo's blueprints in a forked child to compare the memo, and renders the rest
+    only when the memo does not hold or the objects are asked for."""
     with collector.paused():
         return _synthesize(blueprints, crds=crds, ignore=ignore, argocd=argocd, docs=docs,
                            parts=parts, node_ports=node_ports, fingerprint=fingerprint,
@@ -164,25 +164,29 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
                                               **network}.items())),
                          known_digests=memo.digests or None)
 
+    halves: list[Halves] | None = None
     if memo is not None and fingerprint is not None and parallel \
             and len(memo.digests) >= PARALLEL_OBJECTS:
         # The memo of a large project is compared first: each blueprint's first half is
         # rendered here while a forked child renders and hashes the second; when the memo
         # holds, nothing more is rendered until the objects are asked for.
+        theirs: list[bytes] | None = None
         with forked(partial(_second_digests, blueprints)) as second:
-            firsts = [render_halves(bp, (0,))[0] for bp in blueprints]
-            checks = construct_checks()
-            mine = [_digest(first) for first in firsts]
-            key = keyed([[a, b] for a, b in zip(mine, second.result(), strict=True)])
+            if (firsts := _first_halves(blueprints)) is not None:
+                checks = construct_checks()
+                mine = [_digest(first) for first in firsts]
+                theirs = second.result()
+        if firsts is not None and theirs is not None:
+            key = keyed([[a, b] for a, b in zip(mine, theirs, strict=True)])
 
-        def rest() -> list[Halves]:
-            return [[first, *render_halves(bp, (1,))]
-                    for bp, first in zip(blueprints, firsts, strict=True)]
+            def rest() -> list[Halves]:
+                return [[first, *render_halves(bp, (1,))]
+                        for bp, first in zip(blueprints, firsts, strict=True)]
 
-        if (hit := reused(key, rest, checks)) is not None:
-            return hit
-        halves = rest()
-    else:
+            if (hit := reused(key, rest, checks)) is not None:
+                return hit
+            halves = rest()
+    if halves is None:  # also when a half failed: rendered whole, its first error is raised
         halves = [render_halves(bp) for bp in blueprints]
         # Without a memo to compare, the key is made beside validation rather than before it.
         key = keyed(_digests(halves)) if memo is not None else None
@@ -330,9 +334,21 @@ def _digests(halves: list[Halves]) -> list[list[bytes]]:
     return [[_digest(half) for half in hs] for hs in halves]
 
 
-def _second_digests(blueprints: Sequence[Blueprint]) -> list[bytes]:
-    """The :func:`_digest` of the second half of each blueprint's objects."""
-    return [_digest(render_halves(bp, (1,))[0]) for bp in blueprints]
+def _first_halves(blueprints: Sequence[Blueprint]) -> list[list[KubeObject]] | None:
+    """The first half of each blueprint's objects; None when one fails to render."""
+    try:
+        return [render_halves(bp, (0,))[0] for bp in blueprints]
+    except Exception:
+        return None
+
+
+def _second_digests(blueprints: Sequence[Blueprint]) -> list[bytes] | None:
+    """The :func:`_digest` of the second half of each blueprint's objects; None when one
+    fails to render."""
+    try:
+        return [_digest(render_halves(bp, (1,))[0]) for bp in blueprints]
+    except Exception:
+        return None
 
 
 def _digest(objects: list[KubeObject]) -> bytes:

@@ -286,6 +286,58 @@ def test_the_plugin_loaders_stand_in_answers_as_the_loader(tmp_path: Path) -> No
     assert proc.stdout == "OK\n", proc.stderr
 
 
+@pytest.mark.parametrize(("ending", "code"), [
+    ("raise ValueError('no')", 2),  # its error and frames were what held its globals
+    ("sys.exit(3)", 2),
+    ("signal.signal(signal.SIGTERM, lambda *_: log)", 0),  # held by the signal module
+])
+def test_a_blueprints_files_are_finished_however_it_ends(ending: str, code: int,
+                                                          tmp_path: Path) -> None:
+    bp = tmp_path / "bp.py"
+    bp.write_text(textwrap.dedent(f"""
+        import signal, sys, tempfile
+        from netkit import Blueprint
+        log = open({str(tmp_path / "log.txt")!r}, "w")
+        log.write("loaded\\n")
+        scratch = tempfile.NamedTemporaryFile(dir={str(tmp_path)!r}, prefix="scratch")
+
+        def build(env="prod"):
+            {ending}
+            return Blueprint("x")
+        """))
+    proc = subprocess.run([sys.executable, "-m", "netkit.cli", "synth", str(bp), "--out",
+                           str(tmp_path / "out")], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == code, proc.stderr
+    assert (tmp_path / "log.txt").read_text() == "loaded\n"
+    assert not list(tmp_path.glob("scratch*"))
+    assert "Exception ignored" not in proc.stderr
+
+
+def test_ctrl_c_while_a_blueprints_thread_is_waited_for_ends_as_python_ends(
+        tmp_path: Path) -> None:
+    bp = tmp_path / "bp.py"
+    bp.write_text(textwrap.dedent("""
+        import os, signal, threading, time
+        from netkit import Blueprint
+
+        def interrupt():  # once synth is done and waits for this thread
+            time.sleep(1.5)
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)
+
+        threading.Thread(target=interrupt).start()
+
+        def build(env="prod"):
+            return Blueprint("x")
+        """))
+    proc = subprocess.run([sys.executable, "-m", "netkit.cli", "synth", str(bp), "--out",
+                           str(tmp_path / "out")], capture_output=True, text=True, cwd=tmp_path,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "Exception ignored on threading shutdown" in proc.stderr
+    assert proc.stderr.rstrip().endswith("KeyboardInterrupt")
+
+
 def test_a_blueprints_exit_handlers_and_open_files_are_finished(tmp_path: Path) -> None:
     # The CLI ends at once after a command, unless someone's own Python ran in it.
     # Also a module the blueprint imports, with a file it never closes.

@@ -14,7 +14,8 @@ import pytest
 
 from netkit import Blueprint, Finding, KubeObject, Target, load_blueprints, synth
 from netkit.config import NetkitConfig
-from netkit.constructs import ZeroTrustNamespace
+from netkit.constructs import Namespace, ZeroTrustNamespace
+from netkit.errors import CapabilityError
 from netkit.gitops.memo import Memo, memo_path, read_memo, write_memo
 from netkit.render.engine import render_halves
 
@@ -95,6 +96,25 @@ def test_a_large_memo_is_compared_by_halves_and_the_rest_rendered_when_asked_for
     assert POISON not in changed.findings and changed.memo is not None
     staging = synth.synthesize(load_blueprints(SHOP, "staging"), fingerprint="code")
     assert changed.files == staging.files and changed.findings == staging.findings
+
+
+@pytest.mark.parametrize("forks", [True, False])
+def test_a_check_by_halves_raises_the_error_a_whole_render_meets_first(
+        forks: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a's error is in its second half, b's in its first: a whole render meets a's first.
+    monkeypatch.setattr(synth, "PARALLEL_OBJECTS", 1)
+    if not forks:
+        monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    a = Blueprint("a", target=Target(cni="flannel", cluster="c1"))
+    Namespace(a, "a1")
+    ZeroTrustNamespace(a, "az")
+    b = Blueprint("b", target=Target(cni="flannel", cluster="c2"))
+    ZeroTrustNamespace(b, "bz")
+    Namespace(b, "b1")
+    Namespace(b, "b2")
+    memo = Memo("another key", [], {}, {"path": "digest"})
+    with pytest.raises(CapabilityError, match=r"^az: ZeroTrustNamespace needs NetworkPolicy"):
+        synth.synthesize([a, b], fingerprint="code", memo=memo, parallel=True)
 
 
 @pytest.mark.parametrize("parallel", [True, False])
