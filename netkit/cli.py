@@ -655,11 +655,11 @@ def _ran_user_code() -> bool:
 def _finished_user_code() -> bool:
     """Finish what the blueprints started as Python's exit does, when _out_of_collections
     knows the modules of before they ran; whether done. Their threads are waited for and the
-    exit handlers run; then the modules loaded since are dropped and collected, finalizing
-    what they hold (a file left open is flushed) while their globals are still there, and
-    those still referenced have their globals cleared, the later ones first. The modules of
-    before are left as they are: freeing them is most of what the rest of Python's exit
-    takes."""
+    exit handlers run; then the modules loaded since (but netkit's) are dropped and
+    collected, finalizing what they hold (a file left open is flushed) while their globals
+    are still there, and those still referenced have their globals cleared, the later ones
+    first. netkit's modules and those of before are left as they are: freeing them is most
+    of what the rest of Python's exit takes."""
     if _LOADED_BEFORE is None:
         return False
     try:
@@ -668,15 +668,14 @@ def _finished_user_code() -> bool:
         typer.echo("Exception ignored on threading shutdown:", err=True)
         traceback.print_exc()
     atexit._run_exitfuncs()
-    later = [sys.modules.pop(name) for name in list(sys.modules) if name not in _LOADED_BEFORE]
+    later = [sys.modules.pop(name) for name in list(sys.modules)
+             if name not in _LOADED_BEFORE and name.partition(".")[0] != "netkit"]
     held = [weakref.ref(_Held(vars(module))) for module in later
             if isinstance(module, ModuleType)]
     del later
     gc.collect()
-    for ref in reversed(held):
-        if (still := ref()) is not None:
-            _clear_globals(still.names)
-    gc.collect()
+    if _cleared([ref() for ref in reversed(held)]):
+        gc.collect()
     return True
 
 
@@ -692,14 +691,17 @@ class _Held:
         names["__netkit_held__"] = self
 
 
-def _clear_globals(names: dict[str, Any]) -> None:
-    """Set a module's globals to None as Python's exit does: ``_private`` ones first, then
-    all but ``__builtins__``."""
-    keys = [k for k in names if isinstance(k, str)]
-    for key in [k for k in keys if k[:1] == "_" and k[1:2] != "_"]:
-        names[key] = None
-    for key in [k for k in keys if k != "__builtins__"]:
-        names[key] = None
+def _cleared(found: list[_Held | None]) -> bool:
+    """Set the globals of the modules still held to None as Python's exit does (``_private``
+    ones first, then all but ``__builtins__``); whether there were any."""
+    for held in found:
+        if held is not None:
+            keys = [k for k in held.names if isinstance(k, str)]
+            for key in [k for k in keys if k[:1] == "_" and k[1:2] != "_"]:
+                held.names[key] = None
+            for key in [k for k in keys if k != "__builtins__"]:
+                held.names[key] = None
+    return any(held is not None for held in found)
 
 
 def _flush() -> None:
