@@ -30,6 +30,15 @@ def poisoned(memo: Memo) -> Memo:
     return replace(memo, findings=[[*group, POISON] for group in memo.findings], docs=docs)
 
 
+@pytest.fixture(params=[True, False], ids=["forks", "one core"])
+def large(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Synth works as for a large input: in forked children, or (on one core) here."""
+    monkeypatch.setattr(synth, "PARALLEL_OBJECTS", 1)
+    if not request.param:
+        monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    return bool(request.param)
+
+
 def shop(env: str = "prod") -> synth.Synthesis:
     return synth.synthesize(load_blueprints(SHOP, env), fingerprint="code")
 
@@ -67,14 +76,10 @@ def test_any_changed_input_computes_again(change: str) -> None:
     assert again.memo is not None and again.memo.key != first.memo.key
 
 
-@pytest.mark.parametrize("forks", [True, False])
 def test_a_large_memo_is_compared_by_halves_and_the_rest_rendered_when_asked_for(
-        forks: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+        large: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     # A large memo: the second halves are rendered and hashed in a child (or here, on one
     # core), and nothing more is rendered when the memo holds.
-    monkeypatch.setattr(synth, "PARALLEL_OBJECTS", 1)
-    if not forks:
-        monkeypatch.setattr(os, "cpu_count", lambda: 1)
     first = synth.synthesize(load_blueprints(SHOP, "prod"), fingerprint="code", parallel=True)
     assert first.memo is not None and first.memo.object_count == len(first.objects)
     halves: list[tuple[int, ...]] = []
@@ -88,7 +93,7 @@ def test_a_large_memo_is_compared_by_halves_and_the_rest_rendered_when_asked_for
                               memo=poisoned(first.memo), parallel=True)
     assert POISON in reused.findings and reused.memo is None
     assert reused.object_count == len(first.objects)
-    assert halves == [(0,)] + ([] if forks else [(1,)])  # the child's render is not seen here
+    assert halves == [(0,)] + ([] if large else [(1,)])  # the child's render is not seen here
     assert reused.objects == first.objects and halves[-1] == (1,)
     assert reused.digests == first.digests
     changed = synth.synthesize(load_blueprints(SHOP, "staging"), fingerprint="code",
@@ -98,13 +103,9 @@ def test_a_large_memo_is_compared_by_halves_and_the_rest_rendered_when_asked_for
     assert changed.files == staging.files and changed.findings == staging.findings
 
 
-@pytest.mark.parametrize("forks", [True, False])
-def test_a_check_by_halves_raises_the_error_a_whole_render_meets_first(
-        forks: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("large")
+def test_a_check_by_halves_raises_the_error_a_whole_render_meets_first() -> None:
     # a's error is in its second half, b's in its first: a whole render meets a's first.
-    monkeypatch.setattr(synth, "PARALLEL_OBJECTS", 1)
-    if not forks:
-        monkeypatch.setattr(os, "cpu_count", lambda: 1)
     a = Blueprint("a", target=Target(cni="flannel", cluster="c1"))
     Namespace(a, "a1")
     ZeroTrustNamespace(a, "az")
@@ -260,16 +261,13 @@ def _crd(path: Path, *, strict: bool) -> None:
                                "schema": {"openAPIV3Schema": schema}}]}}))
 
 
-@pytest.mark.parametrize("forks", [True, False])
+@pytest.mark.usefixtures("large")
 def test_the_memo_is_keyed_by_what_was_there_before_the_blueprints_ran(
-        forks: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A blueprint that puts a folder with a distribution on sys.path, and a CRD file edited
     # while synth renders: the memo's key is of what validation read, as a check takes it.
     monkeypatch.setenv("NETKIT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(synth, "PARALLEL_OBJECTS", 1)  # the shop forks as a large input does
     monkeypatch.setattr(synth, "loaded_modules", lambda: [])  # as each fresh process has them
-    if not forks:
-        monkeypatch.setattr(os, "cpu_count", lambda: 1)
     (tmp_path / "lib" / "extra-1.0.dist-info").mkdir(parents=True)
     bp = tmp_path / "bp.py"
     bp.write_text(f"import runpy, sys\nsys.path.append({str(tmp_path / 'lib')!r})\n"
