@@ -165,6 +165,7 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
                          known_digests=memo.digests or None)
 
     halves: list[Halves] | None = None
+    checks: list[list[Finding]] | None = None  # made here only when comparing by halves
     if memo is not None and fingerprint is not None and parallel \
             and len(memo.digests) >= PARALLEL_OBJECTS:
         # The memo of a large project is compared first: each blueprint's first half is
@@ -203,13 +204,13 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
         # The memo key (when none was made to compare) and the checks on the constructs are
         # made here too, off the layout's way, and before validation, as when compared.
         made = key or keyed(_digests(halves))
-        checks = construct_checks()
+        constructs = construct_checks() if checks is None else checks
         validated = [Validator(bp.target, crds=crds, ignore=ignore, node_ports=node_ports
                                ).validate([o for half in hs for o in half],
                                           cel=_authored_by_user(bp), workloads=ws,
                                           also=partial(disagreements, workloads=ws))
                      for bp, ws, hs in zip(blueprints, declared_by, halves, strict=True)]
-        return checks, validated, made
+        return constructs, validated, made
 
     # On two cores, validation and NETWORK.md are made in forked children while the files are
     # laid out here; validation may still run when this returns (the write stages the files
@@ -218,12 +219,12 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
     checked = docs and "NK001" not in {r.strip().upper() for r in ignore}
 
     def all_findings() -> list[Finding]:
-        checks, validated, _ = validation.result()
+        constructs, validated, _ = validation.result()
         if checked and any(f.rule == "NK001" for group in validated for f in group):
             # NETWORK.md trusted objects validation refuses: a malformed one the analysis
             # reads is refused as before (as audit refuses it), else the findings say it all.
             network_files(objects, placed, directories, parts)
-        return _findings(checks, validated)
+        return _findings(constructs, validated)
 
     findings = Job(all_findings, fork=False)  # its outcome, an error too, is kept
     try:
