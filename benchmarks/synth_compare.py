@@ -8,7 +8,9 @@ Rows, each a whole process unless said otherwise:
 - ``netkit synth --check`` on the unchanged tree it wrote, with the memo synth kept and without
   it (as on a fresh CI machine that keeps the schema cache);
 - three cdk8s rows building the same objects (read from JSON, so no netkit work is counted) in a
-  Chart and running ``app.synth()`` (Node.js through jsii), all in ``cdk8s_app.py``: the
+  Chart and running ``app.synth()`` (Node.js through jsii), all in ``cdk8s_app.py``, timed in
+  the same rounds as netkit's cold synth (each round: one cold synth, then one run of each
+  row), so that a slow spell of the shared machine weighs on both sides alike: the
   ApiObject row (one ``cdk8s.ApiObject`` per object, cdk8s's lightest path), the typed row
   (core kinds through the ``cdk8s_plus_33.k8s`` L1 classes with typed structs, as a cdk8s user
   writes a chart; custom resources through ApiObject) and the imported row (as the typed row,
@@ -54,6 +56,7 @@ import tempfile
 import textwrap
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from cdk8s_import import CLI, GenerationFailed, generate
@@ -197,10 +200,20 @@ def kinds_built(objs: list[dict[str, object]], mode: str, imports: Path) -> str:
         for how in sorted(kinds))
 
 
-def cdk8s_rows(tmp: Path, bp: Path, netkit_cold: float, runs: int, env: dict[str, str]
-               ) -> None:
-    """Time the cdk8s rows (alternating), print them against netkit, then check (untimed) that
-    each wrote the objects netkit synthesizes."""
+@dataclass
+class Cdk8sRows:
+    """The cdk8s rows to time (mode → label), their input and the imported row's package."""
+
+    rows: dict[str, str]
+    objects: list[dict[str, object]]
+    source: Path
+    imports: Path
+
+
+def prepare_cdk8s(tmp: Path, bp: Path, env: dict[str, str]) -> Cdk8sRows:
+    """Untimed: netkit's objects as the rows' JSON input, the imported row's classes, and one
+    warm-up run of each row (bytecode of cdk8s, cdk8s_plus_33 and imports, jsii's package
+    cache)."""
     objs = synthesized_objects(bp)
     source = tmp / "objects.json"
     source.write_text(json.dumps(objs))
@@ -213,21 +226,26 @@ def cdk8s_rows(tmp: Path, bp: Path, netkit_cold: float, runs: int, env: dict[str
         generate(objs, imports)
     except GenerationFailed as e:
         print(f"{rows.pop('imported')}: skipped: {e}")
-    for mode in rows:  # bytecode of cdk8s, cdk8s_plus_33 and imports, jsii's package cache
+    for mode in rows:
         run(cdk8s_app(mode, one_per_kind, tmp / f"cdk8s-warm-{mode}", imports), env)
-    times: dict[str, list[float]] = {mode: [] for mode in rows}
-    for i in range(runs):
-        for mode in rows:
-            times[mode].append(run(cdk8s_app(mode, source, tmp / f"cdk8s-{mode}{i}", imports),
-                                   env))
-    for mode, label in rows.items():
+    return Cdk8sRows(rows, objs, source, imports)
+
+
+def report_cdk8s(tmp: Path, cdk8s: Cdk8sRows, times: dict[str, list[float]],
+                 cold: list[float]) -> None:
+    """Print each row against netkit's cold synth of the same rounds, then check (untimed)
+    that each wrote the objects netkit synthesizes."""
+    netkit_cold = statistics.median(cold)
+    for mode, label in cdk8s.rows.items():
         seconds = statistics.median(times[mode])
-        print(f"{label}, building and synthesizing the same {len(objs)} objects: "
-              f"{seconds:.2f} s median of {runs}; netkit synth is {seconds / netkit_cold:.1f}x "
-              "faster")
+        pairs = [row / synth for row, synth in zip(times[mode], cold, strict=False)]
+        print(f"{label}, building and synthesizing the same {len(cdk8s.objects)} objects: "
+              f"{seconds:.2f} s median of {len(times[mode])}; netkit synth is "
+              f"{seconds / netkit_cold:.1f}x faster (round by round: "
+              f"{min(pairs):.1f}x to {max(pairs):.1f}x)")
     apiobject = written_objects(tmp / "cdk8s-apiobject0")
-    require_same("ApiObject row's output", apiobject, "netkit's objects", list(objs))
-    others = [mode for mode in rows if mode != "apiobject"]
+    require_same("ApiObject row's output", apiobject, "netkit's objects", list(cdk8s.objects))
+    others = [mode for mode in cdk8s.rows if mode != "apiobject"]
     for mode in others:
         require_same(f"{mode} row's output", written_objects(tmp / f"cdk8s-{mode}0"),
                      "the ApiObject row's", apiobject)
@@ -235,8 +253,8 @@ def cdk8s_rows(tmp: Path, bp: Path, netkit_cold: float, runs: int, env: dict[str
           f"ApiObject row's {len(apiobject)} objects, object for object, and they are netkit's "
           "objects")
     for mode in others:
-        print(f"  {kinds_built(objs, mode, imports)}")
-    if "imported" in rows:
+        print(f"  {kinds_built(cdk8s.objects, mode, cdk8s.imports)}")
+    if "imported" in cdk8s.rows:
         print(f"  the imported row's classes: generated once, untimed, by npx {CLI} import from "
               "the CRDs netkit bundles")
 
@@ -294,8 +312,21 @@ def main() -> None:
               f"the temp dir in {created:.3f} s ({created / count * 1e6:.0f} us per file; 10-20x "
               "an undisturbed run's figure means many files were deleted nearby in the last "
               "minutes, inflating the netkit synth rows: see the docstring)")
+        cdk8s = None if args.skip_cdk8s else prepare_cdk8s(tmp, bp, env)
+        # Rounds of one cold synth and one run of each cdk8s row: a slow spell of the machine
+        # weighs on both sides of a ratio alike.
         outs = [str(tmp / f"cold{i}") for i in range(args.runs)]
-        cold = median([netkit("synth", str(bp), "--out", out) for out in outs], env)
+        colds: list[float] = []
+        times: dict[str, list[float]] = {mode: [] for mode in cdk8s.rows} if cdk8s else {}
+        for i in range(max(args.runs, args.cdk8s_runs if cdk8s else 0)):
+            if i < args.runs:
+                colds.append(run(netkit("synth", str(bp), "--out", outs[i]), env))
+            if cdk8s is not None and i < args.cdk8s_runs:
+                for mode in cdk8s.rows:
+                    times[mode].append(run(cdk8s_app(mode, cdk8s.source,
+                                                     tmp / f"cdk8s-{mode}{i}", cdk8s.imports),
+                                           env))
+        cold = statistics.median(colds)
         check = median([netkit("synth", str(bp), "--out", outs[0], "--check")] * args.runs,
                        env)
         print(f"netkit synth, {args.services} services ({count} files), whole process, "
@@ -309,8 +340,8 @@ def main() -> None:
                          {**env, "NETKIT_CACHE_DIR": str(tmp / "cache-no-memo")})
         print(f"netkit synth --check, unchanged tree, no memo (a fresh CI machine that keeps "
               f"the schema cache): {no_memo:.2f} s ({no_memo / cold:.2f} of cold synth)")
-        if not args.skip_cdk8s:
-            cdk8s_rows(tmp, bp, cold, args.cdk8s_runs, env)
+        if cdk8s is not None:
+            report_cdk8s(tmp, cdk8s, times, colds)
         if args.only_cdk8s:
             return
 
