@@ -143,6 +143,8 @@ def test_init_refuses_injection_and_writes_nothing(tmp_path: Path, option: str,
 
 def test_init_that_fails_late_leaves_nothing_and_can_be_rerun(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As Python runs by default, writing bytecode: the new repository gets none of it.
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
     # A legal 253-character host, too long for the listener name derived from it: the
     # first synth fails after every template was rendered.
     host = ".".join(["b" * 63, "c" * 63, "d" * 63, "e" * 61])

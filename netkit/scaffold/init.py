@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import shutil
+import sys
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -102,7 +103,13 @@ def _first_outputs(directory: Path) -> None:
     from netkit import synth
     from netkit.inputs.blueprints import load_blueprints
 
-    synthesis = synth.synthesize(load_blueprints(directory / "network.py", "prod"))
+    # The new repository holds what the templates make, not the blueprint's bytecode.
+    before, sys.dont_write_bytecode = sys.dont_write_bytecode, True
+    try:
+        blueprints = load_blueprints(directory / "network.py", "prod")
+    finally:
+        sys.dont_write_bytecode = before
+    synthesis = synth.synthesize(blueprints)
     synth.write(synthesis, directory / "gitops")
     snapshot = directory / SNAPSHOT
     snapshot.parent.mkdir(parents=True, exist_ok=True)
