@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, Generic, NoReturn, TypeVar, cast
@@ -62,16 +63,21 @@ class Job(Generic[T]):
         sent nothing usable (it died, or its exception did not pickle)."""
         while chunk := os.read(self._fd, 1 << 20):
             self._chunks.append(chunk)
-        self._reap()
+        self._reap(wait=False)
         try:
             ok, value = pickle.loads(b"".join(self._chunks))
         except Exception:
             return None
         return None if not ok and value is None else (ok, value)
 
-    def _reap(self) -> None:
+    def _reap(self, *, wait: bool = True) -> None:
+        """Close the pipe and reap the child: here, or (``wait=False``, once it has sent all)
+        in a thread, rather than waiting while the kernel frees its memory."""
         os.close(self._fd)
-        os.waitpid(self._pid or 0, 0)
+        if wait:
+            os.waitpid(self._pid or 0, 0)
+        else:
+            threading.Thread(target=os.waitpid, args=(self._pid, 0), daemon=True).start()
         self._pid = None
 
     def __del__(self) -> None:

@@ -63,12 +63,40 @@ def test_parallel_synthesis_matches_sequential(monkeypatch: pytest.MonkeyPatch) 
 
 def test_children_are_reaped() -> None:
     pids = []
-    for _ in range(3):
+    for _ in range(3):  # reaped beside this process once they sent their result
         with forked(os.getpid) as job:
             pids.append(job.result())
     unfinished = Job(lambda: time.sleep(30), fork=True)
     pids.append(unfinished._pid or 0)
-    del unfinished  # a job no one took the result of stops its child
+    del unfinished  # a job no one took the result of stops its child, and waits for it
+    assert not Path(f"/proc/{pids[-1]}").exists()
+    assert _reaped(pids)
     for pid in pids:  # no zombie is left: each was waited for
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
+
+
+def test_the_result_does_not_wait_for_the_child_to_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    exit_now = os._exit
+
+    def slow_exit(code: int) -> None:  # the child, its result sent, takes two seconds to end
+        time.sleep(2)
+        exit_now(code)
+
+    monkeypatch.setattr(os, "_exit", slow_exit)
+    start = time.monotonic()
+    with forked(os.getpid) as job:
+        pid = job.result()
+    assert time.monotonic() - start < 1.5
+    assert Path(f"/proc/{pid}").exists()  # still ending, and reaped once it has ended
+    assert _reaped([pid])
+
+
+def _reaped(pids: list[int]) -> bool:
+    """Whether the processes ``pids`` end and are reaped within ten seconds."""
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
