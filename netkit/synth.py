@@ -30,7 +30,7 @@ from netkit.gitops.memo import (
     seen_path,
     write_memo,
 )
-from netkit.gitops.seen import read_seen, write_seen
+from netkit.gitops.seen import encode_seen, read_seen, write_seen
 from netkit.inputs import collector
 from netkit.inputs.blueprints import load_blueprints
 from netkit.inputs.manifests import read_text, yaml_files
@@ -563,13 +563,19 @@ def _write(synthesis: Synthesis, out: Path, *, check: bool, force: bool) -> writ
     seen = read_seen(seen_path(out))
     if check:
         return writer.plan(out, force=force, digests=synthesis.digests, seen=seen)
+    noted: list[bytes] = []  # the record of the files as written, made while validation ends
+
+    def ready(staged: writer.Plan) -> None:
+        record = {rel: (st, staged.new_lock[rel]) for rel, st in staged.statuses.items()}
+        if seen is None or record != seen.files:
+            noted.append(encode_seen(record))
+        _fail_on_errors(synthesis)
+
     # What is written is hashed from the files themselves, unless they were just hashed here:
     # a reused memo's digests only ever stand for files not made.
     applied = writer.write(out, synthesis.files, force=force, seen=seen,
-                           digests=synthesis.made_digests,
-                           ready=lambda: _fail_on_errors(synthesis))
-    record = {rel: (st, applied.new_lock[rel]) for rel, st in applied.statuses.items()}
-    if seen is None or record != seen.files:
+                           digests=synthesis.made_digests, ready=ready)
+    for record in noted:
         write_seen(seen_path(out), record)
     if synthesis.memo is not None:
         write_memo(out, synthesis.memo)

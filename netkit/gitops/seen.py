@@ -58,9 +58,14 @@ def read_seen(path: Path) -> Seen | None:
         return None
 
 
-def write_seen(path: Path, files: dict[str, tuple[Status, str]]) -> None:
-    """Keep in ``path`` the record of ``files`` (path → status and sha256) as seen now (the
-    file's modification time is the record's time); one that cannot be written is left out
-    (it only saves time)."""
-    store(path, marshal.dumps({"version": _VERSION, "files": {
-        rel: (*st, digest) for rel, (st, digest) in files.items()}}))
+def encode_seen(files: dict[str, tuple[Status, str]]) -> bytes:
+    """The record of ``files`` (path → status and sha256), for :func:`write_seen`."""
+    return marshal.dumps({"version": _VERSION, "files": {
+        rel: (*st, digest) for rel, (st, digest) in files.items()}})
+
+
+def write_seen(path: Path, record: bytes) -> None:
+    """Keep ``record`` (:func:`encode_seen`'s) in ``path`` as seen now (the file's
+    modification time is the record's time); one that cannot be written is left out (it only
+    saves time)."""
+    store(path, record)

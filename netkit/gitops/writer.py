@@ -147,11 +147,11 @@ def plan(out: Path, files: dict[str, bytes] | None = None, *, force: bool = Fals
 
 def write(out: Path, files: dict[str, bytes], *, force: bool = False,
           timeout: float | None = None, digests: dict[str, str] | None = None,
-          seen: Seen | None = None, ready: Callable[[], None] = lambda: None) -> Plan:
+          seen: Seen | None = None, ready: Callable[[Plan], None] = lambda p: None) -> Plan:
     """Plan and apply under the output directory's lock (``digests``: the files' sha256s, when
-    known; ``seen``: as for :func:`plan`); returns the plan applied. ``ready()`` is called once
-    the files are staged, before anything in ``out`` changes: what it raises stops the write
-    with ``out`` as it was."""
+    known; ``seen``: as for :func:`plan`); returns the plan applied. ``ready(plan)`` is called
+    once the files are staged (the plan's statuses are then final), before anything in ``out``
+    changes: what it raises stops the write with ``out`` as it was."""
     with exclusive(out, timeout):
         p = plan(out, files, force=force, digests=digests, seen=seen)
         _apply(p, ready)
@@ -245,13 +245,13 @@ def _rmdir_if_empty(path: Path) -> None:
         path.rmdir()
 
 
-def _apply(p: Plan, ready: Callable[[], None] = lambda: None) -> None:
-    """Apply ``p``, calling ``ready()`` between staging and changing ``out``; the caller holds
+def _apply(p: Plan, ready: Callable[[Plan], None] = lambda p: None) -> None:
+    """Apply ``p``, calling ``ready(p)`` between staging and changing ``out``; the caller holds
     the lock."""
     out, private = p.out, p.out / NETKIT_DIR
     _clean_staging(private)
     if not p.changed:
-        ready()
+        ready(p)
         return
     if p.edited and not p.force:
         more = f" (and {len(p.edited) - 1} more)" if len(p.edited) > 1 else ""
@@ -283,7 +283,9 @@ def _apply(p: Plan, ready: Callable[[], None] = lambda: None) -> None:
             parent = rel.rpartition("/")[0]
             if parent not in new_folders:
                 new_folders[parent] = _new_folder(root, parent, existing)
-        ready()
+            if new_folders[parent] is None:
+                p.statuses.pop(rel, None)  # moved in alone, which changes its change time
+        ready(p)
         doing = f"{root}/{LOCK_PATH}"
         _record(out, staging, recording)
         moved: set[str] = set()
@@ -293,7 +295,6 @@ def _apply(p: Plan, ready: Callable[[], None] = lambda: None) -> None:
                 doing = f"{root}/{rel}"
                 _make_parent(doing, made)
                 os.replace(f"{stage}/{rel}", doing)
-                p.statuses.pop(rel, None)  # moving a file in changes its change time
             elif new_folder not in moved:
                 doing = f"{root}/{new_folder}"
                 _make_parent(doing, made)
