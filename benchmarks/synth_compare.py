@@ -10,7 +10,8 @@ Rows, each a whole process unless said otherwise:
 - three cdk8s rows building the same objects (read from JSON, so no netkit work is counted) in a
   Chart and running ``app.synth()`` (Node.js through jsii), all in ``cdk8s_app.py``, timed in
   the same rounds as netkit's cold synth (each round: one cold synth, then one run of each
-  row), so that a slow spell of the shared machine weighs on both sides alike: the
+  row), so that a slow spell of the shared machine weighs on both sides alike, and each
+  compared with netkit by the median of the rounds' ratios: the
   ApiObject row (one ``cdk8s.ApiObject`` per object, cdk8s's lightest path), the typed row
   (core kinds through the ``cdk8s_plus_33.k8s`` L1 classes with typed structs, as a cdk8s user
   writes a chart; custom resources through ApiObject) and the imported row (as the typed row,
@@ -38,7 +39,7 @@ are not affected): netkit's ratios then come out low. The calibration line shows
 file system was in that state. The script itself deletes none of its trees until it ends, and
 its last act, removing them all, puts the file system in that state for the next few minutes.
 
-Usage: python benchmarks/synth_compare.py [--services 1000] [--runs 3] [--cdk8s-runs 1]
+Usage: python benchmarks/synth_compare.py [--services 1000] [--runs 5] [--cdk8s-runs 5]
        [--objects 10000] [--sample 300] [--sizes 250,500,1000] [--skip-cdk8s | --only-cdk8s]
 """
 
@@ -233,16 +234,15 @@ def prepare_cdk8s(tmp: Path, bp: Path, env: dict[str, str]) -> Cdk8sRows:
 
 def report_cdk8s(tmp: Path, cdk8s: Cdk8sRows, times: dict[str, list[float]],
                  cold: list[float]) -> None:
-    """Print each row against netkit's cold synth of the same rounds, then check (untimed)
-    that each wrote the objects netkit synthesizes."""
-    netkit_cold = statistics.median(cold)
+    """Print each row against netkit's cold synth of the same rounds (the median of the rounds'
+    ratios), then check (untimed) that each wrote the objects netkit synthesizes."""
     for mode, label in cdk8s.rows.items():
         seconds = statistics.median(times[mode])
-        pairs = [row / synth for row, synth in zip(times[mode], cold, strict=False)]
+        ratios = [row / synth for row, synth in zip(times[mode], cold, strict=False)]
         print(f"{label}, building and synthesizing the same {len(cdk8s.objects)} objects: "
               f"{seconds:.2f} s median of {len(times[mode])}; netkit synth is "
-              f"{seconds / netkit_cold:.1f}x faster (round by round: "
-              f"{min(pairs):.1f}x to {max(pairs):.1f}x)")
+              f"{statistics.median(ratios):.1f}x faster (median of the rounds' ratios, which "
+              f"range from {min(ratios):.1f}x to {max(ratios):.1f}x)")
     apiobject = written_objects(tmp / "cdk8s-apiobject0")
     require_same("ApiObject row's output", apiobject, "netkit's objects", list(cdk8s.objects))
     others = [mode for mode in cdk8s.rows if mode != "apiobject"]
@@ -286,8 +286,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--services", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--cdk8s-runs", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--cdk8s-runs", type=int, default=5)
     parser.add_argument("--objects", type=int, default=10_000)
     parser.add_argument("--sample", type=int, default=300)
     parser.add_argument("--sizes", default="250,500,1000")
