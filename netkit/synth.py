@@ -575,8 +575,8 @@ def _write(synthesis: Synthesis, out: Path, *, check: bool, force: bool) -> writ
     # a reused memo's digests only ever stand for files not made.
     applied = writer.write(out, synthesis.files, force=force, seen=seen,
                            digests=synthesis.made_digests, ready=ready)
-    for record in noted:
-        write_seen(seen_path(out), record)
+    if noted:
+        write_seen(seen_path(out), noted[0])
     if synthesis.memo is not None:
         write_memo(out, synthesis.memo)
     return applied
