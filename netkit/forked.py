@@ -75,9 +75,9 @@ class Job(Generic[T]):
         in a thread, rather than waiting while the kernel frees its memory."""
         os.close(self._fd)
         if wait:
-            os.waitpid(self._pid or 0, 0)
+            _wait(self._pid or 0)
         else:
-            threading.Thread(target=os.waitpid, args=(self._pid, 0), daemon=True).start()
+            threading.Thread(target=_wait, args=(self._pid,), daemon=True).start()
         self._pid = None
 
     def __del__(self) -> None:
@@ -89,6 +89,12 @@ class Job(Generic[T]):
             with suppress(ProcessLookupError):
                 os.kill(self._pid, signal.SIGKILL)
             self._reap()
+
+
+def _wait(pid: int) -> None:
+    """Reap child ``pid``; gone already when SIGCHLD is ignored (the kernel reaps it then)."""
+    with suppress(ChildProcessError):
+        os.waitpid(pid, 0)
 
 
 def _child(work: Callable[[], Any], fd: int) -> NoReturn:

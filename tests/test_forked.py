@@ -4,6 +4,7 @@ for what does not pickle."""
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -90,6 +91,22 @@ def test_the_result_does_not_wait_for_the_child_to_end(monkeypatch: pytest.Monke
     assert time.monotonic() - start < 1.5
     assert Path(f"/proc/{pid}").exists()  # still ending, and reaped once it has ended
     assert _reaped([pid])
+
+
+def test_children_ignored_by_sigchld_are_not_waited_for(
+        monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    # A blueprint may ignore SIGCHLD: the kernel then reaps the children itself.
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        with forked(os.getpid) as job:
+            pid = job.result()
+        assert pid != os.getpid() and _reaped([pid])
+        unfinished = Job(lambda: time.sleep(30), fork=True)
+        unfinished.cancel()
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+    time.sleep(0.1)  # the reaping thread, had it failed, would have printed by now
+    assert capfd.readouterr().err == ""
 
 
 def _reaped(pids: list[int]) -> bool:
