@@ -173,7 +173,7 @@ def _synthesize(blueprints: Sequence[Blueprint], *, crds: CrdRegistry | None,
         # holds, nothing more is rendered until the objects are asked for.
         theirs: list[bytes] | None = None
         with forked(partial(_second_digests, blueprints)) as second:
-            if (firsts := _first_halves(blueprints)) is not None:
+            if (firsts := _rendered_half(blueprints, 0)) is not None:
                 checks = construct_checks()
                 mine = [_digest(first) for first in firsts]
                 theirs = second.result()
@@ -335,10 +335,10 @@ def _digests(halves: list[Halves]) -> list[list[bytes]]:
     return [[_digest(half) for half in hs] for hs in halves]
 
 
-def _first_halves(blueprints: Sequence[Blueprint]) -> list[list[KubeObject]] | None:
-    """The first half of each blueprint's objects; None when one fails to render."""
+def _rendered_half(blueprints: Sequence[Blueprint], half: int) -> list[list[KubeObject]] | None:
+    """Each blueprint's objects of ``half`` (0 or 1); None when one fails to render."""
     try:
-        return [render_halves(bp, (0,))[0] for bp in blueprints]
+        return [render_halves(bp, (half,))[0] for bp in blueprints]
     except Exception:
         return None
 
@@ -346,10 +346,8 @@ def _first_halves(blueprints: Sequence[Blueprint]) -> list[list[KubeObject]] | N
 def _second_digests(blueprints: Sequence[Blueprint]) -> list[bytes] | None:
     """The :func:`_digest` of the second half of each blueprint's objects; None when one
     fails to render."""
-    try:
-        return [_digest(render_halves(bp, (1,))[0]) for bp in blueprints]
-    except Exception:
-        return None
+    seconds = _rendered_half(blueprints, 1)
+    return None if seconds is None else [_digest(second) for second in seconds]
 
 
 def _digest(objects: list[KubeObject]) -> bytes:
