@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from netkit.k8s.meta import string_map
@@ -28,7 +28,11 @@ def needs_quotes(value: str) -> bool:
 
 def _ordered(mapping: dict[str, Any], leading: tuple[str, ...]) -> list[str]:
     head = [k for k in leading if k in mapping]
-    return head + sorted(k for k in mapping if k not in leading)
+    if len(head) == len(mapping):  # an object of apiVersion, kind, metadata and spec alone
+        return head
+    rest = [k for k in mapping if k not in leading]
+    rest.sort()
+    return head + rest
 
 
 def canonical(obj: dict[str, Any]) -> dict[str, Any]:
@@ -139,9 +143,35 @@ def _escaped(ch: str) -> str:
         else f"\\U{code:08X}"
 
 
-@lru_cache(maxsize=8192)
-def _inline(value: str, key: bool) -> str | None:
-    """``value`` as the one-line scalar PyYAML's emitter writes (plain, '-' or "-quoted); None
+# The text of each string met as a key or a value, kept for the run: most recur in every
+# object. Emptied when large, so that a long-lived process does not keep every name.
+_KEYS: dict[str, str] = {}
+_VALUES: dict[str, str] = {}
+_KEPT = 1 << 16
+
+
+def _key(key: str) -> str:
+    """:func:`_inline` of a key, kept."""
+    text = _KEYS.get(key)
+    if text is None:
+        if len(_KEYS) >= _KEPT:
+            _KEYS.clear()
+        text = _KEYS[key] = _inline(key, True)
+    return text
+
+
+def _value(value: str) -> str:
+    """:func:`_inline` of a value, kept."""
+    text = _VALUES.get(value)
+    if text is None:
+        if len(_VALUES) >= _KEPT:
+            _VALUES.clear()
+        text = _VALUES[value] = _inline(value, False)
+    return text
+
+
+def _inline(value: str, key: bool) -> str:
+    """``value`` as the one-line scalar PyYAML's emitter writes (plain, '-' or "-quoted); empty
     for text written as a literal block."""
     if key and (len(value) > 128 or _KEY_BREAKS.search(value) or not value.isascii()):
         raise _Unwritable("not a simple key")  # written as "? key", and libyaml counts bytes
@@ -154,7 +184,7 @@ def _inline(value: str, key: bool) -> str | None:
     if _SURROGATE.search(value):
         raise _Unwritable("a lone surrogate")
     if not key and _literal_ok(value):
-        return None
+        return ""
     # Anything else is double-quoted by the emitter: line breaks, control or non-ASCII text.
     return '"' + "".join(map(_escaped, value)) + '"'
 
@@ -188,8 +218,8 @@ def _node(head: str, value: Any, pad: str, out: list[str], sort: bool, in_mappin
     dash's line."""
     kind = type(value)
     if kind is str:
-        text = _inline(value, False)
-        if text is None:
+        text = _VALUES.get(value) or _value(value)
+        if not text:
             out.append(head)
             _literal(value, pad, out)
         else:
@@ -217,11 +247,15 @@ def _mapping(mapping: dict[str, Any], keys: Iterable[str], pad: str, lead: str, 
         if type(key) is not str:
             raise _Unwritable("a key that is not a string")
         value = mapping[key]
+        name = _KEYS.get(key) or _key(key)
         # A one-line string, the most common value, is written here: a call less each.
-        if type(value) is str and (text := _inline(value, False)) is not None:
-            out.append(f"{lead}{_inline(key, True)}: {text}\n")
-        else:
-            _node(f"{lead}{_inline(key, True)}:", value, pad, out, sort, True)
+        if type(value) is str:
+            text = _VALUES.get(value) or _value(value)
+            if text:
+                out.append(f"{lead}{name}: {text}\n")
+                lead = pad
+                continue
+        _node(f"{lead}{name}:", value, pad, out, sort, True)
         lead = pad
 
 
