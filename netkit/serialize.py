@@ -143,11 +143,11 @@ def _escaped(ch: str) -> str:
         else f"\\U{code:08X}"
 
 
-# The text of each string met as a key or a value, kept for the run: most recur in every
-# object. Emptied when large, so that a long-lived process does not keep every name.
+# The text of each string met as a key or a value: a synth meets a few thousand, most of them
+# in every object. Emptied past _KEPT, so that a long-lived process keeps a bounded number.
 _KEYS: dict[str, str] = {}
 _VALUES: dict[str, str] = {}
-_KEPT = 1 << 16
+_KEPT = 8192
 
 
 def _key(key: str) -> str:
