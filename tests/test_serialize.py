@@ -175,3 +175,11 @@ def test_types_outside_the_direct_writer_fall_back() -> None:
     assert dump("text") == "text\n"
     with pytest.raises(serialize._Unwritable):
         serialize._direct({"ratio": 0.5}, False)
+
+
+def test_kept_texts_are_bounded_and_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(serialize, "_KEPT", 8)
+    data = {f"key-{i}": [f"value-{i}", "on", "a\nb\n"] for i in range(40)}
+    first = dump(data)
+    assert len(serialize._KEYS) <= 8 and len(serialize._VALUES) <= 8
+    assert dump(data) == first == serialize.dump_represented(data)
