@@ -5,12 +5,13 @@ Rows, each a whole process unless said otherwise:
 - a file system calibration (in this process): creating as many empty files as synth writes, in a
   fresh directory of the same temporary directory, printed before the synth rows;
 - ``netkit synth`` of the services blueprint (``synth_services.py``) into a fresh directory;
-- ``netkit synth --check`` on the unchanged tree it wrote, with the memo synth kept and without
-  it (as on a fresh CI machine that keeps the schema cache);
+- ``netkit synth --check`` on the unchanged tree it wrote, with the memo synth kept (timed in
+  the same rounds as the cold synth, right after it, and compared with it by the median of the
+  rounds' shares) and without it (as on a fresh CI machine that keeps the schema cache);
 - three cdk8s rows building the same objects (read from JSON, so no netkit work is counted) in a
   Chart and running ``app.synth()`` (Node.js through jsii), all in ``cdk8s_app.py``, timed in
-  the same rounds as netkit's cold synth (each round: one cold synth, then one run of each
-  row), so that a slow spell of the shared machine weighs on both sides alike, and each
+  the same rounds as netkit's cold synth (each round: one cold synth and its check, then one
+  run of each row), so that a slow spell of the shared machine weighs on both sides alike, and each
   compared with netkit by the median of the rounds' ratios: the
   ApiObject row (one ``cdk8s.ApiObject`` per object, cdk8s's lightest path), the typed row
   (core kinds through the ``cdk8s_plus_33.k8s`` L1 classes with typed structs, as a cdk8s user
@@ -313,26 +314,28 @@ def main() -> None:
               "an undisturbed run's figure means many files were deleted nearby in the last "
               "minutes, inflating the netkit synth rows: see the docstring)")
         cdk8s = None if args.skip_cdk8s else prepare_cdk8s(tmp, bp, env)
-        # Rounds of one cold synth and one run of each cdk8s row: a slow spell of the machine
-        # weighs on both sides of a ratio alike.
+        # Rounds of one cold synth, a check of the tree it wrote, and one run of each cdk8s
+        # row: a slow spell of the machine weighs on both sides of a ratio alike.
         outs = [str(tmp / f"cold{i}") for i in range(args.runs)]
         colds: list[float] = []
+        checks: list[float] = []
         times: dict[str, list[float]] = {mode: [] for mode in cdk8s.rows} if cdk8s else {}
         for i in range(max(args.runs, args.cdk8s_runs if cdk8s else 0)):
             if i < args.runs:
                 colds.append(run(netkit("synth", str(bp), "--out", outs[i]), env))
+                checks.append(run(netkit("synth", str(bp), "--out", outs[i], "--check"), env))
             if cdk8s is not None and i < args.cdk8s_runs:
                 for mode in cdk8s.rows:
                     times[mode].append(run(cdk8s_app(mode, cdk8s.source,
                                                      tmp / f"cdk8s-{mode}{i}", cdk8s.imports),
                                            env))
         cold = statistics.median(colds)
-        check = median([netkit("synth", str(bp), "--out", outs[0], "--check")] * args.runs,
-                       env)
+        shares = [c / s for c, s in zip(checks, colds, strict=True)]
         print(f"netkit synth, {args.services} services ({count} files), whole process, "
               f"fresh directory: {cold:.2f} s median of {args.runs}")
-        print(f"netkit synth --check, unchanged tree: {check:.2f} s "
-              f"({check / cold:.2f} of cold synth)")
+        print(f"netkit synth --check, unchanged tree: {statistics.median(checks):.2f} s "
+              f"median of {args.runs}, {statistics.median(shares):.2f} of cold synth (median of "
+              f"the rounds' shares, which range from {min(shares):.2f} to {max(shares):.2f})")
         # A CI machine that keeps the cache directory has the schemas, not this tree's memo.
         shutil.copytree(tmp / "cache", tmp / "cache-no-memo",
                         ignore=shutil.ignore_patterns("synth"))
