@@ -150,23 +150,13 @@ _VALUES: dict[str, str] = {}
 _KEPT = 8192
 
 
-def _key(key: str) -> str:
-    """:func:`_inline` of a key, kept."""
-    text = _KEYS.get(key)
+def _kept(texts: dict[str, str], value: str, key: bool) -> str:
+    """:func:`_inline` of ``value`` (a key when ``key``), kept in ``texts``."""
+    text = texts.get(value)
     if text is None:
-        if len(_KEYS) >= _KEPT:
-            _KEYS.clear()
-        text = _KEYS[key] = _inline(key, True)
-    return text
-
-
-def _value(value: str) -> str:
-    """:func:`_inline` of a value, kept."""
-    text = _VALUES.get(value)
-    if text is None:
-        if len(_VALUES) >= _KEPT:
-            _VALUES.clear()
-        text = _VALUES[value] = _inline(value, False)
+        if len(texts) >= _KEPT:
+            texts.clear()
+        text = texts[value] = _inline(value, key)
     return text
 
 
@@ -218,7 +208,7 @@ def _node(head: str, value: Any, pad: str, out: list[str], sort: bool, in_mappin
     dash's line."""
     kind = type(value)
     if kind is str:
-        text = _VALUES.get(value) or _value(value)
+        text = _VALUES.get(value) or _kept(_VALUES, value, False)
         if not text:
             out.append(head)
             _literal(value, pad, out)
@@ -247,10 +237,10 @@ def _mapping(mapping: dict[str, Any], keys: Iterable[str], pad: str, lead: str, 
         if type(key) is not str:
             raise _Unwritable("a key that is not a string")
         value = mapping[key]
-        name = _KEYS.get(key) or _key(key)
+        name = _KEYS.get(key) or _kept(_KEYS, key, True)
         # A one-line string, the most common value, is written here: a call less each.
         if type(value) is str:
-            text = _VALUES.get(value) or _value(value)
+            text = _VALUES.get(value) or _kept(_VALUES, value, False)
             if text:
                 out.append(f"{lead}{name}: {text}\n")
                 lead = pad
